@@ -21,6 +21,8 @@ if (!commands.includes(name)) {
   console.error(`unknown command "${name}"\n${usage()}`);
   process.exit(2);
 }
-const mod = (await import(`./commands/${name}.ts`)) as { run: (args: string[]) => Promise<number | undefined> };
+const mod = (await import(`./commands/${name}.ts`)) as {
+  run: (args: string[]) => Promise<number | undefined>;
+};
 const code = await mod.run(args);
 if (typeof code === 'number') process.exitCode = code;

@@ -1,0 +1,138 @@
+// The embedded Temporal default: the Temporal CLI's dev server (`temporal server start-dev`), found through
+// TEMPORAL_CLI_PATH, the PATH, or the cache that .ci/run builds into; online machines may instead use the
+// SDK's own download of the CLI.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { freePort } from '../shared/net/free-port.ts';
+
+export const TEMPORAL_INSTALL_HINT =
+  'Install the Temporal CLI (it contains the dev server): `go install github.com/temporalio/cli/cmd/temporal@v1.5.1`, ' +
+  'then put it on the PATH or set TEMPORAL_CLI_PATH; or set TEMPORAL_ADDRESS to a running Temporal server.';
+
+/** Where .ci/run caches the CLI it builds. */
+export const CACHED_CLI_PATH = join(
+  process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+  'wild-sentinel',
+  'go',
+  'bin',
+  'temporal',
+);
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The explicit path if given (it must exist), else `temporal` on the PATH, else the CI cache. */
+export function findTemporalCli(explicit?: string, pathEnv = process.env.PATH ?? ''): string | undefined {
+  if (explicit) {
+    if (!isExecutable(explicit)) throw new Error(`TEMPORAL_CLI_PATH=${explicit} is not an executable file`);
+    return explicit;
+  }
+  for (const dir of pathEnv.split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, 'temporal');
+    if (isExecutable(candidate)) return candidate;
+  }
+  return isExecutable(CACHED_CLI_PATH) ? CACHED_CLI_PATH : undefined;
+}
+
+export interface DevServer {
+  address: string;
+  stop(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  cliPath?: string;
+  /** SQLite file for durable state; in-memory when absent. */
+  dbFilename?: string;
+  namespace?: string;
+  port?: number;
+  /** How long to wait for the server to answer; the SDK's own 5 s is too short on 2 busy cores. */
+  startTimeoutMs?: number;
+}
+
+export async function startTemporalDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
+  const namespace = opts.namespace ?? 'default';
+  const cli = findTemporalCli(opts.cliPath);
+  if (!cli) return startWithSdkDownload(opts, namespace);
+
+  const port = opts.port ?? (await freePort());
+  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port)];
+  args.push('--namespace', namespace, '--log-level', 'warn', '--log-format', 'pretty');
+  args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
+  args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true');
+  if (opts.dbFilename) {
+    mkdirSync(join(opts.dbFilename, '..'), { recursive: true });
+    args.push('--db-filename', opts.dbFilename);
+  }
+  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const address = `127.0.0.1:${port}`;
+  try {
+    await waitForTemporal(address, namespace, child, opts.startTimeoutMs ?? 60_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}\n${stderr}`);
+  }
+  return { address, stop: () => stopChild(child) };
+}
+
+async function waitForTemporal(address: string, namespace: string, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Temporal dev server exited with code ${child.exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(
+    `Temporal dev server did not answer on ${address} within ${timeoutMs} ms: ${String(lastError)}`,
+  );
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** No CLI here: let the SDK download one (works only online), with a clear message when it cannot. */
+async function startWithSdkDownload(opts: DevServerOptions, namespace: string): Promise<DevServer> {
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  try {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { namespace, ip: '127.0.0.1', port: opts.port, dbFilename: opts.dbFilename, ui: false },
+    });
+    return { address: env.address, stop: () => env.teardown() };
+  } catch (err) {
+    throw new Error(
+      `No Temporal CLI found and the SDK could not download one (${(err as Error).message}).\n${TEMPORAL_INSTALL_HINT}`,
+    );
+  }
+}
