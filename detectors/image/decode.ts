@@ -1,0 +1,151 @@
+// Image decoding for hashing and OCR, with sharp (libvips). Untrusted bytes: every failure becomes an
+// ImageInputError with a stable code, and the pixel count is capped before any pixel is decoded, so a
+// decompression bomb is refused from its header instead of exhausting memory.
+import sharp, { type Metadata } from 'sharp';
+import { z } from 'zod';
+
+export type ImageErrorCode =
+  | 'empty'
+  | 'too_large_bytes'
+  | 'too_many_pixels'
+  | 'unsupported_format'
+  | 'corrupt'
+  | 'truncated'
+  | 'animated'
+  | 'too_small'
+  | 'timeout';
+
+export class ImageInputError extends Error {
+  constructor(
+    readonly code: ImageErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ImageInputError';
+  }
+}
+
+export const decodeLimitsSchema = z.object({
+  /** Bytes of encoded input accepted. */
+  maxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
+  /** width x height accepted, checked from the header (sharp's limitInputPixels). */
+  maxPixels: z
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1000 * 1000),
+  /** Formats accepted (sharp's names). */
+  formats: z.array(z.string()).default(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif']),
+  /** Seconds libvips may spend before the decode is abandoned. */
+  timeoutSeconds: z.number().int().positive().default(10),
+});
+export type DecodeLimits = z.infer<typeof decodeLimitsSchema>;
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = decodeLimitsSchema.parse({});
+
+export interface DecodedImage {
+  /** Interleaved 8-bit sRGB pixels, 3 channels, alpha dropped (as the reference hashers do). */
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: 3;
+  format: string;
+  /** The colour space the file declared, e.g. srgb, cmyk, b-w. */
+  space: string;
+}
+
+function classify(err: unknown): ImageInputError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/pixel limit/i.test(message)) {
+    return new ImageInputError('too_many_pixels', `image exceeds the pixel limit: ${message}`, {
+      cause: err,
+    });
+  }
+  if (/unsupported image format/i.test(message)) {
+    return new ImageInputError('unsupported_format', 'not a supported image format', { cause: err });
+  }
+  if (/premature end|truncated|unexpected end|end of (data|file)|short read|read error/i.test(message)) {
+    return new ImageInputError('truncated', `image data is truncated: ${message}`, { cause: err });
+  }
+  if (/timeout/i.test(message)) {
+    return new ImageInputError('timeout', 'decoding took too long', { cause: err });
+  }
+  return new ImageInputError('corrupt', `image cannot be decoded: ${message}`, { cause: err });
+}
+
+function pipeline(input: Uint8Array, limits: DecodeLimits) {
+  // failOn 'warning' turns libvips' "recovered" truncation into an error instead of a grey half-image.
+  return sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'warning', pages: 1 }).timeout({
+    seconds: limits.timeoutSeconds,
+  });
+}
+
+/** Reads the header only: format, size, frames. Throws ImageInputError for anything unacceptable. */
+export async function inspectImage(input: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS) {
+  if (input.length === 0) throw new ImageInputError('empty', 'image is empty');
+  if (input.length > limits.maxBytes) {
+    throw new ImageInputError(
+      'too_large_bytes',
+      `image is ${input.length} bytes; the limit is ${limits.maxBytes}`,
+    );
+  }
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { limitInputPixels: limits.maxPixels }).metadata();
+  } catch (err) {
+    throw classify(err);
+  }
+  const format = meta.format ?? 'unknown';
+  if (!limits.formats.includes(format)) {
+    throw new ImageInputError('unsupported_format', `image format "${format}" is not accepted`);
+  }
+  if (!meta.width || !meta.height) throw new ImageInputError('corrupt', 'image has no dimensions');
+  if (meta.width * meta.height > limits.maxPixels) {
+    throw new ImageInputError(
+      'too_many_pixels',
+      `image is ${meta.width}x${meta.height} pixels; the limit is ${limits.maxPixels} pixels`,
+    );
+  }
+  if ((meta.pages ?? 1) > 1) {
+    // A frame sequence is a different thing to match (vPDQ); hashing one frame would silently miss the rest.
+    throw new ImageInputError(
+      'animated',
+      `image is animated (${meta.pages} frames); only still images are accepted`,
+    );
+  }
+  return { format, width: meta.width, height: meta.height, space: meta.space ?? 'unknown' };
+}
+
+/**
+ * Decodes to 8-bit sRGB. CMYK and greyscale are converted by libvips (CMYK through its ICC profile or
+ * libvips' default CMYK profile), so a CMYK print scan hashes like its RGB original. EXIF orientation is
+ * not applied: the reference hashers see the stored pixels, and so must we for hashes to agree.
+ */
+export async function decodeImage(
+  input: Uint8Array,
+  limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+): Promise<DecodedImage> {
+  const header = await inspectImage(input, limits);
+  try {
+    const { data, info } = await pipeline(input, limits)
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+      width: info.width,
+      height: info.height,
+      channels: 3,
+      format: header.format,
+      space: header.space,
+    };
+  } catch (err) {
+    throw err instanceof ImageInputError ? err : classify(err);
+  }
+}
