@@ -72,7 +72,12 @@ export async function startTemporalDevServer(opts: DevServerOptions = {}): Promi
     mkdirSync(join(opts.dbFilename, '..'), { recursive: true });
     args.push('--db-filename', opts.dbFilename);
   }
-  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group: a terminal's Ctrl-C must reach us first, so the worker drains before the
+  // server stops. The exit hook still takes it down if this process dies abruptly.
+  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);

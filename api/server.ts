@@ -1,0 +1,108 @@
+// The HTTP API: listing ingest and case lookup for platforms (API key per platform), health, and the
+// Slack endpoint (Bolt's receiver) on the same port.
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { Client } from '@temporalio/client';
+import { findPlatformByApiKey, type Platform } from '../shared/db/platforms.ts';
+import type { Pool } from '../shared/db/pool.ts';
+import { log } from '../shared/logger.ts';
+import { bearerToken, HttpError, sendJson } from './http.ts';
+import { getCase } from './routes/cases.ts';
+import { health } from './routes/health.ts';
+import { postListing } from './routes/listings.ts';
+
+export interface ApiDeps {
+  pool: Pool;
+  temporal: Client;
+  taskQueue: string;
+  reviewers: string[];
+  /** Bolt's request listener, mounted under /slack/. */
+  slackListener?: RequestListener;
+}
+
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  params: Record<string, string>;
+  deps: ApiDeps;
+  platform: () => Promise<Platform>;
+}
+
+type Handler = (ctx: RouteContext) => Promise<void>;
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: Handler;
+}
+
+function route(method: string, path: string, handler: Handler): Route {
+  const keys: string[] = [];
+  const pattern = new RegExp(
+    `^${path.replace(/:([a-zA-Z]+)/g, (_m, k: string) => {
+      keys.push(k);
+      return '([^/]+)';
+    })}$`,
+  );
+  return { method, pattern, keys, handler };
+}
+
+const routes: Route[] = [
+  route('GET', '/healthz', health),
+  route('POST', '/v1/listings', postListing),
+  route('GET', '/v1/cases/:id', getCase),
+];
+
+export function createApiServer(deps: ApiDeps): Server {
+  return createServer((req, res) => {
+    handle(req, res, deps).catch((err: unknown) => {
+      if (err instanceof HttpError) {
+        return sendJson(res, err.status, { error: err.code, message: err.message, details: err.details });
+      }
+      log.error('request failed', { method: req.method, path: req.url, error: err });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal_error', message: 'internal error' });
+    });
+  });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname.startsWith('/slack/')) {
+    if (!deps.slackListener) throw new HttpError(404, 'not_found', 'Slack is not configured');
+    return deps.slackListener(req, res);
+  }
+  const candidates = routes.filter((r) => r.pattern.test(url.pathname));
+  if (candidates.length === 0) throw new HttpError(404, 'not_found', `no route for ${url.pathname}`);
+  const match = candidates.find((r) => r.method === req.method);
+  if (!match)
+    throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}`);
+  const values = match.pattern.exec(url.pathname)!.slice(1);
+  const params = Object.fromEntries(match.keys.map((k, i) => [k, decodeURIComponent(values[i]!)]));
+  let platform: Platform | undefined;
+  await match.handler({
+    req,
+    res,
+    url,
+    params,
+    deps,
+    async platform() {
+      if (platform) return platform;
+      const key = bearerToken(req);
+      if (!key)
+        throw new HttpError(
+          401,
+          'unauthorized',
+          'send the platform API key as "Authorization: Bearer <key>"',
+        );
+      platform = await findPlatformByApiKey(deps.pool, key);
+      if (!platform) throw new HttpError(401, 'unauthorized', 'unknown API key');
+      return platform;
+    },
+  });
+}

@@ -1,0 +1,159 @@
+// The composition root: builds the whole system from configuration (database, migrations, Temporal,
+// worker, HTTP API, bots) and stops it again. `wild-sentinel start` and the end-to-end tests use it.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { createApiServer } from '../api/server.ts';
+import { createSlackApp, createWebClient } from '../bots/slack/app.ts';
+import { createSlackReviewNotifier } from '../bots/slack/review-notifier.ts';
+import type { Config } from '../shared/config.ts';
+import { startEmbeddedDatabase } from '../shared/db/embedded.ts';
+import { migrate } from '../shared/db/migrate.ts';
+import { countPlatforms, createPlatform } from '../shared/db/platforms.ts';
+import { createPool, type Pool } from '../shared/db/pool.ts';
+import { log } from '../shared/logger.ts';
+import { type CaseActivities, createCaseActivities } from '../workflows/activities/case-activities.ts';
+import { startTemporalDevServer } from '../workflows/dev-server.ts';
+import { createHttpTakedownAdapter } from '../workflows/takedown/http-adapter.ts';
+import { decideCase } from '../workflows/use-cases/decide-case.ts';
+import { createWorker } from '../workflows/worker.ts';
+
+export interface SystemOptions {
+  /** A prebuilt workflow bundle (tests bundle once per file). */
+  workflowBundle?: WorkflowBundleOption;
+  /** Lets tests wrap activities, e.g. to inject a crash after a side effect. */
+  wrapActivities?: (activities: CaseActivities) => object;
+  /** Seed a demo platform when the database has none (the embedded default). */
+  seedDemoPlatform?: boolean;
+}
+
+export interface RunningSystem {
+  apiUrl: string;
+  pool: Pool;
+  temporal: Client;
+  stop(): Promise<void>;
+}
+
+/** A secret that must be stable across restarts of a dev install: generated once into DATA_DIR. */
+function devSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function startSystem(config: Config, options: SystemOptions = {}): Promise<RunningSystem> {
+  const stops: (() => Promise<unknown> | unknown)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log.warn('error while stopping', { error: err });
+      }
+    }
+  };
+  try {
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedDatabase(config.DATA_DIR);
+      stops.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+      log.info('using the embedded database (PGlite)', { dir: join(config.DATA_DIR, 'pglite') });
+    }
+    const pool = createPool(databaseUrl);
+    stops.push(() => pool.end());
+    const applied = await migrate(pool);
+    if (applied.length) log.info('migrations applied', { versions: applied });
+
+    let temporalAddress = config.TEMPORAL_ADDRESS;
+    if (!temporalAddress) {
+      const dev = await startTemporalDevServer({
+        cliPath: config.TEMPORAL_CLI_PATH,
+        dbFilename: join(config.DATA_DIR, 'temporal.sqlite'),
+        namespace: config.TEMPORAL_NAMESPACE,
+      });
+      stops.push(() => dev.stop());
+      temporalAddress = dev.address;
+      log.info('started the Temporal dev server', { address: temporalAddress });
+    }
+    const connection = await Connection.connect({ address: temporalAddress });
+    stops.push(() => connection.close());
+    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+    const slackConfigured = Boolean(config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET);
+    const slackClient = slackConfigured
+      ? createWebClient(config.SLACK_BOT_TOKEN!, config.SLACK_API_URL)
+      : undefined;
+    const takedownSecret =
+      config.TAKEDOWN_SIGNING_SECRET ?? devSecret(config.DATA_DIR, 'takedown-signing-secret');
+
+    const caseActivities = createCaseActivities({
+      pool,
+      notifier: slackClient && createSlackReviewNotifier(slackClient, config.SLACK_REVIEW_CHANNEL),
+      takedownAdapterFor: (platform) =>
+        platform.takedownUrl
+          ? createHttpTakedownAdapter({ url: platform.takedownUrl, signingSecret: takedownSecret })
+          : undefined,
+    });
+    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+    stops.push(() => workerConnection.close());
+    const worker = await createWorker({
+      connection: workerConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      activities: options.wrapActivities ? options.wrapActivities(caseActivities) : caseActivities,
+      workflowBundle: options.workflowBundle,
+    });
+    const workerRun = worker.run();
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun;
+    });
+
+    const slack = slackConfigured
+      ? createSlackApp({
+          token: config.SLACK_BOT_TOKEN!,
+          signingSecret: config.SLACK_SIGNING_SECRET!,
+          apiUrl: config.SLACK_API_URL,
+          useCases: { decideCase: (input) => decideCase(temporal, input) },
+        })
+      : undefined;
+
+    if (options.seedDemoPlatform && (await countPlatforms(pool)) === 0) {
+      const { apiKey } = await createPlatform(pool, { id: 'demo', name: 'Demo marketplace' });
+      const keyFile = join(config.DATA_DIR, 'demo-platform-api-key');
+      writeFileSync(keyFile, `${apiKey}\n`, { mode: 0o600 });
+      log.info('created the "demo" platform; its API key is in the file', { keyFile });
+    }
+
+    const server = createApiServer({
+      pool,
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      reviewers: config.SLACK_REVIEWERS,
+      slackListener: slack?.receiver.requestListener,
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOST, resolve);
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    return { apiUrl: `http://${config.HOST}:${port}`, pool, temporal, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,58 @@
+// A platform's takedown webhook as Wild Sentinel's HTTP adapter expects it: verifies the HMAC signature,
+// performs each idempotency key's takedown once, and records every request it saw.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { listen, type RunningServer, readBody, sendJson } from './http.ts';
+
+export interface TakedownRequest {
+  idempotencyKey: string | undefined;
+  signatureValid: boolean;
+  body: Record<string, unknown>;
+}
+
+export interface FakePlatform extends RunningServer {
+  takedownUrl: string;
+  requests: TakedownRequest[];
+  /** Distinct takedowns performed (one per idempotency key). */
+  performed: Map<string, string>;
+  /** Answers the next n requests with this HTTP status instead of performing them. */
+  failNext(status: number, n?: number): void;
+}
+
+export async function startFakePlatform(signingSecret: string): Promise<FakePlatform> {
+  const requests: TakedownRequest[] = [];
+  const performed = new Map<string, string>();
+  let failure = { status: 0, left: 0 };
+
+  const server = await listen(async (req, res) => {
+    const raw = await readBody(req);
+    const ts = String(req.headers['x-wild-sentinel-timestamp'] ?? '');
+    const expected = `sha256=${createHmac('sha256', signingSecret).update(`${ts}.${raw}`).digest('hex')}`;
+    const given = String(req.headers['x-wild-sentinel-signature'] ?? '');
+    const signatureValid =
+      given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+    const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
+    requests.push({ idempotencyKey, signatureValid, body: JSON.parse(raw) });
+    if (!signatureValid) return sendJson(res, 401, { error: 'bad signature' });
+    if (failure.left > 0) {
+      failure.left -= 1;
+      return sendJson(res, failure.status, { error: 'injected failure' });
+    }
+    if (!idempotencyKey) return sendJson(res, 400, { error: 'Idempotency-Key header required' });
+    let reference = performed.get(idempotencyKey);
+    if (!reference) {
+      reference = `TD-${performed.size + 1}`;
+      performed.set(idempotencyKey, reference);
+    }
+    return sendJson(res, 200, { reference, status: 'removed' });
+  });
+
+  return {
+    ...server,
+    takedownUrl: `${server.url}/takedown`,
+    requests,
+    performed,
+    failNext(status, n = 1) {
+      failure = { status, left: n };
+    },
+  };
+}
