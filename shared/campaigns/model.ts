@@ -68,7 +68,8 @@ export const audienceSchema = z
 export type Audience = z.infer<typeof audienceSchema>;
 
 export const variantSchema = z.object({
-  text: z.string().trim().min(1).max(3000),
+  /** Discord allows 2000 characters and escaping adds some; Telegram captions longer than 1024 go separately. */
+  text: z.string().trim().min(1).max(1800),
   imageUrl: z.url({ protocol: /^https?$/ }).optional(),
   imageAlt: z.string().trim().max(200).optional(),
 });

@@ -1,0 +1,220 @@
+// A local server that speaks Discord's REST API v10 (https://discord.com/developers/docs/reference) for the
+// routes Wild Sentinel calls, recording every request. Point @discordjs/rest at it with
+// `new REST({ api: fake.apiUrl })`. Other tests can add routes with `fake.route(...)`.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { APIEmbed, APIMessage, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
+import { listen, type RunningServer, readBody, sendJson } from './http.ts';
+
+export interface DiscordCall {
+  method: string;
+  /** Path below /api/v10, e.g. /channels/123/messages. */
+  path: string;
+  authorization: string | undefined;
+  body: unknown;
+}
+
+export interface DiscordFailure {
+  status: number;
+  /** Seconds, for 429 answers (Retry-After header and retry_after field). */
+  retryAfter?: number;
+  global?: boolean;
+  code?: number;
+  message?: string;
+}
+
+export type DiscordRouteHandler = (ctx: {
+  params: Record<string, string>;
+  body: unknown;
+  call: DiscordCall;
+}) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>;
+
+export interface FakeDiscord extends RunningServer {
+  /** For `new REST({ api })`: the base without the version, e.g. http://127.0.0.1:PORT/api. */
+  apiUrl: string;
+  applicationId: string;
+  botUserId: string;
+  calls: DiscordCall[];
+  callsTo(method: string, pathPattern: RegExp): DiscordCall[];
+  /** Messages created, by channel id. */
+  messages: Map<string, APIMessage[]>;
+  /** Channels answered with 404 Unknown Channel (code 10003). */
+  unknownChannels: Set<string>;
+  /** The next n requests whose path matches fail with this answer (all routes when pattern is omitted). */
+  failNext(failure: DiscordFailure, n?: number, pathPattern?: RegExp): void;
+  /** Adds a route; `:name` segments become params. Later routes win over earlier ones. */
+  route(method: string, pattern: string, handler: DiscordRouteHandler): void;
+}
+
+interface Route {
+  method: string;
+  regex: RegExp;
+  names: string[];
+  handler: DiscordRouteHandler;
+}
+
+function compile(pattern: string): { regex: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = pattern.replace(/:(\w+)/g, (_m, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { regex: new RegExp(`^${source}$`), names };
+}
+
+async function parseBody(req: IncomingMessage, raw: string): Promise<unknown> {
+  const type = req.headers['content-type'] ?? '';
+  if (!raw) return undefined;
+  if (type.startsWith('multipart/form-data')) {
+    // discord.js sends files as multipart with the JSON body in the payload_json field.
+    const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+    const payload = form.get('payload_json');
+    const files = [...form.keys()].filter((k) => k.startsWith('files['));
+    return { ...(typeof payload === 'string' ? JSON.parse(payload) : {}), _files: files };
+  }
+  return JSON.parse(raw);
+}
+
+let snowflakeCounter = 0n;
+/** A Discord-shaped id: milliseconds since the Discord epoch in the high bits. */
+export function fakeSnowflake(now = Date.now()): string {
+  snowflakeCounter = (snowflakeCounter + 1n) % 4096n;
+  return ((BigInt(now - 1420070400000) << 22n) | snowflakeCounter).toString();
+}
+
+function discordError(res: ServerResponse, status: number, code: number, message: string, extra = {}) {
+  sendJson(res, status, { message, code, ...extra });
+}
+
+export async function startFakeDiscord(options: { token: string }): Promise<FakeDiscord> {
+  const calls: DiscordCall[] = [];
+  const messages = new Map<string, APIMessage[]>();
+  const unknownChannels = new Set<string>();
+  const failures: { failure: DiscordFailure; left: number; pattern?: RegExp }[] = [];
+  const routes: Route[] = [];
+  const applicationId = fakeSnowflake();
+  const botUserId = applicationId;
+
+  const addRoute = (method: string, pattern: string, handler: DiscordRouteHandler) => {
+    routes.unshift({ method: method.toUpperCase(), ...compile(pattern), handler });
+  };
+
+  addRoute('POST', '/channels/:channelId/messages', ({ params, body }) => {
+    const channelId = params.channelId!;
+    if (unknownChannels.has(channelId))
+      return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
+    const b = (body ?? {}) as RESTPostAPIChannelMessageJSONBody;
+    const embeds = (b.embeds ?? []) as APIEmbed[];
+    if (!b.content && embeds.length === 0) {
+      return { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } };
+    }
+    if ((b.content ?? '').length > 2000) {
+      return {
+        status: 400,
+        body: {
+          message: 'Invalid Form Body',
+          code: 50035,
+          errors: {
+            content: {
+              _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }],
+            },
+          },
+        },
+      };
+    }
+    const message = {
+      id: fakeSnowflake(),
+      channel_id: channelId,
+      author: {
+        id: botUserId,
+        username: 'wild-sentinel',
+        discriminator: '0',
+        global_name: null,
+        avatar: null,
+        bot: true,
+      },
+      content: b.content ?? '',
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: [],
+      embeds,
+      pinned: false,
+      type: 0,
+    } as APIMessage;
+    const list = messages.get(channelId) ?? [];
+    list.push(message);
+    messages.set(channelId, list);
+    return { status: 200, body: message };
+  });
+
+  const server = await listen(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = /^\/api\/v10(\/.*)$/.exec(url.pathname);
+    const raw = await readBody(req);
+    const call: DiscordCall = {
+      method: req.method ?? 'GET',
+      path: match?.[1] ?? url.pathname,
+      authorization: req.headers.authorization,
+      body: undefined,
+    };
+    try {
+      call.body = await parseBody(req, raw);
+    } catch {
+      calls.push(call);
+      return discordError(res, 400, 50109, 'The request body contains invalid JSON.');
+    }
+    calls.push(call);
+    if (!match) return discordError(res, 404, 0, '404: Not Found');
+    if (req.headers.authorization !== `Bot ${options.token}`)
+      return discordError(res, 401, 0, '401: Unauthorized');
+
+    const failure = failures.find((f) => f.left > 0 && (!f.pattern || f.pattern.test(call.path)));
+    if (failure) {
+      failure.left -= 1;
+      const f = failure.failure;
+      if (f.status === 429) {
+        const retryAfter = f.retryAfter ?? 0.05;
+        const headers: Record<string, string> = {
+          'retry-after': String(retryAfter),
+          'x-ratelimit-scope': f.global ? 'global' : 'user',
+        };
+        if (f.global) headers['x-ratelimit-global'] = 'true';
+        return sendJson(
+          res,
+          429,
+          { message: 'You are being rate limited.', retry_after: retryAfter, global: Boolean(f.global) },
+          headers,
+        );
+      }
+      return discordError(res, f.status, f.code ?? 0, f.message ?? `${f.status}: injected failure`);
+    }
+
+    for (const route of routes) {
+      if (route.method !== call.method) continue;
+      const m = route.regex.exec(call.path);
+      if (!m) continue;
+      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+      const answer = await route.handler({ params, body: call.body, call });
+      return sendJson(res, answer.status, answer.body);
+    }
+    return discordError(res, 404, 0, '404: Not Found');
+  });
+
+  return {
+    ...server,
+    apiUrl: `${server.url}/api`,
+    applicationId,
+    botUserId,
+    calls,
+    callsTo: (method, pattern) => calls.filter((c) => c.method === method && pattern.test(c.path)),
+    messages,
+    unknownChannels,
+    failNext(failure, n = 1, pathPattern) {
+      failures.push({ failure, left: n, pattern: pathPattern });
+    },
+    route: addRoute,
+  };
+}

@@ -1,0 +1,207 @@
+// Activities of the campaign workflow: the database, the posts to each platform and the Slack card. Each
+// one is safe to retry: database writes are idempotent, and Discord posts carry a nonce.
+import { createHash } from 'node:crypto';
+import type { REST } from '@discordjs/rest';
+import type { webApi } from '@slack/bolt';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Api } from 'grammy';
+import type { Campaign, CampaignContent, CampaignStatus, Variant } from '../../shared/campaigns/model.ts';
+import { occurrenceFor, type PlannedSend, planSends } from '../../shared/campaigns/plan.ts';
+import {
+  CampaignNotFoundError,
+  claimRun,
+  findCampaign,
+  finishRun,
+  recordApproval,
+  recordDelivery,
+  saveCampaignRevision,
+  setCampaignStatus,
+} from '../../shared/campaigns/repository.ts';
+import type { Pool } from '../../shared/db/pool.ts';
+import { log } from '../../shared/logger.ts';
+import { classifyDiscordError, postToDiscord } from './channels/discord.ts';
+import { type PostFailure, toApplicationFailure } from './channels/failures.ts';
+import { classifySlackError, postToSlack } from './channels/slack.ts';
+import { classifyTelegramError, postToTelegram } from './channels/telegram.ts';
+import { summarize } from './summary.ts';
+import type { CampaignRunState, DeliveryResult, SlackRef } from './workflow.ts';
+
+/** The platform clients campaigns post through; a platform without a client fails its audiences clearly. */
+export interface CampaignChannels {
+  slack?: webApi.WebClient;
+  discord?: REST;
+  telegram?: Api;
+}
+
+/** Shows a run to the comms team (the Slack preview card with its buttons) and reports its outcome. */
+export interface CampaignNotifier {
+  showRun(state: CampaignRunState): Promise<SlackRef | undefined>;
+  reportSummary(state: CampaignRunState): Promise<void>;
+}
+
+export interface CampaignActivityDeps {
+  pool: Pool;
+  channels: CampaignChannels;
+  notifier?: CampaignNotifier;
+  now?: () => number;
+}
+
+export interface PreparedRun {
+  campaign: Campaign;
+  occurrenceDate: string;
+  plan: PlannedSend[];
+  claimed: boolean;
+}
+
+/** A Discord nonce (at most 25 characters) that is the same for every retry of one audience's post. */
+export function postNonce(workflowId: string, audienceKey: string): string {
+  return createHash('sha256').update(`${workflowId}\n${audienceKey}`).digest('base64url').slice(0, 25);
+}
+
+class NotConfiguredError extends Error {
+  constructor(platform: string) {
+    super(`no ${platform} bot is configured`);
+  }
+}
+
+export function createCampaignActivities(deps: CampaignActivityDeps) {
+  const { pool, channels } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function post(workflowId: string, send: PlannedSend, variant: Variant): Promise<string> {
+    switch (send.platform) {
+      case 'slack':
+        if (!channels.slack) break;
+        return postToSlack(channels.slack, send.target, variant);
+      case 'discord':
+        if (!channels.discord) break;
+        return postToDiscord(channels.discord, send.target, variant, postNonce(workflowId, send.audienceKey));
+      case 'telegram':
+        if (!channels.telegram) break;
+        return postToTelegram(channels.telegram, send.target, variant);
+    }
+    throw new NotConfiguredError(send.platform);
+  }
+
+  function classify(platform: PlannedSend['platform'], err: unknown): PostFailure {
+    if (err instanceof NotConfiguredError) return { platform, message: err.message, permanent: true };
+    if (platform === 'slack') return classifySlackError(err);
+    if (platform === 'discord') return classifyDiscordError(err);
+    return classifyTelegramError(err);
+  }
+
+  return {
+    async prepareRun(input: { campaignId: string; workflowId: string; date?: string }): Promise<PreparedRun> {
+      const campaign = await findCampaign(pool, input.campaignId);
+      if (!campaign) {
+        throw ApplicationFailure.nonRetryable(
+          new CampaignNotFoundError(input.campaignId).message,
+          'CampaignNotFound',
+        );
+      }
+      const occurrenceDate = input.date ?? occurrenceFor(campaign.dayId, now());
+      const claimed =
+        campaign.status !== 'cancelled' &&
+        (await claimRun(pool, { workflowId: input.workflowId, campaignId: campaign.id, occurrenceDate }));
+      return { campaign, occurrenceDate, plan: planSends(campaign, occurrenceDate), claimed };
+    },
+
+    async saveRevision(input: {
+      campaignId: string;
+      revision: number;
+      content: CampaignContent;
+      actor: string;
+      occurrenceDate: string;
+    }): Promise<{ plan: PlannedSend[] }> {
+      await saveCampaignRevision(pool, input.campaignId, input.revision, input.content, input.actor);
+      return { plan: planSends(input.content, input.occurrenceDate) };
+    },
+
+    async recordApproval(input: { campaignId: string; revision: number; actor: string }): Promise<void> {
+      await recordApproval(pool, input.campaignId, input.revision, input.actor);
+    },
+
+    async recordStatus(input: {
+      campaignId: string;
+      status: CampaignStatus;
+      actor: string;
+      details?: Record<string, unknown>;
+    }): Promise<void> {
+      await setCampaignStatus(pool, input.campaignId, input.status, input.actor, input.details);
+    },
+
+    async postToAudience(input: {
+      workflowId: string;
+      campaignId: string;
+      send: PlannedSend;
+      variant: Variant;
+    }): Promise<{ messageId: string; attempt: number }> {
+      const { attempt } = Context.current().info;
+      try {
+        const messageId = await post(input.workflowId, input.send, input.variant);
+        return { messageId, attempt };
+      } catch (err) {
+        const failure = classify(input.send.platform, err);
+        log.warn('campaign post failed', {
+          campaignId: input.campaignId,
+          audience: input.send.audienceKey,
+          attempt,
+          error: failure.message,
+          permanent: failure.permanent,
+        });
+        throw toApplicationFailure(failure, attempt);
+      }
+    },
+
+    async recordDelivery(input: {
+      workflowId: string;
+      campaignId: string;
+      revision: number;
+      send: PlannedSend;
+      result: DeliveryResult;
+    }): Promise<void> {
+      const { send, result } = input;
+      await recordDelivery(pool, {
+        workflowId: input.workflowId,
+        campaignId: input.campaignId,
+        audienceKey: send.audienceKey,
+        platform: send.platform,
+        target: send.target,
+        language: send.language,
+        timeZone: send.timeZone,
+        scheduledFor: new Date(send.sendAt).toISOString(),
+        status: result.status,
+        messageId: result.messageId,
+        error: result.error,
+        attempts: result.attempts,
+      });
+    },
+
+    async finishRun(input: { workflowId: string; state: CampaignRunState }): Promise<void> {
+      const { state } = input;
+      const summary = summarize(state);
+      await finishRun(pool, input.workflowId, summary.runStatus, {
+        ...summary.counts,
+        revision: state.revision,
+      });
+      if (state.phase === 'completed' && summary.counts.sent > 0) {
+        await setCampaignStatus(pool, state.campaignId, 'sent', 'wild-sentinel', {
+          occurrenceDate: state.occurrenceDate,
+          ...summary.counts,
+        });
+      }
+    },
+
+    async showRun(input: { state: CampaignRunState }): Promise<SlackRef | undefined> {
+      if (!deps.notifier) return undefined;
+      return deps.notifier.showRun(input.state);
+    },
+
+    async reportSummary(input: { state: CampaignRunState }): Promise<void> {
+      await deps.notifier?.reportSummary(input.state);
+    },
+  };
+}
+
+export type CampaignActivities = ReturnType<typeof createCampaignActivities>;

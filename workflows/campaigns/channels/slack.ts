@@ -1,0 +1,62 @@
+// Posts a campaign message to a Slack channel with the real Web API client.
+import type { webApi } from '@slack/bolt';
+import type { Variant } from '../../../shared/campaigns/model.ts';
+import { escapeSlack } from './escape.ts';
+import type { PostFailure } from './failures.ts';
+
+// Errors that no retry can fix (https://api.slack.com/methods/chat.postMessage#errors).
+const PERMANENT = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'msg_too_long',
+  'no_text',
+  'restricted_action',
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'missing_scope',
+  'invalid_blocks',
+  'too_many_attachments',
+]);
+
+export function slackMessage(variant: Variant) {
+  const text = escapeSlack(variant.text);
+  const blocks: Record<string, unknown>[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+  if (variant.imageUrl) {
+    blocks.push({
+      type: 'image',
+      image_url: variant.imageUrl,
+      alt_text: variant.imageAlt ?? 'campaign image',
+    });
+  }
+  return { text, blocks };
+}
+
+export async function postToSlack(
+  client: webApi.WebClient,
+  channel: string,
+  variant: Variant,
+): Promise<string> {
+  const res = await client.chat.postMessage({ channel, ...slackMessage(variant) });
+  return String(res.ts);
+}
+
+export function classifySlackError(err: unknown): PostFailure {
+  const e = err as { code?: string; data?: { error?: string }; retryAfter?: number; message?: string };
+  if (e.code === 'slack_webapi_rate_limited_error') {
+    return {
+      platform: 'slack',
+      message: 'rate limited',
+      permanent: false,
+      retryAfterMs: (e.retryAfter ?? 1) * 1000,
+    };
+  }
+  if (e.code === 'slack_webapi_platform_error') {
+    const error = e.data?.error ?? 'unknown_error';
+    return { platform: 'slack', message: error, permanent: PERMANENT.has(error) };
+  }
+  return { platform: 'slack', message: e.message ?? String(err), permanent: false };
+}
