@@ -1,11 +1,15 @@
-// The fast screening path: runs the in-process detectors on one listing and returns an explained decision.
+// The fast screening path: runs the in-process detectors on one listing, then the policy engine, and
+// returns an explained decision. Every verdict comes from the policy engine with its clause and evidence.
 import type { ListingInput, Verdict } from '../shared/listing.ts';
-import { screenText, type TextEvidence } from './text/index.ts';
+import { decide, type PolicyDecision } from './policy/decide.ts';
+import { BASE_POLICY } from './policy/framework.ts';
+import type { LimitReason } from './policy/messages.ts';
+import type { Policy, Signal } from './policy/schema.ts';
+import { textSignals } from './policy/text-signals.ts';
+import { screenText } from './text/index.ts';
 
-export interface Evidence extends Partial<TextEvidence> {
-  detector: string;
-  detail?: string;
-}
+/** One piece of evidence: a detector's signal, as the policy engine read it. */
+export type Evidence = Signal;
 
 export interface ScreeningDecision {
   verdict: Verdict;
@@ -15,25 +19,65 @@ export interface ScreeningDecision {
   explanation: string;
   species: string[];
   evidence: Evidence[];
+  /** What the clause prescribes before seller claims and the platform's auto-block gate. */
+  prescribed?: Verdict;
+  limits?: LimitReason[];
+  exemption?: PolicyDecision['exemption'];
+  policyVersion?: string;
+  platformId?: string;
+  /** Present once LLM triage has looked at the listing. */
+  triage?: TriageNote;
+}
+
+export interface TriageNote {
+  status: 'ok' | 'cached' | 'skipped' | 'failed';
+  model?: string;
+  reason?: string;
+  /** The model's rationale, shown to reviewers as the model's opinion, never as a fact. */
+  rationale?: string;
 }
 
 export interface ScreeningContext {
   platformId: string;
+  verifiedVendor?: boolean;
+  locale?: string;
+  /** Extra signals from detectors that ran before (image hashes, OCR, volunteer reports). */
+  signals?: readonly Signal[];
 }
 
-export function screenListing(listing: ListingInput, _context: ScreeningContext): ScreeningDecision {
-  const text = screenText(listing);
-  const evidence: Evidence[] = text.evidence.map((e) => ({ detector: 'keywords', ...e }));
-  const flagged = text.verdict !== 'allow';
+export function toScreeningDecision(d: PolicyDecision): ScreeningDecision {
   return {
-    verdict: text.verdict,
-    score: text.score,
-    confidence: text.score,
-    clause: flagged ? 'prohibited-wildlife-products' : null,
-    explanation: flagged
-      ? `Mentions ${text.species.join(', ')} products (${[...new Set(text.evidence.map((e) => e.term))].join(', ')}).`
-      : 'No wildlife-trade signal found.',
-    species: text.species,
-    evidence,
+    verdict: d.verdict,
+    score: d.score,
+    confidence: d.confidence,
+    clause: d.clause,
+    explanation: d.explanation,
+    species: d.species,
+    evidence: d.evidence,
+    prescribed: d.prescribed,
+    limits: d.limits,
+    exemption: d.exemption,
+    policyVersion: d.policyVersion,
+    platformId: d.platformId,
   };
+}
+
+export function screenListing(
+  listing: ListingInput,
+  context: ScreeningContext,
+  policy: Policy = BASE_POLICY,
+): ScreeningDecision {
+  const text = screenText(listing);
+  const signals = [...textSignals(text), ...(context.signals ?? [])];
+  return toScreeningDecision(
+    decide(
+      {
+        signals,
+        platformId: context.platformId,
+        verifiedVendor: context.verifiedVendor,
+        locale: context.locale,
+      },
+      policy,
+    ),
+  );
 }
