@@ -1,0 +1,431 @@
+// Text normalisation that defeats common obfuscation while remembering, for every output unit, the span
+// of the original text it came from, so a match in normalised text maps back to exact original offsets.
+// Library terms go through the same function, so whatever folding happens here happens on both sides.
+//
+// Steps, per character: zero-width and variation selectors dropped; NFKC (full-width, ligatures, math
+// letters); lower case; traditional -> simplified Chinese; Latin diacritics stripped (plain mode) or kept
+// (accented mode, used for Vietnamese so "ngà" never becomes "nga"); Cyrillic/Greek homoglyphs inside
+// Latin words mapped to Latin; leetspeak digits inside words; runs of single letters joined (i.v.o.r.y,
+// s l o w l o r i s); repeated letters collapsed; whitespace runs collapsed; animal emoji spelled out.
+import * as OpenCC from 'opencc-js';
+
+/** Character classes of normalised units, used for word boundaries. */
+export const CLASS_OTHER = 0;
+/** Letter of a space-separated script (Latin, Greek, Cyrillic, Hangul, ...). */
+export const CLASS_WORD = 1;
+/** Letter of a script written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar). */
+export const CLASS_UNSPACED = 2;
+export const CLASS_DIGIT = 3;
+export const CLASS_SPACE = 4;
+
+export const charClass = new Uint8Array(65536);
+{
+  const unspaced =
+    /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+  const letter = /[\p{L}\p{M}]/u;
+  for (let c = 0; c < 65536; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) {
+      charClass[c] = CLASS_UNSPACED; // supplementary CJK (emoji are spelled out before this matters)
+      continue;
+    }
+    const ch = String.fromCharCode(c);
+    if (c >= 0x30 && c <= 0x39) charClass[c] = CLASS_DIGIT;
+    else if (c === 0x20) charClass[c] = CLASS_SPACE;
+    else if (unspaced.test(ch)) charClass[c] = CLASS_UNSPACED;
+    else if (letter.test(ch)) charClass[c] = CLASS_WORD;
+  }
+  charClass[0x3005] = CLASS_UNSPACED; // 々 iteration mark
+  charClass[0x30fc] = CLASS_UNSPACED; // ー long vowel mark
+}
+
+/** Animal and trade emoji, spelled out in English so "🦏 horn" and "🐘🦷" meet the English terms. */
+const EMOJI_WORDS = new Map<number, string>([
+  [0x1f418, 'elephant'],
+  [0x1f9a3, 'mammoth'],
+  [0x1f98f, 'rhino'],
+  [0x1f405, 'tiger'],
+  [0x1f42f, 'tiger'],
+  [0x1f981, 'lion'],
+  [0x1f406, 'leopard'],
+  [0x1f422, 'turtle'],
+  [0x1f99c, 'parrot'],
+  [0x1f412, 'monkey'],
+  [0x1f435, 'monkey'],
+  [0x1f98d, 'gorilla'],
+  [0x1f9a7, 'orangutan'],
+  [0x1f9a6, 'otter'],
+  [0x1f43b, 'bear'],
+  [0x1f43c, 'panda'],
+  [0x1f988, 'shark'],
+  [0x1f40a, 'crocodile'],
+  [0x1f40d, 'snake'],
+  [0x1f98e, 'lizard'],
+  [0x1f985, 'eagle'],
+  [0x1f989, 'owl'],
+  [0x1f99a, 'peacock'],
+  [0x1fab8, 'coral'],
+  [0x1f9b7, 'tooth'],
+  [0x1f9b4, 'bone'],
+  [0x1f43e, 'paw'],
+  [0x1f40b, 'whale'],
+  [0x1f433, 'whale'],
+  [0x1f992, 'giraffe'],
+  [0x1f4b0, '$$$'],
+  [0x1f4b5, '$$$'],
+  [0x1f4b8, '$$$'],
+  [0x1f4b2, '$$$'],
+  [0x1f4e9, 'dm'],
+  [0x1f4e5, 'dm'],
+  [0x1f4f2, 'dm'],
+  [0x1f4de, 'phone'],
+  [0x1f4f1, 'phone'],
+  [0x260e, 'phone'],
+]);
+
+/** Cyrillic and Greek letters that look like Latin ones; applied only next to Latin letters. */
+const HOMOGLYPHS = new Map<number, number>(
+  [
+    ['а', 'a'],
+    ['в', 'b'],
+    ['е', 'e'],
+    ['ё', 'e'],
+    ['о', 'o'],
+    ['р', 'p'],
+    ['с', 'c'],
+    ['у', 'y'],
+    ['х', 'x'],
+    ['і', 'i'],
+    ['ї', 'i'],
+    ['ј', 'j'],
+    ['ѕ', 's'],
+    ['ԁ', 'd'],
+    ['һ', 'h'],
+    ['ӏ', 'l'],
+    ['к', 'k'],
+    ['м', 'm'],
+    ['н', 'h'],
+    ['т', 't'],
+    ['п', 'n'],
+    ['α', 'a'],
+    ['β', 'b'],
+    ['ε', 'e'],
+    ['η', 'n'],
+    ['ι', 'i'],
+    ['κ', 'k'],
+    ['ν', 'v'],
+    ['ο', 'o'],
+    ['ρ', 'p'],
+    ['τ', 't'],
+    ['υ', 'u'],
+    ['χ', 'x'],
+    ['ς', 's'],
+  ].map(([from, to]) => [from!.charCodeAt(0), to!.charCodeAt(0)]),
+);
+
+/** Leetspeak digits and symbols, applied only inside words (see leetAt). */
+const LEET = new Int32Array(128).fill(-1);
+for (const [from, to] of [
+  ['0', 'o'],
+  ['1', 'i'],
+  ['3', 'e'],
+  ['4', 'a'],
+  ['5', 's'],
+  ['7', 't'],
+  ['@', 'a'],
+  ['$', 's'],
+] as const) {
+  LEET[from.charCodeAt(0)] = to.charCodeAt(0);
+}
+
+/** Separators that obfuscators put between single letters. */
+const RUN_SEPARATORS = new Set([..." .-_*|/+~·•,'"].map((c) => c.charCodeAt(0)));
+
+const DROPPED = (c: number): boolean =>
+  c === 0x00ad || // soft hyphen
+  (c >= 0x200b && c <= 0x200f) || // zero-width space/joiners, direction marks
+  (c >= 0x2060 && c <= 0x2064) ||
+  c === 0xfeff ||
+  (c >= 0xfe00 && c <= 0xfe0f) || // variation selectors
+  c === 0x034f ||
+  c === 0x180e;
+
+const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+
+// Fold tables for BMP code units, filled lazily: >= 0 one output unit, -1 dropped, -2 not computed yet,
+// <= -3 index (-(v + 3)) into a table of multi-unit outputs.
+const UNKNOWN = -2;
+const DROP = -1;
+const foldPlain = new Int32Array(65536).fill(UNKNOWN);
+const foldAccented = new Int32Array(65536).fill(UNKNOWN);
+const multi: string[] = [];
+
+function computeFold(ch: string, accented: boolean): string {
+  let s = ch.normalize('NFKC').toLowerCase();
+  if (/\p{Script=Han}/u.test(s)) s = toSimplified(s);
+  if (accented) return s.normalize('NFC');
+  s = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  return s.replace(/đ/g, 'd').replace(/ø/g, 'o').replace(/ł/g, 'l');
+}
+
+function foldCode(c: number, accented: boolean): number {
+  const table = accented ? foldAccented : foldPlain;
+  let v = table[c]!;
+  if (v !== UNKNOWN) return v;
+  if (DROPPED(c)) v = DROP;
+  else {
+    const s = computeFold(String.fromCharCode(c), accented);
+    if (s.length === 0) v = DROP;
+    else if (s.length === 1) v = s.charCodeAt(0);
+    else {
+      multi.push(s);
+      v = -(multi.length - 1) - 3;
+    }
+  }
+  table[c] = v;
+  return v;
+}
+
+const astralCache = new Map<number, string>();
+function foldAstral(cp: number): string {
+  let s = astralCache.get(cp);
+  if (s === undefined) {
+    const emoji = EMOJI_WORDS.get(cp);
+    if (emoji) s = ` ${emoji} `;
+    else if (/\p{Extended_Pictographic}|\p{Emoji_Modifier}/u.test(String.fromCodePoint(cp))) s = ' ';
+    else s = computeFold(String.fromCodePoint(cp), false);
+    astralCache.set(cp, s);
+  }
+  return s;
+}
+
+const isAsciiLetter = (c: number): boolean => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+const isLetter = (c: number): boolean => isAsciiLetter(c) || (c >= 0x80 && charClass[c] === CLASS_WORD);
+
+/** Normalised text: units plus, per unit, the original [start, end) span. Buffers are reused. */
+export class NormalizedText {
+  units: Uint16Array;
+  start: Int32Array;
+  end: Int32Array;
+  length = 0;
+
+  constructor(capacity = 1024) {
+    this.units = new Uint16Array(capacity);
+    this.start = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+  }
+
+  ensure(capacity: number): void {
+    if (capacity <= this.units.length) return;
+    const size = Math.max(capacity, this.units.length * 2);
+    const units = new Uint16Array(size);
+    const start = new Int32Array(size);
+    const end = new Int32Array(size);
+    units.set(this.units.subarray(0, this.length));
+    start.set(this.start.subarray(0, this.length));
+    end.set(this.end.subarray(0, this.length));
+    this.units = units;
+    this.start = start;
+    this.end = end;
+  }
+
+  toString(): string {
+    let out = '';
+    for (let i = 0; i < this.length; i += 4096) {
+      out += String.fromCharCode(...this.units.subarray(i, Math.min(this.length, i + 4096)));
+    }
+    return out;
+  }
+}
+
+/**
+ * A leet character at i becomes a letter only inside a word: a single symbol between letters
+ * ("p@ngolin", "iv0ry"), or one that starts a word of at least three letters ("1vory"). Prices such as
+ * "500k", "5tr" or "$300" keep their digits.
+ */
+function leetAt(s: string, i: number, n: number): boolean {
+  const before = i > 0 && isLetter(s.charCodeAt(i - 1));
+  const after = i + 1 < n && isLetter(s.charCodeAt(i + 1));
+  if (before && after) return true;
+  if (!after || before) return false;
+  if (i > 0) {
+    const p = s.charCodeAt(i - 1);
+    if (p < 128 && (LEET[p]! >= 0 || (p >= 0x30 && p <= 0x39))) return false;
+  }
+  return i + 3 < n && isLetter(s.charCodeAt(i + 2)) && isLetter(s.charCodeAt(i + 3));
+}
+
+/** If a run of at least three single letters joined by one repeated separator starts at i, its end. */
+function spacedRunEnd(s: string, i: number, n: number): number {
+  if (i > 0) {
+    const p = s.charCodeAt(i - 1);
+    if (isLetter(p) || (p >= 0x30 && p <= 0x39)) return -1;
+  }
+  const sep = s.charCodeAt(i + 1);
+  if (!RUN_SEPARATORS.has(sep)) return -1;
+  let j = i;
+  let count = 1;
+  while (j + 2 < n && s.charCodeAt(j + 1) === sep) {
+    const k = j + 2;
+    const c = s.charCodeAt(k);
+    const single = k + 1 >= n || !isLetter(s.charCodeAt(k + 1));
+    if (!single || !(isLetter(c) || (c < 128 && LEET[c]! >= 0 && c !== 0x24))) break;
+    j = k;
+    count++;
+  }
+  return count >= 3 ? j + 1 : -1;
+}
+
+/**
+ * Normalises s into out (reusing its buffers). Accented mode keeps Latin diacritics (Vietnamese);
+ * plain mode strips them.
+ */
+export function normalizeInto(s: string, out: NormalizedText, accented: boolean): NormalizedText {
+  const n = s.length;
+  out.length = 0;
+  out.ensure(n * 2 + 64);
+  let units = out.units;
+  let starts = out.start;
+  let ends = out.end;
+  let len = 0;
+  let last = 0x20; // pretend a space precedes the text: no leading space is emitted
+  let runEnd = -1; // inside a joined single-letter run, separators up to here are skipped
+
+  for (let i = 0; i < n; i++) {
+    let c = s.charCodeAt(i);
+    let width = 1;
+
+    if (i < runEnd) {
+      if (RUN_SEPARATORS.has(c)) continue; // the separator of a joined single-letter run
+    } else runEnd = -1;
+
+    if (c < 128) {
+      if (isAsciiLetter(c)) {
+        if (runEnd < 0 && i + 1 < n && RUN_SEPARATORS.has(s.charCodeAt(i + 1)))
+          runEnd = spacedRunEnd(s, i, n);
+        c |= 0x20;
+      } else if (LEET[c]! >= 0 && (i < runEnd ? c !== 0x24 : leetAt(s, i, n))) {
+        c = LEET[c]!;
+      } else if (c <= 0x20 || c === 0x7f) {
+        c = 0x20;
+      }
+    } else {
+      // Non-ASCII: astral code points, combining marks, homoglyphs, then the fold table.
+      let folded: string | null = null;
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        const lo = s.charCodeAt(i + 1);
+        if (lo >= 0xdc00 && lo <= 0xdfff) {
+          folded = foldAstral(((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000);
+          width = 2;
+        }
+      } else if (c >= 0x0300 && c <= 0x036f) {
+        // A decomposed diacritic: dropped in plain mode, composed onto the previous unit otherwise.
+        if (accented && len > 0) {
+          const composed = (String.fromCharCode(units[len - 1]!) + String.fromCharCode(c)).normalize('NFC');
+          if (composed.length === 1) {
+            units[len - 1] = composed.charCodeAt(0);
+            ends[len - 1] = i + 1;
+            last = units[len - 1]!;
+          }
+        }
+        continue;
+      } else if (c === 0x2003 || c === 0x3000 || c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028) {
+        c = 0x20;
+      } else if (EMOJI_WORDS.has(c)) {
+        folded = ` ${EMOJI_WORDS.get(c)} `;
+      }
+      if (folded === null && c !== 0x20) {
+        const v = foldCode(c, accented);
+        if (v === DROP) continue;
+        if (v >= 0) {
+          c = v;
+          const latin = HOMOGLYPHS.get(c);
+          if (
+            latin !== undefined &&
+            (isAsciiLetter(last) || (i + 1 < n && isAsciiLetter(s.charCodeAt(i + 1))))
+          )
+            c = latin;
+        } else folded = multi[-(v + 3)]!;
+      }
+      if (folded !== null) {
+        if (len + folded.length + 2 > units.length) {
+          out.length = len;
+          out.ensure(len + folded.length + (n - i) * 2 + 64);
+          units = out.units;
+          starts = out.start;
+          ends = out.end;
+        }
+        for (let k = 0; k < folded.length; k++) {
+          const u = folded.charCodeAt(k);
+          if (u === 0x20 ? last === 0x20 : u === last && charClass[u] === CLASS_WORD) {
+            if (len > 0) ends[len - 1] = i + width;
+            continue;
+          }
+          units[len] = u;
+          starts[len] = i;
+          ends[len] = i + width;
+          len++;
+          last = u;
+        }
+        i += width - 1;
+        continue;
+      }
+    }
+
+    // Emit one unit c for s[i, i + width).
+    if (c === 0x20) {
+      if (last === 0x20) continue;
+      // Spaces and separators between two unspaced-script letters are dropped (象 牙, งา ช้าง).
+      if (
+        charClass[last] === CLASS_UNSPACED &&
+        i + 1 < n &&
+        charClass[s.charCodeAt(i + 1)] === CLASS_UNSPACED
+      )
+        continue;
+    } else if (c === last && (charClass[c] === CLASS_WORD || charClass[c] === CLASS_UNSPACED)) {
+      ends[len - 1] = i + width; // repeated letter: ivooory -> ivory
+      continue;
+    } else if (
+      charClass[last] === CLASS_UNSPACED &&
+      RUN_SEPARATORS.has(c) &&
+      i + 1 < n &&
+      charClass[s.charCodeAt(i + 1)] === CLASS_UNSPACED
+    ) {
+      continue;
+    }
+    units[len] = c;
+    starts[len] = i;
+    ends[len] = i + width;
+    len++;
+    last = c;
+  }
+  if (len > 0 && units[len - 1] === 0x20) len--;
+  out.length = len;
+  return out;
+}
+
+/** Whether text looks Vietnamese: letters that only Vietnamese uses among Latin-script languages. */
+export function looksVietnamese(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x102) continue;
+    if (
+      c === 0x103 ||
+      c === 0x102 ||
+      c === 0x111 ||
+      c === 0x110 ||
+      c === 0x1a1 ||
+      c === 0x1a0 ||
+      c === 0x1b0 ||
+      c === 0x1af ||
+      (c >= 0x1ea0 && c <= 0x1ef9)
+    )
+      return true;
+  }
+  return false;
+}
+
+/** Normalises a library term to the string the automaton stores (same folding as listings). */
+export function normalizeTerm(term: string, accented: boolean): string {
+  const out = normalizeInto(term, new NormalizedText(term.length * 2 + 16), accented);
+  return out.toString().trim();
+}

@@ -1,0 +1,135 @@
+// Sale signals that are patterns rather than words: prices and phone numbers, found in normalised text.
+// Only computed for listings that already carry wildlife evidence, so this never runs on the hot path.
+import { CLASS_WORD, charClass, type NormalizedText } from './normalize.ts';
+
+export interface NumericSignal {
+  term: 'price' | 'phone';
+  /** Normalised [start, end). */
+  start: number;
+  end: number;
+}
+
+const CURRENCY_SYMBOLS = new Set([...'$€£¥฿₫₱₹元円￥₩'].map((c) => c.charCodeAt(0)));
+const CURRENCY_BEFORE = new Set([
+  'rp',
+  'rm',
+  'usd',
+  'us',
+  'r',
+  's',
+  'idr',
+  'vnd',
+  'thb',
+  'ksh',
+  'tsh',
+  'eur',
+  'php',
+]);
+const CURRENCY_AFTER = new Set([
+  'k',
+  'tr',
+  'trieu',
+  'triệu',
+  'jt',
+  'juta',
+  'rb',
+  'ribu',
+  'usd',
+  'vnd',
+  'baht',
+  'บาท',
+  '元',
+  '块',
+  '万',
+  '円',
+  'eur',
+  'euro',
+  'euros',
+  'reais',
+  'pesos',
+  'mxn',
+  'brl',
+  'ksh',
+  'shillings',
+  'dong',
+  'đ',
+  'd',
+  'rm',
+  'sgd',
+  'myr',
+  'idr',
+  'php',
+  'bath',
+  'dolares',
+  'dollars',
+  'ringgit',
+  'rupiah',
+]);
+
+/** Currency words of scripts without spaces, which run into the next word. */
+const UNSPACED_UNITS = ['บาท', '元', '块', '万', '円'];
+
+const isDigit = (u: number): boolean => u >= 0x30 && u <= 0x39;
+
+function wordBefore(t: NormalizedText, at: number): string {
+  let i = at;
+  if (i > 0 && t.units[i - 1] === 0x20) i--;
+  let j = i;
+  while (j > 0 && charClass[t.units[j - 1]!] === CLASS_WORD && i - j < 4) j--;
+  return String.fromCharCode(...t.units.subarray(j, i));
+}
+
+function wordAfter(t: NormalizedText, at: number): string {
+  let i = at;
+  if (i < t.length && t.units[i] === 0x20) i++;
+  let j = i;
+  while (j < t.length && j - i < 9 && charClass[t.units[j]!] !== 0 && charClass[t.units[j]!] !== 4) j++;
+  return String.fromCharCode(...t.units.subarray(i, j));
+}
+
+export function findNumericSignals(t: NormalizedText): NumericSignal[] {
+  const found: NumericSignal[] = [];
+  const u = t.units;
+  for (let i = 0; i < t.length; i++) {
+    if (!isDigit(u[i]!) || (i > 0 && isDigit(u[i - 1]!))) continue;
+    let j = i;
+    let digits = 0;
+    while (j < t.length) {
+      if (isDigit(u[j]!)) {
+        digits++;
+        j++;
+      } else if (
+        (u[j] === 0x20 || u[j] === 0x2e || u[j] === 0x2c || u[j] === 0x2d) &&
+        j + 1 < t.length &&
+        isDigit(u[j + 1]!)
+      )
+        j++;
+      else break;
+    }
+    const plus = i > 0 && u[i - 1] === 0x2b;
+    if (digits >= 9 || (plus && digits >= 8)) {
+      found.push({ term: 'phone', start: plus ? i - 1 : i, end: j });
+    } else {
+      const before = i > 0 ? u[i - 1]! : 0;
+      const before2 = i > 1 && before === 0x20 ? u[i - 2]! : 0;
+      const after = j < t.length ? u[j]! : 0;
+      const after2 = j + 1 < t.length && after === 0x20 ? u[j + 1]! : 0;
+      const symbol =
+        CURRENCY_SYMBOLS.has(before) ||
+        CURRENCY_SYMBOLS.has(before2) ||
+        CURRENCY_SYMBOLS.has(after) ||
+        CURRENCY_SYMBOLS.has(after2);
+      const next = wordAfter(t, j);
+      if (
+        symbol ||
+        CURRENCY_BEFORE.has(wordBefore(t, i)) ||
+        CURRENCY_AFTER.has(next) ||
+        UNSPACED_UNITS.some((w) => next.startsWith(w))
+      ) {
+        found.push({ term: 'price', start: i, end: j });
+      }
+    }
+    i = j;
+  }
+  return found;
+}
