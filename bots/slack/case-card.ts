@@ -112,5 +112,6 @@ export function caseCard(view: CaseView, state: CaseState): { text: string; bloc
     });
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Case \`${view.id}\`` }] });
-  return { text: `Case review: ${truncate(l.title, 100)}`, blocks };
+  // The notification text is mrkdwn too: escaped like everything else.
+  return { text: `Case review: ${escapeMrkdwn(truncate(l.title, 100))}`, blocks };
 }
