@@ -114,13 +114,62 @@ function box1D(
   }
 }
 
+// The same box filter down every column at once, sweeping rows in memory order (a strided walk per
+// column is several times slower on large photos). Per column it adds and subtracts exactly the samples
+// box1D would, in the same order.
+function boxAlongColumns(
+  input: Float32Array,
+  output: Float32Array,
+  rows: number,
+  cols: number,
+  window: number,
+) {
+  const half = Math.floor((window + 2) / 2);
+  const sums = new Float64Array(cols);
+  let ri = 0;
+  let li = 0;
+  let oi = 0;
+  let count = 0;
+  const addRow = (r: number) => {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) sums[c]! += input[base + c]!;
+  };
+  const subRow = (r: number) => {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) sums[c]! -= input[base + c]!;
+  };
+  const writeRow = (r: number) => {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) output[base + c] = sums[c]! / count;
+  };
+  for (let i = 0; i < half - 1; i++) {
+    addRow(ri++);
+    count++;
+  }
+  for (let i = 0; i < window - half + 1; i++) {
+    addRow(ri++);
+    count++;
+    writeRow(oi++);
+  }
+  for (let i = 0; i < rows - window; i++) {
+    addRow(ri++);
+    subRow(li++);
+    writeRow(oi++);
+  }
+  for (let i = 0; i < half - 1; i++) {
+    subRow(li++);
+    count--;
+    writeRow(oi++);
+  }
+}
+
 /** Two-pass box filtering along rows then columns: a cheap approximation of a tent (Jarosz) filter. */
 function jaroszFilter(buf1: Float32Array, buf2: Float32Array, rows: number, cols: number, passes: number) {
   const windowAlongRows = jaroszWindowSize(cols, 64);
   const windowAlongCols = jaroszWindowSize(rows, 64);
   for (let pass = 0; pass < passes; pass++) {
     for (let r = 0; r < rows; r++) box1D(buf1, buf2, r * cols, cols, 1, windowAlongRows);
-    for (let c = 0; c < cols; c++) box1D(buf2, buf1, c, rows, cols, windowAlongCols);
+    boxAlongColumns(buf2, buf1, rows, cols, windowAlongCols);
   }
 }
 

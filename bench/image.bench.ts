@@ -1,0 +1,110 @@
+// npm run bench:image — image detection throughput on this machine. Prints a human-readable table, then
+// one JSON line (the last line) for CI and reports.
+//   PDQ photos/s with decode (file bytes -> hash) and hash-only (decoded pixels -> hash) on the fixture photos;
+//   index lookup µs (d <= 31, random hashes) at 10k, 100k and 1M entries; OCR ms per image.
+// Anchors (C++ reference, desktop CPU): ~550 photos/s hash-only, ~30/s with decode; MIH lookup 30 µs at 10k.
+// Options: --quick (fewer rounds, 10k/100k only), --no-ocr.
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { decodeImage } from '../detectors/image/decode.ts';
+import { pdqHashImage } from '../detectors/image/hash-image.ts';
+import { PdqHashIndex } from '../detectors/image/hash-index.ts';
+import { pdqFromPixels } from '../detectors/image/pdq.ts';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const images = fileURLToPath(new URL('../../shared/fixtures/pdq/images/', import.meta.url));
+const photos = readdirSync(images)
+  .filter((f) => f.startsWith('bridge-'))
+  .map((f) => readFileSync(images + f));
+
+const results: Record<string, number | string> = { cpus: (await import('node:os')).cpus().length };
+const line = (label: string, value: string) => console.log(`${label.padEnd(44)} ${value}`);
+
+// --- PDQ with decode -----------------------------------------------------------------------------
+{
+  const rounds = quick ? 1 : 3;
+  await pdqHashImage(photos[0]!); // warm-up (libvips init, JIT)
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) for (const p of photos) await pdqHashImage(p);
+  const perSecond = (rounds * photos.length) / ((performance.now() - t0) / 1000);
+  results.pdqWithDecodePerSec = Number(perSecond.toFixed(1));
+  line(`PDQ with decode (${photos.length} photos ~1600x1004)`, `${perSecond.toFixed(1)} photos/s`);
+}
+
+// --- PDQ hash only (decoded pixels) -------------------------------------------------------------
+{
+  const decoded = [];
+  for (const p of photos) decoded.push(await decodeImage(p));
+  const rounds = quick ? 2 : 5;
+  for (const d of decoded.slice(0, 2)) pdqFromPixels(d.data, d.width, d.height, d.channels);
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++)
+    for (const d of decoded) pdqFromPixels(d.data, d.width, d.height, d.channels);
+  const perSecond = (rounds * decoded.length) / ((performance.now() - t0) / 1000);
+  results.pdqHashOnlyPerSec = Number(perSecond.toFixed(1));
+  line('PDQ hash only (decoded ~1600x1004)', `${perSecond.toFixed(1)} photos/s`);
+}
+
+// --- Index lookups -------------------------------------------------------------------------------
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+{
+  const rand = rng(2024);
+  const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+  const index = new PdqHashIndex();
+  const stored: Uint32Array[] = [];
+  let n = 0;
+  for (const size of sizes) {
+    const t0 = performance.now();
+    for (; n < size; n++) {
+      const w = new Uint32Array(8);
+      for (let i = 0; i < 8; i++) w[i] = rand();
+      if (n % 100 === 0) stored.push(w);
+      index.add(n, w);
+    }
+    const addMs = performance.now() - t0;
+    // Queries: half are near-duplicates (8 flipped bits) of stored hashes, half are random misses.
+    const queries: Uint32Array[] = [];
+    for (let q = 0; q < 2000; q++) {
+      const w = new Uint32Array(8);
+      if (q % 2 === 0) {
+        w.set(stored[rand() % stored.length]!);
+        for (let k = 0; k < 8; k++) {
+          const bit = rand() % 256;
+          w[bit >> 5]! ^= 1 << (bit & 31);
+        }
+      } else for (let i = 0; i < 8; i++) w[i] = rand();
+      queries.push(w);
+    }
+    let hits = 0;
+    for (const q of queries.slice(0, 200)) index.search(q, 31); // warm-up
+    const rounds = quick ? 2 : 5;
+    const t1 = performance.now();
+    for (let r = 0; r < rounds; r++) for (const q of queries) hits += index.search(q, 31).length > 0 ? 1 : 0;
+    const micros = ((performance.now() - t1) * 1000) / (rounds * queries.length);
+    const key = size >= 1_000_000 ? `${size / 1_000_000}m` : `${size / 1000}k`;
+    results[`lookupMicros${key}`] = Number(micros.toFixed(2));
+    line(
+      `index lookup d<=31 at ${key} hashes`,
+      `${micros.toFixed(2)} µs/query (hit rate ${(hits / (rounds * queries.length)).toFixed(2)})`,
+    );
+    line(
+      `  incremental adds up to ${key}`,
+      `${((addMs * 1000) / (size - (sizes[sizes.indexOf(size) - 1] ?? 0))).toFixed(2)} µs/add`,
+    );
+  }
+  results.indexHeapMb = Math.round(process.memoryUsage().heapUsed / 1e6);
+}
+
+// --- OCR (added with the OCR engine) --------------------------------------------------------------
+
+console.log(JSON.stringify({ bench: 'image', ...results }));
