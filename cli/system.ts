@@ -2,6 +2,7 @@
 // worker, HTTP API, bots) and stops it again. `wild-sentinel start` and the end-to-end tests use it.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -21,7 +22,12 @@ import { createHttpTakedownAdapter } from '../workflows/takedown/http-adapter.ts
 import { decideCase } from '../workflows/use-cases/decide-case.ts';
 import { createWorker } from '../workflows/worker.ts';
 
+export const ROLES = ['worker', 'api', 'bots'] as const;
+export type Role = (typeof ROLES)[number];
+
 export interface SystemOptions {
+  /** Which parts run in this process; all of them by default (the embedded, one-command setup). */
+  roles?: readonly Role[];
   /** A prebuilt workflow bundle (tests bundle once per file). */
   workflowBundle?: WorkflowBundleOption;
   /** Lets tests wrap activities, e.g. to inject a crash after a side effect. */
@@ -31,6 +37,7 @@ export interface SystemOptions {
 }
 
 export interface RunningSystem {
+  /** Where the API listens (or the bots' endpoint when this process runs no API). */
   apiUrl: string;
   pool: Pool;
   temporal: Client;
@@ -48,6 +55,7 @@ function devSecret(dataDir: string, name: string): string {
 }
 
 export async function startSystem(config: Config, options: SystemOptions = {}): Promise<RunningSystem> {
+  const roles = new Set(options.roles ?? ROLES);
   const stops: (() => Promise<unknown> | unknown)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) {
@@ -101,29 +109,32 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           ? createHttpTakedownAdapter({ url: platform.takedownUrl, signingSecret: takedownSecret })
           : undefined,
     });
-    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
-    stops.push(() => workerConnection.close());
-    const worker = await createWorker({
-      connection: workerConnection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: options.wrapActivities ? options.wrapActivities(caseActivities) : caseActivities,
-      workflowBundle: options.workflowBundle,
-    });
-    const workerRun = worker.run();
-    stops.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun;
-    });
+    if (roles.has('worker')) {
+      const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+      stops.push(() => workerConnection.close());
+      const worker = await createWorker({
+        connection: workerConnection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        activities: options.wrapActivities ? options.wrapActivities(caseActivities) : caseActivities,
+        workflowBundle: options.workflowBundle,
+      });
+      const workerRun = worker.run();
+      stops.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await workerRun;
+      });
+    }
 
-    const slack = slackConfigured
-      ? createSlackApp({
-          token: config.SLACK_BOT_TOKEN!,
-          signingSecret: config.SLACK_SIGNING_SECRET!,
-          apiUrl: config.SLACK_API_URL,
-          useCases: { decideCase: (input) => decideCase(temporal, input) },
-        })
-      : undefined;
+    const slack =
+      roles.has('bots') && slackConfigured
+        ? createSlackApp({
+            token: config.SLACK_BOT_TOKEN!,
+            signingSecret: config.SLACK_SIGNING_SECRET!,
+            apiUrl: config.SLACK_API_URL,
+            useCases: { decideCase: (input) => decideCase(temporal, input) },
+          })
+        : undefined;
 
     if (options.seedDemoPlatform && (await countPlatforms(pool)) === 0) {
       const { apiKey } = await createPlatform(pool, { id: 'demo', name: 'Demo marketplace' });
@@ -132,26 +143,38 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       log.info('created the "demo" platform; its API key is in the file', { keyFile });
     }
 
-    const server = createApiServer({
-      pool,
-      temporal,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      reviewers: config.SLACK_REVIEWERS,
-      slackListener: slack?.receiver.requestListener,
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.PORT, config.HOST, resolve);
-    });
-    stops.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
-    const { port } = server.address() as AddressInfo;
-    return { apiUrl: `http://${config.HOST}:${port}`, pool, temporal, stop: stopAll };
+    // The API serves Slack's endpoint too when both run here; a bots-only process serves it alone.
+    let server: Server | undefined;
+    let port = 0;
+    if (roles.has('api')) {
+      server = createApiServer({
+        pool,
+        temporal,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        reviewers: config.SLACK_REVIEWERS,
+        slackListener: slack?.receiver.requestListener,
+      });
+      port = config.PORT;
+    } else if (slack) {
+      server = createServer(slack.receiver.requestListener);
+      port = config.BOTS_PORT;
+    }
+    if (server) {
+      const s = server;
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(port, config.HOST, resolve);
+      });
+      stops.push(
+        () =>
+          new Promise<void>((resolve) => {
+            s.closeAllConnections();
+            s.close(() => resolve());
+          }),
+      );
+      port = (s.address() as AddressInfo).port;
+    }
+    return { apiUrl: server ? `http://${config.HOST}:${port}` : '', pool, temporal, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

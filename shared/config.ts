@@ -24,6 +24,8 @@ export const configSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   PUBLIC_URL: optionalUrl,
+  /** Port of the bots' own HTTP endpoint (Slack events) when bots run without the API in one process. */
+  BOTS_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 
   // Storage: embedded PGlite when unset
   DATABASE_URL: z

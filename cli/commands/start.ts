@@ -2,9 +2,21 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig, redactConfig } from '../../shared/config.ts';
 import { log, setLogLevel } from '../../shared/logger.ts';
-import { startSystem } from '../system.ts';
+import { ROLES, type Role, startSystem } from '../system.ts';
 
-export async function run(_args: string[]): Promise<number> {
+const USAGE = `usage: wild-sentinel start [--role worker|api|bots]...
+Runs every part in this process unless roles are named (docker-compose runs one role per service).`;
+
+export async function run(args: string[]): Promise<number> {
+  const roles: Role[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const role = args[i] === '--role' ? args[++i] : undefined;
+    if (!role || !(ROLES as readonly string[]).includes(role)) {
+      console.error(USAGE);
+      return 2;
+    }
+    roles.push(role as Role);
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();

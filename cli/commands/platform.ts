@@ -1,0 +1,53 @@
+// wild-sentinel platform add <id> --name <name> [--takedown-url <url>] | list
+import { z } from 'zod';
+import { loadConfig } from '../../shared/config.ts';
+import { createPlatform } from '../../shared/db/platforms.ts';
+import { withDatabase } from '../database.ts';
+
+const USAGE =
+  'usage: wild-sentinel platform add <id> --name <name> [--takedown-url <url>]\n       wild-sentinel platform list';
+
+const addArgs = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'id: lowercase letters, digits and dashes'),
+  name: z.string().min(1, 'name is required'),
+  takedownUrl: z.url({ protocol: /^https?$/ }).optional(),
+});
+
+function parseFlags(args: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith('--'))
+      out[a.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())] = args[++i] ?? '';
+    else out.id = a;
+  }
+  return out;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const config = loadConfig();
+  if (sub === 'list') {
+    await withDatabase(config, async (pool) => {
+      const { rows } = await pool.query('SELECT id, name, takedown_url FROM platforms ORDER BY id');
+      for (const r of rows)
+        console.log(JSON.stringify({ id: r.id, name: r.name, takedownUrl: r.takedown_url }));
+    });
+    return 0;
+  }
+  if (sub !== 'add') {
+    console.error(USAGE);
+    return 2;
+  }
+  const parsed = addArgs.safeParse(parseFlags(rest));
+  if (!parsed.success) {
+    console.error(`${parsed.error.issues.map((i) => i.message).join('\n')}\n${USAGE}`);
+    return 2;
+  }
+  const { apiKey } = await withDatabase(config, (pool) => createPlatform(pool, parsed.data));
+  // Shown once, to the operator who asked for it; only its hash is stored.
+  console.log(
+    `platform ${parsed.data.id} created. API key (store it now, it is not shown again):\n${apiKey}`,
+  );
+  return 0;
+}
