@@ -1,0 +1,211 @@
+// Matching against the hash banks: an in-memory PdqHashIndex of every enabled item, bank settings
+// applied at query time (threshold, quality floor, negative banks), and incremental sync from the
+// database change log. Each worker holds one BankMatcher; `sync()` reads only the changes since its last
+// call (a small indexed query), so there are no full reloads and no reload storms across workers.
+import type { Queryable } from '../../shared/db/pool.ts';
+import { type Bank, type BankItem, ITEM_COLUMNS } from './bank-store.ts';
+import { PdqHashIndex } from './hash-index.ts';
+import { type Dihedral, pdqToWords } from './pdq.ts';
+
+export interface BankMatch {
+  bank: string;
+  bankKind: 'positive' | 'negative';
+  itemId: number;
+  pdq: string;
+  distance: number;
+  /** Which rotation/flip of the query matched ('original' for the picture as posted). */
+  variant: Dihedral;
+  threshold: number;
+  species: string | null;
+  product: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export interface BankMatchResult {
+  /** Matches in positive banks that stand. */
+  matches: BankMatch[];
+  /** Positive matches withdrawn because the picture also matched a negative bank. */
+  suppressed: BankMatch[];
+  /** The negative-bank matches that did the withdrawing. */
+  negative: BankMatch[];
+  /** Banks skipped because the query's quality is under their floor. */
+  skippedForQuality: string[];
+}
+
+export interface MatchQuery {
+  /** At least the original; the other variants find rotated or mirrored reposts. */
+  hashes: Partial<Record<Dihedral, string>>;
+  quality: number;
+}
+
+interface IndexedItem {
+  bankId: number;
+  pdq: string;
+  species: string | null;
+  product: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export class BankMatcher {
+  readonly index = new PdqHashIndex();
+  private readonly items = new Map<number, IndexedItem>();
+  private banks = new Map<number, Bank>();
+  private cursor: string | null = null;
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  /** Loads everything once, then remembers where the change log stands. */
+  async load(db: Queryable): Promise<void> {
+    // The watermark is taken first: anything committed after it is replayed by the next sync (idempotent).
+    this.cursor = await snapshotXmin(db);
+    await this.reloadBanks(db);
+    const { rows } = await db.query<BankItem>(`SELECT ${ITEM_COLUMNS} FROM image_hash_items WHERE enabled`);
+    this.index.clear();
+    this.items.clear();
+    for (const row of rows) this.put(row);
+    this.index.compact();
+  }
+
+  /**
+   * Applies the changes of every transaction that finished since the last call. Reading by
+   * transaction id window [previous xmin, current xmin) never skips a transaction that was still open
+   * last time, unlike reading by sequence number. Returns how many items and banks changed.
+   */
+  async sync(db: Queryable): Promise<{ items: number; banks: number }> {
+    if (this.cursor === null) {
+      await this.load(db);
+      return { items: this.items.size, banks: this.banks.size };
+    }
+    const next = await snapshotXmin(db);
+    const { rows } = await db.query<{ item_id: string | null; bank_id: number | null }>(
+      `SELECT DISTINCT item_id, bank_id FROM image_hash_changes WHERE xid >= $1::xid8 AND xid < $2::xid8`,
+      [this.cursor, next],
+    );
+    const itemIds = [...new Set(rows.filter((r) => r.item_id !== null).map((r) => Number(r.item_id)))];
+    const bankChanges = rows.filter((r) => r.bank_id !== null).length;
+    if (bankChanges > 0) await this.reloadBanks(db);
+    if (itemIds.length > 0) {
+      const { rows: current } = await db.query<BankItem>(
+        `SELECT ${ITEM_COLUMNS} FROM image_hash_items WHERE id = ANY($1::bigint[])`,
+        [itemIds],
+      );
+      const byId = new Map(current.map((r) => [r.id, r]));
+      for (const id of itemIds) {
+        const row = byId.get(id);
+        if (row?.enabled) this.put(row);
+        else {
+          this.index.remove(id);
+          this.items.delete(id);
+        }
+      }
+    }
+    this.cursor = next;
+    return { items: itemIds.length, banks: bankChanges };
+  }
+
+  /** Looks the picture's hashes up in every enabled bank, applying each bank's own rules. */
+  match(query: MatchQuery): BankMatchResult {
+    const enabled = [...this.banks.values()].filter((b) => b.enabled);
+    const result: BankMatchResult = { matches: [], suppressed: [], negative: [], skippedForQuality: [] };
+    if (enabled.length === 0) return result;
+    result.skippedForQuality = enabled.filter((b) => query.quality < b.qualityFloor).map((b) => b.name);
+    const maxThreshold = Math.max(...enabled.map((b) => b.matchThreshold));
+    const best = new Map<number, BankMatch>();
+    for (const [variant, hash] of Object.entries(query.hashes) as [Dihedral, string][]) {
+      for (const hit of this.index.search(pdqToWords(hash), maxThreshold)) {
+        const item = this.items.get(hit.id);
+        const bank = item && this.banks.get(item.bankId);
+        if (!item || !bank?.enabled) continue;
+        if (hit.distance > bank.matchThreshold || query.quality < bank.qualityFloor) continue;
+        const previous = best.get(hit.id);
+        if (previous && previous.distance <= hit.distance) continue;
+        best.set(hit.id, {
+          bank: bank.name,
+          bankKind: bank.kind,
+          itemId: hit.id,
+          pdq: item.pdq,
+          distance: hit.distance,
+          variant,
+          threshold: bank.matchThreshold,
+          species: item.species,
+          product: item.product,
+          metadata: item.metadata,
+        });
+      }
+    }
+    const all = [...best.values()].sort((a, b) => a.distance - b.distance || a.itemId - b.itemId);
+    result.negative = all.filter((m) => m.bankKind === 'negative');
+    const positive = all.filter((m) => m.bankKind === 'positive');
+    // A negative bank holds known look-alikes (stock photos, legal replicas): a hit there withdraws the
+    // positive matches, which stay visible as `suppressed` for reviewers and tuning.
+    if (result.negative.length > 0) result.suppressed = positive;
+    else result.matches = positive;
+    return result;
+  }
+
+  private put(row: BankItem): void {
+    this.index.add(row.id, row.pdq);
+    this.items.set(row.id, {
+      bankId: row.bankId,
+      pdq: row.pdq,
+      species: row.species,
+      product: row.product,
+      metadata: row.metadata,
+    });
+  }
+
+  private async reloadBanks(db: Queryable): Promise<void> {
+    const { rows } = await db.query<Bank>(
+      `SELECT id, name, description, kind, match_threshold AS "matchThreshold", quality_floor AS "qualityFloor", enabled
+       FROM image_hash_banks`,
+    );
+    this.banks = new Map(rows.map((b) => [b.id, b]));
+  }
+}
+
+async function snapshotXmin(db: Queryable): Promise<string> {
+  const { rows } = await db.query<{ xmin: string }>(
+    'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin',
+  );
+  return rows[0]!.xmin;
+}
+
+export interface BankSyncHandle {
+  stop(): void;
+}
+
+/**
+ * Keeps a matcher current by calling sync() every `intervalMs`, with random jitter so many workers
+ * started together do not query in lockstep. Errors are reported and retried at the next tick.
+ */
+export function startBankSync(
+  db: Queryable,
+  matcher: BankMatcher,
+  options: { intervalMs?: number; jitter?: number; onError?: (err: unknown) => void } = {},
+): BankSyncHandle {
+  const interval = options.intervalMs ?? 5000;
+  const jitter = options.jitter ?? 0.2;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const tick = async () => {
+    try {
+      await matcher.sync(db);
+    } catch (err) {
+      options.onError?.(err);
+    }
+    if (!stopped) schedule();
+  };
+  const schedule = () => {
+    timer = setTimeout(tick, interval * (1 - jitter + 2 * jitter * Math.random()));
+    timer.unref();
+  };
+  schedule();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

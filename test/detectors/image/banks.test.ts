@@ -1,0 +1,274 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseBankFile, serializeBank } from '../../../detectors/image/bank-formats.ts';
+import { BankMatcher } from '../../../detectors/image/bank-matcher.ts';
+import {
+  addItems,
+  BankError,
+  createBank,
+  getBank,
+  listItems,
+  setItemEnabled,
+  updateBank,
+} from '../../../detectors/image/bank-store.ts';
+import { pdqDihedralHashImage, pdqHashImage } from '../../../detectors/image/hash-image.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { pdqImage } from './fixtures.ts';
+
+describe('hash banks in PostgreSQL', () => {
+  let db: TestDatabase;
+  let bridge: { hash: string; quality: number };
+  let other: { hash: string; quality: number };
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    bridge = await pdqHashImage(pdqImage('bridge-1-original.jpg'));
+    other = await pdqHashImage(pdqImage('c.png'));
+  });
+  afterAll(() => db.drop());
+
+  it('creates banks with HMA-compatible names and refuses duplicates and bad names', async () => {
+    const bank = await createBank(
+      db.pool,
+      { name: 'IVORY_CARVINGS', description: 'known ivory listings' },
+      'alice',
+    );
+    expect(bank).toMatchObject({
+      name: 'IVORY_CARVINGS',
+      kind: 'positive',
+      matchThreshold: 31,
+      qualityFloor: 50,
+    });
+    await expect(createBank(db.pool, { name: 'IVORY_CARVINGS' }, 'alice')).rejects.toBeInstanceOf(BankError);
+    await expect(createBank(db.pool, { name: 'ivory carvings' }, 'alice')).rejects.toThrow(
+      /CAPS_AND_UNDERSCORES/,
+    );
+    const { rows } = await db.pool.query("SELECT actor FROM audit_log WHERE action = 'image_bank.create'");
+    expect(rows).toEqual([{ actor: 'alice' }]);
+  });
+
+  it('stores items with metadata and refuses hashes below the quality floor', async () => {
+    const result = await addItems(
+      db.pool,
+      'IVORY_CARVINGS',
+      [
+        {
+          pdq: bridge.hash,
+          quality: bridge.quality,
+          species: 'elephant',
+          product: 'carving',
+          metadata: { content_id: 'L-1' },
+        },
+        { pdq: bridge.hash, quality: bridge.quality },
+        { pdq: other.hash, quality: 20 },
+      ],
+      'alice',
+    );
+    expect(result).toMatchObject({ added: 1, duplicates: 1, belowQualityFloor: [other.hash] });
+    const items = await listItems(db.pool, 'IVORY_CARVINGS');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      pdq: bridge.hash,
+      species: 'elephant',
+      product: 'carving',
+      enabled: true,
+    });
+    expect(items[0]!.metadata).toEqual({ content_id: 'L-1' });
+  });
+
+  it('matches the modified, rotated and mirrored photo, with distance and variant', async () => {
+    const matcher = new BankMatcher();
+    await matcher.load(db.pool);
+    expect(matcher.size).toBe(1);
+
+    const blurred = await pdqHashImage(pdqImage('bridge-mod-blur-a-lot.jpg'));
+    const hit = matcher.match({ hashes: { original: blurred.hash }, quality: blurred.quality });
+    expect(hit.matches).toHaveLength(1);
+    expect(hit.matches[0]).toMatchObject({
+      bank: 'IVORY_CARVINGS',
+      species: 'elephant',
+      variant: 'original',
+    });
+    expect(hit.matches[0]!.distance).toBeGreaterThan(0);
+    expect(hit.matches[0]!.distance).toBeLessThanOrEqual(31);
+
+    // A repost turned 90 degrees: its own hash is far, one of its dihedral variants is close.
+    const rotated = await pdqDihedralHashImage(pdqImage('bridge-4-rotate-270.jpg'));
+    expect(matcher.match({ hashes: { original: rotated.hashes.original }, quality: 100 }).matches).toEqual(
+      [],
+    );
+    const found = matcher.match({ hashes: rotated.hashes, quality: rotated.quality }).matches;
+    expect(found).toHaveLength(1);
+    expect(found[0]!.variant).not.toBe('original');
+
+    expect(matcher.match({ hashes: { original: other.hash }, quality: 100 }).matches).toEqual([]);
+  });
+
+  it('applies each bank threshold and quality floor at query time', async () => {
+    const matcher = new BankMatcher();
+    await matcher.load(db.pool);
+    const blurred = await pdqHashImage(pdqImage('bridge-mod-blur-a-lot.jpg'));
+    const q = { hashes: { original: blurred.hash }, quality: blurred.quality };
+    const distance = matcher.match(q).matches[0]!.distance;
+
+    await updateBank(db.pool, 'IVORY_CARVINGS', { matchThreshold: distance - 1 }, 'bob');
+    await matcher.sync(db.pool);
+    expect(matcher.match(q).matches).toEqual([]);
+
+    await updateBank(db.pool, 'IVORY_CARVINGS', { matchThreshold: 31, qualityFloor: 90 }, 'bob');
+    await matcher.sync(db.pool);
+    const lowQuality = matcher.match({ ...q, quality: 60 });
+    expect(lowQuality.matches).toEqual([]);
+    expect(lowQuality.skippedForQuality).toEqual(['IVORY_CARVINGS']);
+    expect(matcher.match(q).matches).toHaveLength(1);
+    await updateBank(db.pool, 'IVORY_CARVINGS', { qualityFloor: 50 }, 'bob');
+  });
+
+  it('lets a negative bank suppress positive matches', async () => {
+    const matcher = new BankMatcher();
+    await matcher.load(db.pool);
+    await createBank(db.pool, { name: 'STOCK_PHOTOS', kind: 'negative', matchThreshold: 10 }, 'carol');
+    const sharpened = await pdqHashImage(pdqImage('bridge-mod-sharpen-a-little.jpg'));
+    await addItems(
+      db.pool,
+      'STOCK_PHOTOS',
+      [{ pdq: sharpened.hash, quality: sharpened.quality, note: 'postcard' }],
+      'carol',
+    );
+    expect(await matcher.sync(db.pool)).toMatchObject({ items: 1 });
+
+    const result = matcher.match({ hashes: { original: bridge.hash }, quality: 100 });
+    expect(result.matches).toEqual([]);
+    expect(result.suppressed.map((m) => m.bank)).toEqual(['IVORY_CARVINGS']);
+    expect(result.negative.map((m) => m.bank)).toEqual(['STOCK_PHOTOS']);
+
+    await updateBank(db.pool, 'STOCK_PHOTOS', { enabled: false }, 'carol');
+    await matcher.sync(db.pool);
+    expect(matcher.match({ hashes: { original: bridge.hash }, quality: 100 }).matches).toHaveLength(1);
+  });
+
+  it('updates every worker incrementally when an item is disabled and re-enabled', async () => {
+    const workerA = new BankMatcher();
+    const workerB = new BankMatcher();
+    await workerA.load(db.pool);
+    await workerB.load(db.pool);
+    const [item] = await listItems(db.pool, 'IVORY_CARVINGS');
+    const q = { hashes: { original: bridge.hash }, quality: 100 };
+
+    await setItemEnabled(db.pool, item!.id, false, 'matches a legal museum piece', 'dave');
+    for (const w of [workerA, workerB]) {
+      expect(await w.sync(db.pool)).toEqual({ items: 1, banks: 0 });
+      expect(w.match(q).matches).toEqual([]);
+    }
+    expect(await workerA.sync(db.pool)).toEqual({ items: 0, banks: 0 });
+
+    await setItemEnabled(db.pool, item!.id, true, null, 'dave');
+    await workerA.sync(db.pool);
+    expect(workerA.match(q).matches).toHaveLength(1);
+    const { rows } = await db.pool.query(
+      "SELECT details->>'reason' AS reason FROM audit_log WHERE action = 'image_bank.disable_item'",
+    );
+    expect(rows).toEqual([{ reason: 'matches a legal museum piece' }]);
+  });
+
+  it('never skips a change from a transaction still open during a sync', async () => {
+    const matcher = new BankMatcher();
+    await matcher.load(db.pool);
+    await createBank(db.pool, { name: 'SLOW_IMPORT' }, 'erin');
+    const bank = await getBank(db.pool, 'SLOW_IMPORT');
+    const slow = await db.pool.connect();
+    try {
+      await slow.query('BEGIN');
+      await slow.query('SELECT pg_current_xact_id()'); // takes an xid now, before the fast writer
+      await slow.query("INSERT INTO image_hash_items (bank_id, pdq, added_by) VALUES ($1, $2, 'erin')", [
+        bank.id,
+        other.hash,
+      ]);
+      const fast = await addItems(db.pool, 'SLOW_IMPORT', [{ pdq: 'f'.repeat(32) + '0'.repeat(32) }], 'erin');
+      expect(fast.added).toBe(1);
+      await matcher.sync(db.pool);
+      await slow.query('COMMIT');
+    } finally {
+      slow.release();
+    }
+    await matcher.sync(db.pool);
+    expect(
+      matcher.match({ hashes: { original: other.hash }, quality: 100 }).matches.map((m) => m.bank),
+    ).toEqual(['SLOW_IMPORT']);
+    expect(
+      matcher.match({ hashes: { original: 'f'.repeat(32) + '0'.repeat(32) }, quality: 100 }).matches,
+    ).toHaveLength(1);
+  });
+});
+
+describe('bank import and export formats', () => {
+  const h1 = 'f8f8f0cce0f4e84d0e370a22028f67f0b36e2ed596623e1d33e6339c4e9c9b22';
+  const h2 = 'b0a10efd71cc3f429413d48d0ffffe12e34e0e17ada952a9d29684210aa9e5af';
+
+  it('reads python-threatexchange signal files, skipping other signal types', () => {
+    const parsed = parseBankFile(
+      `pdq ${h1}\nvideo_md5 d41d8cd98f00b204e9800998ecf8427e\n\n${h2.toUpperCase()}\n`,
+      'pytx',
+    );
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.items.map((i) => i.pdq)).toEqual([h1, h2]);
+    expect(parsed.skippedSignalTypes).toEqual({ video_md5: 1 });
+    expect(parseBankFile('pdq 1234\n', 'pytx').errors).toEqual(['line 1: not a PDQ hash']);
+  });
+
+  it('reads the reference hasher output', () => {
+    const parsed = parseBankFile(`${h1},100,/photos/a.jpg\n${h2},87,/photos/b,c.jpg\n`, 'pdq-csv');
+    expect(parsed.items).toEqual([
+      { pdq: h1, quality: 100, source: 'pdq-csv', metadata: { path: '/photos/a.jpg' } },
+      { pdq: h2, quality: 87, source: 'pdq-csv', metadata: { path: '/photos/b,c.jpg' } },
+    ]);
+    expect(parseBankFile('nonsense\n', 'pdq-csv').errors).toHaveLength(1);
+  });
+
+  it('round-trips a bank through the HMA bundle and the pytx file', () => {
+    const bank = {
+      id: 1,
+      name: 'PANGOLIN',
+      description: '',
+      kind: 'positive' as const,
+      matchThreshold: 31,
+      qualityFloor: 50,
+      enabled: true,
+    };
+    const base = { bankId: 1, note: null, source: 'local', disabledReason: null };
+    const items = [
+      {
+        ...base,
+        id: 7,
+        pdq: h1,
+        quality: 100,
+        species: 'pangolin',
+        product: 'scales',
+        metadata: { content_id: 'X1' },
+        enabled: true,
+      },
+      { ...base, id: 8, pdq: h2, quality: null, species: null, product: null, metadata: {}, enabled: false },
+    ];
+    const hma = serializeBank(bank, items, 'hma');
+    const json = JSON.parse(hma);
+    expect(json.bank).toEqual({ name: 'PANGOLIN', matching_enabled_ratio: 1 });
+    expect(json.content[0].signals).toEqual({ pdq: h1 });
+    expect(json.content[0].metadata.content_id).toBe('X1');
+    const back = parseBankFile(hma, 'hma');
+    expect(back.errors).toEqual([]);
+    expect(back.bank).toEqual({ name: 'PANGOLIN', enabled: true });
+    expect(back.items).toEqual([
+      expect.objectContaining({
+        pdq: h1,
+        quality: 100,
+        species: 'pangolin',
+        product: 'scales',
+        enabled: true,
+      }),
+      expect.objectContaining({ pdq: h2, quality: null, enabled: false }),
+    ]);
+    expect(back.items[0]!.metadata).toMatchObject({ content_id: 'X1', hma_id: 7 });
+
+    expect(serializeBank(bank, items, 'pytx')).toBe(`pdq ${h1}\n`);
+    expect(parseBankFile(serializeBank(bank, items, 'pytx'), 'pytx').items.map((i) => i.pdq)).toEqual([h1]);
+    expect(parseBankFile('{"bank":{}}', 'hma').errors.length).toBeGreaterThan(0);
+  });
+});
