@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what Wild Sentinel needs on a fresh machine: npm packages and the Temporal CLI (its dev server
+# is the embedded Temporal default), built from the Go module proxy once and cached.
+# With --postgres it also makes sure PostgreSQL server binaries exist (the test suite starts one).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/wild-sentinel"
+TEMPORAL_CLI_VERSION=v1.5.1 # the newest release that `go install` can build (later ones use replace directives)
+
+if [ "${1:-}" = "--postgres" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "== installing PostgreSQL server binaries"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+
+if command -v temporal >/dev/null 2>&1 || [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
+  echo "== Temporal CLI: using $(command -v temporal || echo "$TEMPORAL_CLI_PATH")"
+elif [ -x "$CACHE/go/bin/temporal" ]; then
+  echo "== Temporal CLI: cached at $CACHE/go/bin/temporal"
+elif command -v go >/dev/null 2>&1; then
+  echo "== building the Temporal CLI $TEMPORAL_CLI_VERSION (first time only; several minutes)"
+  mkdir -p "$CACHE/go"
+  GOBIN="$CACHE/go/bin" GOMODCACHE="$CACHE/go/mod" GOFLAGS=-modcacherw \
+    go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+else
+  echo "== no Go toolchain: the Temporal CLI will be downloaded by the SDK at start (needs internet)," \
+    "or set TEMPORAL_ADDRESS to a running server"
+fi
+
+echo "== npm ci"
+# onnxruntime-node's install script would fetch GPU libraries; its CPU binaries ship in the package.
+ONNXRUNTIME_NODE_INSTALL=skip ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci --no-audit --no-fund
