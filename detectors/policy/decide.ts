@@ -166,7 +166,7 @@ function matchClause(
     case 'cites':
       return fromSpecies((t) => t.entry!.appendix !== null && rule.appendices.includes(t.entry!.appendix));
     case 'species-group':
-      return fromSpecies((t) => rule.groups.includes(t.entry!.group));
+      return fromSpecies((t) => rule.groups.includes(t.entry!.group) || rule.species.includes(t.entry!.id));
     case 'species':
       return fromSpecies((t) => rule.species.includes(t.entry!.id));
     case 'product-form': {

@@ -8,7 +8,7 @@ import {
   type PolicyInput,
   policySchema,
 } from './schema.ts';
-import { SPECIES } from './species.ts';
+import { librarySpecies } from './species-source.ts';
 
 const ANIMAL_WELFARE = ['KEYWORD_UNLAWFUL_SALE_ANIMALS'];
 const EU_WILDLIFE_LAW =
@@ -68,12 +68,14 @@ export const BASE_CLAUSES: ClauseInput[] = [
         'pangolins',
         'marine-turtles',
         'primates',
-        'sharks-rays',
-        'seahorses',
+        'great-apes',
+        'sharks-and-rays',
         'corals',
-        'antelopes',
-        'protected-birds',
+        'parrots',
+        'hornbills',
+        'raptors',
       ],
+      species: ['seahorse', 'tibetan-antelope'],
     },
     verdict: 'block',
     priority: 85,
@@ -145,7 +147,7 @@ export const BASE_POLICY_INPUT: PolicyInput = {
   version: '1.0.0',
   framework: 'Coalition Prohibited Wildlife Policy Framework (modelled)',
   minStrength: 0.2,
-  species: SPECIES,
+  species: librarySpecies(),
   clauses: BASE_CLAUSES,
   defaults: {},
   platforms: {},

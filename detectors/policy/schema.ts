@@ -97,8 +97,12 @@ export const ruleSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cites'), appendices: z.array(z.enum(APPENDICES)).min(1) }),
   /** Any of these product forms, whatever the species. */
   z.object({ type: z.literal('product-form'), forms: z.array(z.enum(PRODUCT_FORMS)).min(1) }),
-  /** A traded species of one of these framework groups. */
-  z.object({ type: z.literal('species-group'), groups: z.array(slug).min(1) }),
+  /** A traded species of one of these framework groups, or one of these species. */
+  z.object({
+    type: z.literal('species-group'),
+    groups: z.array(slug).min(1),
+    species: z.array(slug).default([]),
+  }),
   /** A traded species from this list (platform additions). */
   z.object({ type: z.literal('species'), species: z.array(slug).min(1) }),
   /** Live animals: of wild (tabled) species, of any species, or of any species unless a verified vendor. */

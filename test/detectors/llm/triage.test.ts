@@ -3,9 +3,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TriageAnswer } from '../../../detectors/llm/answer.ts';
 import { createLlmTriage, type LlmTriageOptions } from '../../../detectors/llm/triage.ts';
 import { decide } from '../../../detectors/policy/decide.ts';
-import type { Signal } from '../../../detectors/policy/schema.ts';
+import { BASE_POLICY_INPUT } from '../../../detectors/policy/framework.ts';
+import { policySchema, type Signal } from '../../../detectors/policy/schema.ts';
 import { type ScreeningDecision, toScreeningDecision } from '../../../detectors/screen.ts';
 import { type FakeOpenAI, startFakeOpenAI } from '../../fakes/openai-server.ts';
+import { FIXTURE_SPECIES } from '../policy/species-fixture.ts';
+
+// A fixed species table, so these tests do not depend on the keyword library's rows.
+const policy = policySchema.parse({ ...BASE_POLICY_INPUT, species: FIXTURE_SPECIES });
 
 const KEY = 'sk-test-triage';
 let fake: FakeOpenAI;
@@ -28,7 +33,7 @@ const FAST: LlmTriageOptions['tuning'] = {
 const triageWith = (tuning: LlmTriageOptions['tuning'] = {}, options: LlmTriageOptions = {}) =>
   createLlmTriage(
     { LLM_BASE_URL: fake.baseURL, LLM_API_KEY: KEY, LLM_MODEL: 'fake-model' },
-    { ...options, tuning: { ...FAST, ...tuning } },
+    { policy, ...options, tuning: { ...FAST, ...tuning } },
   )!;
 
 const bangle = {
@@ -47,7 +52,7 @@ const ivorySignal: Signal = {
   end: 16,
 };
 const rulesFor = (signals: Signal[]): ScreeningDecision =>
-  toScreeningDecision(decide({ signals, platformId: 'shop' }));
+  toScreeningDecision(decide({ signals, platformId: 'shop' }, policy));
 const ivoryRules = rulesFor([ivorySignal]);
 const nothing = rulesFor([]);
 

@@ -9,6 +9,7 @@ import {
   policySchema,
   type Signal,
 } from '../../../detectors/policy/schema.ts';
+import { FIXTURE_SPECIES } from './species-fixture.ts';
 
 const sig = (kind: Signal['kind'], extra: Partial<Signal> = {}): Signal => ({
   detector: 'keywords',
@@ -18,7 +19,7 @@ const sig = (kind: Signal['kind'], extra: Partial<Signal> = {}): Signal => ({
 });
 
 function policyWith(platforms: Record<string, PlatformPolicyInput>): Policy {
-  return policySchema.parse({ ...BASE_POLICY_INPUT, platforms });
+  return policySchema.parse({ ...BASE_POLICY_INPUT, species: FIXTURE_SPECIES, platforms });
 }
 
 const AUTO: PlatformPolicyInput = { autoBlock: { enabled: true, minConfidence: 0.5 } };

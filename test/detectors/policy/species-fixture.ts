@@ -1,9 +1,8 @@
-// The species table the policy engine decides with: taxon, CITES appendix, framework group, and whether
-// the animal bears ivory. Rows come from ../shared/reference/domain.md §4; `verified: false` marks rows
-// that rest on background knowledge and must be re-checked against Species+ before they drive blocking.
-import type { SpeciesEntry } from './schema.ts';
+// A fixed species table for the decision tables, so they do not depend on the keyword library's rows.
+// Rows follow ../shared/reference/domain.md §4.
+import type { SpeciesEntry } from '../../../detectors/policy/schema.ts';
 
-export const SPECIES: SpeciesEntry[] = [
+export const FIXTURE_SPECIES: SpeciesEntry[] = [
   {
     id: 'elephant',
     names: ['elephant', 'african elephant', 'asian elephant'],
@@ -83,7 +82,7 @@ export const SPECIES: SpeciesEntry[] = [
     id: 'african-grey-parrot',
     names: ['african grey', 'african grey parrot', 'grey parrot'],
     scientific: ['Psittacus erithacus'],
-    group: 'protected-birds',
+    group: 'parrots',
     appendix: 'I',
     ivory: false,
     verified: true,
@@ -92,7 +91,7 @@ export const SPECIES: SpeciesEntry[] = [
     id: 'helmeted-hornbill',
     names: ['helmeted hornbill', 'hornbill', 'red ivory'],
     scientific: ['Rhinoplax vigil'],
-    group: 'protected-birds',
+    group: 'hornbills',
     appendix: 'I',
     ivory: false,
     verified: true,
@@ -209,7 +208,7 @@ export const SPECIES: SpeciesEntry[] = [
     id: 'sawfish',
     names: ['sawfish', 'sawfish rostrum'],
     scientific: ['Pristidae'],
-    group: 'sharks-rays',
+    group: 'sharks-and-rays',
     appendix: 'I',
     ivory: false,
     verified: false,
@@ -218,7 +217,7 @@ export const SPECIES: SpeciesEntry[] = [
     id: 'shark',
     names: ['shark', 'shark fin', 'hammerhead', 'whale shark', 'mako', 'oceanic whitetip'],
     scientific: ['Carcharhinidae', 'Sphyrnidae', 'Rhincodon typus', 'Isurus'],
-    group: 'sharks-rays',
+    group: 'sharks-and-rays',
     appendix: 'II',
     ivory: false,
     verified: false,
