@@ -41,6 +41,7 @@ export interface FakeDiscord extends RunningServer {
   unknownChannels: Set<string>;
   /** The next n requests whose path matches fail with this answer (all routes when pattern is omitted). */
   failNext(failure: DiscordFailure, n?: number, pathPattern?: RegExp): void;
+  clearFailures(): void;
   /** Adds a route; `:name` segments become params. Later routes win over earlier ones. */
   route(method: string, pattern: string, handler: DiscordRouteHandler): void;
 }
@@ -214,6 +215,9 @@ export async function startFakeDiscord(options: { token: string }): Promise<Fake
     unknownChannels,
     failNext(failure, n = 1, pathPattern) {
       failures.push({ failure, left: n, pattern: pathPattern });
+    },
+    clearFailures() {
+      failures.length = 0;
     },
     route: addRoute,
   };

@@ -18,6 +18,8 @@ export interface TelegramFailure {
   description?: string;
   /** Seconds, for 429 answers (parameters.retry_after). */
   retryAfter?: number;
+  /** Only calls for this chat_id fail. */
+  chatId?: string;
 }
 
 export type TelegramMethodHandler = (
@@ -37,6 +39,7 @@ export interface FakeTelegram extends RunningServer {
   unknownChats: Set<string>;
   /** The next n calls of a method (every method when omitted) fail with this answer. */
   failNext(failure: TelegramFailure, n?: number, method?: string): void;
+  clearFailures(): void;
   /** Adds or replaces a method. */
   method(name: string, handler: TelegramMethodHandler): void;
 }
@@ -218,7 +221,12 @@ export async function startFakeTelegram(options: {
     if (token !== options.token)
       return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
 
-    const failure = failures.find((f) => f.left > 0 && (!f.method || f.method === method));
+    const failure = failures.find(
+      (f) =>
+        f.left > 0 &&
+        (!f.method || f.method === method) &&
+        (f.failure.chatId === undefined || f.failure.chatId === String(params.chat_id)),
+    );
     if (failure) {
       failure.left -= 1;
       const f = failure.failure;
@@ -256,6 +264,9 @@ export async function startFakeTelegram(options: {
     unknownChats,
     failNext(failure, n = 1, method) {
       failures.push({ failure, left: n, method });
+    },
+    clearFailures() {
+      failures.length = 0;
     },
     method(name, handler) {
       methods.set(name, handler);

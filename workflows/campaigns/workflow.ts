@@ -21,6 +21,7 @@ import type { CampaignActivities } from './activities.ts';
 export type { PlannedSend };
 
 export type RunPhase =
+  | 'starting'
   | 'awaiting_approval'
   | 'changes_requested'
   | 'scheduled'
@@ -204,34 +205,20 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
     },
   });
 
-  const prepared = await store.prepareRun({ campaignId: input.campaignId, workflowId, date: input.date });
-  const c = prepared.campaign;
+  // Handlers are in place before the first activity: a query or click that arrives while the run loads
+  // sees phase "starting" and is refused politely instead of hitting a missing handler.
   const state: CampaignRunState = {
-    campaignId: c.id,
-    occurrenceDate: prepared.occurrenceDate,
-    phase: 'awaiting_approval',
-    content: {
-      dayId: c.dayId,
-      name: c.name,
-      audiences: c.audiences,
-      variants: c.variants,
-      sendTime: c.sendTime,
-      reportChannel: c.reportChannel,
-    },
-    revision: c.revision,
-    approvedRevision: c.approvedRevision,
-    approvedBy: c.approvedBy ?? undefined,
-    approvers: c.approvers,
-    createdBy: c.createdBy,
-    plan: prepared.plan,
+    campaignId: input.campaignId,
+    occurrenceDate: input.date ?? '',
+    phase: 'starting',
+    content: { dayId: '', name: '', audiences: [], variants: {}, sendTime: '' },
+    revision: 0,
+    approvedRevision: null,
+    approvers: [],
+    createdBy: '',
+    plan: [],
     deliveries: [],
   };
-  if (!prepared.claimed) {
-    // Another run already owns this occurrence (a schedule firing next to a hand-started run).
-    state.phase = 'duplicate';
-    return state;
-  }
-
   const events: RunEvent[] = [];
   const inFlight = new Set<string>();
   let finishedPosts = 0;
@@ -284,6 +271,32 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
     },
     { validator: (x) => throwIf(cancelRefusal(state, x)) },
   );
+
+  const prepared = await store.prepareRun({ campaignId: input.campaignId, workflowId, date: input.date });
+  const c = prepared.campaign;
+  Object.assign(state, {
+    occurrenceDate: prepared.occurrenceDate,
+    phase: 'awaiting_approval',
+    content: {
+      dayId: c.dayId,
+      name: c.name,
+      audiences: c.audiences,
+      variants: c.variants,
+      sendTime: c.sendTime,
+      reportChannel: c.reportChannel,
+    },
+    revision: c.revision,
+    approvedRevision: c.approvedRevision,
+    approvedBy: c.approvedBy ?? undefined,
+    approvers: c.approvers,
+    createdBy: c.createdBy,
+    plan: prepared.plan,
+  } satisfies Partial<CampaignRunState>);
+  if (!prepared.claimed) {
+    // Another run already owns this occurrence (a schedule firing next to a hand-started run).
+    state.phase = 'duplicate';
+    return state;
+  }
 
   async function showRun() {
     const ref = await store.showRun({ state });
