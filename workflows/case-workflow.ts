@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   defineQuery,
+  defineSignal,
   defineUpdate,
   proxyActivities,
   setHandler,
@@ -28,15 +29,24 @@ export interface DecisionInput {
   reason?: string;
 }
 
+/** A volunteer's report attached to the case (the report row is stored before the signal is sent). */
+export interface VolunteerReportSignal {
+  reportId: string;
+}
+
 export interface CaseState {
   caseId: string;
   status: CaseStatus;
+  /** Ids of volunteer reports on this listing. */
+  reports: string[];
   decision?: DecisionInput;
   takedown?: { action: TakedownAction; reference?: string; error?: string };
 }
 
 export const decideUpdate = defineUpdate<CaseState, [DecisionInput]>('decide');
 export const caseStateQuery = defineQuery<CaseState>('caseState');
+/** Sent with signal-with-start: many volunteers reporting one link make one case. */
+export const volunteerReportSignal = defineSignal<[VolunteerReportSignal]>('volunteerReport');
 
 const activities = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
@@ -57,9 +67,15 @@ export function decisionRefusal(input: CaseInput, state: CaseState, d: DecisionI
 }
 
 export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
-  const state: CaseState = { caseId: input.caseId, status: 'open' };
+  const state: CaseState = { caseId: input.caseId, status: 'open', reports: [] };
+  let cardStale = false;
 
   setHandler(caseStateQuery, () => state);
+  setHandler(volunteerReportSignal, ({ reportId }) => {
+    if (state.reports.includes(reportId)) return;
+    state.reports.push(reportId);
+    cardStale = true;
+  });
   setHandler(
     decideUpdate,
     (d) => {
@@ -76,9 +92,20 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   );
 
   await activities.postReviewCard({ caseId: input.caseId, state });
-  await condition(() => state.status !== 'open');
+  while (state.status === 'open') {
+    await condition(() => state.status !== 'open' || cardStale);
+    if (cardStale && state.status === 'open') {
+      cardStale = false;
+      await activities.postReviewCard({ caseId: input.caseId, state });
+    }
+  }
   const decision = state.decision!;
   await activities.recordDecision({ caseId: input.caseId, decision });
+  // Reporters learn the outcome and their accuracy moves with it.
+  await activities.recordReportOutcomes({
+    caseId: input.caseId,
+    outcome: decision.decision === 'approve' ? 'confirmed' : 'rejected',
+  });
 
   if (decision.decision === 'approve') {
     const action: TakedownAction = 'remove_listing';

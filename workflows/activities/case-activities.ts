@@ -13,9 +13,22 @@ export interface ReviewNotifier {
   showCase(view: CaseView, state: CaseState): Promise<{ channel: string; ts: string } | undefined>;
 }
 
+export type ReportOutcome = 'confirmed' | 'rejected' | 'more_info';
+
+/** Tells volunteers what became of their reports (Telegram, Discord). */
+export interface VolunteerNotifier {
+  notifyOutcome(report: {
+    reportId: string;
+    volunteerId: string;
+    caseId: string;
+    outcome: ReportOutcome;
+  }): Promise<void>;
+}
+
 export interface CaseActivityDeps {
   pool: Pool;
   notifier?: ReviewNotifier;
+  volunteerNotifier?: VolunteerNotifier;
   takedownAdapterFor(platform: Platform): TakedownAdapter | undefined;
 }
 
@@ -129,6 +142,33 @@ export function createCaseActivities(deps: CaseActivityDeps) {
         });
         return outcome.kind === 'done' ? { reference: outcome.reference } : { error: outcome.error };
       });
+    },
+
+    /** Marks every report on the case with the outcome (once), then tells each reporter. */
+    async recordReportOutcomes({
+      caseId,
+      outcome,
+    }: {
+      caseId: string;
+      outcome: ReportOutcome;
+    }): Promise<void> {
+      await pool.query('UPDATE reports SET outcome = $2 WHERE case_id = $1 AND outcome IS NULL', [
+        caseId,
+        outcome,
+      ]);
+      if (!deps.volunteerNotifier) return;
+      const { rows } = await pool.query<{ id: string; volunteer_id: string }>(
+        'SELECT id, volunteer_id FROM reports WHERE case_id = $1 AND outcome = $2 ORDER BY id',
+        [caseId, outcome],
+      );
+      for (const r of rows) {
+        await deps.volunteerNotifier.notifyOutcome({
+          reportId: r.id,
+          volunteerId: r.volunteer_id,
+          caseId,
+          outcome,
+        });
+      }
     },
 
     async recordCaseStatus({ caseId, status }: { caseId: string; status: CaseStatus }): Promise<void> {
