@@ -10,5 +10,12 @@ export {
 export { BASE_CLAUSES, BASE_POLICY, BASE_POLICY_INPUT, PLATFORM_PRESETS } from './framework.ts';
 export { type LimitReason, LOCALES, type Locale, type MessageKey, renderExplanation } from './messages.ts';
 export * from './schema.ts';
+export {
+  type DsaStatement,
+  dsaStatementSchema,
+  type StatementInput,
+  statementOfReasons,
+  submissionBatches,
+} from './sor.ts';
 export { indexSpecies } from './species-index.ts';
 export { productForm, textSignals } from './text-signals.ts';
