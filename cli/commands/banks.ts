@@ -1,0 +1,237 @@
+// wild-sentinel banks <subcommand>: manage PDQ hash banks and move them to and from HMA / python-threatexchange.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  BANK_FORMATS,
+  type BankFormat,
+  parseBankFile,
+  serializeBank,
+} from '../../detectors/image/bank-formats.ts';
+import { BankMatcher } from '../../detectors/image/bank-matcher.ts';
+import {
+  addItems,
+  BankError,
+  createBank,
+  getBank,
+  type ItemInput,
+  listBanks,
+  listItems,
+  setItemEnabled,
+  updateBank,
+} from '../../detectors/image/bank-store.ts';
+import { ImageInputError } from '../../detectors/image/decode.ts';
+import { pdqDihedralHashImage } from '../../detectors/image/hash-image.ts';
+import { isPdqHash } from '../../detectors/image/pdq.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { startEmbeddedDatabase } from '../../shared/db/embedded.ts';
+import { migrate } from '../../shared/db/migrate.ts';
+import { createPool, type Pool } from '../../shared/db/pool.ts';
+
+const USAGE = `usage: wild-sentinel banks <command>
+  list
+  create <NAME> [--negative] [--threshold N] [--quality-floor N] [--description TEXT]
+  update <NAME> [--threshold N] [--quality-floor N] [--enable | --disable]
+  add <NAME> <image-or-hash…> [--species S] [--product P] [--note TEXT]
+  import <NAME> <file> [--format ${BANK_FORMATS.join('|')}] [--create]
+  export <NAME> [--format ${BANK_FORMATS.join('|')}]
+  disable-item <ID> [--reason TEXT]   |   enable-item <ID>
+  match <image…>
+Uses DATABASE_URL, or the embedded database under DATA_DIR. The actor recorded in the audit log is $USER.`;
+
+const OPTIONS = {
+  negative: { type: 'boolean' },
+  threshold: { type: 'string' },
+  'quality-floor': { type: 'string' },
+  description: { type: 'string' },
+  enable: { type: 'boolean' },
+  disable: { type: 'boolean' },
+  species: { type: 'string' },
+  product: { type: 'string' },
+  note: { type: 'string' },
+  format: { type: 'string' },
+  create: { type: 'boolean' },
+  reason: { type: 'string' },
+} as const;
+
+async function withDatabase<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedDatabase(config.DATA_DIR);
+  const pool = createPool(config.DATABASE_URL ?? embedded!.url, 2);
+  try {
+    await migrate(pool);
+    return await fn(pool);
+  } finally {
+    await pool.end();
+    await embedded?.stop();
+  }
+}
+
+const int = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+
+function formatOf(value: string | undefined, fallback: BankFormat): BankFormat {
+  const f = value ?? fallback;
+  if (!(BANK_FORMATS as readonly string[]).includes(f)) throw new BankError('invalid', `unknown format ${f}`);
+  return f as BankFormat;
+}
+
+export async function run(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values: o, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  const actor = process.env.USER ?? 'cli';
+  try {
+    switch (command) {
+      case 'list':
+        return await withDatabase(async (db) => {
+          for (const b of await listBanks(db)) {
+            const { rows } = await db.query<{ n: number }>(
+              'SELECT count(*) FILTER (WHERE enabled)::int AS n FROM image_hash_items WHERE bank_id = $1',
+              [b.id],
+            );
+            console.log(
+              `${b.name}\t${b.kind}\tthreshold=${b.matchThreshold}\tquality>=${b.qualityFloor}\t${b.enabled ? 'enabled' : 'disabled'}\titems=${rows[0]!.n}`,
+            );
+          }
+          return 0;
+        });
+      case 'create':
+        return await withDatabase(async (db) => {
+          const b = await createBank(
+            db,
+            {
+              name: rest[0] ?? '',
+              kind: o.negative ? 'negative' : 'positive',
+              matchThreshold: int(o.threshold),
+              qualityFloor: int(o['quality-floor']),
+              description: o.description,
+            },
+            actor,
+          );
+          console.log(
+            `created ${b.kind} bank ${b.name} (threshold ${b.matchThreshold}, quality >= ${b.qualityFloor})`,
+          );
+          return 0;
+        });
+      case 'update':
+        return await withDatabase(async (db) => {
+          const enabled = o.enable ? true : o.disable ? false : undefined;
+          const b = await updateBank(
+            db,
+            rest[0] ?? '',
+            { matchThreshold: int(o.threshold), qualityFloor: int(o['quality-floor']), enabled },
+            actor,
+          );
+          console.log(
+            `${b.name}: threshold ${b.matchThreshold}, quality >= ${b.qualityFloor}, ${b.enabled ? 'enabled' : 'disabled'}`,
+          );
+          return 0;
+        });
+      case 'add': {
+        const [name, ...inputs] = rest;
+        if (!name || inputs.length === 0) break;
+        const items: ItemInput[] = [];
+        for (const input of inputs) {
+          const common = { species: o.species, product: o.product, note: o.note };
+          if (isPdqHash(input)) items.push({ pdq: input, ...common });
+          else {
+            const r = await pdqDihedralHashImage(await readFile(input));
+            items.push({ pdq: r.hashes.original, quality: r.quality, ...common, metadata: { path: input } });
+          }
+        }
+        return await withDatabase(async (db) => {
+          const r = await addItems(db, name, items, actor);
+          console.log(
+            `added ${r.added}, already present ${r.duplicates}, below quality floor ${r.belowQualityFloor.length}`,
+          );
+          return r.belowQualityFloor.length > 0 ? 1 : 0;
+        });
+      }
+      case 'import': {
+        const [name, file] = rest;
+        if (!name || !file) break;
+        const format = formatOf(o.format, 'pytx');
+        const parsedFile = parseBankFile(await readFile(file, 'utf8'), format);
+        if (parsedFile.errors.length > 0) {
+          console.error(
+            `not imported: ${parsedFile.errors.length} problem(s)\n${parsedFile.errors.slice(0, 20).join('\n')}`,
+          );
+          return 1;
+        }
+        return await withDatabase(async (db) => {
+          if (o.create) {
+            await createBank(db, { name }, actor).catch((err) => {
+              if (!(err instanceof BankError && err.code === 'exists')) throw err;
+            });
+          }
+          const r = await addItems(db, name, parsedFile.items, actor);
+          const skipped = Object.entries(parsedFile.skippedSignalTypes).map(([t, n]) => `${n} ${t}`);
+          console.log(
+            `imported ${r.added} into ${name}; already present ${r.duplicates}; below quality floor ${r.belowQualityFloor.length}${skipped.length ? `; skipped other signal types: ${skipped.join(', ')}` : ''}`,
+          );
+          return 0;
+        });
+      }
+      case 'export': {
+        const [name] = rest;
+        if (!name) break;
+        const format = formatOf(o.format, 'pytx');
+        return await withDatabase(async (db) => {
+          process.stdout.write(serializeBank(await getBank(db, name), await listItems(db, name), format));
+          return 0;
+        });
+      }
+      case 'disable-item':
+      case 'enable-item': {
+        const id = Number(rest[0]);
+        if (!Number.isInteger(id)) break;
+        return await withDatabase(async (db) => {
+          const enabling = command === 'enable-item';
+          const item = await setItemEnabled(db, id, enabling, o.reason ?? null, actor);
+          console.log(`item ${item.id} ${item.enabled ? 'enabled' : 'disabled'}`);
+          return 0;
+        });
+      }
+      case 'match': {
+        if (rest.length === 0) break;
+        return await withDatabase(async (db) => {
+          const matcher = new BankMatcher();
+          await matcher.load(db);
+          for (const path of rest) {
+            const r = await pdqDihedralHashImage(await readFile(path));
+            const result = matcher.match({ hashes: r.hashes, quality: r.quality });
+            const lines = [
+              ...result.matches.map(
+                (m) => `match\t${m.bank}\titem=${m.itemId}\tdistance=${m.distance}\t${m.variant}`,
+              ),
+              ...result.suppressed.map(
+                (m) => `suppressed\t${m.bank}\titem=${m.itemId}\tdistance=${m.distance}`,
+              ),
+              ...result.negative.map((m) => `negative\t${m.bank}\titem=${m.itemId}\tdistance=${m.distance}`),
+            ];
+            console.log(`${path}\tquality=${r.quality}\t${lines.length ? '' : 'no match'}`);
+            for (const l of lines) console.log(`  ${l}`);
+          }
+          return 0;
+        });
+      }
+    }
+  } catch (err) {
+    if (err instanceof BankError || err instanceof ImageInputError) {
+      console.error(`${err.code}: ${err.message}`);
+      return 1;
+    }
+    if (err instanceof Error && err.name === 'ZodError') {
+      console.error(`invalid input: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+  console.error(USAGE);
+  return 2;
+}
