@@ -11,7 +11,7 @@ import {
   NormalizedText,
   normalizeInto,
 } from './normalize.ts';
-import { decide, type ScoredHit } from './score.ts';
+import { decide, isPositive, type ScoredHit } from './score.ts';
 import { findNumericSignals } from './signals.ts';
 
 export { getActiveLibrary, onLibraryChange, setActiveLibrary } from './active.ts';
@@ -153,10 +153,12 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing): TextScre
   });
   // Prices and phone numbers only matter once there is something to sell.
   let numericSale = false;
-  for (const [field, text] of [
+  const positive = hits.some((h) => isPositive(h.entry));
+  const fields = [
     ['title', t],
     ['description', d],
-  ] as const) {
+  ] as const;
+  for (const [field, text] of positive ? fields : []) {
     for (const s of findNumericSignals(text)) {
       numericSale = true;
       evidence.push({

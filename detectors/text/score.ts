@@ -25,6 +25,8 @@ const NEGATIVE_PENALTY: Record<string, number> = {
   other: 0.35,
 };
 
+const CONTEXT_ONLY_FOR_WEAK = new Set(['colour', 'food', 'plant', 'legal-material']);
+
 /** Weight of a positive term on its own, from its kind, strength and false-positive risk. */
 export function entryWeight(entry: Entry, library: CompiledLibrary): number {
   if (entry.kind === 'species') {
@@ -46,7 +48,7 @@ export interface ScoredHit {
 
 /** A product-form cue ("carving", "powder", "cub"): a product term with no species of its own. */
 const isFormCue = (e: Entry): boolean => e.kind === 'product' && e.species === undefined;
-const isPositive = (e: Entry): boolean =>
+export const isPositive = (e: Entry): boolean =>
   (e.kind === 'species' || e.kind === 'product' || e.kind === 'code' || e.kind === 'hashtag') &&
   !isFormCue(e);
 
@@ -89,12 +91,20 @@ export function decide(
   if (form) score += FORM_BONUS;
   if (legality) score += LEGALITY_BONUS;
   score = sale ? score + SALE_BONUS : score * NO_SALE_FACTOR;
+  // Colour, food, plant and legal-material context explain away ambiguous terms, not a strong product term.
   let penalty = 0;
-  for (const context of negatives) penalty += NEGATIVE_PENALTY[context] ?? 0.35;
+  for (const context of negatives) {
+    if (strong && CONTEXT_ONLY_FOR_WEAK.has(context)) continue;
+    penalty += NEGATIVE_PENALTY[context] ?? 0.35;
+  }
   score = Math.max(0, Math.min(1, score - Math.min(penalty, 0.8)));
 
   let verdict: Verdict = 'allow';
   if (score >= BLOCK_THRESHOLD && strong && sale && negatives.size === 0) verdict = 'block';
   else if (score >= REVIEW_THRESHOLD) verdict = 'review';
-  return { verdict, score: Math.round(score * 1000) / 1000, species: [...species] };
+  return {
+    verdict,
+    score: Math.round(score * 1000) / 1000,
+    species: verdict === 'allow' ? [] : [...species],
+  };
 }

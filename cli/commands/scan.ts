@@ -1,0 +1,147 @@
+// wild-sentinel scan <file.jsonl | ->: screens one listing per line and writes one JSON verdict per line.
+// Invalid lines (bad UTF-8, bad JSON, missing or oversized fields, control characters) are reported on
+// stderr with their line number and skipped; the exit code is 1 if any line was invalid.
+import { createReadStream } from 'node:fs';
+import { z } from 'zod';
+import { getActiveLibrary, screenWith } from '../../detectors/text/index.ts';
+import { MAX_TEXT_LENGTH } from '../../shared/listing.ts';
+
+/** Longest accepted input line in bytes; longer lines are rejected without being parsed. */
+export const MAX_LINE_BYTES = 1_000_000;
+
+const noControl = (s: string) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s);
+const text = (max: number) =>
+  z
+    .string()
+    .max(max, `longer than ${max} characters`)
+    .refine(noControl, 'must not contain control characters');
+
+export const scanLineSchema = z.object({
+  id: z.union([z.string().min(1).max(200), z.number().int()]),
+  title: text(1000),
+  description: text(MAX_TEXT_LENGTH).optional(),
+  platform: z.string().max(200).optional(),
+  price: z.number().finite().nonnegative().optional(),
+  currency: z.string().max(10).optional(),
+  language: z.string().max(35).optional(),
+  seller: z.union([z.string().max(200), z.object({ id: z.string().max(200) }).loose()]).optional(),
+  url: z.string().max(2000).optional(),
+});
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Splits a byte stream into lines without decoding, so invalid UTF-8 is caught per line. */
+async function* lines(stream: AsyncIterable<Buffer>): AsyncGenerator<{ bytes: Buffer; tooLong: boolean }> {
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
+  let tooLong = false;
+  for await (const chunk of stream) {
+    let from = 0;
+    for (let nl = chunk.indexOf(10, from); nl !== -1; nl = chunk.indexOf(10, from)) {
+      const piece = chunk.subarray(from, nl);
+      const line = pendingLength === 0 ? piece : Buffer.concat([...pending, piece]);
+      yield { bytes: line, tooLong: tooLong || line.length > MAX_LINE_BYTES };
+      pending = [];
+      pendingLength = 0;
+      tooLong = false;
+      from = nl + 1;
+    }
+    const rest = chunk.subarray(from);
+    if (rest.length > 0) {
+      if (pendingLength + rest.length > MAX_LINE_BYTES) {
+        tooLong = true; // keep counting the line, but stop buffering it
+      } else pending.push(Buffer.from(rest));
+      pendingLength += rest.length;
+    }
+  }
+  if (pendingLength > 0) yield { bytes: Buffer.concat(pending), tooLong };
+}
+
+/** Parses and validates one line; returns an error message or the listing. */
+export function parseLine(
+  bytes: Buffer,
+  tooLong: boolean,
+): { error: string } | { listing: z.infer<typeof scanLineSchema> } {
+  if (tooLong) return { error: `line longer than ${MAX_LINE_BYTES} bytes` };
+  let textLine: string;
+  try {
+    textLine = decoder.decode(bytes);
+  } catch {
+    return { error: 'invalid UTF-8' };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(textLine);
+  } catch (err) {
+    return { error: `invalid JSON (${(err as Error).message})` };
+  }
+  const result = scanLineSchema.safeParse(json);
+  if (!result.success) {
+    return {
+      error: result.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; '),
+    };
+  }
+  return { listing: result.data };
+}
+
+export async function run(args: string[]): Promise<number | undefined> {
+  const source = args[0];
+  if (!source || args.includes('--help')) {
+    process.stderr.write('usage: wild-sentinel scan <file.jsonl | ->\n');
+    return source ? 0 : 2;
+  }
+  const input = source === '-' ? process.stdin : createReadStream(source);
+  const library = getActiveLibrary();
+  const progress = process.stderr.isTTY === true;
+  const started = performance.now();
+  const counts = { allow: 0, review: 0, block: 0, invalid: 0 };
+  let lineNo = 0;
+  let out = '';
+  try {
+    for await (const { bytes, tooLong } of lines(input as AsyncIterable<Buffer>)) {
+      lineNo++;
+      if (!tooLong && bytes.length === 0) continue; // blank lines are not listings
+      const parsed = parseLine(bytes, tooLong);
+      if ('error' in parsed) {
+        counts.invalid++;
+        process.stderr.write(`${progress ? '\r\x1b[K' : ''}line ${lineNo}: ${parsed.error}\n`);
+        continue;
+      }
+      const { listing } = parsed;
+      const r = screenWith(library, {
+        title: listing.title,
+        description: listing.description,
+        language: listing.language,
+      });
+      counts[r.verdict]++;
+      out += `${JSON.stringify({
+        id: listing.id,
+        verdict: r.verdict,
+        score: r.score,
+        species: r.species,
+        evidence: r.evidence.map(({ term, kind, field, start, end }) => ({ term, kind, field, start, end })),
+      })}\n`;
+      if (out.length > 65536) {
+        if (!process.stdout.write(out)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+        out = '';
+      }
+      if (progress && lineNo % 5000 === 0) {
+        const rate = Math.round(lineNo / ((performance.now() - started) / 1000));
+        process.stderr.write(
+          `\r\x1b[Kscanned ${lineNo} lines (${rate}/s) ${'#'.repeat(Math.min(40, lineNo / 25000))}`,
+        );
+      }
+    }
+  } catch (err) {
+    process.stderr.write(`\ncannot read ${source}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (out) process.stdout.write(out);
+  const seconds = (performance.now() - started) / 1000;
+  const screened = counts.allow + counts.review + counts.block;
+  process.stderr.write(
+    `${progress ? '\r\x1b[K' : ''}scanned ${screened} listings in ${seconds.toFixed(2)}s with library ${library.version}: ` +
+      `${counts.block} block, ${counts.review} review, ${counts.allow} allow, ${counts.invalid} invalid lines\n`,
+  );
+  return counts.invalid > 0 ? 1 : 0;
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_SCREENED_LENGTH, screenText, type TextListing } from '../../../detectors/text/index.ts';
+
+const verdict = (listing: TextListing) => screenText(listing).verdict;
+
+describe('screenText', () => {
+  it('blocks a strong product term with a sale signal', () => {
+    const r = screenText({
+      title: 'Real ivory bangle',
+      description: 'DM for price. WhatsApp +84 912 345 678',
+    });
+    expect(r.verdict).toBe('block');
+    expect(r.species).toContain('african-elephant');
+    expect(r.evidence.map((e) => e.kind)).toEqual(expect.arrayContaining(['product', 'sale']));
+  });
+
+  it('maps evidence offsets back to the original, obfuscated text', () => {
+    const listing = { title: 'R.H.I.N.O horn 100% genuine', description: 'selling p@ngolin sc@les, dm me' };
+    const r = screenText(listing);
+    for (const e of r.evidence) {
+      const original = listing[e.field].slice(e.start, e.end);
+      expect(original.length).toBeGreaterThan(0);
+    }
+    const pangolin = r.evidence.find((e) => e.species === 'pangolin')!;
+    expect(listing.description.slice(pangolin.start, pangolin.end)).toBe('p@ngolin sc@les');
+    expect(r.verdict).toBe('block');
+  });
+
+  it('sends weak evidence to review, never straight to block', () => {
+    const r = screenText({
+      title: 'Antique netsuke, carved bone, Meiji period',
+      description: 'Price $250, DM',
+    });
+    expect(r.verdict).toBe('review');
+    const tusk = screenText({ title: 'Ivory bangle for sale $50' });
+    expect(tusk.verdict).toBe('review');
+  });
+
+  it('allows lookalikes: colours, brands, imitation materials, news', () => {
+    expect(verdict({ title: 'Ivory lace wedding dress size 10', description: 'Worn once, $120' })).toBe(
+      'allow',
+    );
+    expect(verdict({ title: 'Tiger Balm red 30g', description: 'Original Singapore, ship worldwide' })).toBe(
+      'allow',
+    );
+    expect(verdict({ title: 'Vegetable ivory (tagua nut) buttons x20' })).toBe('allow');
+    expect(verdict({ title: 'Customs seized 20kg of rhino horn at the airport, police say' })).toBe('allow');
+    expect(verdict({ title: 'Dầu cao hổ chính hãng', language: 'vi' })).toBe('allow');
+    expect(verdict({ title: '虎皮蛋糕 新鲜出炉' })).toBe('allow');
+  });
+
+  it('reads Vietnamese with its diacritics', () => {
+    expect(verdict({ title: 'Bán sừng tê giác nguyên chiếc, ib zalo' })).not.toBe('allow');
+    // "Nga" (Russia) is not "ngà" (ivory).
+    expect(screenText({ title: 'Tin tức Nga hôm nay', language: 'vi' }).evidence).toEqual([]);
+  });
+
+  it('matches Chinese in traditional and simplified script, without word boundaries', () => {
+    expect(verdict({ title: '出售熊膽粉 私訊' })).not.toBe('allow');
+    expect(verdict({ title: '熊胆粉出售，加微信' })).not.toBe('allow');
+  });
+
+  it('respects word boundaries in spaced scripts but accepts plurals', () => {
+    expect(
+      screenText({ title: 'Rhinohornet toy' }).evidence.find((e) => e.term === 'rhino horn'),
+    ).toBeUndefined();
+    expect(verdict({ title: 'Elephant tusks for sale' })).not.toBe('allow');
+  });
+
+  it('handles bad input without throwing', () => {
+    expect(verdict({ title: '' })).toBe('allow');
+    expect(verdict({ title: '\ud800\udfff\u0000\u0007' })).toBe('allow');
+    expect(verdict({ title: 'x', description: undefined })).toBe('allow');
+    expect(verdict({ title: 42 as unknown as string })).toBe('allow');
+    const long = screenText({
+      title: 'ok',
+      description: `${'a '.repeat(MAX_SCREENED_LENGTH)} rhino horn for sale`,
+    });
+    expect(long.truncated).toBe(true);
+    expect(long.verdict).toBe('allow');
+  });
+
+  it('reports the library version it used', () => {
+    expect(screenText({ title: 'hello' }).libraryVersion).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
