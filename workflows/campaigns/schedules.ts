@@ -72,7 +72,7 @@ function scheduleBody(opts: CampaignScheduleOptions) {
     policies: {
       // A run lasts one day at most; if the worker was down at midnight, still start within a day.
       overlap: ScheduleOverlapPolicy.ALLOW_ALL,
-      catchupWindow: '1 day',
+      catchupWindow: '1 day' as const,
     },
     state: {
       paused: opts.paused ?? false,
