@@ -16,6 +16,20 @@ import { sendBlockAction } from '../fakes/slack-interactions.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { bundleWorkflows, eventually, installTestRuntime } from '../support/temporal.ts';
 
+// Answers of our own API, as the tests read them.
+interface ListingAnswer {
+  caseId: string;
+  verdict: string;
+  error?: string;
+  details: { path: string }[];
+}
+interface CaseAnswer {
+  status: string;
+  takedowns: unknown[];
+  decisions: { reviewer: string }[];
+}
+const json = async <T>(res: Response) => (await res.json()) as T;
+
 function mrkdwnTexts(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(mrkdwnTexts);
   if (!node || typeof node !== 'object') return [];
@@ -91,9 +105,9 @@ describe('thin path: ingest → screen → case → Slack → approve → takedo
       body: JSON.stringify(body),
     });
   const getCase = async (id: string) =>
-    (
-      await fetch(`${system.apiUrl}/v1/cases/${id}`, { headers: { authorization: `Bearer ${apiKey}` } })
-    ).json();
+    json<CaseAnswer>(
+      await fetch(`${system.apiUrl}/v1/cases/${id}`, { headers: { authorization: `Bearer ${apiKey}` } }),
+    );
   const slackEvents = () => `${system.apiUrl}/slack/events`;
   const listingCount = async () =>
     Number((await db.pool.query('SELECT count(*) AS n FROM listings')).rows[0].n);
@@ -112,20 +126,16 @@ describe('thin path: ingest → screen → case → Slack → approve → takedo
   it('reports health of the database and Temporal', async () => {
     const res = await fetch(`${system.apiUrl}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', database: 'ok', temporal: 'ok' });
+    expect(await json(res)).toEqual({ status: 'ok', database: 'ok', temporal: 'ok' });
   });
 
   it('rejects an invalid listing with field errors and stores nothing', async () => {
     const before = await listingCount();
     const res = await post({ externalId: '', title: 'x', price: -3, currency: 'dollars' });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await json<ListingAnswer>(res);
     expect(body.error).toBe('invalid_listing');
-    expect(body.details.map((d: { path: string }) => d.path).sort()).toEqual([
-      'currency',
-      'externalId',
-      'price',
-    ]);
+    expect(body.details.map((d) => d.path).sort()).toEqual(['currency', 'externalId', 'price']);
     expect(await listingCount()).toBe(before);
   });
 
@@ -137,14 +147,14 @@ describe('thin path: ingest → screen → case → Slack → approve → takedo
   it('stores and flags a suspicious listing, opens one case and posts an escaped card to Slack', async () => {
     const res = await post(listing);
     expect(res.status).toBe(201);
-    const body = await res.json();
+    const body = await json<ListingAnswer>(res);
     expect(body.verdict).not.toBe('allow');
     expect(body.caseId).toMatch(/^case-[0-9a-f]{24}$/);
     caseId = body.caseId;
 
     const again = await post({ ...listing, price: 400 });
     expect(again.status).toBe(200);
-    expect((await again.json()).caseId).toBe(caseId);
+    expect((await json<ListingAnswer>(again)).caseId).toBe(caseId);
 
     const card = await eventually(async () => slack.callsTo('chat.postMessage')[0], 'the review card');
     expect(card.args.channel).toBe('C0REVIEW');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type CaseInput, type CaseState, decisionRefusal } from '../../workflows/case-workflow.ts';
 
 const input: CaseInput = { caseId: 'c', platformId: 'p', externalId: 'e', reviewers: ['U1', 'U2'] };
-const open: CaseState = { caseId: 'c', status: 'open' };
+const open: CaseState = { caseId: 'c', status: 'open', reports: [] };
 
 describe('case decisions', () => {
   it('accepts a configured reviewer on an open case', () => {
