@@ -226,7 +226,7 @@ describe('thin path: ingest → screen → case → Slack → approve → takedo
       { action: 'remove_listing', status: 'done', reference: 'TD-1', error: null },
     ]);
     expect(done.decisions).toHaveLength(1);
-    expect(done.decisions[0].reviewer).toBe(REVIEWER);
+    expect(done.decisions[0]!.reviewer).toBe(REVIEWER);
 
     const updated = await eventually(async () => {
       const u = slack.callsTo('chat.update').at(-1);
