@@ -6,7 +6,7 @@ import { BASE_POLICY } from './policy/framework.ts';
 import type { LimitReason } from './policy/messages.ts';
 import type { Policy, Signal } from './policy/schema.ts';
 import { textSignals } from './policy/text-signals.ts';
-import { screenText } from './text/index.ts';
+import { screenText, type TextScreenResult } from './text/index.ts';
 
 /** One piece of evidence: a detector's signal, as the policy engine read it. */
 export type Evidence = Signal;
@@ -62,12 +62,12 @@ export function toScreeningDecision(d: PolicyDecision): ScreeningDecision {
   };
 }
 
-export function screenListing(
-  listing: ListingInput,
+/** Decides on a text-detector result already computed (the batch scan path). */
+export function decideFromText(
+  text: TextScreenResult,
   context: ScreeningContext,
   policy: Policy = BASE_POLICY,
 ): ScreeningDecision {
-  const text = screenText(listing);
   const signals = [...textSignals(text), ...(context.signals ?? [])];
   return toScreeningDecision(
     decide(
@@ -80,4 +80,12 @@ export function screenListing(
       policy,
     ),
   );
+}
+
+export function screenListing(
+  listing: ListingInput,
+  context: ScreeningContext,
+  policy: Policy = BASE_POLICY,
+): ScreeningDecision {
+  return decideFromText(screenText(listing), context, policy);
 }
