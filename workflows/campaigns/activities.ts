@@ -36,8 +36,8 @@ export interface CampaignChannels {
 
 /** Shows a run to the comms team (the Slack preview card with its buttons) and reports its outcome. */
 export interface CampaignNotifier {
-  showRun(state: CampaignRunState): Promise<SlackRef | undefined>;
-  reportSummary(state: CampaignRunState): Promise<void>;
+  showRun(state: CampaignRunState, run: { workflowId: string }): Promise<SlackRef | undefined>;
+  reportSummary(state: CampaignRunState, run: { workflowId: string }): Promise<void>;
 }
 
 export interface CampaignActivityDeps {
@@ -193,13 +193,13 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       }
     },
 
-    async showRun(input: { state: CampaignRunState }): Promise<SlackRef | undefined> {
+    async showRun(input: { workflowId: string; state: CampaignRunState }): Promise<SlackRef | undefined> {
       if (!deps.notifier) return undefined;
-      return deps.notifier.showRun(input.state);
+      return deps.notifier.showRun(input.state, { workflowId: input.workflowId });
     },
 
-    async reportSummary(input: { state: CampaignRunState }): Promise<void> {
-      await deps.notifier?.reportSummary(input.state);
+    async reportSummary(input: { workflowId: string; state: CampaignRunState }): Promise<void> {
+      await deps.notifier?.reportSummary(input.state, { workflowId: input.workflowId });
     },
   };
 }

@@ -299,7 +299,7 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
   }
 
   async function showRun() {
-    const ref = await store.showRun({ state });
+    const ref = await store.showRun({ workflowId, state });
     if (ref) state.preview = ref;
   }
 
@@ -439,7 +439,7 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
 
   await store.finishRun({ workflowId, state });
   await showRun();
-  await store.reportSummary({ state });
+  await store.reportSummary({ workflowId, state });
   return state;
 }
 

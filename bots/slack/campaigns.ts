@@ -1,0 +1,660 @@
+// Awareness campaigns in Slack: `/campaign` opens a modal to plan (or edit) a campaign for a wildlife day;
+// the campaign's card in the comms channel previews every message and audience, with Approve, Request
+// changes and Cancel buttons; the workflow keeps the card current and posts a delivery summary in its
+// thread. Handlers only translate Slack payloads into campaign use cases.
+import type { App, types, webApi } from '@slack/bolt';
+import {
+  calendarForYear,
+  describeRule,
+  findWildlifeDay,
+  WILDLIFE_DAYS,
+} from '../../shared/campaigns/calendar.ts';
+import {
+  type Audience,
+  type CampaignContent,
+  type CampaignContentInput,
+  campaignContentSchema,
+  PLATFORMS,
+  type Variant,
+} from '../../shared/campaigns/model.ts';
+import { localTime } from '../../shared/campaigns/time.ts';
+import type { CampaignNotifier } from '../../workflows/campaigns/activities.ts';
+import { summarize } from '../../workflows/campaigns/summary.ts';
+import type { CampaignUseCases } from '../../workflows/campaigns/use-cases.ts';
+import type { CampaignRunState, RunPhase } from '../../workflows/campaigns/workflow.ts';
+import { escapeMrkdwn, truncate } from './mrkdwn.ts';
+
+export const CAMPAIGN_COMMAND = '/campaign';
+export const CAMPAIGN_MODAL = 'campaign_modal';
+export const CHANGES_MODAL = 'campaign_changes_modal';
+export const ACTION_CAMPAIGN_APPROVE = 'campaign_approve';
+export const ACTION_CAMPAIGN_CHANGES = 'campaign_request_changes';
+export const ACTION_CAMPAIGN_CANCEL = 'campaign_cancel';
+
+// ---------------------------------------------------------------------------------------------------
+// The modal: day, name, send time, audiences (one per line) and messages (one [language] section each).
+
+const BLOCK = {
+  day: 'day',
+  name: 'name',
+  sendTime: 'send_time',
+  audiences: 'audiences',
+  messages: 'messages',
+};
+const INPUT = 'value';
+
+interface ModalMetadata {
+  mode: 'create' | 'edit';
+  campaignId?: string;
+  channelId: string;
+}
+
+const AUDIENCE_HELP =
+  'One audience per line: platform target time-zone language [local send time], e.g.\n' +
+  'slack C0123ABCD Europe/London en\ntelegram @wildlife_id Asia/Jakarta id 10:00\ndiscord 123456789012345678 America/Sao_Paulo pt';
+
+export function formatAudiences(audiences: Audience[]): string {
+  return audiences
+    .map((a) => [a.platform, a.target, a.timeZone, a.language, a.sendTime].filter(Boolean).join(' '))
+    .join('\n');
+}
+
+export function formatVariants(variants: Record<string, Variant>): string {
+  return Object.entries(variants)
+    .map(([lang, v]) =>
+      [`[${lang}]`, v.text, v.imageUrl ? `image: ${v.imageUrl}` : undefined].filter(Boolean).join('\n'),
+    )
+    .join('\n\n');
+}
+
+/** Parses the audience lines; errors are reported per line. */
+export function parseAudiences(text: string): { audiences: Record<string, unknown>[]; errors: string[] } {
+  const audiences: Record<string, unknown>[] = [];
+  const errors: string[] = [];
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .forEach((line, i) => {
+      if (!line || line.startsWith('#')) return;
+      const [platform, target, timeZone, language, sendTime, ...rest] = line.split(/\s+/);
+      if (!platform || !target || !timeZone || !language || rest.length > 0) {
+        errors.push(`line ${i + 1}: expected "platform target time-zone language [HH:MM]"`);
+        return;
+      }
+      if (!(PLATFORMS as readonly string[]).includes(platform)) {
+        errors.push(`line ${i + 1}: platform must be one of ${PLATFORMS.join(', ')}`);
+        return;
+      }
+      audiences.push({ platform, target, timeZone, language, ...(sendTime ? { sendTime } : {}) });
+    });
+  return { audiences, errors };
+}
+
+/** Parses "[lang]" sections; a line "image: https://…" in a section adds its image. */
+export function parseVariants(text: string): {
+  variants: Record<string, Record<string, string>>;
+  errors: string[];
+} {
+  const variants: Record<string, Record<string, string>> = {};
+  const errors: string[] = [];
+  let current: { lang: string; lines: string[]; imageUrl?: string } | undefined;
+  const flush = () => {
+    if (!current) return;
+    const body = current.lines.join('\n').trim();
+    if (variants[current.lang]) errors.push(`[${current.lang}] appears twice`);
+    variants[current.lang] = { text: body, ...(current.imageUrl ? { imageUrl: current.imageUrl } : {}) };
+  };
+  for (const line of text.split('\n')) {
+    const header = /^\s*\[([A-Za-z0-9-]+)\]\s*$/.exec(line);
+    const image = /^\s*image:\s*(\S+)\s*$/i.exec(line);
+    if (header) {
+      flush();
+      current = { lang: header[1]!, lines: [] };
+    } else if (image && current) {
+      current.imageUrl = image[1];
+    } else if (current) {
+      current.lines.push(line);
+    } else if (line.trim()) {
+      errors.push('start each message with its language in brackets, e.g. [en]');
+      break;
+    }
+  }
+  flush();
+  return { variants, errors };
+}
+
+type ViewState = Record<
+  string,
+  Record<
+    string,
+    { value?: string | null; selected_option?: { value: string } | null; selected_time?: string | null }
+  >
+>;
+
+/** Turns the submitted modal into campaign content, with errors keyed by block id for Slack. */
+export function readCampaignModal(
+  values: ViewState,
+  reportChannel: string,
+): { content?: CampaignContent; errors: Record<string, string> } {
+  const get = (block: string) => values[block]?.[INPUT];
+  const errors: Record<string, string> = {};
+  const audiences = parseAudiences(get(BLOCK.audiences)?.value ?? '');
+  const variants = parseVariants(get(BLOCK.messages)?.value ?? '');
+  if (audiences.errors.length) errors[BLOCK.audiences] = audiences.errors.join('; ');
+  if (variants.errors.length) errors[BLOCK.messages] = variants.errors.join('; ');
+  const raw: CampaignContentInput = {
+    dayId: get(BLOCK.day)?.selected_option?.value ?? '',
+    name: get(BLOCK.name)?.value ?? '',
+    sendTime: get(BLOCK.sendTime)?.selected_time ?? '09:00',
+    audiences: audiences.audiences as Audience[],
+    variants: variants.variants as Record<string, Variant>,
+    reportChannel: /^[CG][A-Z0-9]{2,}$/.test(reportChannel) ? reportChannel : undefined,
+  };
+  const parsed = campaignContentSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const [head, index, field] = issue.path.map(String);
+      const block =
+        head === 'dayId'
+          ? BLOCK.day
+          : head === 'name'
+            ? BLOCK.name
+            : head === 'sendTime'
+              ? BLOCK.sendTime
+              : head === 'variants'
+                ? BLOCK.messages
+                : BLOCK.audiences;
+      const where =
+        head === 'audiences' && index !== undefined
+          ? `audience ${Number(index) + 1}${field ? ` (${field})` : ''}: `
+          : head === 'variants' && index
+            ? `[${index}]: `
+            : '';
+      const message = `${where}${issue.message}`;
+      errors[block] = errors[block] ? `${errors[block]}; ${message}` : message;
+    }
+  }
+  for (const [k, v] of Object.entries(errors)) errors[k] = truncate(v, 1900);
+  return Object.keys(errors).length ? { errors } : { content: parsed.data!, errors };
+}
+
+function dayOption(id: string): types.PlainTextOption {
+  const day = findWildlifeDay(id)!;
+  const rule = day.rules.map(describeRule).join(' and ');
+  return { text: { type: 'plain_text', text: truncate(`${day.name} (${rule})`, 75) }, value: day.id };
+}
+
+export function campaignModal(meta: ModalMetadata, initial: Partial<CampaignContent> = {}): types.ModalView {
+  const input = (
+    block: string,
+    label: string,
+    element: Record<string, unknown>,
+    hint?: string,
+  ): types.InputBlock =>
+    ({
+      type: 'input',
+      block_id: block,
+      label: { type: 'plain_text', text: label },
+      element: { action_id: INPUT, ...element },
+      ...(hint ? { hint: { type: 'plain_text', text: hint } } : {}),
+    }) as types.InputBlock;
+  const days = WILDLIFE_DAYS.filter((d) => d.verified || d.id === initial.dayId).map((d) => dayOption(d.id));
+  return {
+    type: 'modal',
+    callback_id: CAMPAIGN_MODAL,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text', text: meta.mode === 'edit' ? 'Edit campaign' : 'New campaign' },
+    submit: { type: 'plain_text', text: meta.mode === 'edit' ? 'Save changes' : 'Create draft' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      input(BLOCK.day, 'Wildlife day', {
+        type: 'static_select',
+        options: days,
+        ...(initial.dayId && findWildlifeDay(initial.dayId)
+          ? { initial_option: dayOption(initial.dayId) }
+          : {}),
+      }),
+      input(BLOCK.name, 'Campaign name', {
+        type: 'plain_text_input',
+        max_length: 150,
+        ...(initial.name ? { initial_value: initial.name } : {}),
+      }),
+      input(
+        BLOCK.sendTime,
+        'Send time (each audience’s local time)',
+        { type: 'timepicker', initial_time: (initial.sendTime ?? '09:00').slice(0, 5) },
+        'An audience line can give its own time instead.',
+      ),
+      input(
+        BLOCK.audiences,
+        'Audiences',
+        {
+          type: 'plain_text_input',
+          multiline: true,
+          max_length: 3000,
+          placeholder: { type: 'plain_text', text: 'slack C0123ABCD Europe/London en' },
+          ...(initial.audiences?.length ? { initial_value: formatAudiences(initial.audiences) } : {}),
+        },
+        AUDIENCE_HELP,
+      ),
+      input(
+        BLOCK.messages,
+        'Messages',
+        {
+          type: 'plain_text_input',
+          multiline: true,
+          max_length: 3000,
+          ...(initial.variants && Object.keys(initial.variants).length
+            ? { initial_value: truncate(formatVariants(initial.variants), 3000) }
+            : {}),
+        },
+        'One section per language, starting with [en], [fr]…; add "image: https://…" for a picture. Plain text: formatting is not applied.',
+      ),
+    ],
+  };
+}
+
+export function changesModal(meta: {
+  workflowId: string;
+  campaignId: string;
+  channelId: string;
+}): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: CHANGES_MODAL,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text', text: 'Request changes' },
+    submit: { type: 'plain_text', text: 'Send' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'note',
+        label: { type: 'plain_text', text: 'What should change?' },
+        element: { type: 'plain_text_input', action_id: INPUT, multiline: true, max_length: 1000 },
+      },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The campaign card: what will go out where and when, its status, and the buttons while it is open.
+
+function statusLine(state: CampaignRunState): string {
+  const who = (id?: string) => (id ? `<@${escapeMrkdwn(id)}>` : 'someone');
+  const lines: Record<RunPhase, string> = {
+    starting: ':hourglass_flowing_sand: Preparing…',
+    awaiting_approval: `:hourglass_flowing_sand: Waiting for a comms lead to approve revision ${state.revision}`,
+    changes_requested: `:pencil2: Changes requested by ${who(state.changesRequested?.actor)}: ${escapeMrkdwn(state.changesRequested?.note ?? '')}`,
+    scheduled: `:white_check_mark: Approved by ${who(state.approvedBy)}; scheduled`,
+    completed: ':white_check_mark: Sent',
+    cancelled: `:no_entry_sign: Cancelled by ${who(state.cancelled?.actor)}${state.cancelled?.reason ? `: ${escapeMrkdwn(state.cancelled.reason)}` : ''}`,
+    expired: ':warning: Not approved in time; nothing was posted for the audiences still waiting',
+    duplicate: 'Another run already covers this date',
+  };
+  return lines[state.phase];
+}
+
+const PLATFORM_LABEL = { slack: 'Slack', discord: 'Discord', telegram: 'Telegram' } as const;
+
+export function campaignCard(
+  state: CampaignRunState,
+  workflowId: string,
+): { text: string; blocks: types.KnownBlock[] } {
+  const day = findWildlifeDay(state.content.dayId);
+  const title = `Campaign: ${state.content.name}`;
+  const blocks: types.KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(title, 150) } },
+    {
+      type: 'section',
+      fields: [
+        {
+          type: 'mrkdwn',
+          text: `*Day*\n${escapeMrkdwn(day?.name ?? state.content.dayId)}, ${state.occurrenceDate}`,
+        },
+        { type: 'mrkdwn', text: `*Status*\n${statusLine(state)}` },
+      ],
+    },
+  ];
+  const delivered = new Map(state.deliveries.map((d) => [d.audienceKey, d]));
+  const audienceLines = state.plan.map((p) => {
+    const d = delivered.get(p.audienceKey);
+    const when = `${localTime(p.sendAt, p.timeZone).slice(0, 5)} ${escapeMrkdwn(p.timeZone)}`;
+    const outcome = !d
+      ? ''
+      : d.status === 'sent'
+        ? ` · :white_check_mark: sent (id ${escapeMrkdwn(d.messageId ?? '')})`
+        : ` · :warning: ${d.status}: ${escapeMrkdwn(truncate(d.error ?? '', 200))}`;
+    return `• ${PLATFORM_LABEL[p.platform]} \`${escapeMrkdwn(p.target)}\` · ${escapeMrkdwn(p.language)} · ${when}${outcome}`;
+  });
+  blocks.push({
+    type: 'section',
+    text: { type: 'mrkdwn', text: truncate(`*Audiences*\n${audienceLines.join('\n') || '_none_'}`, 2900) },
+  });
+  for (const [lang, v] of Object.entries(state.content.variants)) {
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: truncate(
+          `*[${escapeMrkdwn(lang)}]* ${escapeMrkdwn(v.text)}${v.imageUrl ? `\n_image:_ ${escapeMrkdwn(v.imageUrl)}` : ''}`,
+          2900,
+        ),
+      },
+    });
+  }
+  blocks.push({
+    type: 'context',
+    elements: [
+      { type: 'mrkdwn', text: `campaign \`${escapeMrkdwn(state.campaignId)}\` · revision ${state.revision}` },
+    ],
+  });
+  const open =
+    state.phase === 'awaiting_approval' || state.phase === 'changes_requested' || state.phase === 'scheduled';
+  if (open) {
+    const value = JSON.stringify({ c: state.campaignId, w: workflowId, r: state.revision });
+    const elements: types.Button[] = [];
+    if (state.approvedRevision !== state.revision) {
+      elements.push(
+        {
+          type: 'button',
+          action_id: ACTION_CAMPAIGN_APPROVE,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Approve' },
+          value,
+          confirm: {
+            title: { type: 'plain_text', text: 'Approve this campaign?' },
+            text: {
+              type: 'plain_text',
+              text: truncate(
+                `It will be posted to ${state.plan.length} audiences on ${state.occurrenceDate}, and every year after.`,
+                300,
+              ),
+            },
+            confirm: { type: 'plain_text', text: 'Approve' },
+            deny: { type: 'plain_text', text: 'Not yet' },
+          },
+        },
+        {
+          type: 'button',
+          action_id: ACTION_CAMPAIGN_CHANGES,
+          text: { type: 'plain_text', text: 'Request changes' },
+          value,
+        },
+      );
+    }
+    elements.push({
+      type: 'button',
+      action_id: ACTION_CAMPAIGN_CANCEL,
+      style: 'danger',
+      text: { type: 'plain_text', text: 'Cancel campaign' },
+      value,
+      confirm: {
+        title: { type: 'plain_text', text: 'Cancel this campaign?' },
+        text: {
+          type: 'plain_text',
+          text: 'Nothing more will be posted, and the yearly schedule is removed.',
+        },
+        confirm: { type: 'plain_text', text: 'Cancel campaign' },
+        deny: { type: 'plain_text', text: 'Keep it' },
+      },
+    });
+    blocks.push({ type: 'actions', block_id: 'campaign_actions', elements });
+  }
+  return { text: truncate(`${title}: ${statusLine(state)}`, 3000), blocks };
+}
+
+export function summaryText(state: CampaignRunState): string {
+  const { counts } = summarize(state);
+  const head = `*${escapeMrkdwn(state.content.name)}* (${state.occurrenceDate}): ${counts.sent} of ${counts.audiences} audiences reached`;
+  const problems = state.deliveries
+    .filter((d) => d.status !== 'sent')
+    .map(
+      (d) =>
+        `• ${PLATFORM_LABEL[d.platform]} \`${escapeMrkdwn(d.target)}\`: ${d.status}, ${escapeMrkdwn(truncate(d.error ?? '', 300))}`,
+    );
+  const extra = state.phase === 'cancelled' ? '\nThe campaign was cancelled.' : '';
+  return truncate([head + extra, ...problems].join('\n'), 3000);
+}
+
+/** Keeps one card per run in the comms channel, and puts the delivery summary in its thread. */
+export function createSlackCampaignNotifier(
+  client: webApi.WebClient,
+  defaultChannel: string,
+): CampaignNotifier {
+  return {
+    async showRun(state, { workflowId }) {
+      const card = campaignCard(state, workflowId);
+      if (state.preview) {
+        await client.chat.update({ channel: state.preview.channel, ts: state.preview.ts, ...card });
+        return state.preview;
+      }
+      const channel = state.content.reportChannel ?? defaultChannel;
+      const res = await client.chat.postMessage({
+        channel,
+        ...card,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      return { channel: String(res.channel), ts: String(res.ts) };
+    },
+    async reportSummary(state) {
+      const channel = state.preview?.channel ?? state.content.reportChannel ?? defaultChannel;
+      await client.chat.postMessage({
+        channel,
+        text: summaryText(state),
+        ...(state.preview ? { thread_ts: state.preview.ts } : {}),
+        unfurl_links: false,
+      });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Handlers.
+
+export type CampaignHandlerUseCases = Pick<
+  CampaignUseCases,
+  | 'draftFor'
+  | 'createCampaign'
+  | 'editCampaign'
+  | 'approveCampaign'
+  | 'requestChanges'
+  | 'cancelCampaign'
+  | 'findCampaign'
+>;
+
+export interface CampaignHandlerDeps {
+  useCases: CampaignHandlerUseCases;
+}
+
+interface ButtonValue {
+  c: string;
+  w: string;
+  r: number;
+}
+
+function readButton(value: string | undefined): ButtonValue | undefined {
+  try {
+    const v = JSON.parse(value ?? '') as Partial<ButtonValue>;
+    return typeof v.c === 'string' && typeof v.w === 'string' && typeof v.r === 'number'
+      ? (v as ButtonValue)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readMetadata<T>(raw: string): T | undefined {
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+const USAGE = [
+  '`/campaign` plan a campaign for a wildlife day',
+  '`/campaign <day-id> [languages]` start from the day’s template, e.g. `/campaign world-pangolin-day en,fr,id`',
+  '`/campaign edit <campaign-id>` change a campaign before it goes out',
+  '`/campaign days [year]` list the wildlife days and their dates',
+].join('\n');
+
+export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): void {
+  const { useCases } = deps;
+
+  app.command(CAMPAIGN_COMMAND, async ({ ack, command, client, respond }) => {
+    const [sub = '', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
+    if (sub === 'help') {
+      await ack({ response_type: 'ephemeral', text: USAGE });
+      return;
+    }
+    if (sub === 'days') {
+      const year = /^\d{4}$/.test(args[0] ?? '') ? Number(args[0]) : new Date().getUTCFullYear();
+      const lines = calendarForYear(year).map((e) => `${e.date}  ${e.name}  \`${e.id}\``);
+      await ack({
+        response_type: 'ephemeral',
+        text: truncate(`*Wildlife days ${year}*\n${lines.join('\n')}`, 3000),
+      });
+      return;
+    }
+    await ack();
+    const meta: ModalMetadata = { mode: 'create', channelId: command.channel_id };
+    let initial: Partial<CampaignContent> = {};
+    if (sub === 'edit') {
+      const campaign = args[0] ? await useCases.findCampaign(args[0]) : undefined;
+      if (!campaign) {
+        await respond({
+          response_type: 'ephemeral',
+          text: `No campaign \`${escapeMrkdwn(args[0] ?? '')}\`. ${USAGE}`,
+        });
+        return;
+      }
+      meta.mode = 'edit';
+      meta.campaignId = campaign.id;
+      initial = campaign;
+    } else if (sub) {
+      const languages = (args[0] ?? 'en').split(',').filter(Boolean);
+      const draft = useCases.draftFor(sub, languages);
+      if (!draft) {
+        await respond({
+          response_type: 'ephemeral',
+          text: `Unknown wildlife day \`${escapeMrkdwn(sub)}\`. ${USAGE}`,
+        });
+        return;
+      }
+      initial = draft;
+    }
+    await client.views.open({ trigger_id: command.trigger_id, view: campaignModal(meta, initial) });
+  });
+
+  app.view(CAMPAIGN_MODAL, async ({ ack, view, body, client }) => {
+    const meta = readMetadata<ModalMetadata>(view.private_metadata);
+    if (!meta) {
+      await ack({
+        response_action: 'errors',
+        errors: { [BLOCK.name]: 'This form has expired; run /campaign again.' },
+      });
+      return;
+    }
+    const { content, errors } = readCampaignModal(view.state.values as ViewState, meta.channelId);
+    if (!content) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await ack();
+    const actor = body.user.id;
+    const result =
+      meta.mode === 'edit' && meta.campaignId
+        ? await useCases.editCampaign({
+            campaignId: meta.campaignId,
+            actor,
+            content,
+            requestId: `slack:${view.id}:${view.hash}`,
+          })
+        : await useCases.createCampaign({ actor, content });
+    if (!result.ok) {
+      await client.chat.postEphemeral({
+        channel: meta.channelId,
+        user: actor,
+        text: `The campaign was not saved: ${escapeMrkdwn(result.reason)}`,
+      });
+    }
+  });
+
+  app.action(ACTION_CAMPAIGN_APPROVE, async ({ ack, body, action, client }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_ts' in action)) return;
+    const v = readButton(action.value);
+    if (!v) return;
+    const result = await useCases.approveCampaign({
+      workflowId: v.w,
+      actor: body.user.id,
+      revision: v.r,
+      requestId: `slack:${action.action_ts}:${body.user.id}`,
+    });
+    if (!result.ok && body.channel) {
+      await client.chat.postEphemeral({
+        channel: body.channel.id,
+        user: body.user.id,
+        text: `Not approved: ${escapeMrkdwn(result.reason)}`,
+      });
+    }
+  });
+
+  app.action(ACTION_CAMPAIGN_CHANGES, async ({ ack, body, action, client }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button') return;
+    const v = readButton(action.value);
+    if (!v) return;
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: changesModal({ workflowId: v.w, campaignId: v.c, channelId: body.channel?.id ?? '' }),
+    });
+  });
+
+  app.view(CHANGES_MODAL, async ({ ack, view, body, client }) => {
+    const meta = readMetadata<{ workflowId: string; campaignId: string; channelId: string }>(
+      view.private_metadata,
+    );
+    const note = view.state.values.note?.[INPUT]?.value?.trim() ?? '';
+    if (!meta || !note) {
+      await ack({ response_action: 'errors', errors: { note: 'Say what should change.' } });
+      return;
+    }
+    await ack();
+    const result = await useCases.requestChanges({
+      workflowId: meta.workflowId,
+      actor: body.user.id,
+      note,
+      requestId: `slack:${view.id}:${view.hash}`,
+    });
+    if (!result.ok && meta.channelId) {
+      await client.chat.postEphemeral({
+        channel: meta.channelId,
+        user: body.user.id,
+        text: `Your request was not sent: ${escapeMrkdwn(result.reason)}`,
+      });
+    }
+  });
+
+  app.action(ACTION_CAMPAIGN_CANCEL, async ({ ack, body, action, client }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_ts' in action)) return;
+    const v = readButton(action.value);
+    if (!v) return;
+    const result = await useCases.cancelCampaign({
+      campaignId: v.c,
+      workflowId: v.w,
+      actor: body.user.id,
+      reason: `cancelled in Slack by ${body.user.id}`,
+      requestId: `slack:${action.action_ts}:${body.user.id}`,
+    });
+    if (!result.ok && body.channel) {
+      await client.chat.postEphemeral({
+        channel: body.channel.id,
+        user: body.user.id,
+        text: `Not cancelled: ${escapeMrkdwn(result.reason)}`,
+      });
+    }
+  });
+}

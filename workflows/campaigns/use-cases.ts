@@ -1,0 +1,243 @@
+// Campaign use cases: what every front end (Slack today) calls to plan, change, approve or cancel a
+// campaign. Input is validated here; the workflow's update validators decide who may do what and when.
+import { randomBytes } from 'node:crypto';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { findWildlifeDay } from '../../shared/campaigns/calendar.ts';
+import { type Campaign, type CampaignContent, campaignContentSchema } from '../../shared/campaigns/model.ts';
+import { occurrenceFor } from '../../shared/campaigns/plan.ts';
+import {
+  findCampaign,
+  insertCampaign,
+  listRuns,
+  setCampaignStatus,
+} from '../../shared/campaigns/repository.ts';
+import { defaultVariants } from '../../shared/campaigns/templates.ts';
+import type { Pool } from '../../shared/db/pool.ts';
+import { deleteCampaignSchedule, upsertCampaignSchedule } from './schedules.ts';
+import {
+  approveCampaignUpdate,
+  type CampaignRunInput,
+  type CampaignRunState,
+  campaignStateQuery,
+  campaignWorkflow,
+  cancelCampaignUpdate,
+  editCampaignUpdate,
+  requestChangesUpdate,
+} from './workflow.ts';
+
+export interface CampaignUseCaseDeps {
+  pool: Pool;
+  temporal: Client;
+  taskQueue: string;
+  /** Slack user ids of the comms leads who approve campaigns. */
+  commsLeads: string[];
+  /** Extra input for every run (tests inject an occurrence date and short retries). */
+  runInput?: Omit<Partial<CampaignRunInput>, 'campaignId'>;
+  now?: () => number;
+}
+
+export type Result<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: string; fields?: Record<string, string> };
+
+const fail = (
+  reason: string,
+  fields?: Record<string, string>,
+): { ok: false; reason: string; fields?: Record<string, string> } => ({
+  ok: false,
+  reason,
+  ...(fields ? { fields } : {}),
+});
+
+/** "audiences.0.target" -> message, for showing zod issues next to the field that caused them. */
+function fieldErrors(error: { issues: { path: PropertyKey[]; message: string }[] }): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.');
+    fields[key] = fields[key] ? `${fields[key]}; ${issue.message}` : issue.message;
+  }
+  return fields;
+}
+
+export function runWorkflowId(campaignId: string, occurrenceDate: string): string {
+  return `campaign-${campaignId}-${occurrenceDate}`;
+}
+
+export function newCampaignId(dayId: string, occurrenceDate: string): string {
+  return `${dayId}-${occurrenceDate.slice(0, 4)}-${randomBytes(3).toString('hex')}`;
+}
+
+async function runUpdate<T>(fn: () => Promise<T>, what: string): Promise<Result<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return fail(err.cause?.message ?? err.message);
+    if (err instanceof WorkflowNotFoundError) return fail(`${what}: this campaign run has finished`);
+    throw err;
+  }
+}
+
+export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
+  const now = deps.now ?? Date.now;
+  const handle = (workflowId: string) =>
+    deps.temporal.workflow.getHandle<typeof campaignWorkflow>(workflowId);
+
+  async function startRun(campaign: Campaign): Promise<string> {
+    const occurrenceDate = deps.runInput?.date ?? occurrenceFor(campaign.dayId, now());
+    const workflowId = runWorkflowId(campaign.id, occurrenceDate);
+    await deps.temporal.workflow.start(campaignWorkflow, {
+      taskQueue: deps.taskQueue,
+      workflowId,
+      args: [{ ...deps.runInput, campaignId: campaign.id, date: occurrenceDate }],
+    });
+    return workflowId;
+  }
+
+  /** The run that edits and approvals apply to: the one still open. */
+  async function openRun(campaignId: string): Promise<string | undefined> {
+    const runs = await listRuns(deps.pool, campaignId);
+    return runs.filter((r) => r.status === 'running').at(-1)?.workflowId;
+  }
+
+  return {
+    /** A starting point for the modal: the day's template in each language. */
+    draftFor(dayId: string, languages: string[] = ['en']): Partial<CampaignContent> | undefined {
+      const day = findWildlifeDay(dayId);
+      if (!day) return undefined;
+      const year = occurrenceFor(dayId, now()).slice(0, 4);
+      return {
+        dayId,
+        name: `${day.name} ${year}`,
+        variants: defaultVariants(dayId, languages),
+        sendTime: '09:00',
+      };
+    },
+
+    async createCampaign(input: {
+      actor: string;
+      content: unknown;
+    }): Promise<Result<{ campaign: Campaign; workflowId: string }>> {
+      const parsed = campaignContentSchema.safeParse(input.content);
+      if (!parsed.success) return fail('the campaign is not valid', fieldErrors(parsed.error));
+      if (deps.commsLeads.length === 0) return fail('no comms leads are configured to approve campaigns');
+      const occurrenceDate = deps.runInput?.date ?? occurrenceFor(parsed.data.dayId, now());
+      const campaign = await insertCampaign(deps.pool, {
+        id: newCampaignId(parsed.data.dayId, occurrenceDate),
+        content: parsed.data,
+        approvers: deps.commsLeads,
+        createdBy: input.actor,
+      });
+      const workflowId = await startRun(campaign);
+      return { ok: true, value: { campaign, workflowId } };
+    },
+
+    async editCampaign(input: {
+      campaignId: string;
+      actor: string;
+      content: unknown;
+      requestId: string;
+    }): Promise<Result<CampaignRunState>> {
+      const parsed = campaignContentSchema.safeParse(input.content);
+      if (!parsed.success) return fail('the campaign is not valid', fieldErrors(parsed.error));
+      const workflowId = await openRun(input.campaignId);
+      if (!workflowId) return fail('this campaign has no run open for changes');
+      return runUpdate(
+        () =>
+          handle(workflowId).executeUpdate(editCampaignUpdate, {
+            args: [{ actor: input.actor, content: parsed.data }],
+            updateId: input.requestId,
+          }),
+        'edit',
+      );
+    },
+
+    async approveCampaign(input: {
+      workflowId: string;
+      actor: string;
+      revision: number;
+      requestId: string;
+    }): Promise<Result<CampaignRunState>> {
+      const result = await runUpdate(
+        () =>
+          handle(input.workflowId).executeUpdate(approveCampaignUpdate, {
+            args: [{ actor: input.actor, revision: input.revision }],
+            updateId: input.requestId,
+          }),
+        'approve',
+      );
+      if (result.ok) {
+        // The approval stands for the coming years too: a yearly schedule starts each next run.
+        const campaign = await findCampaign(deps.pool, result.value.campaignId);
+        if (campaign) {
+          await upsertCampaignSchedule(deps.temporal, { campaign, taskQueue: deps.taskQueue });
+        }
+      }
+      return result;
+    },
+
+    async requestChanges(input: {
+      workflowId: string;
+      actor: string;
+      note: string;
+      requestId: string;
+    }): Promise<Result<CampaignRunState>> {
+      return runUpdate(
+        () =>
+          handle(input.workflowId).executeUpdate(requestChangesUpdate, {
+            args: [{ actor: input.actor, note: input.note }],
+            updateId: input.requestId,
+          }),
+        'request changes',
+      );
+    },
+
+    /** Cancels the open run (nothing more is posted) and the yearly schedule. */
+    async cancelCampaign(input: {
+      campaignId: string;
+      workflowId?: string;
+      actor: string;
+      reason?: string;
+      requestId: string;
+    }): Promise<Result<{ state?: CampaignRunState }>> {
+      const campaign = await findCampaign(deps.pool, input.campaignId);
+      if (!campaign) return fail(`campaign ${input.campaignId} not found`);
+      if (input.actor !== campaign.createdBy && !campaign.approvers.includes(input.actor)) {
+        return fail(`${input.actor} may not cancel this campaign`);
+      }
+      const workflowId = input.workflowId ?? (await openRun(input.campaignId));
+      let state: CampaignRunState | undefined;
+      if (workflowId) {
+        const result = await runUpdate(
+          () =>
+            handle(workflowId).executeUpdate(cancelCampaignUpdate, {
+              args: [{ actor: input.actor, reason: input.reason }],
+              updateId: input.requestId,
+            }),
+          'cancel',
+        );
+        if (!result.ok) return result;
+        state = result.value;
+      } else {
+        await setCampaignStatus(deps.pool, campaign.id, 'cancelled', input.actor, {
+          reason: input.reason ?? '',
+        });
+      }
+      await deleteCampaignSchedule(deps.temporal, campaign.id);
+      return { ok: true, value: { state } };
+    },
+
+    async runState(workflowId: string): Promise<CampaignRunState | undefined> {
+      try {
+        return await handle(workflowId).query(campaignStateQuery);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    },
+
+    findCampaign: (campaignId: string) => findCampaign(deps.pool, campaignId),
+    openRun,
+  };
+}
+
+export type CampaignUseCases = ReturnType<typeof createCampaignUseCases>;
