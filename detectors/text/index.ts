@@ -180,6 +180,15 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing): TextScre
   return result;
 }
 
+/** Library entries found in one short text (a search query), overlaps resolved, with original offsets. */
+export function matchText(lib: CompiledLibrary, text: string, language?: string): ScoredHit[] {
+  const input = text.slice(0, MAX_SCREENED_LENGTH);
+  const accented = language?.toLowerCase().startsWith('vi') === true || looksVietnamese(input);
+  const hits: ScoredHit[] = [];
+  collectHits(lib, normalizeInto(input, new NormalizedText(input.length * 2 + 16), accented), 'title', hits);
+  return resolveOverlaps(hits);
+}
+
 /** Screens one listing's text with the active library version. */
 export function screenText(listing: TextListing): TextScreenResult {
   return screenWith(getActiveLibrary(), listing);

@@ -31,7 +31,7 @@ const CONTEXT_ONLY_FOR_WEAK = new Set(['colour', 'food', 'plant', 'legal-materia
 export function entryWeight(entry: Entry, library: CompiledLibrary): number {
   if (entry.kind === 'species') {
     const live = entry.species !== undefined && library.species.get(entry.species)?.liveTrade === true;
-    const byRisk = live ? { low: 0.4, medium: 0.3, high: 0.1 } : { low: 0.2, medium: 0.1, high: 0.05 };
+    const byRisk = live ? { low: 0.4, medium: 0.3, high: 0.05 } : { low: 0.2, medium: 0.1, high: 0.05 };
     return byRisk[entry.fpRisk];
   }
   if (entry.fpRisk === 'high') return 0.2;
@@ -69,7 +69,7 @@ export function decide(
   let sale = hasNumericSale;
   let legality = false;
   let form = false;
-  const negatives = new Set<string>();
+  const negatives = new Map<string, Set<Entry>>(); // context -> distinct terms
   for (const { entry } of hits) {
     if (isPositive(entry)) {
       weights.push(entryWeight(entry, library));
@@ -78,7 +78,10 @@ export function decide(
     } else if (isFormCue(entry)) form = true;
     else if (entry.kind === 'sale') sale = true;
     else if (entry.kind === 'legality') legality = true;
-    else if (entry.kind === 'negative') negatives.add(entry.negativeContext ?? 'other');
+    else if (entry.kind === 'negative') {
+      const context = entry.negativeContext ?? 'other';
+      negatives.set(context, (negatives.get(context) ?? new Set()).add(entry));
+    }
   }
   if (weights.length === 0) return { verdict: 'allow', score: 0, species: [] };
 
@@ -93,9 +96,10 @@ export function decide(
   score = sale ? score + SALE_BONUS : score * NO_SALE_FACTOR;
   // Colour, food, plant and legal-material context explain away ambiguous terms, not a strong product term.
   let penalty = 0;
-  for (const context of negatives) {
+  // Several distinct terms of one context (police + seized + court) weigh more than one, up to double.
+  for (const [context, terms] of negatives) {
     if (strong && CONTEXT_ONLY_FOR_WEAK.has(context)) continue;
-    penalty += NEGATIVE_PENALTY[context] ?? 0.35;
+    penalty += (NEGATIVE_PENALTY[context] ?? 0.35) * Math.min(2, 1 + 0.5 * (terms.size - 1));
   }
   score = Math.max(0, Math.min(1, score - Math.min(penalty, 0.8)));
 

@@ -1,0 +1,41 @@
+// Hot reload: polls keyword_library_versions and activates a newer published version in this process,
+// compiled off to the side and swapped in atomically (setActiveLibrary). Start it in the worker and the API:
+//   const stop = watchLibrary(pool, { intervalMs: 10_000, onError: (e) => log.warn(...) });
+import { type CompiledLibrary, getActiveLibrary, setActiveLibrary } from '../detectors/text/index.ts';
+import type { Queryable } from '../shared/db/pool.ts';
+import { compareVersions, getVersion, latestVersion } from './versions.ts';
+
+export interface WatchOptions {
+  intervalMs?: number;
+  onReload?: (library: CompiledLibrary) => void;
+  onError?: (error: unknown) => void;
+}
+
+/** Checks once; activates and returns the newer version, or undefined when already current. */
+export async function reloadIfNewer(db: Queryable): Promise<CompiledLibrary | undefined> {
+  const latest = await latestVersion(db);
+  if (!latest) return undefined;
+  const current = getActiveLibrary();
+  if (compareVersions(latest.version, current.version) <= 0) return undefined;
+  return setActiveLibrary(await getVersion(db, latest.version));
+}
+
+/** Polls until the returned stop function is called. A failed poll is reported and retried next time. */
+export function watchLibrary(db: Queryable, options: WatchOptions = {}): () => void {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = async () => {
+    try {
+      const reloaded = await reloadIfNewer(db);
+      if (reloaded) options.onReload?.(reloaded);
+    } catch (err) {
+      options.onError?.(err);
+    }
+    if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 10_000);
+  };
+  void tick();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
+}
