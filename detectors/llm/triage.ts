@@ -173,7 +173,7 @@ export function merge(
       context.locale,
     ),
     species: [...new Set([...rules.species, ...combined.species])],
-    evidence: [...new Set([...rules.evidence, ...combined.evidence, ...llm])],
+    evidence: uniqueSignals([...rules.evidence, ...combined.evidence, ...llm]),
     prescribed: combined.prescribed,
     limits,
     exemption: null,
@@ -181,6 +181,27 @@ export function merge(
     platformId,
     triage: note,
   };
+}
+
+/** Evidence without repeats (the engine returns parsed copies, so identity is not enough). */
+function uniqueSignals(signals: readonly Signal[]): Signal[] {
+  const seen = new Set<string>();
+  return signals.filter((s) => {
+    const key = JSON.stringify([
+      s.detector,
+      s.kind,
+      s.species,
+      s.product,
+      s.term,
+      s.field,
+      s.start,
+      s.end,
+      s.strength,
+    ]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The cache key: model, prompt version and the listing fields the model sees. */

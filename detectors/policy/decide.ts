@@ -6,7 +6,7 @@ import { BASE_POLICY } from './framework.ts';
 import { type ExplanationParams, type LimitReason, type MessageKey, renderExplanation } from './messages.ts';
 import type { Clause, PlatformPolicy, Policy, Signal, Species } from './schema.ts';
 import { signalSchema } from './schema.ts';
-import { indexSpecies } from './species-index.ts';
+import { indexSpecies, type SpeciesIndex } from './species-index.ts';
 
 export interface DecisionInput {
   signals: readonly Signal[];
@@ -53,6 +53,17 @@ const CONTESTING_KINDS = new Set(['authenticity', 'image-match', 'code-word']);
 const SPANLESS_KINDS = new Set(['image-match']);
 
 const signalsSchema = z.array(signalSchema).max(1000);
+
+// Policies are immutable once parsed: their species index is built once, not on every listing.
+const indexes = new WeakMap<Policy, SpeciesIndex>();
+function speciesIndexOf(policy: Policy): SpeciesIndex {
+  let index = indexes.get(policy);
+  if (!index) {
+    index = indexSpecies(policy.species);
+    indexes.set(policy, index);
+  }
+  return index;
+}
 
 /** The platform's policy, falling back to the defaults. */
 export function platformPolicy(policy: Policy, platformId: string): PlatformPolicy {
@@ -199,7 +210,7 @@ export function decide(input: DecisionInput, policy: Policy = BASE_POLICY): Poli
   const signals = signalsSchema.parse(input.signals);
   const platform = platformPolicy(policy, input.platformId);
   const clauses = effectiveClauses(policy, platform);
-  const lookup = indexSpecies(policy.species);
+  const lookup = speciesIndexOf(policy);
   const { active } = partition(signals, policy.minStrength);
   const { traded, mentioned } = tradedSpecies(active, lookup);
 
@@ -332,7 +343,7 @@ export function decide(input: DecisionInput, policy: Policy = BASE_POLICY): Poli
   }
   const params: ExplanationParams = {
     clauseTitle: top.clause.title,
-    species: top.species.join(', ') || undefined,
+    species: top.species.map((id) => lookup(id)?.names[0] ?? id).join(', ') || undefined,
     terms: termsOf(top.supporting) || undefined,
   };
   return {

@@ -147,6 +147,30 @@ describe('hostile listings and hostile models', () => {
     expect(added[0]).toMatchObject({ field: 'description', start: 0, end: 16, term: 'carved from tusk' });
     expect(added.some((e) => e.term === 'invented phrase')).toBe(false);
     expect(result.explanation).toContain('language model');
+    const keys = result.evidence.map((e) => JSON.stringify(e));
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('raises a bare keyword mention to the specific clause the model identifies, keeping both evidences', async () => {
+    const mention: Signal = {
+      detector: 'keywords',
+      kind: 'species',
+      strength: 0.5,
+      species: 'pangolin',
+      term: 'pangolin',
+      field: 'title',
+      start: 0,
+      end: 8,
+    };
+    const rules = rulesFor([mention]);
+    expect(rules).toMatchObject({ verdict: 'review', clause: 'unresolved-wildlife-signal' });
+    fake.script({
+      json: answer({ species: [{ name: 'pangolin', scientificName: null }], product: 'scale', quotes: [] }),
+    });
+    const result = await triageWith().triage({ title: 'pangolin flakes, medicinal' }, rules);
+    expect(result.verdict).toBe('review');
+    expect(result.evidence.map((e) => e.detector)).toEqual(expect.arrayContaining(['keywords', 'llm']));
+    expect(result.triage?.status).toBe('ok');
   });
 });
 
