@@ -1,0 +1,38 @@
+// wild-sentinel metrics --from <date> --to <date> [--platform <id>] [--species <name>]: prints the impact
+// metrics for the period as JSON.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../shared/config.ts';
+import { computeMetrics, metricsFiltersSchema } from '../../shared/metrics/index.ts';
+import { withDatabase } from '../database.ts';
+
+const USAGE =
+  'usage: wild-sentinel metrics --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--platform <id>] [--species <name>]';
+
+export async function run(args: string[]): Promise<number> {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        platform: { type: 'string' },
+        species: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const filters = metricsFiltersSchema.safeParse(values);
+  if (!filters.success) {
+    console.error(
+      `${filters.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}\n${USAGE}`,
+    );
+    return 2;
+  }
+  const metrics = await withDatabase(loadConfig(), (pool) => computeMetrics(pool, filters.data));
+  console.log(JSON.stringify(metrics, null, 2));
+  return 0;
+}

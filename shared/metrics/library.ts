@@ -1,0 +1,59 @@
+// Keyword-library growth (published versions) and the terms that catch the most listings.
+import type { Queryable } from '../db/pool.ts';
+import { filterParams, type MetricsFilters, speciesMatch } from './filters.ts';
+
+export interface LibraryGrowth {
+  versions: { version: string; publishedAt: string; entryCount: number }[];
+  entriesAtStart: number;
+  entriesAtEnd: number;
+  added: number;
+}
+
+export interface TermHits {
+  term: string;
+  kind: string;
+  species: string | null;
+  listings: number;
+}
+
+export async function libraryGrowth(db: Queryable, f: MetricsFilters): Promise<LibraryGrowth> {
+  const { rows } = await db.query(
+    `SELECT version, published_at, entry_count FROM keyword_library_versions
+     WHERE published_at < $1 ORDER BY published_at`,
+    [f.to],
+  );
+  const before = rows.filter((r) => (r.published_at as Date) < f.from);
+  const inPeriod = rows.filter((r) => (r.published_at as Date) >= f.from);
+  const entriesAtStart = before.length ? Number(before[before.length - 1]!.entry_count) : 0;
+  const entriesAtEnd = rows.length ? Number(rows[rows.length - 1]!.entry_count) : 0;
+  return {
+    versions: inPeriod.map((r) => ({
+      version: String(r.version),
+      publishedAt: (r.published_at as Date).toISOString(),
+      entryCount: Number(r.entry_count),
+    })),
+    entriesAtStart,
+    entriesAtEnd,
+    added: entriesAtEnd - entriesAtStart,
+  };
+}
+
+/** Terms in the evidence of flagged listings received in the period, by the number of listings caught. */
+export async function topTerms(db: Queryable, f: MetricsFilters, limit = 20): Promise<TermHits[]> {
+  const { rows } = await db.query(
+    `SELECT e->>'term' AS term, e->>'kind' AS kind, max(e->>'species') AS species,
+            count(DISTINCT l.id) AS listings
+     FROM listings l JOIN cases c ON c.listing_id = l.id
+       JOIN detections d ON d.listing_id = l.id, jsonb_array_elements(d.evidence) e
+     WHERE l.received_at >= $1 AND l.received_at < $2 AND ($3::text IS NULL OR l.platform_id = $3)
+       AND ${speciesMatch('l')} AND e->>'term' IS NOT NULL AND e->>'kind' NOT IN ('lookalike', 'news')
+     GROUP BY 1, 2 ORDER BY listings DESC, term LIMIT $5`,
+    [...filterParams(f), limit],
+  );
+  return rows.map((r) => ({
+    term: String(r.term),
+    kind: String(r.kind),
+    species: r.species === null ? null : String(r.species),
+    listings: Number(r.listings),
+  }));
+}

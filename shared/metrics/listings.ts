@@ -1,0 +1,138 @@
+// Listings screened, flagged, blocked and removed, from the stored listings, cases and takedowns.
+// Screened/flagged/blocked count listings received in the period; removed counts takedowns completed in it.
+import type { Queryable } from '../db/pool.ts';
+import { type Bucket, filterParams, type MetricsFilters, speciesMatch } from './filters.ts';
+
+export interface ListingCounts {
+  screened: number;
+  flagged: number;
+  blocked: number;
+  removed: number;
+}
+
+export interface Totals extends ListingCounts {
+  /** Listings removed or blocked (the Coalition's headline figure), each counted once. */
+  removedOrBlocked: number;
+  accountsWarned: number;
+  accountsSuspended: number;
+  restored: number;
+}
+
+export interface Breakdown {
+  key: string;
+  counts: ListingCounts;
+}
+
+/** Takedown actions that remove the listing (every approval does). */
+export const REMOVAL_ACTIONS = ['remove_listing', 'warn_seller', 'suspend_seller'] as const;
+const removal = `('remove_listing', 'warn_seller', 'suspend_seller')`;
+
+const scope = `
+  SELECT l.id, l.platform_id, coalesce(l.language, 'und') AS language, l.received_at, c.verdict AS case_verdict,
+         c.id AS case_id
+  FROM listings l LEFT JOIN cases c ON c.listing_id = l.id
+  WHERE l.received_at >= $1 AND l.received_at < $2 AND ($3::text IS NULL OR l.platform_id = $3)
+    AND ${speciesMatch('l')}`;
+
+/** One row per case whose removal completed in the period (first removal action), with its listing. */
+export const removedScope = `
+  SELECT c.id AS case_id, c.status, l.id, l.platform_id, coalesce(l.language, 'und') AS language, l.received_at,
+         l.seller_id, l.title, t.completed_at, t.actions
+  FROM (SELECT case_id, min(completed_at) AS completed_at, array_agg(DISTINCT action) AS actions
+        FROM takedowns WHERE status = 'done' AND action IN ${removal}
+        GROUP BY case_id) t
+  JOIN cases c ON c.id = t.case_id JOIN listings l ON l.id = c.listing_id
+  WHERE t.completed_at >= $1 AND t.completed_at < $2 AND ($3::text IS NULL OR l.platform_id = $3)
+    AND ${speciesMatch('l')}`;
+
+function num(v: unknown): number {
+  return v === null || v === undefined ? 0 : Number(v);
+}
+
+export async function totals(db: Queryable, f: MetricsFilters): Promise<Totals> {
+  const { rows } = await db.query(
+    `WITH s AS (${scope}), r AS (${removedScope})
+     SELECT (SELECT count(*) FROM s) AS screened,
+            (SELECT count(*) FROM s WHERE case_id IS NOT NULL) AS flagged,
+            (SELECT count(*) FROM s WHERE case_verdict = 'block') AS blocked,
+            (SELECT count(*) FROM r WHERE status <> 'restored') AS removed,
+            (SELECT count(*) FROM r WHERE status = 'restored') AS restored,
+            (SELECT count(*) FROM r WHERE status <> 'restored' AND 'warn_seller' = ANY(actions)) AS warned,
+            (SELECT count(*) FROM r WHERE status <> 'restored' AND 'suspend_seller' = ANY(actions)) AS suspended,
+            (SELECT count(*) FROM (SELECT id FROM s WHERE case_verdict = 'block'
+                                   UNION SELECT id FROM r WHERE status <> 'restored') u) AS removed_or_blocked`,
+    filterParams(f),
+  );
+  const r = rows[0]!;
+  return {
+    screened: num(r.screened),
+    flagged: num(r.flagged),
+    blocked: num(r.blocked),
+    removed: num(r.removed),
+    removedOrBlocked: num(r.removed_or_blocked),
+    accountsWarned: num(r.warned),
+    accountsSuspended: num(r.suspended),
+    restored: num(r.restored),
+  };
+}
+
+async function breakdown(
+  db: Queryable,
+  f: MetricsFilters,
+  key: string,
+  removedKey = key,
+): Promise<Breakdown[]> {
+  const { rows } = await db.query(
+    `WITH s AS (${scope}), r AS (${removedScope}),
+     a AS (SELECT ${key} AS k, count(*) AS screened, count(case_id) AS flagged,
+                  count(*) FILTER (WHERE case_verdict = 'block') AS blocked FROM s GROUP BY 1),
+     b AS (SELECT ${removedKey} AS k, count(*) AS removed FROM r WHERE status <> 'restored' GROUP BY 1)
+     SELECT coalesce(a.k, b.k)::text AS k, a.screened, a.flagged, a.blocked, b.removed
+     FROM a FULL JOIN b ON a.k = b.k ORDER BY coalesce(a.k, b.k)`,
+    filterParams(f),
+  );
+  return rows.map((r) => ({
+    key: String(r.k),
+    counts: {
+      screened: num(r.screened),
+      flagged: num(r.flagged),
+      blocked: num(r.blocked),
+      removed: num(r.removed),
+    },
+  }));
+}
+
+export const byPlatform = (db: Queryable, f: MetricsFilters) => breakdown(db, f, 'platform_id');
+export const byLanguage = (db: Queryable, f: MetricsFilters) => breakdown(db, f, 'language');
+
+/** The series over the period: bucket start (ISO date) and the counts in it. */
+export function series(db: Queryable, f: MetricsFilters, bucket: Bucket): Promise<Breakdown[]> {
+  const at = (column: string) =>
+    `to_char(date_trunc('${bucket}', ${column} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`;
+  return breakdown(db, f, at('received_at'), at('completed_at'));
+}
+
+/** Flagged, blocked and removed listings per species named in their detections' evidence. */
+export async function bySpecies(db: Queryable, f: MetricsFilters): Promise<Breakdown[]> {
+  const speciesOf = (alias: string) =>
+    `SELECT DISTINCT ${alias}.*, e->>'species' AS species FROM ${alias}
+       JOIN detections d ON d.listing_id = ${alias}.id, jsonb_array_elements(d.evidence) e
+     WHERE e->>'species' IS NOT NULL AND ($4::text IS NULL OR e->>'species' = $4)`;
+  const { rows } = await db.query(
+    `WITH s AS (${scope}), r AS (${removedScope}),
+     fs AS (${speciesOf('s')} AND s.case_id IS NOT NULL),
+     rs AS (SELECT DISTINCT r.case_id, r.status, e->>'species' AS species FROM r
+              JOIN detections d ON d.listing_id = r.id, jsonb_array_elements(d.evidence) e
+            WHERE e->>'species' IS NOT NULL AND ($4::text IS NULL OR e->>'species' = $4)),
+     a AS (SELECT species AS k, count(*) AS flagged, count(*) FILTER (WHERE case_verdict = 'block') AS blocked
+           FROM fs GROUP BY 1),
+     b AS (SELECT species AS k, count(*) AS removed FROM rs WHERE status <> 'restored' GROUP BY 1)
+     SELECT coalesce(a.k, b.k) AS k, a.flagged, a.blocked, b.removed
+     FROM a FULL JOIN b ON a.k = b.k ORDER BY coalesce(b.removed, 0) + coalesce(a.flagged, 0) DESC, 1 LIMIT 50`,
+    filterParams(f),
+  );
+  return rows.map((r) => ({
+    key: String(r.k),
+    counts: { screened: 0, flagged: num(r.flagged), blocked: num(r.blocked), removed: num(r.removed) },
+  }));
+}

@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeMetrics, type Metrics, metricsFiltersSchema } from '../../shared/metrics/index.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { addListing, addPlatform, addVolunteer, hoursAfter, report, review, T0, takeDown } from './seed.ts';
+
+let db: TestDatabase;
+const march = metricsFiltersSchema.parse({ from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' });
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const p = db.pool;
+  await addPlatform(p, 'shopa');
+  await addPlatform(p, 'shopb');
+  const ivory = [{ term: 'ivory', kind: 'product', species: 'elephant' }];
+  // Before the period: counted nowhere in March.
+  const a0 = await addListing(p, {
+    platform: 'shopa',
+    externalId: 'a0',
+    title: 'Old ivory',
+    receivedAt: new Date('2026-02-01T00:00:00Z'),
+    verdict: 'review',
+    evidence: ivory,
+  });
+  await takeDown(p, a0.caseId!, 'remove_listing', new Date('2026-02-02T00:00:00Z'));
+
+  const a1 = await addListing(p, {
+    platform: 'shopa',
+    externalId: 'a1',
+    title: 'Carved ivory bangle',
+    language: 'en',
+    sellerId: 's1',
+    receivedAt: T0,
+    verdict: 'review',
+    evidence: ivory,
+  });
+  const a2 = await addListing(p, {
+    platform: 'shopa',
+    externalId: 'a2',
+    title: '穿山甲片',
+    language: 'zh',
+    sellerId: 's2',
+    receivedAt: hoursAfter(10),
+    verdict: 'block',
+    evidence: [{ term: '穿山甲片', kind: 'species', species: 'pangolin' }],
+  });
+  await addListing(p, {
+    platform: 'shopa',
+    externalId: 'a3',
+    title: 'Blue dress',
+    language: 'en',
+    receivedAt: hoursAfter(11),
+    verdict: 'allow',
+  });
+  const b1 = await addListing(p, {
+    platform: 'shopb',
+    externalId: 'b1',
+    title: 'Rhino horn cup',
+    language: 'en',
+    sellerId: 's9',
+    receivedAt: hoursAfter(24),
+    verdict: 'review',
+    evidence: [{ term: 'rhino horn', kind: 'product', species: 'rhino' }],
+  });
+  await addListing(p, {
+    platform: 'shopb',
+    externalId: 'b2',
+    title: 'Ivory-coloured vase',
+    language: 'en',
+    receivedAt: hoursAfter(30),
+    verdict: 'allow',
+    evidence: [{ term: 'ivory-coloured', kind: 'lookalike' }],
+  });
+  // a1 comes back: same seller and title after its removal.
+  await addListing(p, {
+    platform: 'shopa',
+    externalId: 'a4',
+    title: 'carved IVORY bangle',
+    sellerId: 's1',
+    language: 'en',
+    receivedAt: hoursAfter(100),
+    verdict: 'review',
+    evidence: ivory,
+  });
+
+  const v1 = await addVolunteer(p, 'v1');
+  const v2 = await addVolunteer(p, 'v2');
+  await report(p, v1, a1.caseId!, 'confirmed', hoursAfter(1));
+  await report(p, v2, b1.caseId!, 'rejected', hoursAfter(30));
+
+  await review(p, a1.caseId!, 'alice', 'approve', hoursAfter(2));
+  await takeDown(p, a1.caseId!, 'remove_listing', hoursAfter(4));
+  await review(p, a2.caseId!, 'bob', 'approve', hoursAfter(11));
+  await review(p, a2.caseId!, 'alice', 'approve', hoursAfter(12));
+  await takeDown(p, a2.caseId!, 'suspend_seller', hoursAfter(20));
+  await review(p, b1.caseId!, 'alice', 'approve', hoursAfter(25));
+  await review(p, b1.caseId!, 'bob', 'reject', hoursAfter(26));
+  await takeDown(p, b1.caseId!, 'remove_listing', hoursAfter(48), 'restored');
+  await p.query(
+    `INSERT INTO appeals (case_id, platform_appeal_id, statement, status, decided_by, created_at, decided_at)
+     VALUES ($1, 'ap1', 'replica', 'restored', 'carol', $2, $3)`,
+    [b1.caseId, hoursAfter(50), hoursAfter(60)],
+  );
+
+  await p.query(
+    `INSERT INTO keyword_library_versions (version, published_at, published_by, entry_count, checksum, library)
+     VALUES ('1.0.0', '2026-01-10', 'lead', 100, 'x', '{}'), ('1.1.0', $1, 'lead', 120, 'y', '{}')`,
+    [hoursAfter(5)],
+  );
+  await p.query(
+    `INSERT INTO campaigns (id, day_id, name, status, created_by) VALUES ('c1', 'wwd', 'WWD', 'sent', 'x')`,
+  );
+  await p.query(
+    `INSERT INTO campaign_runs (workflow_id, campaign_id, occurrence_date, status) VALUES ('w1', 'c1', '2026-03-03', 'sent')`,
+  );
+  await p.query(
+    `INSERT INTO campaign_deliveries (workflow_id, campaign_id, audience_key, platform, target, language, time_zone,
+       scheduled_for, status, delivered_at)
+     VALUES ('w1', 'c1', 'a', 'slack', '#c', 'en', 'UTC', $1, 'sent', $1),
+            ('w1', 'c1', 'b', 'telegram', '@c', 'en', 'UTC', $1, 'failed', $1)`,
+    [hoursAfter(30)],
+  );
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+describe('computeMetrics', () => {
+  let m: Metrics;
+  beforeAll(async () => {
+    m = await computeMetrics(db.pool, march);
+  });
+
+  it('counts listings screened, flagged, blocked and removed from the stored events', () => {
+    expect(m.totals).toEqual({
+      screened: 6,
+      flagged: 4,
+      blocked: 1,
+      removed: 2,
+      removedOrBlocked: 2,
+      accountsWarned: 0,
+      accountsSuspended: 1,
+      restored: 1,
+    });
+    const byPlatform = Object.fromEntries(m.byPlatform.map((b) => [b.key, b.counts]));
+    expect(byPlatform).toEqual({
+      shopa: { screened: 4, flagged: 3, blocked: 1, removed: 2 },
+      shopb: { screened: 2, flagged: 1, blocked: 0, removed: 0 },
+    });
+    const byLanguage = Object.fromEntries(m.byLanguage.map((b) => [b.key, b.counts.screened]));
+    expect(byLanguage).toEqual({ en: 5, zh: 1 });
+  });
+
+  it('breaks flagged and removed listings down by species from the detections evidence', () => {
+    const bySpecies = Object.fromEntries(m.bySpecies.map((b) => [b.key, b.counts]));
+    expect(bySpecies.elephant).toMatchObject({ flagged: 2, removed: 1 });
+    expect(bySpecies.pangolin).toMatchObject({ flagged: 1, blocked: 1, removed: 1 });
+    expect(bySpecies.rhino).toMatchObject({ flagged: 1, removed: 0 });
+  });
+
+  it('puts each listing and removal in its day of the series', () => {
+    expect(m.bucket).toBe('day');
+    const day2 = m.series.find((s) => s.key === '2026-03-02')!;
+    expect(day2.counts).toEqual({ screened: 3, flagged: 2, blocked: 1, removed: 2 });
+    expect(m.series.find((s) => s.key === '2026-03-04')?.counts.removed ?? 0).toBe(0);
+  });
+
+  it('measures time to takedown from ingest and from the first report', () => {
+    expect(m.timeToTakedown.fromIngest).toEqual({ count: 3, medianHours: 10, p90Hours: 21.2 });
+    expect(m.timeToTakedown.fromFirstReport).toEqual({ count: 2, medianHours: 10.5, p90Hours: 16.5 });
+  });
+
+  it('reports reviewer throughput, agreement and reversal on appeal', () => {
+    expect(m.reviewers.map((r) => [r.reviewer, r.decisions, r.approvals, r.rejections])).toEqual([
+      ['alice', 3, 3, 0],
+      ['bob', 2, 1, 1],
+    ]);
+    expect(m.reviewers[0]!.medianHoursToDecision).toBe(2);
+    expect(m.reviewQuality).toEqual({
+      casesWithTwoReviewers: 2,
+      agreeing: 1,
+      agreementRate: 0.5,
+      appealsDecided: 1,
+      appealsRestored: 1,
+      reversalRate: 1,
+    });
+  });
+
+  it('reports volunteers, library growth, top terms, campaigns and re-listing', () => {
+    expect(m.volunteers).toEqual({
+      active: 2,
+      registered: 2,
+      reports: 2,
+      confirmed: 1,
+      rejected: 1,
+      accuracy: 0.5,
+    });
+    expect(m.keywordLibrary).toMatchObject({ entriesAtStart: 100, entriesAtEnd: 120, added: 20 });
+    expect(m.keywordLibrary.versions.map((v) => v.version)).toEqual(['1.1.0']);
+    expect(m.topTerms[0]).toEqual({ term: 'ivory', kind: 'product', species: 'elephant', listings: 2 });
+    expect(m.topTerms.some((t) => t.kind === 'lookalike')).toBe(false);
+    expect(m.campaigns).toMatchObject({ campaigns: 1, sent: 1, failed: 1, missed: 0 });
+    expect(m.relisting).toEqual({
+      removed: 2,
+      relisted: 1,
+      rate: 0.5,
+      bySeller: 1,
+      byTitle: 1,
+      byContact: 0,
+    });
+  });
+});
+
+describe('filters', () => {
+  it('narrows every figure to one platform', async () => {
+    const m = await computeMetrics(db.pool, { ...march, platform: 'shopb' });
+    expect(m.totals).toMatchObject({ screened: 2, flagged: 1, removed: 0, restored: 1 });
+    expect(m.reviewers.map((r) => r.reviewer).sort()).toEqual(['alice', 'bob']);
+    expect(m.volunteers.reports).toBe(1);
+    expect(m.relisting.removed).toBe(0);
+  });
+
+  it('narrows every figure to one species', async () => {
+    const m = await computeMetrics(db.pool, { ...march, species: 'pangolin' });
+    expect(m.totals).toMatchObject({ screened: 1, flagged: 1, blocked: 1, removed: 1, accountsSuspended: 1 });
+    expect(m.timeToTakedown.fromIngest).toMatchObject({ count: 1, medianHours: 10 });
+    expect(m.bySpecies.map((s) => s.key)).toEqual(['pangolin']);
+  });
+
+  it('counts the earlier period on its own', async () => {
+    const feb = metricsFiltersSchema.parse({ from: '2026-02-01T00:00:00Z', to: '2026-03-01T00:00:00Z' });
+    const m = await computeMetrics(db.pool, feb);
+    expect(m.totals).toMatchObject({ screened: 1, flagged: 1, removed: 1 });
+    expect(m.keywordLibrary).toMatchObject({ entriesAtStart: 100, entriesAtEnd: 100, added: 0 });
+  });
+
+  it('rejects a period that ends before it starts', () => {
+    expect(metricsFiltersSchema.safeParse({ from: '2026-03-02', to: '2026-03-01' }).success).toBe(false);
+    expect(metricsFiltersSchema.safeParse({ from: 'x', to: '2026-03-01' }).success).toBe(false);
+  });
+});
