@@ -1,0 +1,92 @@
+// Image detection: the public API of detectors/image.
+//
+// For the case workflow (wrap in an activity; all dependencies are injected):
+//   analyseListingImages(images, deps) -> { images, evidence, signals }
+//     images  listing URLs (strings or { kind: 'url', url }) and bot uploads ({ kind: 'upload', bytes, name })
+//     deps    { matcher?: BankMatcher, ocr?: OcrEngine, classifiers?: ImageClassifier[],
+//               screenText?, language?, fetch?: IntakeOptions, decode?: DecodeLimits }
+//     -> evidence: ImageEvidence[] (bank-match with distance/threshold/variant, ocr hits with the image
+//        reference and offsets in the OCR text, classifier label scores), per-image errors with stable
+//        codes (one bad image never fails the call), and the same evidence as policy `Signal`s.
+//   Worker setup, once per process:
+//     const matcher = new BankMatcher(); await matcher.load(pool); startBankSync(pool, matcher)
+//     const ocr = await createPaddleOcr()          // ~4 s model load; reuse it
+//     const model = await loadClassifier({ name, modelPath, labels })   // optional, any ONNX classifier
+//
+// Building blocks:
+//   pdqHashImage(bytes) / pdqDihedralHashImage(bytes)  PDQ (hash, quality) of encoded image bytes
+//   pdqFromPixels, pdqDistance, isPdqHash, DIHEDRAL_NAMES            pure PDQ (pdq.ts)
+//   decodeImage, inspectImage, ImageInputError                        limits on untrusted bytes (decode.ts)
+//   PdqHashIndex                                                      in-memory multi-index hash index
+//   createBank, updateBank, addItems, setItemEnabled, listItems, ...  banks in PostgreSQL (bank-store.ts)
+//   BankMatcher, startBankSync                                        matching + incremental sync
+//   parseBankFile, serializeBank                                      HMA / python-threatexchange formats
+//   fetchImage, intakeImage, isBlockedAddress, ImageIntakeError       SSRF-safe intake (intake.ts)
+//   createPaddleOcr                                                   offline OCR (ocr.ts)
+//   loadClassifier                                                    ONNX classifier plug-in
+// CLI: `wild-sentinel pdq <image…>` and `wild-sentinel banks …`. Benchmark: `npm run bench:image`.
+export {
+  type AnalysedImage,
+  analyseListingImages,
+  type ImageAnalysis,
+  type ImageAnalysisDeps,
+  type ImageEvidence,
+} from './analyse.ts';
+export { BANK_FORMATS, type BankFormat, parseBankFile, serializeBank } from './bank-formats.ts';
+export {
+  type BankMatch,
+  BankMatcher,
+  type BankMatchResult,
+  type MatchQuery,
+  startBankSync,
+} from './bank-matcher.ts';
+export {
+  addItems,
+  type Bank,
+  BankError,
+  type BankInput,
+  type BankItem,
+  createBank,
+  getBank,
+  type ItemInput,
+  listBanks,
+  listItems,
+  removeItem,
+  setItemEnabled,
+  updateBank,
+} from './bank-store.ts';
+export {
+  type ClassifierConfig,
+  type ClassifierResult,
+  type ImageClassifier,
+  loadClassifier,
+} from './classifier.ts';
+export {
+  DEFAULT_DECODE_LIMITS,
+  type DecodeLimits,
+  decodeImage,
+  type ImageErrorCode,
+  ImageInputError,
+  inspectImage,
+} from './decode.ts';
+export { pdqDihedralHashImage, pdqHashImage } from './hash-image.ts';
+export { type IndexMatch, PdqHashIndex } from './hash-index.ts';
+export {
+  fetchImage,
+  ImageIntakeError,
+  type ImageSource,
+  type IntakeOptions,
+  intakeImage,
+  isBlockedAddress,
+} from './intake.ts';
+export { createPaddleOcr, type OcrEngine, type OcrLine } from './ocr.ts';
+export {
+  DIHEDRAL_NAMES,
+  type Dihedral,
+  isPdqHash,
+  PDQ_MATCH_THRESHOLD,
+  PDQ_QUALITY_THRESHOLD,
+  type PdqResult,
+  pdqDistance,
+  pdqFromPixels,
+} from './pdq.ts';
