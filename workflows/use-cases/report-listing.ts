@@ -1,0 +1,192 @@
+// "Report a listing": a volunteer's link becomes a report attached to the listing's case. The report row
+// is stored first; then signal-with-start attaches it to the case workflow, so the same link from many
+// volunteers makes one case and every report is recorded. A decided case answers at once instead.
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import { appendAudit } from '../../shared/db/audit.ts';
+import { caseIdFor, openCase } from '../../shared/db/cases.ts';
+import { inTransaction, type Pool, type Queryable } from '../../shared/db/pool.ts';
+import {
+  attachDraftPhotos,
+  ensureReportedListing,
+  findListingByUrl,
+  findPlatformDomain,
+  findReport,
+  insertReport,
+  raiseCasePriority,
+} from '../../shared/db/reports.ts';
+import { volunteerStats } from '../../shared/db/volunteers.ts';
+import type { ReportOutcome } from '../activities/case-activities.ts';
+import { type CaseInput, type caseWorkflow, volunteerReportSignal } from '../case-workflow.ts';
+
+export interface ReportListingDeps {
+  pool: Pool;
+  temporal: Client;
+  taskQueue: string;
+  /** Reviewers allowed to decide a case this report opens. */
+  reviewers: string[];
+}
+
+export const MAX_NOTE_LENGTH = 1000;
+export const MAX_SPECIES_LENGTH = 100;
+/** A volunteer with at least this many decided reports at this accuracy raises a case's priority. */
+export const STRONG_RECORD = { minDecided: 10, minAccuracy: 0.9 } as const;
+/** Priority given to cases reported by a strong volunteer (lower is more urgent; the default is 2). */
+export const STRONG_REPORTER_PRIORITY = 1;
+
+const noControl = (s: string) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s);
+
+export const reportInputSchema = z.object({
+  volunteerId: z.string().regex(/^\d+$/),
+  url: z.string().trim().min(1).max(2000),
+  species: z.string().trim().max(MAX_SPECIES_LENGTH).refine(noControl).nullable(),
+  note: z.string().trim().max(MAX_NOTE_LENGTH).refine(noControl).nullable(),
+});
+export type ReportListingInput = z.input<typeof reportInputSchema>;
+
+export type RecognizedLink =
+  | { ok: true; url: string; host: string; platformId: string; externalId: string }
+  | { ok: false; reason: 'invalid_link' }
+  | { ok: false; reason: 'unknown_platform'; domain: string };
+
+export type ReportListingResult =
+  | { kind: 'recorded'; reportId: string; caseId: string; photos: number; priorityRaised: boolean }
+  | { kind: 'duplicate'; reportId: string; caseId: string }
+  | { kind: 'already_decided'; reportId: string; caseId: string; outcome: ReportOutcome }
+  | { kind: 'invalid_link' }
+  | { kind: 'unknown_platform'; domain: string };
+
+const httpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.domain });
+
+/** Canonical form of a listing link: lower-case host, no fragment, no trailing slash, no default port. */
+export function normalizeListingUrl(raw: string): URL | undefined {
+  const trimmed = raw.trim();
+  const candidate = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  if (!httpUrl.safeParse(candidate).success) return undefined;
+  const url = new URL(candidate);
+  if (url.username || url.password) return undefined;
+  url.hash = '';
+  if (url.pathname.length > 1 && url.pathname.endsWith('/')) url.pathname = url.pathname.replace(/\/+$/, '');
+  return url;
+}
+
+/** Checks a link and finds its platform and the listing's id there. */
+export async function recognizeLink(db: Queryable, raw: string): Promise<RecognizedLink> {
+  const url = normalizeListingUrl(raw);
+  if (!url) return { ok: false, reason: 'invalid_link' };
+  const host = url.hostname;
+  const domain = await findPlatformDomain(db, host);
+  if (!domain) return { ok: false, reason: 'unknown_platform', domain: host.replace(/^www\./, '') };
+  const href = url.toString();
+  const known = await findListingByUrl(db, domain.platformId, href);
+  let externalId = known?.externalId;
+  if (!externalId && domain.externalIdPattern) {
+    const match = new RegExp(domain.externalIdPattern).exec(`${url.pathname}${url.search}`);
+    if (match?.[1]) externalId = decodeURIComponent(match[1]);
+  }
+  return {
+    ok: true,
+    url: href,
+    host,
+    platformId: domain.platformId,
+    externalId: externalId ?? `${host}${url.pathname}${url.search}`,
+  };
+}
+
+function knownOutcome(status: string): ReportOutcome | undefined {
+  if (status === 'approved' || status === 'taken_down' || status === 'takedown_failed') return 'confirmed';
+  if (status === 'rejected' || status === 'restored') return 'rejected';
+  return undefined;
+}
+
+export async function hasStrongRecord(db: Queryable, volunteerId: string): Promise<boolean> {
+  const stats = await volunteerStats(db, volunteerId);
+  const decided = stats.confirmed + stats.rejected;
+  return decided >= STRONG_RECORD.minDecided && (stats.accuracy ?? 0) >= STRONG_RECORD.minAccuracy;
+}
+
+export async function reportListing(
+  deps: ReportListingDeps,
+  rawInput: ReportListingInput,
+): Promise<ReportListingResult> {
+  const input = reportInputSchema.parse(rawInput);
+  const link = await recognizeLink(deps.pool, input.url);
+  if (!link.ok)
+    return link.reason === 'invalid_link'
+      ? { kind: 'invalid_link' }
+      : { kind: 'unknown_platform', domain: link.domain };
+
+  const caseId = caseIdFor(link.platformId, link.externalId);
+  const strong = await hasStrongRecord(deps.pool, input.volunteerId);
+  const actor = `volunteer:${input.volunteerId}`;
+
+  const stored = await inTransaction(deps.pool, async (tx) => {
+    const listingId = await ensureReportedListing(tx, {
+      platformId: link.platformId,
+      externalId: link.externalId,
+      url: link.url,
+    });
+    if (await openCase(tx, { id: caseId, listingId, verdict: 'review' })) {
+      await appendAudit(tx, {
+        actor,
+        action: 'case.opened',
+        subjectType: 'case',
+        subjectId: caseId,
+        details: { externalId: link.externalId, source: 'volunteer-report' },
+      });
+    }
+    // Lock the case row: a decision landing now either precedes this report or sees it.
+    const { rows } = await tx.query<{ status: string }>('SELECT status FROM cases WHERE id = $1 FOR UPDATE', [
+      caseId,
+    ]);
+    const status = rows[0]!.status;
+    const existing = await findReport(tx, input.volunteerId, caseId);
+    if (existing) return { kind: 'duplicate' as const, reportId: existing.id };
+
+    const outcome = knownOutcome(status);
+    const priorityRaised =
+      !outcome && strong && (await raiseCasePriority(tx, caseId, STRONG_REPORTER_PRIORITY));
+    const report = await insertReport(tx, {
+      volunteerId: input.volunteerId,
+      caseId,
+      platformId: link.platformId,
+      externalId: link.externalId,
+      listingUrl: link.url,
+      species: input.species || null,
+      note: input.note || null,
+      outcome: outcome ?? null,
+      priorityRaised,
+    });
+    // The reporter of a decided case is told right now, so the outcome activity must not tell them again.
+    if (outcome) await tx.query('UPDATE reports SET notified_at = now() WHERE id = $1', [report.id]);
+    const photos = await attachDraftPhotos(tx, input.volunteerId, report.id);
+    await appendAudit(tx, {
+      actor,
+      action: 'report.received',
+      subjectType: 'case',
+      subjectId: caseId,
+      details: { reportId: report.id, photos, priorityRaised, knownOutcome: outcome ?? null },
+    });
+    return outcome
+      ? { kind: 'already_decided' as const, reportId: report.id, outcome }
+      : { kind: 'recorded' as const, reportId: report.id, photos, priorityRaised };
+  });
+
+  if (stored.kind === 'duplicate') return { ...stored, caseId };
+  if (stored.kind === 'already_decided') return { ...stored, caseId };
+
+  const caseInput: CaseInput = {
+    caseId,
+    platformId: link.platformId,
+    externalId: link.externalId,
+    reviewers: deps.reviewers,
+  };
+  await deps.temporal.workflow.signalWithStart<typeof caseWorkflow, [{ reportId: string }]>('caseWorkflow', {
+    workflowId: caseId,
+    taskQueue: deps.taskQueue,
+    args: [caseInput],
+    signal: volunteerReportSignal,
+    signalArgs: [{ reportId: stored.reportId }],
+  });
+  return { ...stored, caseId };
+}
