@@ -18,4 +18,14 @@ export {
   submissionBatches,
 } from './sor.ts';
 export { indexSpecies } from './species-index.ts';
+export {
+  activePolicyCache,
+  listPolicyVersions,
+  loadActivePolicy,
+  PolicyChangeError,
+  proposePolicy,
+  reviewPolicy,
+  saveStatement,
+  unsubmittedStatements,
+} from './store.ts';
 export { productForm, textSignals } from './text-signals.ts';

@@ -151,3 +151,29 @@ function toRow(r: DbRow): PolicyVersionRow {
     reviewedAt: r.reviewed_at,
   };
 }
+
+/**
+ * The active policy for hot paths (ingest, workers): read from the database at most once per `ttlMs`,
+ * so an approved change takes effect within that time without a restart.
+ */
+export function activePolicyCache(db: Queryable, ttlMs = 30_000, now: () => number = Date.now) {
+  let cached: { policy: Policy; at: number } | undefined;
+  let pending: Promise<Policy> | undefined;
+  return {
+    async get(): Promise<Policy> {
+      if (cached && now() - cached.at < ttlMs) return cached.policy;
+      pending ??= loadActivePolicy(db)
+        .then((policy) => {
+          cached = { policy, at: now() };
+          return policy;
+        })
+        .finally(() => {
+          pending = undefined;
+        });
+      return pending;
+    },
+    invalidate(): void {
+      cached = undefined;
+    },
+  };
+}

@@ -4,6 +4,7 @@ import { BASE_POLICY, BASE_POLICY_INPUT } from '../../../detectors/policy/framew
 import { policySchema } from '../../../detectors/policy/schema.ts';
 import { statementOfReasons } from '../../../detectors/policy/sor.ts';
 import {
+  activePolicyCache,
   listPolicyVersions,
   loadActivePolicy,
   proposePolicy,
@@ -98,5 +99,17 @@ describe('policy versions', () => {
     expect(await saveStatement(db.pool, statement, { platformId: 'shop', policyVersion: 'x' })).toBe(true);
     expect(await saveStatement(db.pool, statement, { platformId: 'shop', policyVersion: 'x' })).toBe(false);
     expect(await unsubmittedStatements(db.pool)).toEqual([statement]);
+  });
+
+  it('caches the active policy for the hot path and picks up an approved change after the TTL', async () => {
+    let now = 0;
+    const cache = activePolicyCache(db.pool, 30_000, () => now);
+    const before = (await cache.get()).version;
+    await proposePolicy(db.pool, v('9.0.0'), 'gina');
+    await reviewPolicy(db.pool, '9.0.0', 'hal', 'approve');
+    now = 10_000;
+    expect((await cache.get()).version).toBe(before);
+    now = 40_000;
+    expect((await cache.get()).version).toBe('9.0.0');
   });
 });
