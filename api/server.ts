@@ -9,6 +9,7 @@ import {
 } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { findPlatformByApiKey, type Platform } from '../shared/db/platforms.ts';
+import type { Policy } from '../detectors/policy/index.ts';
 import type { Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
 import { bearerToken, HttpError, sendJson } from './http.ts';
@@ -21,6 +22,8 @@ export interface ApiDeps {
   temporal: Client;
   taskQueue: string;
   reviewers: string[];
+  /** The active policy with per-platform overrides, for screening at ingest. */
+  policy(): Promise<Policy>;
   /** Bolt's request listener, mounted under /slack/. */
   slackListener?: RequestListener;
 }

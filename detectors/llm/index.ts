@@ -11,3 +11,4 @@ export {
   merge,
   type TriageContext,
 } from './triage.ts';
+export { type TriageCandidate, type TriageHints, type TriageReason, triageReason } from './when.ts';

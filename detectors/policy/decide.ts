@@ -288,7 +288,7 @@ export function decide(input: DecisionInput, policy: Policy = BASE_POLICY): Poli
     const cleared = evaluated.sort((a, b) => b.clause.priority - a.clause.priority)[0];
     if (cleared) {
       const params: ExplanationParams = {
-        clauseTitle: cleared.clause.title,
+        clauseTitle: titleIn(cleared.clause, input.locale),
         terms: termsOf(imitation),
       };
       return {
@@ -342,7 +342,7 @@ export function decide(input: DecisionInput, policy: Policy = BASE_POLICY): Poli
     }
   }
   const params: ExplanationParams = {
-    clauseTitle: top.clause.title,
+    clauseTitle: titleIn(top.clause, input.locale),
     species: top.species.map((id) => lookup(id)?.names[0] ?? id).join(', ') || undefined,
     terms: termsOf(top.supporting) || undefined,
   };
@@ -361,6 +361,10 @@ export function decide(input: DecisionInput, policy: Policy = BASE_POLICY): Poli
     species: top.species,
     evidence: [...new Set([...top.supporting, ...top.mitigating])],
   };
+}
+
+function titleIn(clause: Clause, locale: string | undefined): string {
+  return (locale && clause.titles[locale]) || clause.title;
 }
 
 function termsOf(signals: readonly Signal[]): string {

@@ -18,6 +18,10 @@ export const BASE_CLAUSES: ClauseInput[] = [
   {
     id: 'cites-appendix-i',
     title: 'CITES Appendix I species, their parts and derivatives',
+    titles: {
+      fr: "Espèces de l'Annexe I de la CITES, leurs parties et produits",
+      es: 'Especies del Apéndice I de la CITES, sus partes y derivados',
+    },
     text: 'Animals of species threatened with extinction (CITES Appendix I), alive or dead, and any of their parts or derivatives may not be offered.',
     basis: 'Coalition framework: all CITES Appendix I species; CITES Art. III',
     rule: { type: 'cites', appendices: ['I'] },
@@ -34,6 +38,7 @@ export const BASE_CLAUSES: ClauseInput[] = [
   {
     id: 'ivory-any-species',
     title: 'Ivory of any species and any age',
+    titles: { fr: 'Ivoire de toute espèce et de tout âge', es: 'Marfil de cualquier especie y antigüedad' },
     text: 'Ivory from any animal (elephant, mammoth, hippopotamus, walrus, narwhal, sperm whale and others), raw or worked, may not be offered.',
     basis: 'Coalition framework high-risk group (elephants/ivory); eBay, Amazon, Google Ads all-ivory bans',
     rule: { type: 'product-form', forms: ['ivory'] },
@@ -45,6 +50,7 @@ export const BASE_CLAUSES: ClauseInput[] = [
   {
     id: 'live-wild-animals',
     title: 'Live wild animals',
+    titles: { fr: 'Animaux sauvages vivants', es: 'Animales silvestres vivos' },
     text: 'Live animals of wild species may not be offered, because legal sourcing cannot be verified online.',
     basis: 'Coalition framework: live wild animals',
     rule: { type: 'live-animals', scope: 'wild-species' },
@@ -56,6 +62,10 @@ export const BASE_CLAUSES: ClauseInput[] = [
   {
     id: 'framework-high-risk-groups',
     title: 'Species groups the framework names as high risk',
+    titles: {
+      fr: "Groupes d'espèces à haut risque nommés par le cadre",
+      es: 'Grupos de especies de alto riesgo nombrados en el marco',
+    },
     text: 'Parts and products of elephants, rhinos, big cats, bears, pangolins, marine turtles, primates, sharks and rays, seahorses, corals, Tibetan antelope and protected birds may not be offered.',
     basis: 'Coalition framework: named high-risk groups',
     rule: {
@@ -85,6 +95,10 @@ export const BASE_CLAUSES: ClauseInput[] = [
   {
     id: 'cites-appendix-ii-without-permit',
     title: 'CITES Appendix II species without the required permits',
+    titles: {
+      fr: "Espèces de l'Annexe II de la CITES sans les permis requis",
+      es: 'Especies del Apéndice II de la CITES sin los permisos exigidos',
+    },
     text: 'Animals of CITES Appendix II species and their parts may be offered only with the permits the platform requires; a claimed permit is checked by a reviewer.',
     basis: 'Coalition framework; CITES Art. IV (export permits); eBay AU (App II with international postage)',
     rule: { type: 'cites', appendices: ['II'] },
@@ -101,6 +115,7 @@ export const BASE_CLAUSES: ClauseInput[] = [
   {
     id: 'cites-appendix-iii',
     title: 'CITES Appendix III species',
+    titles: { fr: "Espèces de l'Annexe III de la CITES", es: 'Especies del Apéndice III de la CITES' },
     text: 'Animals of CITES Appendix III species and their parts need documents of origin; a reviewer checks the listing.',
     basis: 'CITES Art. V',
     rule: { type: 'cites', appendices: ['III'] },
@@ -112,6 +127,10 @@ export const BASE_CLAUSES: ClauseInput[] = [
   {
     id: 'unresolved-wildlife-signal',
     title: 'Possible wildlife product needing a human look',
+    titles: {
+      fr: "Possible produit d'espèce sauvage à examiner",
+      es: 'Posible producto de fauna silvestre que requiere revisión',
+    },
     text: 'A listing that mentions wildlife in a way the rules cannot resolve is checked by a reviewer before any action.',
     basis: 'Wild Sentinel: everything not automatically decidable goes to human review',
     rule: { type: 'unresolved' },

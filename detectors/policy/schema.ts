@@ -128,6 +128,8 @@ export const clauseSchema = z.object({
   title: z.string().min(1).max(200),
   /** The policy wording a seller is shown. */
   text: z.string().min(1).max(2000),
+  /** The title in other languages, by locale (en is `title`). */
+  titles: z.record(z.string().regex(/^[a-z]{2}$/), z.string().min(1).max(200)).default({}),
   /** Where the clause comes from (framework section, CITES, platform policy). */
   basis: z.string().min(1).max(500),
   rule: ruleSchema,

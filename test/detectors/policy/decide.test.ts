@@ -502,6 +502,7 @@ describe('decision details', () => {
     expect(en.explanation).toContain('does not allow automatic blocking');
     const fr = decide({ signals: [tiger()], platformId: 'default', locale: 'fr' }, policy);
     expect(fr.explanation).toContain("n'autorise pas le blocage automatique");
+    expect(fr.explanation).toMatch(/^Espèces de l'Annexe I de la CITES/);
     const es = decide(
       { signals: [ivory(), sig('imitation', { term: 'resina' })], platformId: 'auto', locale: 'es' },
       policy,
