@@ -8,8 +8,8 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Client } from '@temporalio/client';
-import { findPlatformByApiKey, type Platform } from '../shared/db/platforms.ts';
 import type { Policy } from '../detectors/policy/index.ts';
+import { findPlatformByApiKey, type Platform } from '../shared/db/platforms.ts';
 import type { Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
 import { bearerToken, HttpError, sendJson } from './http.ts';

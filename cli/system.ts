@@ -10,6 +10,10 @@ import { NativeConnection, type WorkflowBundleOption } from '@temporalio/worker'
 import { createApiServer } from '../api/server.ts';
 import { createSlackApp, createWebClient } from '../bots/slack/app.ts';
 import { createSlackReviewNotifier } from '../bots/slack/review-notifier.ts';
+import { createSlackUseCases } from '../bots/slack/review-use-cases.ts';
+import { createRoleDirectory } from '../bots/slack/roles.ts';
+import { activePolicyCache } from '../detectors/policy/index.ts';
+import { watchLibrary } from '../keywords/reload.ts';
 import type { Config } from '../shared/config.ts';
 import { startEmbeddedDatabase } from '../shared/db/embedded.ts';
 import { migrate } from '../shared/db/migrate.ts';
@@ -18,8 +22,8 @@ import { createPool, type Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
 import { type CaseActivities, createCaseActivities } from '../workflows/activities/case-activities.ts';
 import { startTemporalDevServer } from '../workflows/dev-server.ts';
+import { parseSlaSpec } from '../workflows/review/sla.ts';
 import { createHttpTakedownAdapter } from '../workflows/takedown/http-adapter.ts';
-import { decideCase } from '../workflows/use-cases/decide-case.ts';
 import { createWorker } from '../workflows/worker.ts';
 
 export const ROLES = ['worker', 'api', 'bots'] as const;
@@ -78,6 +82,13 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     stops.push(() => pool.end());
     const applied = await migrate(pool);
     if (applied.length) log.info('migrations applied', { versions: applied });
+    // Published keyword-library versions reach this process without a restart.
+    const stopWatching = watchLibrary(pool, {
+      onReload: (library) => log.info('keyword library reloaded', { version: library.version }),
+      onError: (error) => log.warn('keyword library reload failed', { error }),
+    });
+    stops.push(stopWatching);
+    const policies = activePolicyCache(pool);
 
     let temporalAddress = config.TEMPORAL_ADDRESS;
     if (!temporalAddress) {
@@ -101,9 +112,20 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const takedownSecret =
       config.TAKEDOWN_SIGNING_SECRET ?? devSecret(config.DATA_DIR, 'takedown-signing-secret');
 
+    const roles = createRoleDirectory(
+      {
+        reviewers: config.SLACK_REVIEWERS,
+        leads: config.SLACK_LEADS,
+        reviewerGroups: config.SLACK_REVIEWER_GROUPS,
+        leadGroups: config.SLACK_LEAD_GROUPS,
+      },
+      slackClient,
+    );
     const caseActivities = createCaseActivities({
       pool,
       notifier: slackClient && createSlackReviewNotifier(slackClient, config.SLACK_REVIEW_CHANNEL),
+      roles,
+      sla: parseSlaSpec(config.REVIEW_SLA),
       takedownAdapterFor: (platform) =>
         platform.takedownUrl
           ? createHttpTakedownAdapter({ url: platform.takedownUrl, signingSecret: takedownSecret })
@@ -132,7 +154,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
             token: config.SLACK_BOT_TOKEN!,
             signingSecret: config.SLACK_SIGNING_SECRET!,
             apiUrl: config.SLACK_API_URL,
-            useCases: { decideCase: (input) => decideCase(temporal, input) },
+            useCases: createSlackUseCases({ pool, temporal, roles }),
           })
         : undefined;
 
@@ -152,6 +174,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         temporal,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         reviewers: config.SLACK_REVIEWERS,
+        policy: () => policies.get(),
         slackListener: slack?.receiver.requestListener,
       });
       port = config.PORT;

@@ -400,7 +400,7 @@ export function campaignCard(
     });
     blocks.push({ type: 'actions', block_id: 'campaign_actions', elements });
   }
-  return { text: truncate(`${title}: ${statusLine(state)}`, 3000), blocks };
+  return { text: truncate(`${escapeMrkdwn(title)}: ${statusLine(state)}`, 3000), blocks };
 }
 
 export function summaryText(state: CampaignRunState): string {

@@ -1,6 +1,7 @@
 // "Ingest a listing": screen it on the fast path, store listing and decision before acknowledging, and
 // open (or join) the listing's case workflow when it is flagged.
 import type { Client } from '@temporalio/client';
+import type { Policy } from '../../detectors/policy/index.ts';
 import { type ScreeningDecision, screenListing } from '../../detectors/screen.ts';
 import { appendAudit } from '../../shared/db/audit.ts';
 import { caseIdFor, openCase } from '../../shared/db/cases.ts';
@@ -14,6 +15,8 @@ export interface IngestDeps {
   temporal: Client;
   taskQueue: string;
   reviewers: string[];
+  /** The active policy with per-platform overrides (cached; an approved change arrives within its TTL). */
+  policy(): Promise<Policy>;
 }
 
 export interface IngestResult {
@@ -28,7 +31,7 @@ export async function ingestListing(
   platformId: string,
   listing: ListingInput,
 ): Promise<IngestResult> {
-  const decision = screenListing(listing, { platformId });
+  const decision = screenListing(listing, { platformId }, await deps.policy());
   const flagged = decision.verdict !== 'allow';
   const caseId = flagged ? caseIdFor(platformId, listing.externalId) : null;
 

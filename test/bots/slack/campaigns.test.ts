@@ -1,0 +1,459 @@
+// The /campaign flow end to end: Bolt behind its signature check, the Slack Web API (local server), the
+// campaign use cases on the real Temporal dev server and PostgreSQL, and posts through the real SDKs.
+import { createServer, type Server } from 'node:http';
+import { ScheduleNotFoundError } from '@temporalio/client';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackApp } from '../../../bots/slack/app.ts';
+import {
+  ACTION_CAMPAIGN_APPROVE,
+  ACTION_CAMPAIGN_CANCEL,
+  ACTION_CAMPAIGN_CHANGES,
+  type CampaignHandlerUseCases,
+  createSlackCampaignNotifier,
+  parseAudiences,
+  parseVariants,
+  registerCampaignHandlers,
+} from '../../../bots/slack/campaigns.ts';
+import { getCampaign, listDeliveries } from '../../../shared/campaigns/repository.ts';
+import { scheduleIdFor } from '../../../workflows/campaigns/schedules.ts';
+import { type CampaignUseCases, createCampaignUseCases } from '../../../workflows/campaigns/use-cases.ts';
+import type { SlackCall } from '../../fakes/slack-api.ts';
+import { postSigned, sendBlockAction } from '../../fakes/slack-interactions.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { eventually, installTestRuntime } from '../../support/temporal.ts';
+import {
+  bundleCampaignWorkflow,
+  COMMS,
+  LEAD,
+  type Platforms,
+  SLACK_TOKEN,
+  sendTimeAt,
+  startCampaignWorker,
+  startPlatforms,
+  type TemporalHarness,
+  uniqueDigits,
+  zonesSharingDate,
+} from '../../workflows/campaigns/helpers.ts';
+
+const SIGNING_SECRET = 'campaign-signing-secret';
+
+/** The parts of an opened modal the tests read. */
+type ModalView = Record<string, unknown> & {
+  blocks: {
+    block_id: string;
+    element: { initial_value?: string; initial_option?: { value: string } };
+  }[];
+};
+const COMMS_CHANNEL = 'C0COMMS';
+
+describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
+  let db: TestDatabase;
+  let platforms: Platforms;
+  let bundle: WorkflowBundleWithSourceMap;
+  let temporal: TemporalHarness;
+  let server: Server;
+  let url: string;
+  let current: CampaignUseCases;
+
+  beforeAll(async () => {
+    installTestRuntime();
+    [db, platforms, bundle] = await Promise.all([
+      createTestDatabase(),
+      startPlatforms(),
+      bundleCampaignWorkflow(),
+    ]);
+    temporal = await startCampaignWorker({
+      bundle,
+      pool: db.pool,
+      platforms,
+      notifier: createSlackCampaignNotifier(platforms.clients.slack, COMMS_CHANNEL),
+    });
+    const { app, receiver } = createSlackApp({
+      token: SLACK_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      apiUrl: platforms.slack.apiUrl,
+      useCases: { decideCase: async () => ({ ok: false, reason: 'not in this test' }) },
+    });
+    // Each test sets `current` with its own occurrence date; the handlers reach it through this object.
+    const useCases: CampaignHandlerUseCases = {
+      draftFor: (...a) => current.draftFor(...a),
+      createCampaign: (i) => current.createCampaign(i),
+      editCampaign: (i) => current.editCampaign(i),
+      approveCampaign: (i) => current.approveCampaign(i),
+      requestChanges: (i) => current.requestChanges(i),
+      cancelCampaign: (i) => current.cancelCampaign(i),
+      findCampaign: (id) => current.findCampaign(id),
+    };
+    registerCampaignHandlers(app, { useCases });
+    server = createServer(receiver.requestListener);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}/slack/events`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server?.close(r));
+    await temporal?.stop();
+    await platforms?.close();
+    await db?.drop();
+  });
+
+  function useCasesFor(date: string) {
+    current = createCampaignUseCases({
+      pool: db.pool,
+      temporal: temporal.client,
+      taskQueue: temporal.taskQueue,
+      commsLeads: [LEAD],
+      runInput: { date, postRetry: { initialIntervalMs: 200, maximumIntervalMs: 500, maximumAttempts: 3 } },
+    });
+  }
+
+  const slashCommand = (text: string, userId = COMMS) =>
+    postSigned(
+      url,
+      new URLSearchParams({
+        token: 'legacy',
+        team_id: 'T0TEST',
+        team_domain: 'wild-sentinel-test',
+        channel_id: COMMS_CHANNEL,
+        channel_name: 'comms',
+        user_id: userId,
+        user_name: userId.toLowerCase(),
+        command: '/campaign',
+        text,
+        api_app_id: 'A0TEST',
+        response_url: `${platforms.slack.url}/respond`,
+        trigger_id: `trigger-${Date.now()}`,
+      }).toString(),
+      'application/x-www-form-urlencoded',
+      { signingSecret: SIGNING_SECRET },
+    );
+
+  let viewCounter = 0;
+  const submitView = (view: Record<string, unknown>, values: Record<string, unknown>, userId = COMMS) => {
+    viewCounter += 1;
+    const payload = {
+      type: 'view_submission',
+      team: { id: 'T0TEST', domain: 'wild-sentinel-test' },
+      user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: 'T0TEST' },
+      api_app_id: 'A0TEST',
+      token: 'legacy',
+      trigger_id: `trigger-view-${viewCounter}`,
+      view: {
+        ...view,
+        id: `V${viewCounter}`,
+        hash: `hash-${viewCounter}`,
+        team_id: 'T0TEST',
+        state: { values },
+      },
+      response_urls: [],
+    };
+    return postSigned(
+      url,
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      'application/x-www-form-urlencoded',
+      {
+        signingSecret: SIGNING_SECRET,
+      },
+    );
+  };
+
+  const modalValues = (fields: {
+    day: string;
+    name: string;
+    time: string;
+    audiences: string;
+    messages: string;
+  }) => ({
+    day: {
+      value: {
+        type: 'static_select',
+        selected_option: { value: fields.day, text: { type: 'plain_text', text: fields.day } },
+      },
+    },
+    name: { value: { type: 'plain_text_input', value: fields.name } },
+    send_time: { value: { type: 'timepicker', selected_time: fields.time } },
+    audiences: { value: { type: 'plain_text_input', value: fields.audiences } },
+    messages: { value: { type: 'plain_text_input', value: fields.messages } },
+  });
+
+  const lastViewOpened = async (after: number) =>
+    eventually(async () => platforms.slack.callsTo('views.open').slice(after).at(-1), 'views.open');
+
+  /** The newest version of the campaign card for a campaign (posted, then updated). */
+  function card(
+    campaignName: string,
+  ): { call: SlackCall; text: string; buttons: Record<string, string> } | undefined {
+    const calls = platforms.slack.calls.filter(
+      (c) =>
+        (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
+        String(c.args.text).startsWith(
+          `Campaign: ${campaignName.replace(/</g, '&lt;').replace(/>/g, '&gt;')}`,
+        ),
+    );
+    const call = calls.at(-1);
+    if (!call) return undefined;
+    const blocks = call.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[];
+    const buttons = Object.fromEntries(
+      (blocks.find((b) => b.type === 'actions')?.elements ?? []).map((e) => [e.action_id, e.value]),
+    );
+    return { call, text: JSON.stringify(blocks), buttons };
+  }
+
+  function audienceLines(firstMs: number) {
+    const first = Date.now() + firstMs;
+    const { date, zones } = zonesSharingDate(first + 1000);
+    const slackChannel = `C0${uniqueDigits('A')}`;
+    const discordChannel = uniqueDigits('30000');
+    const telegramChat = `-100${uniqueDigits('')}`;
+    const lines = [
+      `slack ${slackChannel} ${zones[0]} en ${sendTimeAt(first, zones[0]!)}`,
+      `discord ${discordChannel} ${zones[1]} fr ${sendTimeAt(first + 1000, zones[1]!)}`,
+      `telegram ${telegramChat} ${zones[2]} id ${sendTimeAt(first + 1000, zones[2]!)}`,
+    ].join('\n');
+    return { date, lines, slackChannel, discordChannel, telegramChat };
+  }
+
+  it('parses audience lines and [language] messages', () => {
+    expect(
+      parseAudiences('slack C0ABC Europe/London en\n\ntelegram @wild Asia/Jakarta id 10:00').audiences,
+    ).toEqual([
+      { platform: 'slack', target: 'C0ABC', timeZone: 'Europe/London', language: 'en' },
+      { platform: 'telegram', target: '@wild', timeZone: 'Asia/Jakarta', language: 'id', sendTime: '10:00' },
+    ]);
+    expect(parseAudiences('pigeon x UTC en').errors).toEqual([
+      'line 1: platform must be one of slack, discord, telegram',
+    ]);
+    expect(
+      parseVariants('[en]\nHello\nworld\nimage: https://example.org/a.jpg\n\n[fr]\nBonjour').variants,
+    ).toEqual({
+      en: { text: 'Hello\nworld', imageUrl: 'https://example.org/a.jpg' },
+      fr: { text: 'Bonjour' },
+    });
+    expect(parseVariants('Hello').errors).toHaveLength(1);
+  });
+
+  it('lists the wildlife days of a year', async () => {
+    useCasesFor('2026-02-21');
+    const res = await slashCommand('days 2026');
+    const body = (await res.json()) as { text: string };
+    expect(body.text).toContain('2026-02-21  World Pangolin Day  `world-pangolin-day`');
+  });
+
+  it('plans, previews, approves and posts a campaign, then reports what was delivered', async () => {
+    const a = audienceLines(9000);
+    useCasesFor(a.date);
+
+    const opened = platforms.slack.callsTo('views.open').length;
+    expect((await slashCommand('world-pangolin-day en,fr,id')).status).toBe(200);
+    const view = (await lastViewOpened(opened)).args.view as ModalView;
+    expect(view.callback_id).toBe('campaign_modal');
+    const blocks = Object.fromEntries(view.blocks.map((b) => [b.block_id, b.element]));
+    expect(blocks.day?.initial_option?.value).toBe('world-pangolin-day');
+    expect(blocks.messages?.initial_value).toMatch(/^\[en\]\nToday is World Pangolin Day\./);
+    expect(blocks.messages?.initial_value).toContain(
+      "[fr]\nAujourd'hui, c'est la Journée mondiale du pangolin.",
+    );
+    expect(blocks.messages?.initial_value).toContain('[id]\nHari ini adalah Hari Trenggiling Sedunia.');
+
+    // A bad audience list is refused inline, next to the field.
+    const refused = await submitView(
+      view,
+      modalValues({
+        day: 'world-pangolin-day',
+        name: 'Pangolin Day',
+        time: '09:00',
+        audiences: 'slack #general UTC en',
+        messages: '[en]\nhello',
+      }),
+    );
+    const refusal = (await refused.json()) as { response_action: string; errors: Record<string, string> };
+    expect(refusal.response_action).toBe('errors');
+    expect(refusal.errors.audiences).toMatch(
+      /audience 1 \(target\): slack target must be a Slack channel id/,
+    );
+
+    const name = `Pangolin Day ${a.date} <b>`;
+    const escaped = `Pangolin Day ${a.date} &lt;b&gt;`;
+    const messages = [
+      '[en]',
+      'Never buy pangolin scales <!channel> & report: https://example.org/report',
+      '[fr]',
+      "N'achetez jamais d'écailles de pangolin",
+      '[id]',
+      'Jangan membeli sisik trenggiling',
+      'image: https://example.org/pangolin.jpg',
+    ].join('\n');
+    const saved = await submitView(
+      view,
+      modalValues({ day: 'world-pangolin-day', name, time: '09:00', audiences: a.lines, messages }),
+    );
+    expect(saved.status).toBe(200);
+
+    const preview = await eventually(async () => card(name), 'the campaign card');
+    expect(preview.call.args.channel).toBe(COMMS_CHANNEL);
+    expect(preview.text).toContain('Waiting for a comms lead to approve revision 1');
+    expect(preview.text).toContain('&lt;!channel&gt; &amp; report'); // escaped on the card
+    expect(Object.keys(preview.buttons)).toEqual([
+      ACTION_CAMPAIGN_APPROVE,
+      ACTION_CAMPAIGN_CHANGES,
+      ACTION_CAMPAIGN_CANCEL,
+    ]);
+    const { c: campaignId, w: workflowId } = JSON.parse(preview.buttons[ACTION_CAMPAIGN_APPROVE]!);
+
+    // Only a comms lead may approve: the drafter gets an ephemeral refusal.
+    const ephemerals = platforms.slack.callsTo('chat.postEphemeral').length;
+    await sendBlockAction(
+      url,
+      {
+        actionId: ACTION_CAMPAIGN_APPROVE,
+        value: preview.buttons[ACTION_CAMPAIGN_APPROVE]!,
+        userId: COMMS,
+        channel: COMMS_CHANNEL,
+      },
+      { signingSecret: SIGNING_SECRET },
+    );
+    const refusedApproval = await eventually(
+      async () => platforms.slack.callsTo('chat.postEphemeral').slice(ephemerals)[0],
+      'refusal',
+    );
+    expect(refusedApproval.args).toMatchObject({
+      user: COMMS,
+      text: 'Not approved: UCOMMS is not a comms lead for this campaign',
+    });
+
+    await sendBlockAction(
+      url,
+      {
+        actionId: ACTION_CAMPAIGN_APPROVE,
+        value: preview.buttons[ACTION_CAMPAIGN_APPROVE]!,
+        userId: LEAD,
+        channel: COMMS_CHANNEL,
+      },
+      { signingSecret: SIGNING_SECRET },
+    );
+    await eventually(async () => card(name)!.text.includes('Approved by <@ULEAD>'), 'the approved card');
+    expect(Object.keys(card(name)!.buttons)).toEqual([ACTION_CAMPAIGN_CANCEL]);
+    // The approval stands for the coming years: a yearly schedule now exists.
+    const schedule = await temporal.client.schedule.getHandle(scheduleIdFor(campaignId)).describe();
+    expect(schedule.spec.calendars?.[0]?.comment).toBe('third Saturday of February');
+
+    // The summary lands in the card's thread once every audience has been posted to.
+    const summary = await eventually(
+      async () =>
+        platforms.slack
+          .callsTo('chat.postMessage')
+          .find((c) => String(c.args.text).includes('audiences reached')),
+      'the delivery summary',
+      60_000,
+    );
+    expect(summary.args.text).toBe(
+      `*Pangolin Day ${a.date} &lt;b&gt;* (${a.date}): 3 of 3 audiences reached`,
+    );
+    const cardTs = platforms.slack
+      .callsTo('chat.update')
+      .find((c) => String(c.args.text).startsWith(`Campaign: ${escaped}`))!.args.ts;
+    expect(summary.args).toMatchObject({ channel: COMMS_CHANNEL, thread_ts: cardTs });
+    expect(card(name)!.text).toContain(':white_check_mark: Sent');
+
+    const slackPost = platforms.slack
+      .callsTo('chat.postMessage')
+      .find((c) => c.args.channel === a.slackChannel)!;
+    expect(slackPost.args.text).toBe(
+      'Never buy pangolin scales &lt;!channel&gt; &amp; report: https://example.org/report',
+    );
+    expect(platforms.discord.messages.get(a.discordChannel)![0]!.content).toBe(
+      "N'achetez jamais d'écailles de pangolin",
+    );
+    expect(platforms.telegram.sent.get(a.telegramChat)![0]!.caption).toBe('Jangan membeli sisik trenggiling');
+    const deliveries = await listDeliveries(db.pool, { workflowId });
+    expect(deliveries.map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
+    expect((await getCampaign(db.pool, campaignId)).status).toBe('sent');
+    await temporal.client.schedule.getHandle(scheduleIdFor(campaignId)).delete();
+  });
+
+  it('requests changes, edits in the modal, then cancels: nothing is posted', async () => {
+    const a = audienceLines(25_000);
+    useCasesFor(a.date);
+    const name = `Cancelled pangolin ${Date.now()}`;
+    const opened = platforms.slack.callsTo('views.open').length;
+    await slashCommand('');
+    const view = (await lastViewOpened(opened)).args.view as Record<string, unknown>;
+    await submitView(
+      view,
+      modalValues({
+        day: 'world-pangolin-day',
+        name,
+        time: '09:00',
+        audiences: a.lines,
+        messages: '[en]\nv1\n[fr]\nv1\n[id]\nv1',
+      }),
+    );
+    const preview = await eventually(async () => card(name), 'the campaign card');
+    const value = preview.buttons[ACTION_CAMPAIGN_CHANGES]!;
+    const { c: campaignId, w: workflowId } = JSON.parse(value);
+
+    const beforeChanges = platforms.slack.callsTo('views.open').length;
+    await sendBlockAction(
+      url,
+      { actionId: ACTION_CAMPAIGN_CHANGES, value, userId: LEAD, channel: COMMS_CHANNEL },
+      { signingSecret: SIGNING_SECRET },
+    );
+    const changesView = (await lastViewOpened(beforeChanges)).args.view as Record<string, unknown>;
+    expect(changesView.callback_id).toBe('campaign_changes_modal');
+    await submitView(
+      changesView,
+      { note: { value: { type: 'plain_text_input', value: 'Add the <report> link' } } },
+      LEAD,
+    );
+    await eventually(
+      async () => card(name)!.text.includes('Changes requested by <@ULEAD>: Add the &lt;report&gt; link'),
+      'changes requested',
+    );
+
+    const beforeEdit = platforms.slack.callsTo('views.open').length;
+    await slashCommand(`edit ${campaignId}`);
+    const editView = (await lastViewOpened(beforeEdit)).args.view as ModalView;
+    const editBlocks = Object.fromEntries(editView.blocks.map((b) => [b.block_id, b.element]));
+    expect(editBlocks.audiences?.initial_value).toBe(a.lines);
+    await submitView(
+      editView,
+      modalValues({
+        day: 'world-pangolin-day',
+        name,
+        time: '09:00',
+        audiences: a.lines,
+        messages: '[en]\nv2 https://example.org/report\n[fr]\nv2\n[id]\nv2',
+      }),
+    );
+    await eventually(
+      async () => card(name)!.text.includes('Waiting for a comms lead to approve revision 2'),
+      'revision 2',
+    );
+
+    await sendBlockAction(
+      url,
+      {
+        actionId: ACTION_CAMPAIGN_CANCEL,
+        value: card(name)!.buttons[ACTION_CAMPAIGN_CANCEL]!,
+        userId: COMMS,
+        channel: COMMS_CHANNEL,
+      },
+      { signingSecret: SIGNING_SECRET },
+    );
+    const final = await temporal.client.workflow.getHandle(workflowId).result();
+    expect(final.phase).toBe('cancelled');
+    expect(card(name)!.text).toContain('Cancelled by <@UCOMMS>');
+    expect(card(name)!.buttons).toEqual({});
+    expect(
+      platforms.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === a.slackChannel),
+    ).toEqual([]);
+    expect(platforms.discord.messages.get(a.discordChannel)).toBeUndefined();
+    expect(platforms.telegram.sent.get(a.telegramChat)).toBeUndefined();
+    const stored = await getCampaign(db.pool, campaignId);
+    expect(stored).toMatchObject({ status: 'cancelled', revision: 2 });
+    expect(stored.variants.en!.text).toBe('v2 https://example.org/report');
+    await expect(
+      temporal.client.schedule.getHandle(scheduleIdFor(campaignId)).describe(),
+    ).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  });
+});
