@@ -26,6 +26,8 @@ export interface CompiledLibrary {
   readonly patternFlags: Uint8Array;
   readonly patternEntryStart: Int32Array;
   readonly patternEntries: Int32Array;
+  /** 1 for entries that are wildlife evidence (species, product with a species, code, hashtag). */
+  readonly entryPositive: Uint8Array;
 }
 
 const baseLanguage = (tag: string): string => tag.split('-')[0]!;
@@ -99,5 +101,13 @@ export function compileLibrary(library: Library): CompiledLibrary {
     patternFlags,
     patternEntryStart,
     patternEntries: Int32Array.from(list),
+    entryPositive: Uint8Array.from(entries, (e) =>
+      e.kind === 'species' ||
+      e.kind === 'code' ||
+      e.kind === 'hashtag' ||
+      (e.kind === 'product' && e.species !== undefined)
+        ? 1
+        : 0,
+    ),
   };
 }

@@ -11,7 +11,7 @@ import {
   NormalizedText,
   normalizeInto,
 } from './normalize.ts';
-import { decide, isPositive, type ScoredHit } from './score.ts';
+import { decide, type ScoredHit } from './score.ts';
 import { findNumericSignals } from './signals.ts';
 
 export { getActiveLibrary, onLibraryChange, setActiveLibrary } from './active.ts';
@@ -57,10 +57,28 @@ const isWord = (u: number): boolean => charClass[u] === CLASS_WORD || charClass[
 // Reused between calls: screening is synchronous, so one buffer per field is enough.
 const buffers = { title: new NormalizedText(), description: new NormalizedText() };
 
-/** Appends the library hits found in one normalised field, with word boundaries and plurals applied. */
-function collectHits(lib: CompiledLibrary, text: NormalizedText, field: TextField, into: ScoredHit[]): void {
-  const { count, hits } = lib.automaton.scan(text.units, text.length);
+/**
+ * Finds pattern occurrences in normalised text: match k is pattern hits[2k] ending at hits[2k + 1]. The
+ * compiled automaton is the default; the benchmark swaps in other matchers behind the same pipeline.
+ */
+export type Scanner = (text: NormalizedText) => { count: number; hits: Int32Array };
+
+const automatonScanner =
+  (lib: CompiledLibrary): Scanner =>
+  (text) =>
+    lib.automaton.scan(text.units, text.length);
+
+// Raw hits of the current call, four ints each: entry, field (0 title, 1 description), start, end (original
+// offsets). Objects are only made when a listing has wildlife evidence, which most listings do not.
+let raw = new Int32Array(1024);
+let rawCount = 0;
+const FIELDS: readonly TextField[] = ['title', 'description'];
+
+/** Records the library hits in one normalised field (word boundaries and plurals applied); returns how many are wildlife evidence. */
+function collectRaw(lib: CompiledLibrary, text: NormalizedText, field: number, scanner: Scanner): number {
+  const { count, hits } = scanner(text);
   const units = text.units;
+  let positives = 0;
   for (let k = 0; k < count; k++) {
     const pattern = hits[2 * k]!;
     let end = hits[2 * k + 1]!;
@@ -69,22 +87,46 @@ function collectHits(lib: CompiledLibrary, text: NormalizedText, field: TextFiel
     if (flags & FLAG_LEFT && start > 0 && isWord(units[start - 1]!)) continue;
     if (flags & FLAG_RIGHT && end < text.length && isWord(units[end]!)) {
       // Allow a plural ending: "tusks", "pangolines".
-      const s1 = end + 1 <= text.length && units[end] === 0x73;
-      const es = units[end] === 0x65 && units[end + 1] === 0x73;
       if (!(flags & FLAG_INFLECT)) continue;
-      if (s1 && (end + 1 === text.length || !isWord(units[end + 1]!))) end += 1;
-      else if (es && (end + 2 === text.length || !isWord(units[end + 2]!))) end += 2;
+      if (units[end] === 0x73 && (end + 1 === text.length || !isWord(units[end + 1]!))) end += 1;
+      else if (
+        units[end] === 0x65 &&
+        units[end + 1] === 0x73 &&
+        (end + 2 === text.length || !isWord(units[end + 2]!))
+      )
+        end += 2;
       else continue;
     }
     for (let p = lib.patternEntryStart[pattern]!; p < lib.patternEntryStart[pattern + 1]!; p++) {
-      into.push({
-        entry: lib.entries[lib.patternEntries[p]!]!,
-        field,
-        start: text.start[start]!,
-        end: text.end[end - 1]!,
-      });
+      if (rawCount * 4 + 4 > raw.length) {
+        const grown = new Int32Array(raw.length * 2);
+        grown.set(raw);
+        raw = grown;
+      }
+      const entry = lib.patternEntries[p]!;
+      positives += lib.entryPositive[entry]!;
+      const at = rawCount * 4;
+      raw[at] = entry;
+      raw[at + 1] = field;
+      raw[at + 2] = text.start[start]!;
+      raw[at + 3] = text.end[end - 1]!;
+      rawCount++;
     }
   }
+  return positives;
+}
+
+function materialize(lib: CompiledLibrary): ScoredHit[] {
+  const hits: ScoredHit[] = new Array(rawCount);
+  for (let k = 0; k < rawCount; k++) {
+    hits[k] = {
+      entry: lib.entries[raw[4 * k]!]!,
+      field: FIELDS[raw[4 * k + 1]!]!,
+      start: raw[4 * k + 2]!,
+      end: raw[4 * k + 3]!,
+    };
+  }
+  return hits;
 }
 
 /** Drops hits inside a longer hit of the same field ("ivory" inside "vegetable ivory"), and duplicates. */
@@ -108,7 +150,7 @@ function resolveOverlaps(hits: ScoredHit[]): ScoredHit[] {
   return kept;
 }
 
-export function screenWith(lib: CompiledLibrary, listing: TextListing): TextScreenResult {
+export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?: Scanner): TextScreenResult {
   let title = typeof listing.title === 'string' ? listing.title : '';
   let description = typeof listing.description === 'string' ? listing.description : '';
   let truncated = false;
@@ -126,9 +168,9 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing): TextScre
     looksVietnamese(description);
   const t = normalizeInto(title, buffers.title, accented);
   const d = normalizeInto(description, buffers.description, accented);
-  const raw: ScoredHit[] = [];
-  collectHits(lib, t, 'title', raw);
-  collectHits(lib, d, 'description', raw);
+  const scan = scanner ?? automatonScanner(lib);
+  rawCount = 0;
+  const positives = collectRaw(lib, t, 0, scan) + collectRaw(lib, d, 1, scan);
   const result: TextScreenResult = {
     verdict: 'allow',
     score: 0,
@@ -137,9 +179,10 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing): TextScre
     libraryVersion: lib.version,
   };
   if (truncated) result.truncated = true;
-  if (raw.length === 0) return result;
+  // Without wildlife evidence, sale words or lookalikes alone cannot produce a verdict: allow, fast.
+  if (positives === 0) return result;
 
-  const hits = resolveOverlaps(raw);
+  const hits = resolveOverlaps(materialize(lib));
   const evidence: TextEvidence[] = hits.map((h) => {
     const e: TextEvidence = {
       term: h.entry.term,
@@ -153,12 +196,11 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing): TextScre
   });
   // Prices and phone numbers only matter once there is something to sell.
   let numericSale = false;
-  const positive = hits.some((h) => isPositive(h.entry));
   const fields = [
     ['title', t],
     ['description', d],
   ] as const;
-  for (const [field, text] of positive ? fields : []) {
+  for (const [field, text] of fields) {
     for (const s of findNumericSignals(text)) {
       numericSale = true;
       evidence.push({
@@ -184,9 +226,14 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing): TextScre
 export function matchText(lib: CompiledLibrary, text: string, language?: string): ScoredHit[] {
   const input = text.slice(0, MAX_SCREENED_LENGTH);
   const accented = language?.toLowerCase().startsWith('vi') === true || looksVietnamese(input);
-  const hits: ScoredHit[] = [];
-  collectHits(lib, normalizeInto(input, new NormalizedText(input.length * 2 + 16), accented), 'title', hits);
-  return resolveOverlaps(hits);
+  rawCount = 0;
+  collectRaw(
+    lib,
+    normalizeInto(input, new NormalizedText(input.length * 2 + 16), accented),
+    0,
+    automatonScanner(lib),
+  );
+  return resolveOverlaps(materialize(lib));
 }
 
 /** Screens one listing's text with the active library version. */

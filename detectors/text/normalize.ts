@@ -137,8 +137,10 @@ for (const [from, to] of [
   LEET[from.charCodeAt(0)] = to.charCodeAt(0);
 }
 
-/** Separators that obfuscators put between single letters. */
-const RUN_SEPARATORS = new Set([..." .-_*|/+~·•,'"].map((c) => c.charCodeAt(0)));
+/** Separators that obfuscators put between single letters (a table: this is read for every letter). */
+const SEPARATOR = new Uint8Array(65536);
+for (const c of " .-_*|/+~·•,'") SEPARATOR[c.charCodeAt(0)] = 1;
+const isSeparator = (c: number): boolean => SEPARATOR[c] === 1;
 
 const DROPPED = (c: number): boolean =>
   c === 0x00ad || // soft hyphen
@@ -151,10 +153,15 @@ const DROPPED = (c: number): boolean =>
 
 const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
 
-// Fold tables for BMP code units, filled lazily: >= 0 one output unit, -1 dropped, -2 not computed yet,
-// <= -3 index (-(v + 3)) into a table of multi-unit outputs.
-const UNKNOWN = -2;
+// Fold tables for BMP code units, filled lazily: >= 0 one output unit; otherwise one of the codes below,
+// or <= MULTI_BASE an index (MULTI_BASE - v) into a table of multi-unit outputs.
 const DROP = -1;
+const UNKNOWN = -2;
+/** A combining diacritic: composed onto the previous unit in accented mode. */
+const COMBINE = -3;
+/** A high surrogate: the code point is read with the next unit. */
+const SURROGATE = -4;
+const MULTI_BASE = -5;
 const foldPlain = new Int32Array(65536).fill(UNKNOWN);
 const foldAccented = new Int32Array(65536).fill(UNKNOWN);
 const multi: string[] = [];
@@ -167,21 +174,26 @@ function computeFold(ch: string, accented: boolean): string {
   return s.replace(/đ/g, 'd').replace(/ø/g, 'o').replace(/ł/g, 'l');
 }
 
+function computeCode(c: number, accented: boolean): number {
+  if (DROPPED(c)) return DROP;
+  if (c >= 0xd800 && c <= 0xdbff) return SURROGATE;
+  if (c >= 0xdc00 && c <= 0xdfff) return 0x20; // a lone low surrogate (invalid UTF-16) reads as a space
+  if (c >= 0x0300 && c <= 0x036f) return accented ? COMBINE : DROP;
+  const emoji = EMOJI_WORDS.get(c);
+  const s = emoji ? ` ${emoji} ` : computeFold(String.fromCharCode(c), accented);
+  if (s.length === 0) return DROP;
+  if (s.length === 1) return s.charCodeAt(0);
+  multi.push(s);
+  return MULTI_BASE - (multi.length - 1);
+}
+
 function foldCode(c: number, accented: boolean): number {
   const table = accented ? foldAccented : foldPlain;
   let v = table[c]!;
-  if (v !== UNKNOWN) return v;
-  if (DROPPED(c)) v = DROP;
-  else {
-    const s = computeFold(String.fromCharCode(c), accented);
-    if (s.length === 0) v = DROP;
-    else if (s.length === 1) v = s.charCodeAt(0);
-    else {
-      multi.push(s);
-      v = -(multi.length - 1) - 3;
-    }
+  if (v === UNKNOWN) {
+    v = computeCode(c, accented);
+    table[c] = v;
   }
-  table[c] = v;
   return v;
 }
 
@@ -199,7 +211,9 @@ function foldAstral(cp: number): string {
 }
 
 const isAsciiLetter = (c: number): boolean => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
-const isLetter = (c: number): boolean => isAsciiLetter(c) || (c >= 0x80 && charClass[c] === CLASS_WORD);
+const isLetter = (c: number): boolean => charClass[c] === CLASS_WORD;
+const HOMOGLYPH_TABLE = new Int32Array(65536).fill(-1);
+for (const [from, to] of HOMOGLYPHS) HOMOGLYPH_TABLE[from] = to;
 
 /** Normalised text: units plus, per unit, the original [start, end) span. Buffers are reused. */
 export class NormalizedText {
@@ -261,7 +275,7 @@ function spacedRunEnd(s: string, i: number, n: number): number {
     if (isLetter(p) || (p >= 0x30 && p <= 0x39)) return -1;
   }
   const sep = s.charCodeAt(i + 1);
-  if (!RUN_SEPARATORS.has(sep)) return -1;
+  if (!isSeparator(sep)) return -1;
   let j = i;
   let count = 1;
   while (j + 2 < n && s.charCodeAt(j + 1) === sep) {
@@ -283,24 +297,26 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
   const n = s.length;
   out.length = 0;
   out.ensure(n * 2 + 64);
+  const fold = accented ? foldAccented : foldPlain;
   let units = out.units;
   let starts = out.start;
   let ends = out.end;
   let len = 0;
   let last = 0x20; // pretend a space precedes the text: no leading space is emitted
-  let runEnd = -1; // inside a joined single-letter run, separators up to here are skipped
+  let lastClass = CLASS_SPACE;
+  let runEnd = -1; // inside a joined single-letter run, separators before this index are skipped
 
   for (let i = 0; i < n; i++) {
     let c = s.charCodeAt(i);
     let width = 1;
-
     if (i < runEnd) {
-      if (RUN_SEPARATORS.has(c)) continue; // the separator of a joined single-letter run
+      if (SEPARATOR[c] === 1) continue;
     } else runEnd = -1;
 
     if (c < 128) {
-      if (isAsciiLetter(c)) {
-        if (runEnd < 0 && i + 1 < n && RUN_SEPARATORS.has(s.charCodeAt(i + 1)))
+      if (charClass[c] === CLASS_WORD) {
+        // A letter: maybe the start of "i.v.o.r.y" (only checked at a word start followed by a separator).
+        if (runEnd < 0 && SEPARATOR[s.charCodeAt(i + 1)] === 1 && lastClass !== CLASS_WORD)
           runEnd = spacedRunEnd(s, i, n);
         c |= 0x20;
       } else if (LEET[c]! >= 0 && (i < runEnd ? c !== 0x24 : leetAt(s, i, n))) {
@@ -309,17 +325,18 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
         c = 0x20;
       }
     } else {
-      // Non-ASCII: astral code points, combining marks, homoglyphs, then the fold table.
-      let folded: string | null = null;
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-        const lo = s.charCodeAt(i + 1);
-        if (lo >= 0xdc00 && lo <= 0xdfff) {
-          folded = foldAstral(((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000);
-          width = 2;
-        }
-      } else if (c >= 0x0300 && c <= 0x036f) {
-        // A decomposed diacritic: dropped in plain mode, composed onto the previous unit otherwise.
-        if (accented && len > 0) {
+      let v = fold[c]!;
+      if (v === UNKNOWN) v = foldCode(c, accented);
+      if (v >= 0) {
+        c = v;
+        const latin = HOMOGLYPH_TABLE[c]!;
+        if (latin >= 0 && (isAsciiLetter(last) || (i + 1 < n && isAsciiLetter(s.charCodeAt(i + 1)))))
+          c = latin;
+      } else if (v === DROP) {
+        continue;
+      } else if (v === COMBINE) {
+        // A decomposed diacritic in accented mode: compose it onto the previous unit.
+        if (len > 0) {
           const composed = (String.fromCharCode(units[len - 1]!) + String.fromCharCode(c)).normalize('NFC');
           if (composed.length === 1) {
             units[len - 1] = composed.charCodeAt(0);
@@ -328,25 +345,15 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
           }
         }
         continue;
-      } else if (c === 0x2003 || c === 0x3000 || c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028) {
-        c = 0x20;
-      } else if (EMOJI_WORDS.has(c)) {
-        folded = ` ${EMOJI_WORDS.get(c)} `;
-      }
-      if (folded === null && c !== 0x20) {
-        const v = foldCode(c, accented);
-        if (v === DROP) continue;
-        if (v >= 0) {
-          c = v;
-          const latin = HOMOGLYPHS.get(c);
-          if (
-            latin !== undefined &&
-            (isAsciiLetter(last) || (i + 1 < n && isAsciiLetter(s.charCodeAt(i + 1))))
-          )
-            c = latin;
-        } else folded = multi[-(v + 3)]!;
-      }
-      if (folded !== null) {
+      } else {
+        let folded: string;
+        if (v === SURROGATE) {
+          const lo = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+          if (lo >= 0xdc00 && lo <= 0xdfff) {
+            folded = foldAstral(((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000);
+            width = 2;
+          } else folded = ' '; // a lone high surrogate (invalid UTF-16)
+        } else folded = multi[MULTI_BASE - v]!;
         if (len + folded.length + 2 > units.length) {
           out.length = len;
           out.ensure(len + folded.length + (n - i) * 2 + 64);
@@ -365,6 +372,7 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
           ends[len] = i + width;
           len++;
           last = u;
+          lastClass = charClass[u]!;
         }
         i += width - 1;
         continue;
@@ -372,21 +380,18 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
     }
 
     // Emit one unit c for s[i, i + width).
+    const cls = charClass[c]!;
     if (c === 0x20) {
       if (last === 0x20) continue;
-      // Spaces and separators between two unspaced-script letters are dropped (象 牙, งา ช้าง).
-      if (
-        charClass[last] === CLASS_UNSPACED &&
-        i + 1 < n &&
-        charClass[s.charCodeAt(i + 1)] === CLASS_UNSPACED
-      )
+      // Spaces between two unspaced-script letters are dropped (象 牙, งา ช้าง).
+      if (lastClass === CLASS_UNSPACED && i + 1 < n && charClass[s.charCodeAt(i + 1)] === CLASS_UNSPACED)
         continue;
-    } else if (c === last && (charClass[c] === CLASS_WORD || charClass[c] === CLASS_UNSPACED)) {
+    } else if (c === last && (cls === CLASS_WORD || cls === CLASS_UNSPACED)) {
       ends[len - 1] = i + width; // repeated letter: ivooory -> ivory
       continue;
     } else if (
-      charClass[last] === CLASS_UNSPACED &&
-      RUN_SEPARATORS.has(c) &&
+      lastClass === CLASS_UNSPACED &&
+      SEPARATOR[c] === 1 &&
       i + 1 < n &&
       charClass[s.charCodeAt(i + 1)] === CLASS_UNSPACED
     ) {
@@ -397,6 +402,7 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
     ends[len] = i + width;
     len++;
     last = c;
+    lastClass = cls;
   }
   if (len > 0 && units[len - 1] === 0x20) len--;
   out.length = len;
