@@ -1,0 +1,189 @@
+// Signed share bundles: a body (origin, time, items with provenance and expiry) in canonical JSON, signed
+// with the exporting deployment's Ed25519 key. Verification needs the origin's public key (share_peers).
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { CONTACT_KINDS } from './contacts.ts';
+
+export const BUNDLE_FORMAT = 'wild-sentinel/share-bundle';
+export const ITEM_TYPES = ['keyword-library', 'image-hashes', 'seller-signal'] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
+
+const originSchema = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/);
+const isoTime = z.iso.datetime({ offset: true });
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const provenanceSchema = z.object({
+  origin: originSchema,
+  /** What the item was made from, e.g. "keyword-library 1.2.0", "image-bank IVORY", "removed cases". */
+  source: z.string().min(1).max(200),
+  /** Removed listings (and the platforms they were on) behind the item, where that applies. */
+  removedListings: z.number().int().nonnegative().optional(),
+  platforms: z.number().int().nonnegative().optional(),
+  firstSeen: isoTime.optional(),
+  lastSeen: isoTime.optional(),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
+
+const base = {
+  id: z.string().min(1).max(200),
+  createdAt: isoTime,
+  expiresAt: isoTime,
+  provenance: provenanceSchema,
+};
+
+export const itemSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...base,
+    type: z.literal('keyword-library'),
+    payload: z.object({
+      version: z.string().min(1).max(50),
+      checksum: z.string().min(1).max(200),
+      entryCount: z.number().int().nonnegative(),
+      library: z.unknown(),
+    }),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('image-hashes'),
+    payload: z.object({
+      bank: z.string().min(1).max(100),
+      format: z.enum(['hma', 'pdq-csv', 'pytx']),
+      count: z.number().int().nonnegative(),
+      content: z.string().max(50 * 1024 * 1024),
+    }),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('seller-signal'),
+    payload: z.object({ kind: z.enum(CONTACT_KINDS), hash: hex64 }),
+  }),
+]);
+export type ShareItem = z.infer<typeof itemSchema>;
+
+export const bundleBodySchema = z.object({
+  format: z.literal(BUNDLE_FORMAT),
+  version: z.literal(1),
+  origin: originSchema,
+  createdAt: isoTime,
+  items: z.array(itemSchema).max(1_000_000),
+});
+export type BundleBody = z.infer<typeof bundleBodySchema>;
+
+export const signedBundleSchema = z.object({
+  body: z.unknown(),
+  signature: z.object({
+    alg: z.literal('ed25519'),
+    keyId: z.string().regex(/^[0-9a-f]{16}$/),
+    value: z.string().regex(/^[A-Za-z0-9+/=]+$/),
+  }),
+});
+export type SignedBundle = z.infer<typeof signedBundleSchema>;
+
+/** JSON with object keys sorted at every level: the bytes that are hashed and signed. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function keyId(publicKey: KeyObject): string {
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+export function publicKeyPem(key: KeyObject): string {
+  const pub = key.type === 'private' ? createPublicKey(key) : key;
+  return pub.export({ type: 'spki', format: 'pem' }).toString();
+}
+
+export function generateSigningKey(): { privateKeyPem: string; publicKeyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+/** The deployment's signing key from SHARE_SIGNING_KEY_FILE (PKCS#8 PEM); never logged. */
+export function loadSigningKey(env: NodeJS.ProcessEnv = process.env): KeyObject | undefined {
+  const file = env.SHARE_SIGNING_KEY_FILE;
+  return file ? createPrivateKey(readFileSync(file)) : undefined;
+}
+
+export function signBundle(body: BundleBody, privateKey: KeyObject): SignedBundle {
+  const parsed = bundleBodySchema.parse(body);
+  const bytes = Buffer.from(canonicalJson(parsed));
+  return {
+    body: parsed,
+    signature: {
+      alg: 'ed25519',
+      keyId: keyId(createPublicKey(privateKey)),
+      value: sign(null, bytes, privateKey).toString('base64'),
+    },
+  };
+}
+
+export class ShareError extends Error {
+  constructor(
+    readonly code: 'invalid_bundle' | 'unknown_origin' | 'bad_signature' | 'wrong_key',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ShareError';
+  }
+}
+
+/** Reads the envelope's origin (unverified) so the importer can look up that origin's public key. */
+export function claimedOrigin(input: unknown): string {
+  const envelope = signedBundleSchema.safeParse(input);
+  const origin = envelope.success
+    ? originSchema.safeParse((envelope.data.body as { origin?: unknown })?.origin)
+    : null;
+  if (!origin?.success) throw new ShareError('invalid_bundle', 'not a signed share bundle');
+  return origin.data;
+}
+
+/**
+ * Verifies the signature over the canonical body with the origin's public key, then validates the body.
+ * Returns the body and its id (sha256 of the signed bytes).
+ */
+export function verifyBundle(input: unknown, publicKey: KeyObject): { id: string; body: BundleBody } {
+  const envelope = signedBundleSchema.safeParse(input);
+  if (!envelope.success) throw new ShareError('invalid_bundle', 'not a signed share bundle');
+  const { body, signature } = envelope.data;
+  if (signature.keyId !== keyId(publicKey)) {
+    throw new ShareError(
+      'wrong_key',
+      'the bundle is signed with a key this deployment does not trust for its origin',
+    );
+  }
+  const bytes = Buffer.from(canonicalJson(body));
+  if (!verify(null, bytes, publicKey, Buffer.from(signature.value, 'base64'))) {
+    throw new ShareError(
+      'bad_signature',
+      'the bundle signature does not verify: it was altered or not signed by its origin',
+    );
+  }
+  const parsed = bundleBodySchema.safeParse(body);
+  if (!parsed.success) {
+    throw new ShareError(
+      'invalid_bundle',
+      `invalid bundle body: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+    );
+  }
+  return { id: createHash('sha256').update(bytes).digest('hex'), body: parsed.data };
+}

@@ -1,0 +1,244 @@
+// Two deployments (two databases) exchange a signed bundle: keyword library, image hashes and seller
+// signals. A seller removed on deployment A is linked on deployment B; tampered bundles, unknown origins
+// and expired items are refused.
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addItems, createBank, listItems } from '../../detectors/image/bank-store.ts';
+import type { Pool } from '../../shared/db/pool.ts';
+import {
+  generateSigningKey,
+  ShareError,
+  type SignedBundle,
+  signBundle,
+} from '../../shared/sharing/bundle.ts';
+import { buildBundle, exportSignedBundle } from '../../shared/sharing/export.ts';
+import { decideSharedItem, importBundle, sharedBankName } from '../../shared/sharing/import.ts';
+import { CoalitionKey } from '../../shared/sharing/keyed-hash.ts';
+import { linkListing } from '../../shared/sharing/linking.ts';
+import { trustPeer } from '../../shared/sharing/peers.ts';
+import { recordListingSignals } from '../../shared/sharing/signals.ts';
+import { addListing, addPlatform, hoursAfter, takeDown } from '../metrics/seed.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+let a: TestDatabase;
+let b: TestDatabase;
+const coalitionKey = new CoalitionKey(randomBytes(32));
+const keysA = generateSigningKey();
+const keysB = generateSigningKey();
+const privateA = createPrivateKey(keysA.privateKeyPem);
+const PDQ1 = 'f'.repeat(32) + '0'.repeat(32);
+const PDQ2 = '0f'.repeat(32);
+const RAW_PHONE = '+84 912 345 678';
+
+async function listing(
+  db: Pool,
+  platform: string,
+  externalId: string,
+  description: string,
+  sellerId?: string,
+) {
+  const row = await addListing(db, {
+    platform,
+    externalId,
+    title: 'Carved bangle',
+    description,
+    sellerId,
+    receivedAt: hoursAfter(0, new Date(Date.now() - 48 * 3600_000)),
+    verdict: 'review',
+    evidence: [{ term: 'ivory', kind: 'product', species: 'elephant' }],
+  });
+  await recordListingSignals(db, coalitionKey, row.id, {
+    platformId: platform,
+    title: 'Carved bangle',
+    description,
+    sellerId,
+  });
+  return row;
+}
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+  await addPlatform(a.pool, 'shopa');
+  await addPlatform(a.pool, 'shopc');
+  await addPlatform(b.pool, 'shopz');
+  // Deployment A removed a listing whose seller gave a WhatsApp number and a WeChat id.
+  const removed = await listing(
+    a.pool,
+    'shopa',
+    'a1',
+    `WhatsApp ${RAW_PHONE}, 微信: Ivory_King88`,
+    'seller-1',
+  );
+  await takeDown(a.pool, removed.caseId!, 'remove_listing', new Date(Date.now() - 24 * 3600_000));
+  // A listing still under review is not a removal: its contacts are not shared.
+  await listing(a.pool, 'shopa', 'a2', 'email pending@example.org');
+  await a.pool.query(
+    `INSERT INTO keyword_library_versions (version, published_by, entry_count, checksum, library)
+     VALUES ('2.0.0', 'lead', 2, 'sum', '{"entries":[{"term":"white gold"},{"term":"rhino horn"}]}')`,
+  );
+  await createBank(a.pool, { name: 'IVORY' }, 'test');
+  await addItems(
+    a.pool,
+    'IVORY',
+    [
+      { pdq: PDQ1, quality: 90, species: 'elephant' },
+      { pdq: PDQ2, quality: 80 },
+    ],
+    'test',
+  );
+  await trustPeer(b.pool, 'deploy-a', keysA.publicKeyPem, 'lead-b');
+});
+
+afterAll(async () => {
+  await Promise.all([a?.drop(), b?.drop()]);
+});
+
+async function exportFromA(now = new Date(), ttlDays = 90): Promise<SignedBundle> {
+  return exportSignedBundle(
+    a.pool,
+    {
+      origin: 'deploy-a',
+      keywordVersion: 'latest',
+      banks: ['IVORY'],
+      sellerSignalsSince: new Date(0),
+      ttlDays,
+      now,
+    },
+    privateA,
+  );
+}
+
+describe('signed bundles between two deployments', () => {
+  let bundle: SignedBundle;
+  beforeAll(async () => {
+    bundle = await exportFromA();
+  });
+
+  it('exports the library, the hash bank and hashed seller signals with provenance, never raw identifiers', () => {
+    const body = bundle.body as {
+      items: { type: string; provenance: { origin: string }; expiresAt: string }[];
+    };
+    expect(body.items.map((i) => i.type).sort()).toEqual([
+      'image-hashes',
+      'keyword-library',
+      'seller-signal',
+      'seller-signal',
+    ]);
+    expect(
+      body.items.every((i) => i.provenance.origin === 'deploy-a' && Date.parse(i.expiresAt) > Date.now()),
+    ).toBe(true);
+    const text = JSON.stringify(bundle);
+    for (const raw of [
+      '912345678',
+      '912 345 678',
+      'ivory_king88',
+      'Ivory_King88',
+      'pending@example.org',
+      'seller-1',
+    ]) {
+      expect(text).not.toContain(raw);
+    }
+  });
+
+  it('imports on B: seller signals accepted, hashes and library quarantined, then a person accepts the hashes', async () => {
+    const report = await importBundle(b.pool, bundle, { actor: 'lead-b' });
+    expect(report).toMatchObject({
+      origin: 'deploy-a',
+      duplicate: false,
+      accepted: 2,
+      quarantined: 2,
+      rejected: 0,
+      stale: 0,
+    });
+    const again = await importBundle(b.pool, bundle, { actor: 'lead-b' });
+    expect(again.duplicate).toBe(true);
+
+    const { rows } = await b.pool.query<{ id: string }>(
+      "SELECT id FROM shared_items WHERE type = 'image-hashes' AND status = 'quarantined'",
+    );
+    await expect(listItems(b.pool, sharedBankName('deploy-a'))).rejects.toThrow();
+    await decideSharedItem(b.pool, Number(rows[0]!.id), 'accept', 'lead-b');
+    const items = await listItems(b.pool, sharedBankName('deploy-a'));
+    expect(items.map((i) => i.pdq).sort()).toEqual([PDQ2, PDQ1].sort());
+    expect(items.find((i) => i.pdq === PDQ1)).toMatchObject({ species: 'elephant', quality: 90 });
+  });
+
+  it('flags on B a seller removed on A, by the phone written another way', async () => {
+    const fresh = await listing(b.pool, 'shopz', 'z1', 'Call or text 0912-345-678 for more');
+    const summary = await linkListing(b.pool, fresh.id);
+    expect(summary.suggestedPriority).toBe(1);
+    expect(summary.lines).toEqual([
+      "seller's phone seen in 1 removed listing on 1 platform (shared by deploy-a)",
+    ]);
+    const unrelated = await listing(b.pool, 'shopz', 'z2', 'Call 0999 888 777');
+    expect(await linkListing(b.pool, unrelated.id)).toMatchObject({
+      matches: [],
+      lines: [],
+      suggestedPriority: null,
+    });
+  });
+
+  it('links within one deployment across its platforms and seller accounts', async () => {
+    const second = await listing(
+      a.pool,
+      'shopc',
+      'c1',
+      'wechat Ivory_King88 / wa.me/84912345678',
+      'seller-9',
+    );
+    const sameSeller = await listing(a.pool, 'shopa', 'a9', 'new stock', 'seller-1');
+    const s1 = await linkListing(a.pool, second.id);
+    expect(s1.lines).toEqual([
+      "seller's phone seen in 1 removed listing on 1 platform",
+      "seller's WeChat id seen in 1 removed listing on 1 platform",
+    ]);
+    expect((await linkListing(a.pool, sameSeller.id)).lines).toEqual([
+      'seller account seen in 1 removed listing on 1 platform',
+    ]);
+  });
+
+  it('refuses a tampered bundle, an unknown origin and a key it does not trust', async () => {
+    const tampered = structuredClone(bundle) as { body: { items: { payload: { hash?: string } }[] } };
+    const signal = tampered.body.items.find((i) => i.payload.hash)!;
+    signal.payload.hash = 'a'.repeat(64);
+    await expect(importBundle(b.pool, tampered, { actor: 'lead-b' })).rejects.toMatchObject({
+      code: 'bad_signature',
+    });
+
+    const other = signBundle(
+      await buildBundle(a.pool, { origin: 'deploy-x', sellerSignalsSince: new Date(0) }),
+      privateA,
+    );
+    await expect(importBundle(b.pool, other, { actor: 'lead-b' })).rejects.toMatchObject({
+      code: 'unknown_origin',
+    });
+
+    const forged = signBundle(
+      await buildBundle(a.pool, { origin: 'deploy-a', sellerSignalsSince: new Date(0) }),
+      createPrivateKey(keysB.privateKeyPem),
+    );
+    await expect(importBundle(b.pool, forged, { actor: 'lead-b' })).rejects.toBeInstanceOf(ShareError);
+    await expect(importBundle(b.pool, { hello: 'world' }, { actor: 'lead-b' })).rejects.toMatchObject({
+      code: 'invalid_bundle',
+    });
+  });
+
+  it('ignores a replayed older bundle, rejects expired items and stops using signals once they expire', async () => {
+    const older = await exportFromA(new Date(Date.now() - 3600_000));
+    const replay = await importBundle(b.pool, older, {
+      actor: 'lead-b',
+      policy: { 'seller-signal': 'reject' },
+    });
+    expect(replay).toMatchObject({ accepted: 0, rejected: 0, stale: 4 });
+    const linked = await listing(b.pool, 'shopz', 'z3', 'call 0912345678');
+    expect((await linkListing(b.pool, linked.id)).matches).toHaveLength(1);
+
+    const shortLived = await exportFromA(new Date(), 1);
+    const later = new Date(Date.now() + 2 * 24 * 3600_000);
+    const report = await importBundle(b.pool, shortLived, { actor: 'lead-b', now: later });
+    expect(report.accepted + report.quarantined).toBe(0);
+    expect(report.items.every((i) => i.status === 'rejected' && i.reason === 'expired')).toBe(true);
+    // The newer bundle's decision replaced the earlier items: the link on B is gone.
+    expect((await linkListing(b.pool, linked.id)).matches).toEqual([]);
+  });
+});
