@@ -46,6 +46,11 @@ export const configSchema = z.object({
   SLACK_REVIEW_CHANNEL: z.string().default('#wildlife-review'),
   SLACK_REVIEWERS: list,
   SLACK_LEADS: list,
+  /** Slack user group ids (S…) whose members are reviewers, resp. leads, besides the users listed above. */
+  SLACK_REVIEWER_GROUPS: list,
+  SLACK_LEAD_GROUPS: list,
+  /** Review deadlines per priority and windows, e.g. "p1=1h,p2=4h,p3=24h,reminder=1h,undo=15m,appeal=30d". */
+  REVIEW_SLA: z.string().optional(),
 
   // Takedown webhooks are signed with HMAC-SHA256 using this secret
   TAKEDOWN_SIGNING_SECRET: secret,

@@ -1,7 +1,10 @@
 // The case workflow: one per flagged listing (id derived from platform + external id). It posts the
-// review card, waits for an authorised decision, performs the takedown at most once, and keeps the card
-// and the audit log current. Deterministic code only: all I/O is in activities.
+// review card, waits for an authorised decision under a per-priority deadline (escalating to leads and
+// reminding them until someone decides), asks a second lead for account-level actions, performs each
+// takedown action at most once, keeps an undo window, and lets a different reviewer decide a seller's
+// appeal. Deterministic code only: all I/O is in activities, and the rules live in review/rules.ts.
 import {
+  type ActivityOptions,
   allHandlersFinished,
   condition,
   defineQuery,
@@ -10,45 +13,64 @@ import {
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { CaseActivities } from './activities/case-activities.ts';
+import type { CaseActivities, CaseEvent, CaseEventBody } from './activities/case-activities.ts';
+import {
+  type AppealDecisionInput,
+  type AppealInput,
+  type ApproveAction,
+  appealDecisionRefusal,
+  appealRefusal,
+  applyDecision,
+  type CaseInput,
+  type CaseState,
+  type ClaimInput,
+  claimRefusal,
+  type DecisionInput,
+  decisionRefusal,
+  initialState,
+  isReviewing,
+  type Roles,
+  type TakedownAction,
+  type UndoInput,
+  undoRefusal,
+} from './review/rules.ts';
+import { mergeSla, reviewDeadlineMs } from './review/sla.ts';
 
-export type CaseStatus = 'open' | 'approved' | 'rejected' | 'taken_down' | 'takedown_failed';
-export type TakedownAction = 'remove_listing';
-
-export interface CaseInput {
-  caseId: string;
-  platformId: string;
-  externalId: string;
-  /** Slack user ids allowed to decide; checked by the update validator, not only the UI. */
-  reviewers: string[];
-}
-
-export interface DecisionInput {
-  actor: string;
-  decision: 'approve' | 'reject';
-  reason?: string;
-}
+export type {
+  AppealDecisionInput,
+  AppealInput,
+  ApproveAction,
+  CaseInput,
+  CaseState,
+  CaseStatus,
+  ClaimInput,
+  DecisionInput,
+  RejectReason,
+  TakedownAction,
+  UndoInput,
+} from './review/rules.ts';
 
 /** A volunteer's report attached to the case (the report row is stored before the signal is sent). */
 export interface VolunteerReportSignal {
   reportId: string;
 }
 
-export interface CaseState {
-  caseId: string;
-  status: CaseStatus;
-  /** Ids of volunteer reports on this listing. */
-  reports: string[];
-  decision?: DecisionInput;
-  takedown?: { action: TakedownAction; reference?: string; error?: string };
-}
-
 export const decideUpdate = defineUpdate<CaseState, [DecisionInput]>('decide');
+export const claimUpdate = defineUpdate<CaseState, [ClaimInput]>('claim');
+export const undoUpdate = defineUpdate<CaseState, [UndoInput]>('undo');
+/** A seller's appeal, forwarded by the platform through the API (stored before it is sent). */
+export const appealUpdate = defineUpdate<CaseState, [AppealInput]>('appeal');
+export const decideAppealUpdate = defineUpdate<CaseState, [AppealDecisionInput]>('decideAppeal');
 export const caseStateQuery = defineQuery<CaseState>('caseState');
 /** Sent with signal-with-start: many volunteers reporting one link make one case. */
 export const volunteerReportSignal = defineSignal<[VolunteerReportSignal]>('volunteerReport');
+/** The platform confirmed a takedown through the callback endpoint (already stored). */
+export const takedownConfirmedSignal =
+  defineSignal<[{ action: string; reference: string }]>('takedownConfirmed');
+/** Something shown on the card changed in the database (a note was added): refresh the card. */
+export const caseChangedSignal = defineSignal('caseChanged');
 
-const activities = proxyActivities<CaseActivities>({
+const RETRY_BASE: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',
@@ -56,19 +78,67 @@ const activities = proxyActivities<CaseActivities>({
     maximumInterval: '1 minute',
     maximumAttempts: 20,
   },
-});
+};
+const activities = proxyActivities<CaseActivities>(RETRY_BASE);
 
-/** Why a decision is refused, or undefined when it may be applied. Pure, so it is tested directly. */
-export function decisionRefusal(input: CaseInput, state: CaseState, d: DecisionInput): string | undefined {
-  if (!input.reviewers.includes(d.actor)) return `${d.actor} is not an authorised reviewer`;
-  if (state.status !== 'open') return `case is already ${state.status}`;
-  if (d.decision !== 'approve' && d.decision !== 'reject') return 'unknown decision';
-  return undefined;
-}
+/**
+ * Retry policy per takedown action: removing (or restoring) the listing keeps trying for longer than a
+ * warning; a suspension is retried with a slower backoff. A 4xx answer is final and never retried.
+ */
+const TAKEDOWN_RETRY: Record<TakedownAction, ActivityOptions['retry']> = {
+  remove_listing: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 30,
+  },
+  restore_listing: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 30,
+  },
+  suspend_seller: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 3,
+    maximumInterval: '10 minutes',
+    maximumAttempts: 15,
+  },
+  warn_seller: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 8,
+  },
+};
+type Takedown = Pick<CaseActivities, 'requestTakedown'>;
+const takedownProxy = (action: TakedownAction): Takedown =>
+  proxyActivities<Takedown>({ startToCloseTimeout: '1 minute', retry: TAKEDOWN_RETRY[action] });
+const takedownActivities: Record<TakedownAction, Takedown> = {
+  remove_listing: takedownProxy('remove_listing'),
+  restore_listing: takedownProxy('restore_listing'),
+  suspend_seller: takedownProxy('suspend_seller'),
+  warn_seller: takedownProxy('warn_seller'),
+};
+
+const union = (...lists: (readonly string[] | undefined)[]) => [...new Set(lists.flatMap((l) => l ?? []))];
 
 export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
-  const state: CaseState = { caseId: input.caseId, status: 'open', reports: [] };
+  const { caseId } = input;
+  const state: CaseState = initialState(caseId);
+  let roles: Roles = { reviewers: input.reviewers, leads: input.leads ?? [] };
   let cardStale = false;
+  let appealOpen = true;
+  let restoreRequested = false;
+  const outbox: CaseEvent[] = [];
+  let seq = 0;
+  const emit = (event: CaseEventBody) => {
+    seq += 1;
+    outbox.push({ ...event, key: `${caseId}:${seq}` });
+  };
+  const reject = (refusal: string | undefined) => {
+    if (refusal) throw new Error(refusal);
+  };
 
   setHandler(caseStateQuery, () => state);
   setHandler(volunteerReportSignal, ({ reportId }) => {
@@ -76,50 +146,202 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     state.reports.push(reportId);
     cardStale = true;
   });
+  setHandler(caseChangedSignal, () => {
+    cardStale = true;
+  });
+  setHandler(takedownConfirmedSignal, ({ action, reference }) => {
+    const t = state.takedowns.find((x) => x.action === action && x.reference === reference);
+    if (t && !t.confirmed) {
+      t.confirmed = true;
+      cardStale = true;
+    }
+  });
   setHandler(
     decideUpdate,
     (d) => {
-      state.decision = d;
-      state.status = d.decision === 'approve' ? 'approved' : 'rejected';
+      const stage = state.status === 'pending_second_approval' ? 'second' : 'first';
+      applyDecision(state, d, Date.now());
+      emit({ kind: 'decision', decision: d, stage, status: state.status });
       return state;
     },
-    {
-      validator: (d) => {
-        const refusal = decisionRefusal(input, state, d);
-        if (refusal) throw new Error(refusal);
-      },
+    { validator: (d) => reject(decisionRefusal(roles, state, d)) },
+  );
+  setHandler(
+    claimUpdate,
+    (c) => {
+      state.claimedBy = c.claim ? c.actor : undefined;
+      emit({ kind: 'claim', actor: c.actor, claim: c.claim });
+      return state;
     },
+    { validator: (c) => reject(claimRefusal(roles, state, c)) },
+  );
+  setHandler(
+    undoUpdate,
+    (u) => {
+      state.undone = { actor: u.actor, at: Date.now(), reason: u.reason };
+      restoreRequested = true;
+      emit({ kind: 'undo', actor: u.actor, reason: u.reason });
+      return state;
+    },
+    { validator: (u) => reject(undoRefusal(roles, state, u, Date.now())) },
+  );
+  setHandler(
+    appealUpdate,
+    (a) => {
+      state.appeal = { appealId: a.appealId, statement: a.statement, status: 'pending' };
+      emit({ kind: 'appeal', appealId: a.appealId });
+      return state;
+    },
+    { validator: (a) => reject(appealRefusal(state, a, appealOpen)) },
+  );
+  setHandler(
+    decideAppealUpdate,
+    (d) => {
+      const appeal = state.appeal!;
+      appeal.status = d.outcome === 'restore' ? 'restored' : 'upheld';
+      appeal.decidedBy = d.actor;
+      appeal.reason = d.reason;
+      if (d.outcome === 'restore') restoreRequested = true;
+      emit({
+        kind: 'appeal_decision',
+        actor: d.actor,
+        appealId: appeal.appealId,
+        outcome: d.outcome,
+        reason: d.reason,
+      });
+      return state;
+    },
+    { validator: (d) => reject(appealDecisionRefusal(roles, state, d)) },
   );
 
-  await activities.postReviewCard({ caseId: input.caseId, state });
-  while (state.status === 'open') {
-    await condition(() => state.status !== 'open' || cardStale);
-    if (cardStale && state.status === 'open') {
-      cardStale = false;
-      await activities.postReviewCard({ caseId: input.caseId, state });
+  const refreshRoles = async () => {
+    const r = await activities.resolveRoles();
+    roles = { reviewers: union(input.reviewers, r.reviewers), leads: union(input.leads, r.leads) };
+  };
+  const postCard = async () => {
+    cardStale = false;
+    await activities.postReviewCard({ caseId, state });
+  };
+  /** Records every queued event (idempotently) and sends what follows from it. */
+  const drain = async () => {
+    while (outbox.length > 0) {
+      const event = outbox.shift()!;
+      await activities.recordCaseEvent({ caseId, event });
+      cardStale = true;
+      if (event.kind === 'decision') {
+        const d = event.decision;
+        if (d.decision === 'escalate')
+          await activities.notifyLeads({ caseId, reason: 'escalated', leads: [...roles.leads] });
+        if (d.decision === 'request_info')
+          await activities.recordReportOutcomes({ caseId, outcome: 'more_info' });
+        if (event.status === 'pending_second_approval')
+          await activities.notifyLeads({ caseId, reason: 'second_approval', leads: [...roles.leads] });
+      }
+      if (event.kind === 'appeal') await activities.notifyLeads({ caseId, reason: 'appeal', leads: [] });
     }
+  };
+
+  // ---- Review: until a decision, with the SLA clock running -------------------------------------
+  const setup = await activities.prepareReview({ caseId });
+  roles = { reviewers: union(input.reviewers, setup.reviewers), leads: union(input.leads, setup.leads) };
+  const sla = mergeSla(setup.sla, input.sla);
+  state.priority = setup.priority;
+  state.dueAt = Date.now() + reviewDeadlineMs(sla, setup.priority);
+  await activities.recordDueAt({ caseId, dueAt: state.dueAt });
+  await postCard();
+
+  let alarm = state.dueAt;
+  while (isReviewing(state)) {
+    const wait = alarm - Date.now();
+    const woke =
+      wait > 0 && (await condition(() => !isReviewing(state) || outbox.length > 0 || cardStale, wait));
+    await drain();
+    if (!woke && isReviewing(state)) {
+      await refreshRoles();
+      if (!state.escalated) {
+        state.escalated = { by: 'system:sla', at: Date.now(), reason: 'no decision within the deadline' };
+        emit({ kind: 'sla', stage: 'escalated', reminders: 0 });
+      } else {
+        state.reminders += 1;
+        emit({ kind: 'sla', stage: 'reminder', reminders: state.reminders });
+      }
+      await drain();
+      await activities.notifyLeads({
+        caseId,
+        reason: state.reminders === 0 ? 'sla' : 'reminder',
+        leads: [...roles.leads],
+      });
+      alarm = Date.now() + sla.reminderMs;
+    }
+    if (cardStale) await postCard();
   }
+
+  // ---- Decided ------------------------------------------------------------------------------------
   const decision = state.decision!;
-  await activities.recordDecision({ caseId: input.caseId, decision });
   // Reporters learn the outcome and their accuracy moves with it.
   await activities.recordReportOutcomes({
-    caseId: input.caseId,
+    caseId,
     outcome: decision.decision === 'approve' ? 'confirmed' : 'rejected',
   });
-
   if (decision.decision === 'approve') {
-    const action: TakedownAction = 'remove_listing';
-    const result = await activities.requestTakedown({
-      caseId: input.caseId,
-      action,
-      decidedBy: decision.actor,
-    });
-    state.takedown = { action, ...result };
-    state.status = result.reference ? 'taken_down' : 'takedown_failed';
-    await activities.recordCaseStatus({ caseId: input.caseId, status: state.status });
+    const actions: ApproveAction[] = ['remove_listing'];
+    if (decision.action && decision.action !== 'remove_listing') actions.push(decision.action);
+    for (const action of actions) {
+      const result = await takedownActivities[action].requestTakedown({
+        caseId,
+        action,
+        decidedBy: decision.actor,
+      });
+      state.takedowns.push({ action, ...result });
+    }
+    state.takedown = state.takedowns[0];
+    state.status = state.takedowns.every((t) => t.reference) ? 'taken_down' : 'takedown_failed';
+    await activities.recordCaseStatus({ caseId, status: state.status });
+  }
+  if (state.status === 'taken_down') {
+    state.undoUntil = Date.now() + sla.undoWindowMs;
+    const appealUntil = Date.now() + sla.appealWindowMs;
+    await postCard();
+    // ---- Undo window, then appeals ----------------------------------------------------------------
+    for (;;) {
+      const undoOpen = state.undoUntil !== undefined && Date.now() < state.undoUntil && !state.undone;
+      const next = undoOpen ? state.undoUntil! : appealUntil;
+      const wait = next - Date.now();
+      const wake = () => outbox.length > 0 || cardStale || restoreRequested;
+      // A pending appeal outlives the appeal window: it waits for its decision without a deadline.
+      const woke =
+        wait > 0
+          ? await condition(wake, wait)
+          : state.appeal?.status === 'pending' && (await condition(wake).then(() => true));
+      await drain();
+      if (restoreRequested) {
+        const result = await takedownActivities.restore_listing.requestTakedown({
+          caseId,
+          action: 'restore_listing',
+          decidedBy: state.undone?.actor ?? state.appeal?.decidedBy ?? 'unknown',
+        });
+        state.takedowns.push({ action: 'restore_listing', ...result });
+        if (result.reference) {
+          state.status = 'restored';
+          await activities.recordCaseStatus({ caseId, status: 'restored' });
+        }
+        break;
+      }
+      if (state.appeal?.status === 'upheld') break;
+      if (!woke) {
+        if (undoOpen) {
+          state.undoUntil = undefined; // the window closed: the card drops its Undo button
+          cardStale = true;
+        } else if (Date.now() >= appealUntil) {
+          appealOpen = false;
+          if (state.appeal?.status !== 'pending') break;
+        }
+      }
+      if (cardStale) await postCard();
+    }
   }
 
-  await activities.postReviewCard({ caseId: input.caseId, state });
+  await postCard();
   await condition(allHandlersFinished);
   return state;
 }

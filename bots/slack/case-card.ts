@@ -1,12 +1,27 @@
-// The review card (Block Kit) for one case: what the listing says, why it was flagged, and the buttons
-// to decide. Every piece of listing text is escaped or sent as plain_text.
+// The review card (Block Kit) for one case: what the listing says, why it was flagged (text evidence,
+// image-hash matches, OCR text, the policy clause, the model's note, volunteer reports), where the case
+// stands (deadline, escalation, approvals, takedowns, undo window, appeal) and the buttons that fit that
+// stage. Every piece of listing or report text is escaped or sent as plain_text.
 import type { types } from '@slack/bolt';
 import type { CaseView } from '../../shared/db/cases.ts';
 import type { CaseState } from '../../workflows/case-workflow.ts';
 import { escapeMrkdwn, mrkdwnLink, truncate } from './mrkdwn.ts';
 
 export const ACTION_APPROVE = 'case_approve';
+export const ACTION_APPROVE_WARN = 'case_approve_warn';
+export const ACTION_APPROVE_SUSPEND = 'case_approve_suspend';
 export const ACTION_REJECT = 'case_reject';
+export const ACTION_ESCALATE = 'case_escalate';
+export const ACTION_REQUEST_INFO = 'case_request_info';
+export const ACTION_NOTE = 'case_note';
+export const ACTION_CLAIM = 'case_claim';
+export const ACTION_RELEASE = 'case_release';
+export const ACTION_UNDO = 'case_undo';
+export const ACTION_APPEAL_RESTORE = 'appeal_restore';
+export const ACTION_APPEAL_UPHOLD = 'appeal_uphold';
+
+type Block = types.KnownBlock;
+type Button = types.Button;
 
 /** The description excerpt with each evidence span in bold; spans come from the detectors' offsets. */
 export function highlightEvidence(text: string, spans: { start: number; end: number }[], max = 600): string {
@@ -25,28 +40,205 @@ export function highlightEvidence(text: string, spans: { start: number; end: num
   return truncate(out, max);
 }
 
+/** A time every reader sees in their own zone; the fallback is UTC. */
+export function slackTime(ms: number): string {
+  const secs = Math.floor(ms / 1000);
+  return `<!date^${secs}^{date_short_pretty} {time}|${new Date(secs * 1000).toISOString().slice(0, 16)}Z>`;
+}
+
+const user = (id: string) => (/^[UW][A-Z0-9]{1,20}$/.test(id) ? `<@${id}>` : escapeMrkdwn(id));
+const actionLabel: Record<string, string> = {
+  remove_listing: 'remove the listing',
+  warn_seller: 'remove the listing and warn the seller',
+  suspend_seller: 'remove the listing and suspend the seller',
+  restore_listing: 'restore the listing',
+};
+
 function statusLine(state: CaseState): string {
-  const who = state.decision ? `<@${escapeMrkdwn(state.decision.actor)}>` : '';
+  const who = state.decision ? user(state.decision.actor) : '';
+  const took = state.takedowns
+    .map(
+      (t) =>
+        `${escapeMrkdwn(t.action)}: ${t.reference ? `ref ${escapeMrkdwn(t.reference)}${t.confirmed ? ' (confirmed by the platform)' : ''}` : `failed: ${escapeMrkdwn(t.error ?? 'unknown error')}`}`,
+    )
+    .join(' · ');
   switch (state.status) {
     case 'open':
       return ':hourglass_flowing_sand: Waiting for a reviewer';
+    case 'pending_second_approval': {
+      const first = state.approvals[0]!;
+      return `:busts_in_silhouette: ${user(first.actor)} approved: ${actionLabel[first.action]}. A *second lead* must approve.`;
+    }
     case 'approved':
       return `:white_check_mark: Takedown approved by ${who}; sending to the platform…`;
     case 'taken_down':
-      return `:white_check_mark: Taken down, approved by ${who} · platform reference ${escapeMrkdwn(state.takedown?.reference ?? '')}`;
+      return `:white_check_mark: Taken down, approved by ${who} · ${took}`;
     case 'takedown_failed':
-      return `:warning: Approved by ${who}, but the takedown failed: ${escapeMrkdwn(state.takedown?.error ?? 'unknown error')}`;
+      return `:warning: Approved by ${who}, but the takedown failed · ${took}`;
     case 'rejected':
-      return `:no_entry_sign: Rejected by ${who}${state.decision?.reason ? `: ${escapeMrkdwn(state.decision.reason)}` : ''}`;
+      return `:no_entry_sign: Rejected by ${who}${state.decision?.reasonCode ? ` (${escapeMrkdwn(state.decision.reasonCode)})` : ''}${state.decision?.reason ? `: ${escapeMrkdwn(state.decision.reason)}` : ''}`;
+    case 'restored':
+      return `:leftwards_arrow_with_hook: Listing restored${state.undone ? ` (undone by ${user(state.undone.actor)})` : state.appeal?.decidedBy ? ` on appeal, decided by ${user(state.appeal.decidedBy)}` : ''} · ${took}`;
   }
 }
 
-export function caseCard(view: CaseView, state: CaseState): { text: string; blocks: types.KnownBlock[] } {
+function progressLines(view: CaseView, state: CaseState): string[] {
+  const lines: string[] = [];
+  const reviewing = state.status === 'open' || state.status === 'pending_second_approval';
+  if (reviewing && state.dueAt) lines.push(`:alarm_clock: Decision due ${slackTime(state.dueAt)}`);
+  if (state.escalated) {
+    const by = state.escalated.by === 'system:sla' ? 'the deadline passed' : `by ${user(state.escalated.by)}`;
+    lines.push(
+      `:rotating_light: Escalated to leads (${by})${state.reminders ? ` · ${state.reminders} reminder${state.reminders > 1 ? 's' : ''} sent` : ''}`,
+    );
+  }
+  if (state.claimedBy && reviewing) lines.push(`:raised_hand: Claimed by ${user(state.claimedBy)}`);
+  for (const q of state.infoRequests.slice(-3))
+    lines.push(
+      `:question: ${user(q.actor)} asked for information: ${escapeMrkdwn(truncate(q.question, 300))}`,
+    );
+  if (state.undoUntil && state.status === 'taken_down' && !state.undone)
+    lines.push(`:leftwards_arrow_with_hook: Can be undone until ${slackTime(state.undoUntil)}`);
+  if (state.appeal) {
+    const a = state.appeal;
+    lines.push(
+      a.status === 'pending'
+        ? `:scales: *Seller appeal* (needs a reviewer who did not approve): ${escapeMrkdwn(truncate(a.statement, 500))}`
+        : `:scales: Appeal ${a.status === 'restored' ? 'granted: listing restored' : 'refused: takedown upheld'} by ${user(a.decidedBy ?? '')}`,
+    );
+  }
+  if (view.notes.length) {
+    const last = view.notes.at(-1)!;
+    lines.push(
+      `:memo: ${view.notes.length} note${view.notes.length > 1 ? 's' : ''}; latest by ${user(last.author)}: ${escapeMrkdwn(truncate(last.note, 300))}`,
+    );
+  }
+  return lines;
+}
+
+/** Image-hash matches, OCR text and the model's note, gathered from every detector's evidence. */
+function detectorLines(view: CaseView): string[] {
+  const all = view.detections.length
+    ? view.detections.flatMap((d) => d.evidence)
+    : (view.detection?.evidence ?? []);
+  const lines: string[] = [];
+  const images = all.filter((e) => e.kind === 'image-match');
+  if (images.length) {
+    const items = images
+      .slice(0, 5)
+      .map((e) =>
+        escapeMrkdwn(
+          [e.species, e.detail ?? e.term, `strength ${e.strength.toFixed(2)}`].filter(Boolean).join(', '),
+        ),
+      );
+    lines.push(`*Image-hash matches:* ${items.join(' · ')}`);
+  }
+  const ocr = all.filter((e) => e.detector === 'ocr' || e.field === 'ocr');
+  if (ocr.length) {
+    const text = [...new Set(ocr.map((e) => e.term ?? e.detail ?? ''))].filter(Boolean).join(' · ');
+    lines.push(`*Text in images (OCR):* ${escapeMrkdwn(truncate(text, 400))}`);
+  }
+  const llm = all.find((e) => e.detector === 'llm' && e.detail);
+  if (llm?.detail)
+    lines.push(`*Model note (an opinion, not evidence):* ${escapeMrkdwn(truncate(llm.detail, 400))}`);
+  return lines;
+}
+
+function reportLines(view: CaseView): string[] {
+  if (!view.reports.length) return [];
+  const shown = view.reports.slice(0, 5).map((r) => {
+    const parts = [r.species, r.note].filter(Boolean).join(': ');
+    return `• ${escapeMrkdwn(truncate(parts || 'no details', 200))}`;
+  });
+  return [`*Volunteer reports (${view.reports.length}):*`, ...shown];
+}
+
+function button(actionId: string, text: string, caseId: string, extra: Partial<Button> = {}): Button {
+  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text }, value: caseId, ...extra };
+}
+
+function confirm(title: string, text: string, ok: string): Button['confirm'] {
+  return {
+    title: { type: 'plain_text', text: title },
+    text: { type: 'plain_text', text },
+    confirm: { type: 'plain_text', text: ok },
+    deny: { type: 'plain_text', text: 'Cancel' },
+  };
+}
+
+function actionButtons(view: CaseView, state: CaseState): Button[] {
+  const id = view.id;
+  if (state.status === 'open') {
+    return [
+      button(ACTION_APPROVE, 'Approve takedown', id, {
+        style: 'primary',
+        confirm: confirm(
+          'Remove this listing?',
+          'The platform will be asked to remove the listing.',
+          'Remove',
+        ),
+      }),
+      button(ACTION_APPROVE_WARN, 'Remove + warn seller', id, {
+        confirm: confirm(
+          'Remove and warn?',
+          'The listing is removed and the seller warned.',
+          'Remove and warn',
+        ),
+      }),
+      button(ACTION_APPROVE_SUSPEND, 'Remove + suspend seller', id, {
+        confirm: confirm(
+          'Propose a suspension?',
+          'The listing is removed and the seller suspended once a second lead approves.',
+          'Propose',
+        ),
+      }),
+      button(ACTION_REJECT, 'Reject', id, { style: 'danger' }),
+      button(ACTION_ESCALATE, 'Escalate', id),
+      button(ACTION_REQUEST_INFO, 'Ask for information', id),
+      button(ACTION_NOTE, 'Note / code word', id),
+      state.claimedBy ? button(ACTION_RELEASE, 'Release', id) : button(ACTION_CLAIM, 'Claim', id),
+    ];
+  }
+  if (state.status === 'pending_second_approval') {
+    return [
+      button(ACTION_APPROVE_SUSPEND, 'Second approval: suspend seller', id, {
+        style: 'primary',
+        confirm: confirm(
+          'Suspend the seller?',
+          'You are the second lead approving this suspension.',
+          'Suspend',
+        ),
+      }),
+      button(ACTION_REJECT, 'Decline', id, { style: 'danger' }),
+      button(ACTION_NOTE, 'Note / code word', id),
+    ];
+  }
+  const buttons: Button[] = [];
+  if (state.status === 'taken_down' && state.undoUntil && !state.undone)
+    buttons.push(
+      button(ACTION_UNDO, 'Undo takedown', id, {
+        confirm: confirm(
+          'Undo the takedown?',
+          'The platform will be asked to restore the listing.',
+          'Restore',
+        ),
+      }),
+    );
+  if (state.appeal?.status === 'pending')
+    buttons.push(
+      button(ACTION_APPEAL_RESTORE, 'Grant appeal: restore', id, { style: 'primary' }),
+      button(ACTION_APPEAL_UPHOLD, 'Refuse appeal: uphold', id, { style: 'danger' }),
+    );
+  buttons.push(button(ACTION_NOTE, 'Note / code word', id));
+  return buttons;
+}
+
+export function caseCard(view: CaseView, state: CaseState): { text: string; blocks: Block[] } {
   const l = view.listing;
   const d = view.detection;
   const evidence = d?.evidence ?? [];
   const price = l.price !== null ? `${l.price} ${l.currency ?? ''}`.trim() : 'not given';
-  const blocks: types.KnownBlock[] = [
+  const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(`Case review: ${l.title}`, 150) } },
     {
       type: 'section',
@@ -54,12 +246,23 @@ export function caseCard(view: CaseView, state: CaseState): { text: string; bloc
         { type: 'mrkdwn', text: `*Platform*\n${escapeMrkdwn(l.platformId)}` },
         { type: 'mrkdwn', text: `*Price*\n${escapeMrkdwn(price)}` },
         { type: 'mrkdwn', text: `*Seller*\n${escapeMrkdwn(l.sellerId ?? 'unknown')}` },
-        { type: 'mrkdwn', text: `*Verdict*\n${view.verdict} (score ${(d?.score ?? 0).toFixed(2)})` },
+        {
+          type: 'mrkdwn',
+          text: `*Verdict*\n${view.verdict} (score ${(d?.score ?? 0).toFixed(2)}) · priority ${state.priority}`,
+        },
       ],
     },
   ];
   if (l.url)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: mrkdwnLink(l.url, 'Open the listing') } });
+  if (l.imageUrls.length) {
+    blocks.push({
+      type: 'context',
+      elements: l.imageUrls
+        .slice(0, 9)
+        .map((url, i) => ({ type: 'image' as const, image_url: url, alt_text: `listing photo ${i + 1}` })),
+    });
+  }
   const titleSpans = evidence.filter((e) => e.field === 'title') as { start: number; end: number }[];
   const descSpans = evidence.filter((e) => e.field === 'description') as { start: number; end: number }[];
   blocks.push({
@@ -71,46 +274,29 @@ export function caseCard(view: CaseView, state: CaseState): { text: string; bloc
       }`,
     },
   });
+  const found = [...detectorLines(view), ...reportLines(view)];
+  if (found.length)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(found.join('\n'), 2900) } });
   if (d?.clause) {
     blocks.push({
       type: 'context',
       elements: [
         {
           type: 'mrkdwn',
-          text: `*Policy:* ${escapeMrkdwn(d.clause)} · ${escapeMrkdwn(d.explanation ?? '')}`,
+          text: truncate(`*Policy:* ${escapeMrkdwn(d.clause)} · ${escapeMrkdwn(d.explanation ?? '')}`, 2900),
         },
       ],
     });
   }
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: statusLine(state) } });
-  if (state.status === 'open') {
+  const progress = progressLines(view, state);
+  if (progress.length)
     blocks.push({
-      type: 'actions',
-      block_id: 'case_actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTION_APPROVE,
-          style: 'primary',
-          text: { type: 'plain_text', text: 'Approve takedown' },
-          value: view.id,
-          confirm: {
-            title: { type: 'plain_text', text: 'Remove this listing?' },
-            text: { type: 'plain_text', text: 'The platform will be asked to remove the listing.' },
-            confirm: { type: 'plain_text', text: 'Remove' },
-            deny: { type: 'plain_text', text: 'Cancel' },
-          },
-        },
-        {
-          type: 'button',
-          action_id: ACTION_REJECT,
-          style: 'danger',
-          text: { type: 'plain_text', text: 'Reject' },
-          value: view.id,
-        },
-      ],
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: truncate(progress.join('\n'), 2900) }],
     });
-  }
+  const buttons = actionButtons(view, state);
+  if (buttons.length) blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Case \`${view.id}\`` }] });
   // The notification text is mrkdwn too: escaped like everything else.
   return { text: `Case review: ${escapeMrkdwn(truncate(l.title, 100))}`, blocks };

@@ -29,6 +29,11 @@ export interface CaseView {
   openedAt: string;
   decidedAt: string | null;
   slack: { channel: string; ts: string } | null;
+  /** Reviewer holding the case (queue claim), when claimed. */
+  claimedBy: string | null;
+  /** When a decision is due (SLA), and when the case was escalated to leads. */
+  dueAt: string | null;
+  escalatedAt: string | null;
   listing: {
     platformId: string;
     externalId: string;
@@ -47,13 +52,50 @@ export interface CaseView {
     explanation: string | null;
     evidence: Evidence[];
   } | null;
-  decisions: { reviewer: string; decision: string; reason: string | null; at: string }[];
-  takedowns: { action: string; status: string; reference: string | null; error: string | null }[];
+  /** Every detector's answer on the listing, oldest first (screening, image hashes, OCR, LLM). */
+  detections: {
+    detector: string;
+    verdict: Verdict;
+    score: number;
+    clause: string | null;
+    explanation: string | null;
+    evidence: Evidence[];
+    at: string;
+  }[];
+  decisions: {
+    reviewer: string;
+    decision: string;
+    action?: string | null;
+    reasonCode?: string | null;
+    reason: string | null;
+    at: string;
+  }[];
+  takedowns: {
+    action: string;
+    status: string;
+    reference: string | null;
+    error: string | null;
+    confirmedAt?: string | null;
+  }[];
+  /** Volunteer reports on the listing (no volunteer identities). */
+  reports: { id: string; species: string | null; note: string | null; outcome: string | null; at: string }[];
+  /** Reviewers' internal notes. */
+  notes: { author: string; note: string; at: string }[];
+  appeals: {
+    appealId: string;
+    statement: string;
+    status: string;
+    decidedBy: string | null;
+    reason: string | null;
+    at: string;
+    decidedAt: string | null;
+  }[];
 }
 
 export async function getCaseView(db: Queryable, caseId: string): Promise<CaseView | undefined> {
   const { rows } = await db.query(
     `SELECT c.id, c.status, c.verdict, c.priority, c.opened_at, c.decided_at, c.slack_channel, c.slack_ts,
+            c.claimed_by, c.due_at, c.escalated_at, l.id AS listing_id,
             l.platform_id, l.external_id, l.url, l.title, l.description, l.price, l.currency, l.seller_id, l.image_urls,
             d.verdict AS d_verdict, d.score, d.clause, d.explanation, d.evidence
      FROM cases c JOIN listings l ON l.id = c.listing_id
@@ -63,15 +105,31 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
   );
   const r = rows[0];
   if (!r) return undefined;
-  const [decisions, takedowns] = await Promise.all([
-    db.query('SELECT reviewer, decision, reason, created_at FROM reviews WHERE case_id = $1 ORDER BY id', [
+  const [decisions, takedowns, detections, reports, notes, appeals] = await Promise.all([
+    db.query(
+      'SELECT reviewer, decision, action, reason_code, reason, created_at FROM reviews WHERE case_id = $1 ORDER BY id',
+      [caseId],
+    ),
+    db.query(
+      'SELECT action, status, platform_reference, error, confirmed_at FROM takedowns WHERE case_id = $1 ORDER BY id',
+      [caseId],
+    ),
+    db.query(
+      `SELECT detector, verdict, score, clause, explanation, evidence, created_at FROM detections
+       WHERE listing_id = $1 ORDER BY id`,
+      [r.listing_id],
+    ),
+    db.query('SELECT id, species, note, outcome, created_at FROM reports WHERE case_id = $1 ORDER BY id', [
       caseId,
     ]),
+    db.query('SELECT author, note, created_at FROM case_notes WHERE case_id = $1 ORDER BY id', [caseId]),
     db.query(
-      'SELECT action, status, platform_reference, error FROM takedowns WHERE case_id = $1 ORDER BY id',
+      `SELECT platform_appeal_id, statement, status, decided_by, decision_reason, created_at, decided_at
+       FROM appeals WHERE case_id = $1 ORDER BY id`,
       [caseId],
     ),
   ]);
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
     id: r.id,
     status: r.status,
@@ -80,6 +138,9 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
     openedAt: r.opened_at.toISOString(),
     decidedAt: r.decided_at?.toISOString() ?? null,
     slack: r.slack_ts ? { channel: r.slack_channel, ts: r.slack_ts } : null,
+    claimedBy: r.claimed_by,
+    dueAt: iso(r.due_at),
+    escalatedAt: iso(r.escalated_at),
     listing: {
       platformId: r.platform_id,
       externalId: r.external_id,
@@ -100,9 +161,20 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
           evidence: r.evidence,
         }
       : null,
+    detections: detections.rows.map((d) => ({
+      detector: d.detector,
+      verdict: d.verdict,
+      score: d.score,
+      clause: d.clause,
+      explanation: d.explanation,
+      evidence: d.evidence,
+      at: d.created_at.toISOString(),
+    })),
     decisions: decisions.rows.map((d) => ({
       reviewer: d.reviewer,
       decision: d.decision,
+      action: d.action,
+      reasonCode: d.reason_code,
       reason: d.reason,
       at: d.created_at.toISOString(),
     })),
@@ -111,6 +183,24 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
       status: t.status,
       reference: t.platform_reference,
       error: t.error,
+      ...(t.confirmed_at ? { confirmedAt: iso(t.confirmed_at) } : {}),
+    })),
+    reports: reports.rows.map((p) => ({
+      id: String(p.id),
+      species: p.species,
+      note: p.note,
+      outcome: p.outcome,
+      at: p.created_at.toISOString(),
+    })),
+    notes: notes.rows.map((n) => ({ author: n.author, note: n.note, at: n.created_at.toISOString() })),
+    appeals: appeals.rows.map((a) => ({
+      appealId: a.platform_appeal_id,
+      statement: a.statement,
+      status: a.status,
+      decidedBy: a.decided_by,
+      reason: a.decision_reason,
+      at: a.created_at.toISOString(),
+      decidedAt: iso(a.decided_at),
     })),
   };
 }

@@ -1,26 +1,74 @@
-// "Decide a case": the one use case every front end (Slack today) calls when a reviewer decides.
+// "Decide a case" and the other reviewer moves on a running case (claim, undo, appeal decisions): the
+// use cases every front end (Slack today) calls. The workflow's validators decide what is allowed; a
+// refusal comes back as { ok: false, reason } for the front end to show.
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { type CaseState, type DecisionInput, decideUpdate } from '../case-workflow.ts';
+import type { UpdateDefinition } from '@temporalio/common';
+import {
+  type AppealDecisionInput,
+  type CaseState,
+  type ClaimInput,
+  caseStateQuery,
+  claimUpdate,
+  type DecisionInput,
+  decideAppealUpdate,
+  decideUpdate,
+  type UndoInput,
+  undoUpdate,
+} from '../case-workflow.ts';
 
 export type DecideResult = { ok: true; state: CaseState } | { ok: false; reason: string };
 
-export async function decideCase(
+/** Same request id for retries of one click: the update is applied once. */
+export interface RequestRef {
+  caseId: string;
+  requestId: string;
+}
+
+export async function runCaseUpdate<A>(
   client: Client,
-  input: DecisionInput & {
-    caseId: string /** Same id for retries of one click: applied once. */;
-    requestId: string;
-  },
+  ref: RequestRef,
+  update: UpdateDefinition<CaseState, [A]>,
+  arg: A,
 ): Promise<DecideResult> {
-  const { caseId, requestId, ...decision } = input;
   try {
     const state = await client.workflow
-      .getHandle(caseId)
-      .executeUpdate(decideUpdate, { args: [decision], updateId: requestId });
+      .getHandle(ref.caseId)
+      .executeUpdate(update, { args: [arg], updateId: ref.requestId });
     return { ok: true, state };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError)
       return { ok: false, reason: err.cause?.message ?? err.message };
-    if (err instanceof WorkflowNotFoundError) return { ok: false, reason: `case ${caseId} is not open` };
+    if (err instanceof WorkflowNotFoundError) return { ok: false, reason: `case ${ref.caseId} is not open` };
+    throw err;
+  }
+}
+
+export function decideCase(client: Client, input: DecisionInput & RequestRef): Promise<DecideResult> {
+  const { caseId, requestId, ...decision } = input;
+  return runCaseUpdate(client, { caseId, requestId }, decideUpdate, decision);
+}
+
+export function claimCase(client: Client, input: ClaimInput & RequestRef): Promise<DecideResult> {
+  const { caseId, requestId, ...claim } = input;
+  return runCaseUpdate(client, { caseId, requestId }, claimUpdate, claim);
+}
+
+export function undoTakedown(client: Client, input: UndoInput & RequestRef): Promise<DecideResult> {
+  const { caseId, requestId, ...undo } = input;
+  return runCaseUpdate(client, { caseId, requestId }, undoUpdate, undo);
+}
+
+export function decideAppeal(client: Client, input: AppealDecisionInput & RequestRef): Promise<DecideResult> {
+  const { caseId, requestId, ...decision } = input;
+  return runCaseUpdate(client, { caseId, requestId }, decideAppealUpdate, decision);
+}
+
+/** The case's live state from its workflow, or undefined when there is no such case workflow. */
+export async function readCaseState(client: Client, caseId: string): Promise<CaseState | undefined> {
+  try {
+    return await client.workflow.getHandle(caseId).query(caseStateQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
   }
 }

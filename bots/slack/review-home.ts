@@ -1,0 +1,73 @@
+// The App Home tab: a reviewer's queue (their claims and unclaimed open cases, most urgent priority first,
+// then oldest), with claim and release buttons; and the /case lookup answer.
+import type { types } from '@slack/bolt';
+import type { CaseView } from '../../shared/db/cases.ts';
+import type { QueueItem } from '../../shared/db/review.ts';
+import type { CaseState } from '../../workflows/case-workflow.ts';
+import { ACTION_CLAIM, ACTION_RELEASE, slackTime } from './case-card.ts';
+import { escapeMrkdwn, truncate } from './mrkdwn.ts';
+
+const PRIORITY = ['', ':red_circle: P1', ':large_orange_circle: P2', ':white_circle: P3'];
+
+export function homeView(reviewer: string, items: QueueItem[], authorised: boolean): types.HomeView {
+  const blocks: types.KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Wild Sentinel: review queue' } },
+  ];
+  if (!authorised) {
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: 'You do not hold a reviewer role. Ask a lead to add you to the reviewers group.',
+      },
+    });
+    return { type: 'home', blocks };
+  }
+  if (items.length === 0)
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: ':tada: No open cases. Nothing waits for you.' },
+    });
+  for (const item of items) {
+    const mine = item.claimedBy === reviewer;
+    const due = item.dueAt ? ` · due ${slackTime(Date.parse(item.dueAt))}` : '';
+    const claim = item.claimedBy
+      ? ` · claimed by ${mine ? 'you' : `<@${escapeMrkdwn(item.claimedBy)}>`}`
+      : '';
+    blocks.push({
+      type: 'section',
+      block_id: `queue_${item.caseId}`,
+      text: {
+        type: 'mrkdwn',
+        text: `${PRIORITY[item.priority] ?? `P${item.priority}`} *${escapeMrkdwn(truncate(item.title, 120))}*\n${escapeMrkdwn(item.platformId)} · ${escapeMrkdwn(item.status)} · opened ${slackTime(Date.parse(item.openedAt))}${due}${claim}\n\`${item.caseId}\``,
+      },
+      accessory: {
+        type: 'button',
+        action_id: mine ? ACTION_RELEASE : ACTION_CLAIM,
+        text: { type: 'plain_text', text: mine ? 'Release' : 'Claim' },
+        value: item.caseId,
+      },
+    });
+  }
+  return { type: 'home', blocks };
+}
+
+/** The /case answer: a short summary, visible only to the asker. */
+export function caseSummary(view: CaseView, state: CaseState | undefined): string {
+  const lines = [
+    `*${escapeMrkdwn(truncate(view.listing.title, 150))}*`,
+    `Case \`${view.id}\` · ${escapeMrkdwn(state?.status ?? view.status)} · priority ${view.priority} · ${escapeMrkdwn(view.listing.platformId)}`,
+  ];
+  if (view.claimedBy) lines.push(`Claimed by <@${escapeMrkdwn(view.claimedBy)}>`);
+  if (view.dueAt && (view.status === 'open' || view.status === 'escalated'))
+    lines.push(`Due ${slackTime(Date.parse(view.dueAt))}`);
+  for (const d of view.decisions.slice(-5))
+    lines.push(
+      `• ${escapeMrkdwn(d.decision)}${d.action ? ` (${escapeMrkdwn(d.action)})` : ''} by <@${escapeMrkdwn(d.reviewer)}> at ${escapeMrkdwn(d.at)}`,
+    );
+  for (const t of view.takedowns)
+    lines.push(
+      `• takedown ${escapeMrkdwn(t.action)}: ${escapeMrkdwn(t.status)}${t.reference ? ` (${escapeMrkdwn(t.reference)})` : ''}`,
+    );
+  return lines.join('\n');
+}

@@ -1,0 +1,72 @@
+// The use cases the Slack front end calls, bound to their dependencies (Temporal client, database, roles).
+import type { Client } from '@temporalio/client';
+import { type CaseView, getCaseView } from '../../shared/db/cases.ts';
+import type { Pool } from '../../shared/db/pool.ts';
+import { type QueueItem, reviewQueue } from '../../shared/db/review.ts';
+import type { RoleDirectory } from '../../workflows/activities/case-activities.ts';
+import type {
+  AppealDecisionInput,
+  CaseState,
+  ClaimInput,
+  DecisionInput,
+  UndoInput,
+} from '../../workflows/case-workflow.ts';
+import {
+  claimCase,
+  type DecideResult,
+  decideAppeal,
+  decideCase,
+  type RequestRef,
+  readCaseState,
+  undoTakedown,
+} from '../../workflows/use-cases/decide-case.ts';
+import { type NoteInput, type NoteResult, noteCase } from '../../workflows/use-cases/note-case.ts';
+
+export type Lookup =
+  | { ok: true; view: CaseView; state?: CaseState | undefined }
+  | { ok: false; reason: string };
+
+export interface SlackUseCases {
+  decideCase(input: DecisionInput & RequestRef): Promise<DecideResult>;
+  claimCase(input: ClaimInput & RequestRef): Promise<DecideResult>;
+  undoTakedown(input: UndoInput & RequestRef): Promise<DecideResult>;
+  decideAppeal(input: AppealDecisionInput & RequestRef): Promise<DecideResult>;
+  readCaseState(caseId: string): Promise<CaseState | undefined>;
+  noteCase(input: NoteInput): Promise<NoteResult>;
+  reviewQueue(reviewer: string): Promise<{ authorised: boolean; items: QueueItem[] }>;
+  lookupCase(actor: string, caseId: string): Promise<Lookup>;
+}
+
+export function createSlackUseCases(deps: {
+  pool: Pool;
+  temporal: Client;
+  roles: RoleDirectory;
+}): SlackUseCases {
+  const { pool, temporal, roles } = deps;
+  const roleOf = async (user: string) => {
+    const r = await roles.resolve();
+    return r.leads.includes(user) ? 'lead' : r.reviewers.includes(user) ? 'reviewer' : undefined;
+  };
+  return {
+    decideCase: (input) => decideCase(temporal, input),
+    claimCase: (input) => claimCase(temporal, input),
+    undoTakedown: (input) => undoTakedown(temporal, input),
+    decideAppeal: (input) => decideAppeal(temporal, input),
+    readCaseState: (caseId) => readCaseState(temporal, caseId),
+    noteCase: (input) => noteCase({ pool, temporal, roles }, input),
+    async reviewQueue(reviewer) {
+      const role = await roleOf(reviewer);
+      if (!role) return { authorised: false, items: [] };
+      return {
+        authorised: true,
+        items: await reviewQueue(pool, { reviewer, includeAllClaims: role === 'lead' }),
+      };
+    },
+    async lookupCase(actor, caseId) {
+      if (!(await roleOf(actor))) return { ok: false, reason: `${actor} is not an authorised reviewer` };
+      const view = await getCaseView(pool, caseId);
+      if (!view) return { ok: false, reason: `no case ${caseId}` };
+      return { ok: true, view, state: await readCaseState(temporal, caseId).catch(() => undefined) };
+    },
+  };
+}
