@@ -16,6 +16,7 @@ import { bearerToken, HttpError, sendJson } from './http.ts';
 import { getCase } from './routes/cases.ts';
 import { health } from './routes/health.ts';
 import { postListing } from './routes/listings.ts';
+import { searchAlert } from './routes/search-alert.ts';
 
 export interface ApiDeps {
   pool: Pool;
@@ -60,6 +61,12 @@ const routes: Route[] = [
   route('GET', '/healthz', health),
   route('POST', '/v1/listings', postListing),
   route('GET', '/v1/cases/:id', getCase),
+  // Platform key required: the trigger list is deliberately unpublished, so it must not be enumerable.
+  route('GET', '/v1/search-alert', async ({ res, url, platform }) => {
+    await platform();
+    const answer = searchAlert(url.searchParams);
+    sendJson(res, answer.status, answer.body);
+  }),
 ];
 
 export function createApiServer(deps: ApiDeps): Server {

@@ -63,6 +63,8 @@ export interface VolunteerUseCaseOptions {
   reportRateLimit?: RateLimit;
 }
 
+const NOTICE_LIMIT: RateLimit = { capacity: 1, refillPerSecond: 1 / 30 };
+
 export type PhotoResult = 'saved' | 'too_big' | 'limit';
 
 export function createVolunteerUseCases(opts: VolunteerUseCaseOptions) {
@@ -101,13 +103,16 @@ export function createVolunteerUseCases(opts: VolunteerUseCaseOptions) {
       });
     },
 
-    /** True when the account may act now; `scope` separates chatter from report submissions. */
+    /**
+     * True when the account may act now. `message` counts every update, `report` submitted reports, and
+     * `notice` lets a flooding user be told about the limit once in a while instead of on every message.
+     */
     async allow(
       channel: VolunteerChannel,
       externalUserId: string,
-      scope: 'message' | 'report',
+      scope: 'message' | 'report' | 'notice',
     ): Promise<boolean> {
-      const limit = scope === 'report' ? reportLimit : messageLimit;
+      const limit = scope === 'report' ? reportLimit : scope === 'notice' ? NOTICE_LIMIT : messageLimit;
       return takeToken(pool, `${scope}:${channel}:${externalUserId}`, limit.capacity, limit.refillPerSecond);
     },
 

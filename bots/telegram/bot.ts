@@ -1,0 +1,406 @@
+// The Telegram front end of the volunteer journey (grammY). It only turns updates into calls of the shared
+// volunteer use cases and their results into localised, escaped messages. The guided /report dialog and
+// quizzes keep their state in PostgreSQL (see dialog.ts), so a restarted bot continues where it stopped.
+import { Bot, type Context, InlineKeyboard } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { log } from '../../shared/logger.ts';
+import { MAX_NOTE_LENGTH, MAX_SPECIES_LENGTH } from '../../workflows/use-cases/report-listing.ts';
+import { isSpeciesId, QUIZ, SPECIES, speciesLabelKey } from '../volunteers/catalog.ts';
+import {
+  isLocale,
+  LOCALE_NAMES,
+  LOCALES,
+  type Locale,
+  localeFrom,
+  type MessageKey,
+  type Translate,
+  translator,
+  type Vars,
+} from '../volunteers/i18n.ts';
+import type { VolunteerUseCases } from '../volunteers/use-cases.ts';
+import { type Dialog, parseDialog } from './dialog.ts';
+import { telegramTranslator } from './markup.ts';
+import { downloadPhoto } from './photos.ts';
+
+export const DEFAULT_API_ROOT = 'https://api.telegram.org';
+
+export interface TelegramBotOptions {
+  token: string;
+  apiRoot?: string;
+  useCases: VolunteerUseCases;
+  /** Skips getMe at start (tests, or a process that already knows the bot). */
+  botInfo?: UserFromGetMe;
+  maxPhotoBytes?: number;
+  maxPhotos?: number;
+}
+
+interface VolunteerFlavor {
+  volunteer: { id: string; locale: Locale; consentedAt: Date | null };
+  /** Message text in the volunteer's language, HTML-escaped. */
+  t: Translate;
+  /** Plain text for button labels (Telegram does not parse them). */
+  label: Translate;
+}
+export type VolunteerContext = Context & VolunteerFlavor;
+
+const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+
+export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContext> {
+  const uc = opts.useCases;
+  const apiRoot = opts.apiRoot ?? DEFAULT_API_ROOT;
+  const maxPhotoBytes = opts.maxPhotoBytes ?? 5 * 1024 * 1024;
+  const maxPhotos = opts.maxPhotos ?? 5;
+  const bot = new Bot<VolunteerContext>(opts.token, {
+    client: { apiRoot },
+    ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
+  });
+
+  const say = (ctx: VolunteerContext, key: MessageKey, vars?: Vars, keyboard?: InlineKeyboard) =>
+    ctx.reply(ctx.t(key, vars), { ...HTML, ...(keyboard ? { reply_markup: keyboard } : {}) });
+  const answer = async (ctx: VolunteerContext) => {
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
+  };
+  const mb = Math.round((maxPhotoBytes / (1024 * 1024)) * 10) / 10;
+
+  // Who is talking, in which language, and not too fast.
+  bot.use(async (ctx, next) => {
+    const from = ctx.from;
+    if (!from || from.is_bot) return;
+    if (ctx.chat && ctx.chat.type !== 'private') return;
+    const userId = String(from.id);
+    if (!(await uc.allow('telegram', userId, 'message'))) {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
+      if (ctx.chat && (await uc.allow('telegram', userId, 'notice'))) {
+        await ctx.reply(translator(localeFrom(from.language_code))('rate_limited'));
+      }
+      return;
+    }
+    const v = await uc.enrol({
+      channel: 'telegram',
+      externalUserId: userId,
+      displayName: [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || null,
+      languageTag: from.language_code,
+    });
+    ctx.volunteer = { id: v.id, locale: v.locale, consentedAt: v.consentedAt };
+    ctx.t = telegramTranslator(v.locale);
+    ctx.label = translator(v.locale);
+    await next();
+  });
+
+  const languageKeyboard = () => {
+    const kb = new InlineKeyboard();
+    LOCALES.forEach((l, i) => {
+      kb.text(LOCALE_NAMES[l], `lang:${l}`);
+      if (i % 2 === 1) kb.row();
+    });
+    return kb;
+  };
+
+  bot.command(['start', 'language'], async (ctx) => {
+    await say(ctx, 'choose_language', { name: ctx.from?.first_name ?? '' }, languageKeyboard());
+  });
+
+  bot.callbackQuery(/^lang:([a-z]{2})$/, async (ctx) => {
+    await answer(ctx);
+    const locale = ctx.match[1] ?? '';
+    if (!isLocale(locale)) return;
+    await uc.setLanguage(ctx.volunteer.id, locale);
+    ctx.t = telegramTranslator(locale);
+    ctx.label = translator(locale);
+    await say(ctx, 'language_set');
+    if (!ctx.volunteer.consentedAt)
+      await say(ctx, 'privacy', {}, new InlineKeyboard().text(ctx.label('btn_agree'), 'consent:yes'));
+  });
+
+  bot.callbackQuery('consent:yes', async (ctx) => {
+    await answer(ctx);
+    await uc.consent(ctx.volunteer.id);
+    await say(ctx, 'consent_thanks');
+  });
+
+  bot.command('help', (ctx) => say(ctx, 'help'));
+
+  // Everything below needs the volunteer's consent.
+  bot.use(async (ctx, next) => {
+    if (ctx.volunteer.consentedAt) return next();
+    await answer(ctx);
+    await say(ctx, 'need_consent');
+  });
+
+  const speciesKeyboard = (ctx: VolunteerContext) => {
+    const kb = new InlineKeyboard();
+    SPECIES.forEach((s, i) => {
+      kb.text(ctx.label(speciesLabelKey(s)), `sp:${s}`);
+      if (i % 2 === 1) kb.row();
+    });
+    return kb;
+  };
+  const speciesLabel = (ctx: VolunteerContext, species: string) =>
+    isSpeciesId(species) ? ctx.label(speciesLabelKey(species)) : species;
+
+  const load = async (ctx: VolunteerContext) =>
+    parseDialog(await uc.loadConversation<unknown>(ctx.volunteer.id));
+  const save = (ctx: VolunteerContext, d: Dialog) => uc.saveConversation(ctx.volunteer.id, d);
+
+  const askPhotos = (ctx: VolunteerContext) =>
+    say(
+      ctx,
+      'ask_photos',
+      { max: maxPhotos, mb },
+      new InlineKeyboard().text(ctx.label('btn_done'), 'ph:done'),
+    );
+  const askNote = (ctx: VolunteerContext) =>
+    say(ctx, 'ask_note', {}, new InlineKeyboard().text(ctx.label('btn_skip'), 'note:skip'));
+  const askConfirm = async (ctx: VolunteerContext, d: Extract<Dialog, { step: 'confirm' }>) => {
+    const photos = await uc.photoCount(ctx.volunteer.id);
+    await say(
+      ctx,
+      'confirm',
+      {
+        url: d.url,
+        species: speciesLabel(ctx, d.species),
+        photos,
+        note: d.note ?? ctx.label('none'),
+      },
+      new InlineKeyboard()
+        .text(ctx.label('btn_send'), 'rep:send')
+        .text(ctx.label('btn_cancel'), 'rep:cancel'),
+    );
+  };
+
+  bot.command('report', async (ctx) => {
+    await uc.discardPhotos(ctx.volunteer.id);
+    await save(ctx, { step: 'link' });
+    await say(ctx, 'ask_link');
+  });
+
+  const cancel = async (ctx: VolunteerContext) => {
+    await answer(ctx);
+    await uc.clearConversation(ctx.volunteer.id);
+    await uc.discardPhotos(ctx.volunteer.id);
+    await say(ctx, 'cancelled');
+  };
+  bot.command('cancel', cancel);
+  bot.callbackQuery('rep:cancel', cancel);
+
+  const chooseSpecies = async (ctx: VolunteerContext, species: string) => {
+    const d = await load(ctx);
+    if (d?.step !== 'species') return;
+    await save(ctx, { step: 'photos', url: d.url, species });
+    await askPhotos(ctx);
+  };
+  bot.callbackQuery(/^sp:([a-z_]+)$/, async (ctx) => {
+    await answer(ctx);
+    const id = ctx.match[1] ?? '';
+    if (isSpeciesId(id)) await chooseSpecies(ctx, id);
+  });
+
+  bot.callbackQuery('ph:done', async (ctx) => {
+    await answer(ctx);
+    const d = await load(ctx);
+    if (d?.step !== 'photos') return;
+    await save(ctx, { step: 'note', url: d.url, species: d.species });
+    await askNote(ctx);
+  });
+
+  bot.callbackQuery('note:skip', async (ctx) => {
+    await answer(ctx);
+    const d = await load(ctx);
+    if (d?.step !== 'note') return;
+    const next: Dialog = { step: 'confirm', url: d.url, species: d.species, note: null };
+    await save(ctx, next);
+    await askConfirm(ctx, next);
+  });
+
+  bot.callbackQuery('rep:send', async (ctx) => {
+    await answer(ctx);
+    const d = await load(ctx);
+    if (d?.step !== 'confirm') return;
+    if (!(await uc.allow('telegram', String(ctx.from.id), 'report'))) return say(ctx, 'rate_limited');
+    const result = await uc.reportListing({
+      volunteerId: ctx.volunteer.id,
+      url: d.url,
+      species: d.species,
+      note: d.note,
+    });
+    await uc.clearConversation(ctx.volunteer.id);
+    switch (result.kind) {
+      case 'recorded':
+        return say(ctx, 'report_recorded', { caseRef: result.caseId });
+      case 'duplicate':
+        await uc.discardPhotos(ctx.volunteer.id);
+        return say(ctx, 'report_duplicate', { caseRef: result.caseId });
+      case 'already_decided':
+        return say(ctx, result.outcome === 'confirmed' ? 'report_known_confirmed' : 'report_known_rejected', {
+          caseRef: result.caseId,
+        });
+      case 'invalid_link':
+        return say(ctx, 'invalid_link');
+      case 'unknown_platform':
+        return say(ctx, 'unknown_platform', { domain: result.domain });
+    }
+  });
+
+  const receivePhoto = async (
+    ctx: VolunteerContext,
+    file: { fileId: string; uniqueId: string; size?: number },
+  ) => {
+    const d = await load(ctx);
+    if (d?.step !== 'photos') return;
+    if ((await uc.photoCount(ctx.volunteer.id)) >= maxPhotos)
+      return say(ctx, 'photo_limit', { max: maxPhotos });
+    const download = await downloadPhoto(ctx.api, {
+      token: opts.token,
+      apiRoot,
+      fileId: file.fileId,
+      announcedSize: file.size,
+      maxBytes: maxPhotoBytes,
+    });
+    if (!download.ok)
+      return say(ctx, download.reason === 'too_big' ? 'photo_too_big' : 'photo_failed', { mb });
+    const stored = await uc.addPhoto(
+      ctx.volunteer.id,
+      {
+        sourceId: file.uniqueId,
+        mimeType: download.mimeType,
+        sha256: download.sha256,
+        bytes: download.bytes,
+      },
+      maxPhotos,
+    );
+    if (stored.result === 'limit') return say(ctx, 'photo_limit', { max: maxPhotos });
+    await say(
+      ctx,
+      'photo_saved',
+      { count: stored.count },
+      new InlineKeyboard().text(ctx.label('btn_done'), 'ph:done'),
+    );
+  };
+
+  bot.on('message:photo', async (ctx) => {
+    // Telegram sends several sizes; the last is the largest.
+    const largest = ctx.message.photo.at(-1)!;
+    await receivePhoto(ctx, {
+      fileId: largest.file_id,
+      uniqueId: largest.file_unique_id,
+      size: largest.file_size,
+    });
+  });
+  bot.on('message:document', async (ctx) => {
+    const doc = ctx.message.document;
+    await receivePhoto(ctx, { fileId: doc.file_id, uniqueId: doc.file_unique_id, size: doc.file_size });
+  });
+
+  bot.command('mystats', async (ctx) => {
+    const s = await uc.stats(ctx.volunteer.id);
+    const percent = new Intl.NumberFormat(ctx.volunteer.locale, {
+      style: 'percent',
+      maximumFractionDigits: 0,
+    });
+    await say(ctx, 'stats', {
+      reports: s.reports,
+      confirmed: s.confirmed,
+      rejected: s.rejected,
+      pending: s.pending,
+      accuracy: s.accuracy === null ? '–' : percent.format(s.accuracy),
+      level: ctx.label(`level_${s.level}` as MessageKey),
+      rank:
+        s.position === null
+          ? ctx.label('rank_none')
+          : ctx.label('rank_of', { position: s.position, total: s.volunteersRanked }),
+    });
+  });
+
+  const askQuestion = (ctx: VolunteerContext, index: number) => {
+    const q = QUIZ[index]!;
+    const kb = new InlineKeyboard();
+    q.options.forEach((o, i) => {
+      kb.text(ctx.label(o), `quiz:${q.id}:${i}`).row();
+    });
+    return say(
+      ctx,
+      'quiz_question',
+      { n: index + 1, total: QUIZ.length, question: ctx.label(q.question) },
+      kb,
+    );
+  };
+
+  bot.command('learn', async (ctx) => {
+    await save(ctx, { step: 'quiz', index: 0, correct: 0 });
+    await askQuestion(ctx, 0);
+  });
+
+  bot.callbackQuery(/^quiz:([a-z0-9]+):(\d)$/, async (ctx) => {
+    await answer(ctx);
+    const d = await load(ctx);
+    const [, questionId, choice] = ctx.match;
+    const q = QUIZ[d?.step === 'quiz' ? d.index : -1];
+    // Only the question being asked counts: old buttons pressed again change nothing.
+    if (d?.step !== 'quiz' || !q || q.id !== questionId) return;
+    const result = await uc.answerQuiz(ctx.volunteer.id, q.id, Number(choice));
+    if (!result) return;
+    await say(ctx, result.correct ? 'quiz_correct' : 'quiz_wrong', { explanation: ctx.label(q.explanation) });
+    const correct = d.correct + (result.correct ? 1 : 0);
+    if (d.index + 1 < QUIZ.length) {
+      await save(ctx, { step: 'quiz', index: d.index + 1, correct });
+      return askQuestion(ctx, d.index + 1);
+    }
+    await uc.clearConversation(ctx.volunteer.id);
+    const all = await uc.quizScore(ctx.volunteer.id);
+    await say(ctx, 'quiz_done', {
+      correct,
+      total: QUIZ.length,
+      allCorrect: all.correct,
+      allAnswered: all.answered,
+    });
+  });
+
+  bot.command('forgetme', (ctx) =>
+    say(ctx, 'forget_confirm', {}, new InlineKeyboard().text(ctx.label('btn_forget'), 'forget:yes')),
+  );
+  bot.callbackQuery('forget:yes', async (ctx) => {
+    await answer(ctx);
+    await uc.forgetMe(ctx.volunteer.id);
+    await say(ctx, 'forget_done');
+  });
+
+  bot.on('message:text', async (ctx) => {
+    const text = ctx.message.text;
+    if (text.startsWith('/')) return say(ctx, 'help');
+    const d = await load(ctx);
+    switch (d?.step) {
+      case 'link': {
+        const link = await uc.recognizeLink(text);
+        if (!link.ok && link.reason === 'invalid_link') return say(ctx, 'invalid_link');
+        if (!link.ok) {
+          await uc.clearConversation(ctx.volunteer.id);
+          return say(ctx, 'unknown_platform', { domain: link.domain });
+        }
+        await save(ctx, { step: 'species', url: link.url });
+        return say(ctx, 'ask_species', {}, speciesKeyboard(ctx));
+      }
+      case 'species':
+        return chooseSpecies(ctx, text.trim().slice(0, MAX_SPECIES_LENGTH));
+      case 'photos':
+        await save(ctx, { step: 'note', url: d.url, species: d.species });
+        return askNote(ctx);
+      case 'note': {
+        if (text.length > MAX_NOTE_LENGTH) return say(ctx, 'note_too_long', { max: MAX_NOTE_LENGTH });
+        const next: Dialog = { step: 'confirm', url: d.url, species: d.species, note: text.trim() || null };
+        await save(ctx, next);
+        return askConfirm(ctx, next);
+      }
+      default:
+        return say(ctx, 'help');
+    }
+  });
+
+  bot.catch(async (err) => {
+    // GrammyError messages carry the method and Telegram's description, never the token.
+    log.error('telegram update failed', { updateId: err.ctx.update.update_id, error: err.error });
+    if (err.ctx.chat)
+      await err.ctx.reply(translator(err.ctx.volunteer?.locale ?? 'en')('error')).catch(() => {});
+  });
+
+  return bot;
+}

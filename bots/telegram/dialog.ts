@@ -1,0 +1,22 @@
+// The state of a volunteer's guided conversation (the /report dialog or a quiz), stored as JSON in
+// PostgreSQL between messages and validated when read back.
+import { z } from 'zod';
+
+const url = z.string().min(1).max(2000);
+const species = z.string().min(1).max(200);
+
+export const dialogSchema = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('link') }),
+  z.object({ step: z.literal('species'), url }),
+  z.object({ step: z.literal('photos'), url, species }),
+  z.object({ step: z.literal('note'), url, species }),
+  z.object({ step: z.literal('confirm'), url, species, note: z.string().max(4000).nullable() }),
+  z.object({ step: z.literal('quiz'), index: z.number().int().min(0), correct: z.number().int().min(0) }),
+]);
+export type Dialog = z.infer<typeof dialogSchema>;
+
+/** A stored state that no longer parses (an older version, say) counts as no conversation. */
+export function parseDialog(value: unknown): Dialog | undefined {
+  const parsed = dialogSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,34 @@
+// Tells a Telegram volunteer what became of their report, in their language (HTML-escaped).
+import { type Api, GrammyError } from 'grammy';
+import type { OutcomeDelivery } from '../../workflows/activities/volunteer-activities.ts';
+import type { MessageKey } from '../volunteers/i18n.ts';
+import { telegramTranslator } from './markup.ts';
+
+export const OUTCOME_KEYS: Record<'confirmed' | 'rejected' | 'more_info', MessageKey> = {
+  confirmed: 'outcome_confirmed',
+  rejected: 'outcome_rejected',
+  more_info: 'outcome_more_info',
+};
+
+export function telegramOutcomeDelivery(api: Api): OutcomeDelivery {
+  return async (m) => {
+    const t = telegramTranslator(m.volunteer.language);
+    try {
+      // In a private chat the chat id is the user id.
+      await api.sendMessage(
+        Number(m.volunteer.externalUserId),
+        t(OUTCOME_KEYS[m.outcome], {
+          url: m.listingUrl,
+          caseRef: m.caseId,
+        }),
+        { parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
+      );
+      return 'sent';
+    } catch (err) {
+      // 403: the volunteer blocked the bot; 400: chat not found. Retrying cannot help either.
+      if (err instanceof GrammyError && (err.error_code === 403 || err.error_code === 400))
+        return 'undeliverable';
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,59 @@
+// How updates reach the Telegram bot: long polling (getUpdates) or a webhook that Telegram calls with the
+// secret token in X-Telegram-Bot-Api-Secret-Token (grammY answers 401 when it does not match).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Bot, webhookCallback } from 'grammy';
+import { log } from '../../shared/logger.ts';
+import type { VolunteerContext } from './bot.ts';
+
+export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+export interface RunningTelegramBot {
+  stop(): Promise<void>;
+}
+
+export async function startTelegramPolling(bot: Bot<VolunteerContext>): Promise<RunningTelegramBot> {
+  await bot.init();
+  const running = bot
+    .start({ allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false })
+    .catch((err: unknown) => log.error('telegram polling stopped', { error: err }));
+  return {
+    async stop() {
+      await bot.stop();
+      await running;
+    },
+  };
+}
+
+export type TelegramWebhookListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** The request listener to mount on an HTTP server at TELEGRAM_WEBHOOK_PATH. */
+export function telegramWebhookListener(
+  bot: Bot<VolunteerContext>,
+  secretToken: string,
+): TelegramWebhookListener {
+  const handle = webhookCallback(bot, 'http', {
+    secretToken,
+    onTimeout: 'return',
+    timeoutMilliseconds: 9_000,
+  });
+  return async (req, res) => {
+    if (req.method !== 'POST') {
+      res.writeHead(405).end();
+      return;
+    }
+    await handle(req, res);
+  };
+}
+
+/** Tells Telegram where to deliver updates. */
+export async function registerTelegramWebhook(
+  bot: Bot<VolunteerContext>,
+  publicUrl: string,
+  secretToken: string,
+): Promise<void> {
+  await bot.api.setWebhook(new URL(TELEGRAM_WEBHOOK_PATH, publicUrl).toString(), {
+    secret_token: secretToken,
+    allowed_updates: [...ALLOWED_UPDATES],
+  });
+}

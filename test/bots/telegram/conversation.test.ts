@@ -1,0 +1,308 @@
+// The real grammY bot against telegram-test-api (a third-party Bot API emulator): onboarding, the guided
+// /report dialog, duplicates, unknown links, markup injection, outcomes, stats, quizzes and flooding.
+// The emulator answers getUpdates at once and ignores offset/timeout, so instead of bot.start()'s tight
+// loop the test pulls updates every few milliseconds with the bot's own API client and hands them to it.
+import type { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
+import telegramTestApi from 'telegram-test-api';
+import type { TelegramServer as TelegramServerClass } from 'telegram-test-api/lib/telegramServer.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTelegramBot, type VolunteerContext } from '../../../bots/telegram/bot.ts';
+import { telegramOutcomeDelivery } from '../../../bots/telegram/outcome.ts';
+import { freePort } from '../../../shared/net/free-port.ts';
+import { caseStateQuery } from '../../../workflows/case-workflow.ts';
+import { eventually } from '../../support/temporal.ts';
+import { startVolunteerHarness, type VolunteerHarness } from '../volunteers/harness.ts';
+
+// The package's CommonJS module.exports is the class itself.
+const TelegramServer = telegramTestApi as unknown as typeof TelegramServerClass;
+const TOKEN = '7000000001:test-token-for-the-emulator';
+
+interface BotMessage {
+  chat_id: number | string;
+  text: string;
+  parse_mode?: string;
+  reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
+}
+
+describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
+  let h: VolunteerHarness;
+  let server: TelegramServerClass;
+  let bot: Bot<VolunteerContext>;
+  let polling = true;
+  let loop: Promise<void>;
+
+  beforeAll(async () => {
+    h = await startVolunteerHarness({
+      useCases: { rateLimit: { capacity: 25, refillPerSecond: 0.01 } },
+    });
+    server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 600 });
+    await server.start();
+    bot = createTelegramBot({
+      token: TOKEN,
+      apiRoot: server.config.apiURL,
+      useCases: h.useCases,
+      botInfo: {
+        id: 7000000001,
+        is_bot: true,
+        first_name: 'Wild Sentinel',
+        username: 'wild_sentinel_bot',
+        can_join_groups: false,
+        can_read_all_group_messages: false,
+        supports_inline_queries: false,
+        can_connect_to_business: false,
+        has_main_web_app: false,
+        has_topics_enabled: false,
+        allows_users_to_create_topics: false,
+        can_manage_bots: false,
+        supports_join_request_queries: false,
+      },
+    });
+    h.deliveries.telegram = telegramOutcomeDelivery(bot.api);
+    loop = (async () => {
+      while (polling) {
+        const updates: Update[] = await bot.api.getUpdates({ timeout: 0 }).catch(() => []);
+        for (const u of updates) await bot.handleUpdate(u);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+  });
+
+  afterAll(async () => {
+    polling = false;
+    await loop;
+    await server?.stop();
+    await h?.close();
+  });
+
+  /** A volunteer's phone: sends messages, presses buttons and reads what the bot sent. */
+  function volunteer(userId: number, firstName: string, languageCode?: string) {
+    const client = server.getClient(TOKEN, { userId, chatId: userId, firstName, userName: firstName });
+    const from = {
+      id: userId,
+      first_name: firstName,
+      username: firstName,
+      is_bot: false,
+      language_code: languageCode,
+    };
+    const received: BotMessage[] = [];
+    const read = async () => {
+      const res = await fetch(`${server.config.apiURL}/getUpdates`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: TOKEN, chatId: userId }),
+      });
+      const body = (await res.json()) as { result: { message: BotMessage }[] };
+      received.push(...body.result.map((u) => u.message));
+    };
+    return {
+      received,
+      async command(text: string) {
+        await client.sendCommand(client.makeCommand(text, { from }));
+      },
+      async say(text: string) {
+        await client.sendMessage(client.makeMessage(text, { from }));
+      },
+      async press(data: string) {
+        await client.sendCallback(client.makeCallbackQuery(data, { from }));
+      },
+      /** Waits for the bot's next n messages. */
+      async next(n = 1): Promise<BotMessage[]> {
+        const start = received.length;
+        await eventually(
+          async () => {
+            await read();
+            return received.length >= start + n ? true : undefined;
+          },
+          `${n} message(s) from the bot`,
+          15_000,
+        );
+        return received.slice(start, start + n);
+      },
+      buttons(m: BotMessage): string[] {
+        return (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.callback_data);
+      },
+    };
+  }
+
+  it('onboards a volunteer: language choice, privacy note and consent', async () => {
+    const amelie = volunteer(1001, 'Amélie');
+    await amelie.command('/start');
+    const [pick] = await amelie.next();
+    expect(pick!.text).toContain('Amélie');
+    expect(amelie.buttons(pick!)).toEqual([
+      'lang:en',
+      'lang:fr',
+      'lang:es',
+      'lang:pt',
+      'lang:zh',
+      'lang:vi',
+      'lang:id',
+      'lang:th',
+    ]);
+
+    await amelie.press('lang:fr');
+    const [set, privacy] = await amelie.next(2);
+    expect(set!.text).toBe('Langue : français.');
+    expect(privacy!.text).toContain('<b>Confidentialité.</b>');
+    expect(privacy!.text).toContain('/forgetme');
+    expect(amelie.buttons(privacy!)).toEqual(['consent:yes']);
+
+    await amelie.command('/report');
+    expect((await amelie.next())[0]!.text).toContain('accepter la note de confidentialité');
+
+    await amelie.press('consent:yes');
+    expect((await amelie.next())[0]!.text).toContain('Cyber Spotters');
+    const { rows } = await h.db.pool.query(
+      "SELECT language, consented_at IS NOT NULL AS consented FROM volunteers WHERE external_user_id = '1001'",
+    );
+    expect(rows[0]).toEqual({ language: 'fr', consented: true });
+  });
+
+  /** A volunteer who has chosen a language and agreed. */
+  async function onboarded(userId: number, name: string, languageCode: string) {
+    const v = volunteer(userId, name, languageCode);
+    await v.command('/start');
+    await v.next();
+    await v.press(`lang:${languageCode}`);
+    await v.next(2);
+    await v.press('consent:yes');
+    await v.next();
+    return v;
+  }
+
+  let caseRef: string;
+
+  it('guides a report from link to confirmation, refusing bad and unknown links, with the note escaped', async () => {
+    const ben = await onboarded(1002, 'Ben', 'en');
+    await ben.command('/report');
+    expect((await ben.next())[0]!.text).toMatch(/Send the link/);
+
+    await ben.say('look at this!!');
+    expect((await ben.next())[0]!.text).toMatch(/not a web link/);
+
+    await ben.say('https://www.unknown-market.example/p/77');
+    expect((await ben.next())[0]!.text).toBe(
+      'We do not work with unknown-market.example yet, so we cannot act on this link. Thank you for looking out!',
+    );
+
+    await ben.command('/report');
+    await ben.next();
+    await ben.say('https://shop.example/items/IV-42');
+    const [species] = await ben.next();
+    expect(species!.text).toMatch(/What is offered/);
+    expect(ben.buttons(species!)).toContain('sp:ivory');
+    expect(ben.buttons(species!)).toHaveLength(8);
+
+    await ben.press('sp:ivory');
+    const [photos] = await ben.next();
+    expect(photos!.text).toMatch(/up to 5, 5 MB each/);
+    await ben.press('ph:done');
+    expect((await ben.next())[0]!.text).toMatch(/short note/);
+
+    const note = '<b>URGENT</b> & <a href="https://evil.example">click</a> seller says "real"';
+    await ben.say(note);
+    const [confirm] = await ben.next();
+    expect(confirm!.parse_mode).toBe('HTML');
+    expect(confirm!.text).toContain(
+      '&lt;b&gt;URGENT&lt;/b&gt; &amp; &lt;a href=&quot;https://evil.example&quot;&gt;click&lt;/a&gt;',
+    );
+    expect(confirm!.text).not.toContain('<a href');
+    expect(confirm!.text).toContain('Species or product: Ivory');
+    expect(ben.buttons(confirm!)).toEqual(['rep:send', 'rep:cancel']);
+
+    await ben.press('rep:send');
+    const [done] = await ben.next();
+    const match = /case <b>(case-[0-9a-f]{24})<\/b>/.exec(done!.text);
+    expect(match).not.toBeNull();
+    caseRef = match![1]!;
+
+    const { rows } = await h.db.pool.query('SELECT species, note, case_id FROM reports WHERE case_id = $1', [
+      caseRef,
+    ]);
+    expect(rows).toEqual([{ species: 'ivory', note, case_id: caseRef }]);
+  });
+
+  it('attaches a second volunteer’s report of the same link to the same case; both learn the outcome', async () => {
+    const chen = await onboarded(1003, 'Chen', 'zh');
+    await chen.command('/report');
+    expect((await chen.next())[0]!.text).toContain('请发送可疑商品的链接');
+    await chen.say('https://shop.example/items/IV-42?');
+    await chen.next();
+    await chen.say('象牙手镯');
+    await chen.next();
+    await chen.press('ph:done');
+    await chen.next();
+    await chen.press('note:skip');
+    const [confirm] = await chen.next();
+    expect(confirm!.text).toContain('象牙手镯');
+    await chen.press('rep:send');
+    expect((await chen.next())[0]!.text).toContain(caseRef);
+
+    await eventually(async () => {
+      const s = await h.temporal.workflow.getHandle(caseRef).query(caseStateQuery);
+      return s.reports.length === 2 ? true : undefined;
+    }, 'two reports on one case');
+
+    // Reporting the same link again is answered, not stored.
+    await chen.command('/report');
+    await chen.next();
+    await chen.say('https://shop.example/items/IV-42');
+    await chen.next();
+    await chen.press('sp:ivory');
+    await chen.next();
+    await chen.press('ph:done');
+    await chen.next();
+    await chen.press('note:skip');
+    await chen.next();
+    await chen.press('rep:send');
+    expect((await chen.next())[0]!.text).toBe(`您已举报过此商品（案件 ${caseRef}）。`);
+
+    await h.decide(caseRef, 'approve');
+    const ben = volunteer(1002, 'Ben');
+    const [toBen] = await ben.next();
+    const [toChen] = await chen.next();
+    expect(toBen!.text).toContain('<b>Listing removed.</b>');
+    expect(toBen!.text).toContain(caseRef);
+    expect(toChen!.text).toContain('<b>商品已下架。</b>');
+
+    await chen.command('/mystats');
+    const [stats] = await chen.next();
+    expect(stats!.text).toContain('举报数：1');
+    expect(stats!.text).toContain('已确认：1');
+    expect(stats!.text).toContain('准确率：100%');
+  });
+
+  it('runs a scored quiz', async () => {
+    const dara = await onboarded(1004, 'Dara', 'en');
+    await dara.command('/learn');
+    const [q1] = await dara.next();
+    expect(q1!.text).toMatch(/^<b>Question 1 of 3\.<\/b>/);
+    expect(dara.buttons(q1!)).toEqual(['quiz:q1:0', 'quiz:q1:1', 'quiz:q1:2']);
+    await dara.press('quiz:q1:1');
+    const [right, q2] = await dara.next(2);
+    expect(right!.text).toMatch(/^Correct!/);
+    // Pressing an old question's button again changes nothing.
+    await dara.press('quiz:q1:1');
+    await dara.press('quiz:q2:0');
+    const [wrong, q3] = await dara.next(2);
+    expect(q2!.text).toContain('Question 2 of 3');
+    expect(wrong!.text).toMatch(/^Not quite\./);
+    expect(q3!.text).toContain('Question 3 of 3');
+    await dara.press('quiz:q3:0');
+    const [, done] = await dara.next(2);
+    expect(done!.text).toBe('Quiz finished: 2 of 3 correct. All-time score: 2 of 3.');
+  });
+
+  it('stops answering a flooding user after the limit, telling them once', async () => {
+    const eve = volunteer(1005, 'Eve', 'en');
+    for (let i = 0; i < 40; i += 1) await eve.command('/help');
+    // 25 messages fit the bucket; the 26th earns one notice; the rest get nothing.
+    const answers = await eve.next(26);
+    await new Promise((r) => setTimeout(r, 800));
+    await eve.next(0);
+    expect(eve.received).toHaveLength(26);
+    expect(answers.filter((m) => /too much too fast/.test(m.text))).toHaveLength(1);
+    expect(answers.at(-1)!.text).toMatch(/too much too fast/);
+  });
+});
