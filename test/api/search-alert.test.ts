@@ -1,0 +1,72 @@
+// The search-term alert API over HTTP: platform-authenticated, answered from the active keyword library.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createApiServer } from '../../api/server.ts';
+import { BASE_POLICY } from '../../detectors/policy/index.ts';
+import { createPlatform } from '../../shared/db/platforms.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+describe('GET /v1/search-alert', () => {
+  let db: TestDatabase;
+  let connection: Connection;
+  let server: Server;
+  let base: string;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ({ apiKey } = await createPlatform(db.pool, { id: 'search', name: 'Search engine' }));
+    connection = await Connection.connect({ address: inject('temporalAddress') });
+    server = createApiServer({
+      pool: db.pool,
+      temporal: new Client({ connection }),
+      taskQueue: 'unused',
+      reviewers: [],
+      policy: async () => BASE_POLICY,
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await connection.close();
+    await db.drop();
+  });
+
+  const ask = (query: Record<string, string>, key: string | null = apiKey) =>
+    fetch(`${base}/v1/search-alert?${new URLSearchParams(query)}`, {
+      headers: key ? { authorization: `Bearer ${key}` } : {},
+    });
+
+  it('shows the pop-up with a localised message for a trafficking search', async () => {
+    const res = await ask({ q: 'buy pangolin scales', lang: 'en' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      alert: boolean;
+      message: { body: string };
+      matched: { term: string }[];
+    };
+    expect(body.alert).toBe(true);
+    expect(body.matched.map((m) => m.term)).toContain('pangolin scale');
+    expect(body.message.body.length).toBeGreaterThan(20);
+  });
+
+  it('stays quiet for lookalikes and ordinary searches', async () => {
+    for (const q of ['tiger balm', 'garden chairs']) {
+      const body = (await (await ask({ q })).json()) as { alert: boolean };
+      expect(body.alert, q).toBe(false);
+    }
+  });
+
+  it('requires a platform key so the term list cannot be enumerated', async () => {
+    expect((await ask({ q: 'rhino horn' }, null)).status).toBe(401);
+    expect((await ask({ q: 'rhino horn' }, 'wsk_bad')).status).toBe(401);
+  });
+
+  it('answers 400 for a missing or oversized query', async () => {
+    expect((await ask({})).status).toBe(400);
+    expect((await ask({ q: 'x'.repeat(500) })).status).toBe(400);
+  });
+});
