@@ -292,6 +292,11 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
     createdBy: c.createdBy,
     plan: prepared.plan,
   } satisfies Partial<CampaignRunState>);
+  if (c.status === 'cancelled') {
+    // A schedule that fired before it was deleted, or a run started after the cancellation.
+    state.phase = 'cancelled';
+    return state;
+  }
   if (!prepared.claimed) {
     // Another run already owns this occurrence (a schedule firing next to a hand-started run).
     state.phase = 'duplicate';

@@ -1,7 +1,7 @@
 // The campaign workflow on the real Temporal dev server, with real activities, PostgreSQL and the SDK
 // clients posting to local platform servers. Send times are a few seconds away in several time zones.
 import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignContentInput } from '../../../shared/campaigns/model.ts';
 import { getCampaign, listDeliveries, listRuns } from '../../../shared/campaigns/repository.ts';
@@ -169,6 +169,25 @@ describe('campaign workflow', () => {
     });
     expect((await getCampaign(db.pool, campaign.id)).status).toBe('sent');
     expect(recorder.summaries.at(-1)).toEqual({ phase: 'completed', sent: 3 });
+    // The recorded history replays without nondeterminism.
+    await Worker.runReplayHistory({ workflowBundle: bundle }, await handle.fetchHistory(), handle.workflowId);
+  });
+
+  it("waits as long as a platform's rate limit asks before retrying", async () => {
+    const a = audiences(2500, 200);
+    const campaign = await createCampaign(db.pool, a.content);
+    await db.pool.query('UPDATE campaigns SET approved_revision = revision WHERE id = $1', [campaign.id]);
+    platforms.telegram.failNext({ errorCode: 429, retryAfter: 3, chatId: a.telegramChat }, 1, 'sendMessage');
+    const final = await (await start(campaign.id, { date: a.date })).result();
+    const telegram = final.deliveries.find((d) => d.platform === 'telegram')!;
+    const planned = final.plan.find((p) => p.platform === 'telegram')!;
+    expect(telegram).toMatchObject({ status: 'sent', attempts: 2 });
+    // Our own retry policy would have retried after 200 ms; Telegram asked for 3 s.
+    expect(telegram.at - planned.sendAt).toBeGreaterThanOrEqual(3000);
+    expect(final.deliveries.find((d) => d.platform === 'slack')).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+    });
   });
 
   it('retries a failing channel and reports it, without holding up the others', async () => {
@@ -309,6 +328,7 @@ describe('campaign workflow', () => {
       'campaign.approved',
       'campaign.sent',
     ]);
+    await Worker.runReplayHistory({ workflowBundle: bundle }, await handle.fetchHistory(), handle.workflowId);
   });
 
   it('expires without posting when nobody approves in time, recording the misses', async () => {
@@ -336,5 +356,10 @@ describe('campaign workflow', () => {
     expect((await second.result()).phase).toBe('duplicate');
     await first.executeUpdate(cancelCampaignUpdate, { args: [{ actor: COMMS }] });
     expect((await first.result()).phase).toBe('cancelled');
+    // A schedule firing next year for a cancelled campaign starts a run that does nothing.
+    const nextYear = await start(campaign.id, {
+      date: `${Number(a.date.slice(0, 4)) + 1}${a.date.slice(4)}`,
+    });
+    expect(await nextYear.result()).toMatchObject({ phase: 'cancelled', deliveries: [] });
   });
 });

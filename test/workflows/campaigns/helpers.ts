@@ -1,8 +1,8 @@
 // Shared set-up for campaign tests: a worker running the campaign workflow with the real activities,
 // posting through the real SDK clients to the local Slack, Discord and Telegram servers.
 import { fileURLToPath } from 'node:url';
-import { REST } from '@discordjs/rest';
-import { webApi } from '@slack/bolt';
+import type { REST } from '@discordjs/rest';
+import type { webApi } from '@slack/bolt';
 import { Client, Connection } from '@temporalio/client';
 import {
   bundleWorkflowCode,
@@ -11,13 +11,18 @@ import {
   Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import { Api } from 'grammy';
+import type { Api } from 'grammy';
 import { inject } from 'vitest';
 import { type CampaignContentInput, campaignContentSchema } from '../../../shared/campaigns/model.ts';
 import { insertCampaign } from '../../../shared/campaigns/repository.ts';
 import { localDate, localTime } from '../../../shared/campaigns/time.ts';
 import type { Pool } from '../../../shared/db/pool.ts';
-import { type CampaignNotifier, createCampaignActivities } from '../../../workflows/campaigns/activities.ts';
+import {
+  type CampaignChannels,
+  type CampaignNotifier,
+  createCampaignActivities,
+} from '../../../workflows/campaigns/activities.ts';
+import { createCampaignChannels } from '../../../workflows/campaigns/channels/clients.ts';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord-rest.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.ts';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-bot-api.ts';
@@ -53,19 +58,15 @@ export async function startPlatforms(): Promise<Platforms> {
     slack,
     discord,
     telegram,
-    clients: {
-      slack: new webApi.WebClient(SLACK_TOKEN, {
-        slackApiUrl: slack.apiUrl,
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-      }),
-      discord: new REST({
-        api: discord.apiUrl,
-        retries: 0,
-        rejectOnRateLimit: (d) => d.retryAfter > 5000,
-      }).setToken(DISCORD_TOKEN),
-      telegram: new Api(TELEGRAM_TOKEN, { apiRoot: telegram.apiRoot }),
-    },
+    // The same factory the worker uses, pointed at the local servers.
+    clients: createCampaignChannels({
+      SLACK_BOT_TOKEN: SLACK_TOKEN,
+      SLACK_API_URL: slack.apiUrl,
+      DISCORD_BOT_TOKEN: DISCORD_TOKEN,
+      DISCORD_API_URL: discord.apiUrl,
+      TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+    }) as Required<CampaignChannels>,
     async close() {
       await Promise.all([slack.close(), discord.close(), telegram.close()]);
     },
