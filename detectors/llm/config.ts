@@ -15,6 +15,10 @@ export const llmTuningSchema = z.object({
   /** Answers kept by content hash. */
   LLM_CACHE_SIZE: int(0, 1_000_000, 5_000),
   LLM_CACHE_TTL_MS: int(0, 30 * 24 * 3_600_000, 24 * 3_600_000),
+  /** Calls in flight at once; further listings wait their turn. */
+  LLM_CONCURRENCY: int(1, 256, 4),
+  /** Sampling temperature; unset sends none (some reasoning models reject the parameter). */
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).optional(),
 });
 export type LlmTuning = z.infer<typeof llmTuningSchema>;
 

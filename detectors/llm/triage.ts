@@ -70,13 +70,19 @@ export function createLlmTriage(
   const cache = new AnswerCache<TriageAnswer>(tuning.LLM_CACHE_SIZE, tuning.LLM_CACHE_TTL_MS, now);
   const budget = new RateBudget(tuning.LLM_CALLS_PER_MINUTE, now);
   const inFlight = new Map<string, Promise<Outcome>>();
+  const slots = new Slots(tuning.LLM_CONCURRENCY);
   // Every attempt may take the full timeout, and backoff between attempts is at most 8 s.
   const deadlineMs = (tuning.LLM_TIMEOUT_MS + 8_000) * (tuning.LLM_MAX_RETRIES + 1);
 
   async function ask(listing: TriageListing): Promise<Outcome> {
     try {
       const completion = await client.chat.completions.parse(
-        { model, messages: buildMessages(listing), response_format: RESPONSE_FORMAT, temperature: 0 },
+        {
+          model,
+          messages: buildMessages(listing),
+          response_format: RESPONSE_FORMAT,
+          ...(tuning.LLM_TEMPERATURE !== undefined ? { temperature: tuning.LLM_TEMPERATURE } : {}),
+        },
         { signal: AbortSignal.timeout(deadlineMs) },
       );
       const message = completion.choices[0]?.message;
@@ -97,10 +103,12 @@ export function createLlmTriage(
     const pending = inFlight.get(key);
     if (pending) return pending;
     if (!budget.tryTake()) return { failure: 'skipped: rate budget spent' };
-    const call = ask(listing).then((outcome) => {
-      if ('answer' in outcome) cache.set(key, outcome.answer);
-      return outcome;
-    });
+    const call = slots
+      .run(() => ask(listing))
+      .then((outcome) => {
+        if ('answer' in outcome) cache.set(key, outcome.answer);
+        return outcome;
+      });
     inFlight.set(key, call);
     try {
       return await call;
@@ -129,6 +137,25 @@ export function createLlmTriage(
       return merge(rules, answerSignals(outcome.answer, listing, lookup), note, context, policy);
     },
   };
+}
+
+/** At most `size` tasks at once; the rest wait in order. */
+class Slots {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active += 1;
+    try {
+      return await task();
+    } finally {
+      this.active -= 1;
+      this.waiting.shift()?.();
+    }
+  }
 }
 
 /** Folds the model's signals into the rules' decision. Exported for tests of the floor guarantee. */

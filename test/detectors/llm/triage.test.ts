@@ -29,6 +29,7 @@ const FAST: LlmTriageOptions['tuning'] = {
   LLM_CALLS_PER_MINUTE: 1_000,
   LLM_CACHE_SIZE: 100,
   LLM_CACHE_TTL_MS: 60_000,
+  LLM_CONCURRENCY: 4,
 };
 const triageWith = (tuning: LlmTriageOptions['tuning'] = {}, options: LlmTriageOptions = {}) =>
   createLlmTriage(
@@ -245,6 +246,30 @@ describe('cache and rate budget', () => {
     const t = triageWith();
     expect((await t.triage(bangle, nothing)).triage?.status).toBe('failed');
     expect((await t.triage(bangle, nothing)).triage?.status).toBe('ok');
+  });
+
+  it('keeps at most LLM_CONCURRENCY calls in flight', async () => {
+    let open = 0;
+    let peak = 0;
+    fake.fallback(() => {
+      open += 1;
+      peak = Math.max(peak, open);
+      setTimeout(() => {
+        open -= 1;
+      }, 60);
+      return { delayMs: 60, reply: { json: answer() } };
+    });
+    const t = triageWith({ LLM_CONCURRENCY: 2 });
+    await Promise.all([1, 2, 3, 4, 5].map((n) => t.triage({ title: `Bangle ${n}` }, nothing)));
+    expect(fake.requests).toHaveLength(5);
+    expect(peak).toBe(2);
+  });
+
+  it('sends a temperature only when one is configured', async () => {
+    fake.fallback({ json: answer() });
+    await triageWith().triage({ title: 'Bangle t1' }, nothing);
+    await triageWith({ LLM_TEMPERATURE: 0 }).triage({ title: 'Bangle t2' }, nothing);
+    expect(fake.requests.map((r) => r.body.temperature)).toEqual([undefined, 0]);
   });
 
   it('enforces the rate budget and refills it over time', async () => {
