@@ -182,7 +182,11 @@ interface Result {
   name: string;
   listings: number;
   seconds: number;
+  cpuSeconds: number;
+  /** Wall-clock rate: honest on an idle machine. */
   perSecond: number;
+  /** Rate per CPU-second of this process: steadier when other processes share the cores. */
+  perCpuSecond: number;
   flagged: number;
   matcherBytes: number;
   heapMb: number;
@@ -204,13 +208,17 @@ function measure(
     ? Math.max(0, process.memoryUsage().heapUsed - before)
     : lib.automaton.byteSize;
   let seconds = 0;
+  let cpuSeconds = 0;
   let flagged = 0;
   let heapPeak = 0;
   for (let from = 0; from < listings; from += BATCH) {
     const batch = corpusBatch(lib, from, Math.min(BATCH, listings - from));
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     for (const listing of batch) if (screenWith(lib, listing, scanner).verdict !== 'allow') flagged++;
+    const cpu = process.cpuUsage(cpuStart);
     seconds += (performance.now() - start) / 1000;
+    cpuSeconds += (cpu.user + cpu.system) / 1e6;
     heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
     if (process.stderr.isTTY) process.stderr.write(`\r${name}: ${from + batch.length}/${listings}`);
   }
@@ -219,7 +227,9 @@ function measure(
     name,
     listings,
     seconds,
+    cpuSeconds,
     perSecond: Math.round(listings / seconds),
+    perCpuSecond: Math.round(listings / cpuSeconds),
     flagged,
     matcherBytes,
     heapMb: mb(heapPeak),
@@ -248,14 +258,18 @@ const results = [
 ];
 
 console.log(
-  `\n${'engine'.padEnd(20)}${'listings'.padStart(10)}${'seconds'.padStart(9)}${'listings/s/core'.padStart(17)}${'flagged'.padStart(9)}${'matcher MB'.padStart(12)}${'heap MB'.padStart(9)}${'rss MB'.padStart(8)}`,
+  `\n${'engine'.padEnd(20)}${'listings'.padStart(10)}${'seconds'.padStart(9)}${'listings/s/core'.padStart(17)}${'per CPU-s'.padStart(11)}${'flagged'.padStart(9)}${'matcher MB'.padStart(12)}${'heap MB'.padStart(9)}${'rss MB'.padStart(8)}`,
 );
 for (const r of results) {
   console.log(
-    `${r.name.padEnd(20)}${String(r.listings).padStart(10)}${r.seconds.toFixed(2).padStart(9)}${String(r.perSecond).padStart(17)}${String(r.flagged).padStart(9)}${mb(r.matcherBytes).toFixed(1).padStart(12)}${r.heapMb.toFixed(0).padStart(9)}${r.rssMb.toFixed(0).padStart(8)}`,
+    `${r.name.padEnd(20)}${String(r.listings).padStart(10)}${r.seconds.toFixed(2).padStart(9)}${String(r.perSecond).padStart(17)}${String(r.perCpuSecond).padStart(11)}${String(r.flagged).padStart(9)}${mb(r.matcherBytes).toFixed(1).padStart(12)}${r.heapMb.toFixed(0).padStart(9)}${r.rssMb.toFixed(0).padStart(8)}`,
   );
 }
 const [ours, aho, regex] = results as [Result, Result, Result];
+const load = (await import('node:os')).loadavg()[0]!;
+console.log(
+  `load average during the run: ${load.toFixed(1)} on ${(await import('node:os')).availableParallelism()} CPUs`,
+);
 console.log(
   `\nours vs modern-ahocorasick: ${(ours.perSecond / aho.perSecond).toFixed(1)}x; ours vs regex: ${(ours.perSecond / regex.perSecond).toFixed(1)}x ` +
     `(targets: 5x, 3x, 150000 listings/s per core)`,

@@ -162,12 +162,14 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
     description = description.slice(0, MAX_SCREENED_LENGTH);
     truncated = true;
   }
-  const accented =
-    listing.language?.toLowerCase().startsWith('vi') === true ||
-    looksVietnamese(title) ||
-    looksVietnamese(description);
-  const t = normalizeInto(title, buffers.title, accented);
-  const d = normalizeInto(description, buffers.description, accented);
+  // Plain mode first; Vietnamese-only letters switch both fields to accented mode (diacritics kept).
+  const vi = listing.language?.toLowerCase().startsWith('vi') === true;
+  let t = normalizeInto(title, buffers.title, vi);
+  let d = normalizeInto(description, buffers.description, vi);
+  if (!vi && (t.vietnamese || d.vietnamese)) {
+    t = normalizeInto(title, buffers.title, true);
+    d = normalizeInto(description, buffers.description, true);
+  }
   const scan = scanner ?? automatonScanner(lib);
   rawCount = 0;
   const positives = collectRaw(lib, t, 0, scan) + collectRaw(lib, d, 1, scan);

@@ -221,6 +221,8 @@ export class NormalizedText {
   start: Int32Array;
   end: Int32Array;
   length = 0;
+  /** The text had letters only Vietnamese uses (see looksVietnamese); set by normalizeInto. */
+  vietnamese = false;
 
   constructor(capacity = 1024) {
     this.units = new Uint16Array(capacity);
@@ -296,6 +298,7 @@ function spacedRunEnd(s: string, i: number, n: number): number {
 export function normalizeInto(s: string, out: NormalizedText, accented: boolean): NormalizedText {
   const n = s.length;
   out.length = 0;
+  out.vietnamese = false;
   out.ensure(n * 2 + 64);
   const fold = accented ? foldAccented : foldPlain;
   let units = out.units;
@@ -325,6 +328,7 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
         c = 0x20;
       }
     } else {
+      if (VIETNAMESE[c] === 1) out.vietnamese = true;
       let v = fold[c]!;
       if (v === UNKNOWN) v = foldCode(c, accented);
       if (v >= 0) {
@@ -409,24 +413,14 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
   return out;
 }
 
-/** Whether text looks Vietnamese: letters that only Vietnamese uses among Latin-script languages. */
+/** Letters that only Vietnamese uses among Latin-script languages (ă, đ, ơ, ư and the stacked tones). */
+const VIETNAMESE = new Uint8Array(65536);
+for (const c of [0x102, 0x103, 0x110, 0x111, 0x1a0, 0x1a1, 0x1af, 0x1b0]) VIETNAMESE[c] = 1;
+VIETNAMESE.fill(1, 0x1ea0, 0x1efa);
+
+/** Whether text looks Vietnamese: it has letters only Vietnamese uses. */
 export function looksVietnamese(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x102) continue;
-    if (
-      c === 0x103 ||
-      c === 0x102 ||
-      c === 0x111 ||
-      c === 0x110 ||
-      c === 0x1a1 ||
-      c === 0x1a0 ||
-      c === 0x1b0 ||
-      c === 0x1af ||
-      (c >= 0x1ea0 && c <= 0x1ef9)
-    )
-      return true;
-  }
+  for (let i = 0; i < s.length; i++) if (VIETNAMESE[s.charCodeAt(i)] === 1) return true;
   return false;
 }
 
