@@ -92,7 +92,11 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
   }
 
   return {
-    async prepareRun(input: { campaignId: string; workflowId: string; date?: string }): Promise<PreparedRun> {
+    async prepareCampaignRun(input: {
+      campaignId: string;
+      workflowId: string;
+      date?: string;
+    }): Promise<PreparedRun> {
       const campaign = await findCampaign(pool, input.campaignId);
       if (!campaign) {
         throw ApplicationFailure.nonRetryable(
@@ -107,7 +111,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       return { campaign, occurrenceDate, plan: planSends(campaign, occurrenceDate), claimed };
     },
 
-    async saveRevision(input: {
+    async saveCampaignRevision(input: {
       campaignId: string;
       revision: number;
       content: CampaignContent;
@@ -118,11 +122,15 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       return { plan: planSends(input.content, input.occurrenceDate) };
     },
 
-    async recordApproval(input: { campaignId: string; revision: number; actor: string }): Promise<void> {
+    async recordCampaignApproval(input: {
+      campaignId: string;
+      revision: number;
+      actor: string;
+    }): Promise<void> {
       await recordApproval(pool, input.campaignId, input.revision, input.actor);
     },
 
-    async recordStatus(input: {
+    async recordCampaignStatus(input: {
       campaignId: string;
       status: CampaignStatus;
       actor: string;
@@ -131,7 +139,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       await setCampaignStatus(pool, input.campaignId, input.status, input.actor, input.details);
     },
 
-    async postToAudience(input: {
+    async postCampaignMessage(input: {
       workflowId: string;
       campaignId: string;
       send: PlannedSend;
@@ -154,7 +162,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       }
     },
 
-    async recordDelivery(input: {
+    async recordCampaignDelivery(input: {
       workflowId: string;
       campaignId: string;
       revision: number;
@@ -178,7 +186,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       });
     },
 
-    async finishRun(input: { workflowId: string; state: CampaignRunState }): Promise<void> {
+    async finishCampaignRun(input: { workflowId: string; state: CampaignRunState }): Promise<void> {
       const { state } = input;
       const summary = summarize(state);
       await finishRun(pool, input.workflowId, summary.runStatus, {
@@ -193,12 +201,15 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       }
     },
 
-    async showRun(input: { workflowId: string; state: CampaignRunState }): Promise<SlackRef | undefined> {
+    async showCampaignRun(input: {
+      workflowId: string;
+      state: CampaignRunState;
+    }): Promise<SlackRef | undefined> {
       if (!deps.notifier) return undefined;
       return deps.notifier.showRun(input.state, { workflowId: input.workflowId });
     },
 
-    async reportSummary(input: { workflowId: string; state: CampaignRunState }): Promise<void> {
+    async reportCampaignSummary(input: { workflowId: string; state: CampaignRunState }): Promise<void> {
       await deps.notifier?.reportSummary(input.state, { workflowId: input.workflowId });
     },
   };

@@ -272,7 +272,11 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
     { validator: (x) => throwIf(cancelRefusal(state, x)) },
   );
 
-  const prepared = await store.prepareRun({ campaignId: input.campaignId, workflowId, date: input.date });
+  const prepared = await store.prepareCampaignRun({
+    campaignId: input.campaignId,
+    workflowId,
+    date: input.date,
+  });
   const c = prepared.campaign;
   Object.assign(state, {
     occurrenceDate: prepared.occurrenceDate,
@@ -304,21 +308,21 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
   }
 
   async function showRun() {
-    const ref = await store.showRun({ workflowId, state });
+    const ref = await store.showCampaignRun({ workflowId, state });
     if (ref) state.preview = ref;
   }
 
   async function handle(event: RunEvent) {
     switch (event.kind) {
       case 'approved':
-        await store.recordApproval({
+        await store.recordCampaignApproval({
           campaignId: state.campaignId,
           revision: event.revision,
           actor: event.actor,
         });
         break;
       case 'changes_requested':
-        await store.recordStatus({
+        await store.recordCampaignStatus({
           campaignId: state.campaignId,
           status: 'changes_requested',
           actor: event.actor,
@@ -326,7 +330,7 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
         });
         break;
       case 'edited': {
-        const revised = await store.saveRevision({
+        const revised = await store.saveCampaignRevision({
           campaignId: state.campaignId,
           revision: event.revision,
           content: state.content,
@@ -338,7 +342,7 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
         break;
       }
       case 'cancelled':
-        await store.recordStatus({
+        await store.recordCampaignStatus({
           campaignId: state.campaignId,
           status: 'cancelled',
           actor: event.actor,
@@ -358,7 +362,7 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
       result = { ...base(p), status: 'failed', error: `no message in ${p.language}`, attempts: 0 };
     } else {
       try {
-        const posted = await poster.postToAudience({
+        const posted = await poster.postCampaignMessage({
           workflowId,
           campaignId: state.campaignId,
           send: p,
@@ -375,7 +379,13 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
       }
     }
     state.deliveries.push(result);
-    await store.recordDelivery({ workflowId, campaignId: state.campaignId, revision, send: p, result });
+    await store.recordCampaignDelivery({
+      workflowId,
+      campaignId: state.campaignId,
+      revision,
+      send: p,
+      result,
+    });
   }
 
   function base(p: PlannedSend) {
@@ -442,9 +452,9 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
   await condition(allHandlersFinished);
   while (events.length > 0) await handle(events.shift()!);
 
-  await store.finishRun({ workflowId, state });
+  await store.finishCampaignRun({ workflowId, state });
   await showRun();
-  await store.reportSummary({ workflowId, state });
+  await store.reportCampaignSummary({ workflowId, state });
   return state;
 }
 
