@@ -106,10 +106,28 @@ export const byPlatform = (db: Queryable, f: MetricsFilters) => breakdown(db, f,
 export const byLanguage = (db: Queryable, f: MetricsFilters) => breakdown(db, f, 'language');
 
 /** The series over the period: bucket start (ISO date) and the counts in it. */
-export function series(db: Queryable, f: MetricsFilters, bucket: Bucket): Promise<Breakdown[]> {
+export async function series(db: Queryable, f: MetricsFilters, bucket: Bucket): Promise<Breakdown[]> {
   const at = (column: string) =>
     `to_char(date_trunc('${bucket}', ${column} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`;
-  return breakdown(db, f, at('received_at'), at('completed_at'));
+  const rows = await breakdown(db, f, at('received_at'), at('completed_at'));
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  return bucketStarts(f, bucket).map(
+    (key) => byKey.get(key) ?? { key, counts: { screened: 0, flagged: 0, blocked: 0, removed: 0 } },
+  );
+}
+
+/** Every bucket start (UTC, YYYY-MM-DD) that overlaps [from, to), as date_trunc names them. */
+export function bucketStarts(f: Pick<MetricsFilters, 'from' | 'to'>, bucket: Bucket): string[] {
+  const d = new Date(Date.UTC(f.from.getUTCFullYear(), f.from.getUTCMonth(), f.from.getUTCDate()));
+  if (bucket === 'week') d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  if (bucket === 'month') d.setUTCDate(1);
+  const keys: string[] = [];
+  while (d < f.to && keys.length < 5000) {
+    keys.push(d.toISOString().slice(0, 10));
+    if (bucket === 'month') d.setUTCMonth(d.getUTCMonth() + 1);
+    else d.setUTCDate(d.getUTCDate() + (bucket === 'week' ? 7 : 1));
+  }
+  return keys;
 }
 
 /** Flagged, blocked and removed listings per species named in their detections' evidence. */

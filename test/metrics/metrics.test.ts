@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMetrics, type Metrics, metricsFiltersSchema } from '../../shared/metrics/index.ts';
+import { bucketStarts } from '../../shared/metrics/listings.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addListing, addPlatform, addVolunteer, hoursAfter, report, review, T0, takeDown } from './seed.ts';
 
@@ -162,7 +163,17 @@ describe('computeMetrics', () => {
     expect(m.bucket).toBe('day');
     const day2 = m.series.find((s) => s.key === '2026-03-02')!;
     expect(day2.counts).toEqual({ screened: 3, flagged: 2, blocked: 1, removed: 2 });
-    expect(m.series.find((s) => s.key === '2026-03-04')?.counts.removed ?? 0).toBe(0);
+    expect(m.series).toHaveLength(31);
+    expect(m.series[0]!.key).toBe('2026-03-01');
+    expect(m.series.find((s) => s.key === '2026-03-04')!.counts).toEqual({
+      screened: 0,
+      flagged: 0,
+      blocked: 0,
+      removed: 0,
+    });
+    expect(
+      bucketStarts({ from: new Date('2026-03-04T10:00Z'), to: new Date('2026-03-20Z') }, 'week'),
+    ).toEqual(['2026-03-02', '2026-03-09', '2026-03-16']);
   });
 
   it('measures time to takedown from ingest and from the first report', () => {
