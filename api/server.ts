@@ -14,8 +14,10 @@ import type { Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
 import { bearerToken, HttpError, sendJson } from './http.ts';
 import { getCase } from './routes/cases.ts';
+import { getDashboard, getDashboardAsset } from './routes/dashboard.ts';
 import { health } from './routes/health.ts';
 import { postListing } from './routes/listings.ts';
+import { getMetrics, getMetricsCsv } from './routes/metrics.ts';
 import { searchAlert } from './routes/search-alert.ts';
 
 export interface ApiDeps {
@@ -67,6 +69,10 @@ const routes: Route[] = [
     const answer = searchAlert(url.searchParams);
     sendJson(res, answer.status, answer.body);
   }),
+  route('GET', '/v1/metrics', getMetrics),
+  route('GET', '/v1/metrics\\.csv', getMetricsCsv),
+  route('GET', '/dashboard', getDashboard),
+  route('GET', '/dashboard/:file', getDashboardAsset),
 ];
 
 export function createApiServer(deps: ApiDeps): Server {
