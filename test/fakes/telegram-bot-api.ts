@@ -2,8 +2,12 @@
 // Wild Sentinel calls: `POST|GET /bot<token>/<method>` with JSON, urlencoded or multipart parameters, and
 // `{ ok, result }` / `{ ok: false, error_code, description, parameters }` answers. Every call is recorded.
 // Point grammY at it with `new Api(token, { apiRoot: fake.apiRoot })`. Other tests can add methods.
+// Updates for a bot: `pushUpdate` queues one for long-polling getUpdates (offset and timeout honoured) or,
+// after setWebhook, POSTs it to the webhook with the X-Telegram-Bot-Api-Secret-Token header. Files: addFile,
+// then getFile and GET /file/bot<token>/<file_path> as on the real server.
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Chat, Message, PhotoSize, User } from 'grammy/types';
+import type { Chat, Message, PhotoSize, Update, User } from 'grammy/types';
 import { listen, type RunningServer, readBody, sendJson } from './http.ts';
 
 export interface TelegramCall {
@@ -22,10 +26,19 @@ export interface TelegramFailure {
   chatId?: string;
 }
 
+type TelegramAnswer = { ok: true; result: unknown } | { ok: false; error_code: number; description: string };
+
 export type TelegramMethodHandler = (
   params: Record<string, unknown>,
   call: TelegramCall,
-) => { ok: true; result: unknown } | { ok: false; error_code: number; description: string };
+) => TelegramAnswer | Promise<TelegramAnswer>;
+
+export interface FakeTelegramFile {
+  file_id: string;
+  file_unique_id: string;
+  file_size: number;
+  file_path: string;
+}
 
 export interface FakeTelegram extends RunningServer {
   /** For grammY's `apiRoot`. */
@@ -42,6 +55,16 @@ export interface FakeTelegram extends RunningServer {
   clearFailures(): void;
   /** Adds or replaces a method. */
   method(name: string, handler: TelegramMethodHandler): void;
+  /** Delivers an update to the bot: by webhook when one is set, else through getUpdates. Returns its id. */
+  pushUpdate(update: Omit<Update, 'update_id'>): Promise<number>;
+  /** The webhook set with setWebhook, if any. */
+  webhook(): { url: string; secretToken?: string } | undefined;
+  /** Each webhook POST and the HTTP status the bot answered. */
+  webhookDeliveries: { updateId: number; status: number }[];
+  /** Stores a file the bot can fetch; `announcedSize` lets a test make Telegram understate the size. */
+  addFile(bytes: Buffer, options?: { announcedSize?: number; extension?: string }): FakeTelegramFile;
+  /** Each GET of /file/bot<token>/<path> and its status. */
+  fileDownloads: { path: string; status: number }[];
 }
 
 async function parseParams(req: IncomingMessage, raw: string, query: URLSearchParams) {
@@ -120,6 +143,13 @@ export async function startFakeTelegram(options: {
     username: options.botUsername ?? 'wild_sentinel_bot',
   };
   const nextMessageId = new Map<string, number>();
+  const queue: Update[] = [];
+  let nextUpdateId = 1;
+  let webhook: { url: string; secretToken?: string } | undefined;
+  const webhookDeliveries: { updateId: number; status: number }[] = [];
+  const waiters = new Set<() => void>();
+  const files = new Map<string, { meta: FakeTelegramFile; bytes: Buffer }>();
+  const fileDownloads: { path: string; status: number }[] = [];
 
   const chatFor = (chatId: string): Chat => {
     if (chatId.startsWith('@'))
@@ -201,8 +231,78 @@ export async function startFakeTelegram(options: {
     } as Message);
   });
 
+  methods.set('getUpdates', async (params) => {
+    if (webhook)
+      return {
+        ok: false,
+        error_code: 409,
+        description:
+          "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      };
+    const offset = Number(params.offset ?? 0);
+    const limit = Math.min(Math.max(Number(params.limit ?? 100), 1), 100);
+    const timeout = Math.min(Number(params.timeout ?? 0), 50);
+    // An offset confirms every update before it: they are never sent again.
+    if (offset > 0) while (queue.length && queue[0]!.update_id < offset) queue.shift();
+    if (queue.length === 0 && timeout > 0) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, timeout * 1000);
+        waiters.add(wake);
+      });
+    }
+    return { ok: true, result: queue.slice(0, limit) };
+  });
+  methods.set('setWebhook', (params) => {
+    const url = typeof params.url === 'string' ? params.url : '';
+    if (!url) {
+      webhook = undefined;
+      return { ok: true, result: true };
+    }
+    if (!/^https?:\/\//.test(url))
+      return badRequest('bad webhook: An HTTPS URL must be provided for webhook');
+    const secretToken = typeof params.secret_token === 'string' ? params.secret_token : undefined;
+    if (secretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken))
+      return badRequest('secret token contains unallowed characters');
+    webhook = { url, ...(secretToken ? { secretToken } : {}) };
+    return { ok: true, result: true };
+  });
+  methods.set('deleteWebhook', (params) => {
+    webhook = undefined;
+    if (params.drop_pending_updates === true || params.drop_pending_updates === 'true') queue.length = 0;
+    return { ok: true, result: true };
+  });
+  methods.set('answerCallbackQuery', (params) =>
+    params.callback_query_id
+      ? { ok: true, result: true }
+      : badRequest('query is too old and response timeout expired or query ID is invalid'),
+  );
+  methods.set('getFile', (params) => {
+    const file = files.get(String(params.file_id ?? ''));
+    return file ? { ok: true, result: file.meta } : badRequest('invalid file_id');
+  });
+
   const server = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (fileMatch && req.method === 'GET') {
+      const path = decodeURIComponent(fileMatch[2]!);
+      const file = [...files.values()].find((f) => f.meta.file_path === path);
+      const status = fileMatch[1] !== options.token ? 401 : file ? 200 : 404;
+      fileDownloads.push({ path, status });
+      if (status !== 200)
+        return sendJson(res, status, { ok: false, error_code: status, description: 'Not Found' });
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': file!.bytes.length,
+      });
+      res.end(file!.bytes);
+      return;
+    }
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
     if (!match) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const [, token, method] = match as unknown as [string, string, string];
@@ -250,7 +350,7 @@ export async function startFakeTelegram(options: {
     const handler = methods.get(method);
     if (!handler)
       return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
-    const answer = handler(params, call);
+    const answer = await handler(params, call);
     return sendJson(res, answer.ok ? 200 : answer.error_code, answer);
   });
 
@@ -271,5 +371,38 @@ export async function startFakeTelegram(options: {
     method(name, handler) {
       methods.set(name, handler);
     },
+    async pushUpdate(partial) {
+      const update = { ...partial, update_id: nextUpdateId++ } as Update;
+      if (webhook) {
+        const res = await fetch(webhook.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(webhook.secretToken ? { 'x-telegram-bot-api-secret-token': webhook.secretToken } : {}),
+          },
+          body: JSON.stringify(update),
+        });
+        await res.arrayBuffer();
+        webhookDeliveries.push({ updateId: update.update_id, status: res.status });
+        return update.update_id;
+      }
+      queue.push(update);
+      for (const wake of [...waiters]) wake();
+      return update.update_id;
+    },
+    webhook: () => webhook,
+    webhookDeliveries,
+    addFile(bytes, opts = {}) {
+      const id = randomBytes(8).toString('hex');
+      const meta: FakeTelegramFile = {
+        file_id: `file-${id}`,
+        file_unique_id: `u-${id}`,
+        file_size: opts.announcedSize ?? bytes.length,
+        file_path: `photos/file_${id}.${opts.extension ?? 'jpg'}`,
+      };
+      files.set(meta.file_id, { meta, bytes });
+      return meta;
+    },
+    fileDownloads,
   };
 }
