@@ -128,10 +128,20 @@ export async function inspectImage(input: Uint8Array, limits: DecodeLimits = DEF
 export async function decodeImage(
   input: Uint8Array,
   limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+  options: { maxSide?: number } = {},
 ): Promise<DecodedImage> {
   const header = await inspectImage(input, limits);
   try {
-    const { data, info } = await pipeline(input, limits)
+    let p = pipeline(input, limits);
+    if (options.maxSide) {
+      // libvips shrinks JPEGs while decoding, so this is much faster than decoding at full size.
+      p = p.resize(options.maxSide, options.maxSide, {
+        fit: 'inside',
+        withoutEnlargement: true,
+        kernel: 'linear',
+      });
+    }
+    const { data, info } = await p
       .toColourspace('srgb')
       .removeAlpha()
       .raw({ depth: 'uchar' })
