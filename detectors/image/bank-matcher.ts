@@ -51,6 +51,13 @@ export class BankMatcher {
   private readonly items = new Map<number, IndexedItem>();
   private banks = new Map<number, Bank>();
   private cursor: string | null = null;
+  private syncedAt = 0;
+
+  /**
+   * `maxSyncGapMs`: a matcher that has not synced for this long reloads in full instead, because the
+   * change log it would need may have been pruned (pruneBankChanges keeps more than this by default).
+   */
+  constructor(private readonly options: { maxSyncGapMs?: number } = {}) {}
 
   get size(): number {
     return this.items.size;
@@ -60,6 +67,7 @@ export class BankMatcher {
   async load(db: Queryable): Promise<void> {
     // The watermark is taken first: anything committed after it is replayed by the next sync (idempotent).
     this.cursor = await snapshotXmin(db);
+    this.syncedAt = Date.now();
     await this.reloadBanks(db);
     const { rows } = await db.query<BankItem>(`SELECT ${ITEM_COLUMNS} FROM image_hash_items WHERE enabled`);
     this.index.clear();
@@ -74,7 +82,8 @@ export class BankMatcher {
    * last time, unlike reading by sequence number. Returns how many items and banks changed.
    */
   async sync(db: Queryable): Promise<{ items: number; banks: number }> {
-    if (this.cursor === null) {
+    const maxGap = this.options.maxSyncGapMs ?? 24 * 3600_000;
+    if (this.cursor === null || Date.now() - this.syncedAt > maxGap) {
       await this.load(db);
       return { items: this.items.size, banks: this.banks.size };
     }
@@ -102,6 +111,7 @@ export class BankMatcher {
       }
     }
     this.cursor = next;
+    this.syncedAt = Date.now();
     return { items: itemIds.length, banks: bankChanges };
   }
 
@@ -163,6 +173,15 @@ export class BankMatcher {
     );
     this.banks = new Map(rows.map((b) => [b.id, b]));
   }
+}
+
+/** Deletes change-log rows older than `retentionDays` (longer than any matcher's maxSyncGapMs). */
+export async function pruneBankChanges(db: Queryable, retentionDays = 7): Promise<number> {
+  const { rowCount } = await db.query(
+    'DELETE FROM image_hash_changes WHERE at < now() - make_interval(days => $1)',
+    [retentionDays],
+  );
+  return rowCount ?? 0;
 }
 
 async function snapshotXmin(db: Queryable): Promise<string> {

@@ -111,6 +111,23 @@ describe('analyseListingImages', () => {
     expect(result.images[1]!.ocrText).toMatch(/TEAK/);
   });
 
+  it('passes Chinese OCR text to the keyword engine with offsets into the text read', async () => {
+    // No CJK font is installed to render 象牙 for the real OCR model, so this engine stands in for it;
+    // the path after OCR is the same one the rendered-text test above exercises.
+    const chineseOcr: OcrEngine = {
+      recognise: async () => [{ text: 'IVORY 象牙手镯 出售', confidence: 0.93 }],
+    };
+    const photo = await textPhoto(['any']);
+    const result = await analyseListingImages([{ kind: 'upload', bytes: photo, name: 'tg-9.jpg' }], {
+      ocr: chineseOcr,
+      language: 'zh',
+    });
+    const hits = result.evidence.filter((e) => e.kind === 'ocr');
+    const chinese = hits.find((h) => h.kind === 'ocr' && h.term.includes('象牙'));
+    expect(chinese).toMatchObject({ image: 'upload:tg-9.jpg', confidence: 0.93 });
+    expect(chinese!.kind === 'ocr' && chinese!.text.slice(chinese!.start, chinese!.end)).toBe(chinese!.term);
+  });
+
   it('adds classifier scores, and records a bad image as an error without failing the rest', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ws-analyse-'));
     writeFileSync(join(dir, 'm.onnx'), buildChannelClassifier({ size: 8, channelOf: [2, 0, 1], gain: 3 }));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBankFile, serializeBank } from '../../../detectors/image/bank-formats.ts';
-import { BankMatcher } from '../../../detectors/image/bank-matcher.ts';
+import { BankMatcher, pruneBankChanges, startBankSync } from '../../../detectors/image/bank-matcher.ts';
 import {
   addItems,
   BankError,
@@ -167,6 +167,40 @@ describe('hash banks in PostgreSQL', () => {
       "SELECT details->>'reason' AS reason FROM audit_log WHERE action = 'image_bank.disable_item'",
     );
     expect(rows).toEqual([{ reason: 'matches a legal museum piece' }]);
+  });
+
+  it('keeps a worker current in the background, and prunes the change log', async () => {
+    const matcher = new BankMatcher();
+    await matcher.load(db.pool);
+    const handle = startBankSync(db.pool, matcher, { intervalMs: 30 });
+    try {
+      const hash = `${'0'.repeat(32)}${'f'.repeat(32)}`;
+      await createBank(db.pool, { name: 'BACKGROUND' }, 'frank');
+      await addItems(db.pool, 'BACKGROUND', [{ pdq: hash }], 'frank');
+      const deadline = Date.now() + 10_000;
+      while (matcher.match({ hashes: { original: hash }, quality: 100 }).matches.length === 0) {
+        expect(Date.now()).toBeLessThan(deadline);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      handle.stop();
+    }
+    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM image_hash_changes');
+    expect(rows[0]!.n).toBeGreaterThan(0);
+    expect(await pruneBankChanges(db.pool, 7)).toBe(0);
+    await db.pool.query("UPDATE image_hash_changes SET at = now() - interval '8 days'");
+    expect(await pruneBankChanges(db.pool, 7)).toBe(rows[0]!.n);
+  });
+
+  it('reloads in full after a gap longer than the change log is kept', async () => {
+    const matcher = new BankMatcher({ maxSyncGapMs: 0 });
+    await matcher.load(db.pool);
+    const before = matcher.size;
+    await addItems(db.pool, 'BACKGROUND', [{ pdq: `${'1'.repeat(32)}${'e'.repeat(32)}` }], 'frank');
+    await db.pool.query('DELETE FROM image_hash_changes'); // as if pruned while this worker was away
+    await new Promise((r) => setTimeout(r, 5));
+    await matcher.sync(db.pool);
+    expect(matcher.size).toBe(before + 1);
   });
 
   it('never skips a change from a transaction still open during a sync', async () => {
