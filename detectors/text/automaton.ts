@@ -26,7 +26,7 @@ export class CompactAutomaton {
   readonly outStart: Int32Array;
   readonly outPattern: Int32Array;
   readonly patternLength: Int32Array;
-  private hits = new Int32Array(256);
+  private buffer = new Int32Array(256);
 
   constructor(patterns: readonly string[], options: CompileOptions = {}) {
     // 1. Classes by frequency, so the dense block covers the most common characters.
@@ -165,16 +165,18 @@ export class CompactAutomaton {
     return this.rootNext[c]!;
   }
 
-  /**
-   * Scans units[0, length) and returns the number of matches; match k is pattern hits[2k] ending
-   * (exclusive) at hits[2k + 1]. The returned array is reused by the next call.
-   */
-  scan(units: Uint16Array, length: number): { count: number; hits: Int32Array } {
+  /** Matches of the last scan: match k is pattern hits[2k] ending (exclusive) at hits[2k + 1]. Reused. */
+  get hits(): Int32Array {
+    return this.buffer;
+  }
+
+  /** Scans units[0, length) and returns the number of matches, which are left in `hits`. */
+  scan(units: Uint16Array, length: number): number {
     const classOf = this.classOf;
     const dense = this.dense;
     const d = this.denseClasses;
     const outStart = this.outStart;
-    let hits = this.hits;
+    let hits = this.buffer;
     let count = 0;
     let s = 0;
     for (let i = 0; i < length; i++) {
@@ -192,13 +194,13 @@ export class CompactAutomaton {
           const grown = new Int32Array(hits.length * 2);
           grown.set(hits);
           hits = grown;
-          this.hits = grown;
+          this.buffer = grown;
         }
         hits[count * 2] = this.outPattern[o]!;
         hits[count * 2 + 1] = i + 1;
         count++;
       }
     }
-    return { count, hits };
+    return count;
   }
 }

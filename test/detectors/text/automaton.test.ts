@@ -12,7 +12,8 @@ function naive(patterns: string[], text: string): string[] {
 
 function scan(a: CompactAutomaton, text: string): string[] {
   const units = Uint16Array.from(text, (c) => c.charCodeAt(0));
-  const { count, hits } = a.scan(units, units.length);
+  const count = a.scan(units, units.length);
+  const hits = a.hits;
   const found: string[] = [];
   for (let k = 0; k < count; k++) found.push(`${hits[2 * k]}@${hits[2 * k + 1]}`);
   return found.sort();
