@@ -112,8 +112,10 @@ const TAKEDOWN_RETRY: Record<TakedownAction, ActivityOptions['retry']> = {
   },
 };
 type Takedown = Pick<CaseActivities, 'requestTakedown'>;
+// Longer than the HTTP adapter's 10 s request timeout; short enough that a takedown whose worker died
+// is retried within seconds.
 const takedownProxy = (action: TakedownAction): Takedown =>
-  proxyActivities<Takedown>({ startToCloseTimeout: '1 minute', retry: TAKEDOWN_RETRY[action] });
+  proxyActivities<Takedown>({ startToCloseTimeout: '20 seconds', retry: TAKEDOWN_RETRY[action] });
 const takedownActivities: Record<TakedownAction, Takedown> = {
   remove_listing: takedownProxy('remove_listing'),
   restore_listing: takedownProxy('restore_listing'),
@@ -296,10 +298,11 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     }
     state.takedown = state.takedowns[0];
     state.status = state.takedowns.every((t) => t.reference) ? 'taken_down' : 'takedown_failed';
+    // The undo window opens with the takedown (a reviewer may click Undo as soon as the card says so).
+    if (state.status === 'taken_down') state.undoUntil = Date.now() + sla.undoWindowMs;
     await activities.recordCaseStatus({ caseId, status: state.status });
   }
   if (state.status === 'taken_down') {
-    state.undoUntil = Date.now() + sla.undoWindowMs;
     const appealUntil = Date.now() + sla.appealWindowMs;
     await postCard();
     // ---- Undo window, then appeals ----------------------------------------------------------------

@@ -16,12 +16,18 @@ export interface FakePlatform extends RunningServer {
   performed: Map<string, string>;
   /** Answers the next n requests with this HTTP status instead of performing them. */
   failNext(status: number, n?: number): void;
+  /**
+   * Performs the next request but never answers it (the caller dies or times out waiting); resolves
+   * when that request has been performed.
+   */
+  holdNext(): Promise<void>;
 }
 
 export async function startFakePlatform(signingSecret: string): Promise<FakePlatform> {
   const requests: TakedownRequest[] = [];
   const performed = new Map<string, string>();
   let failure = { status: 0, left: 0 };
+  let hold: (() => void) | undefined;
 
   const server = await listen(async (req, res) => {
     const raw = await readBody(req);
@@ -43,7 +49,13 @@ export async function startFakePlatform(signingSecret: string): Promise<FakePlat
       reference = `TD-${performed.size + 1}`;
       performed.set(idempotencyKey, reference);
     }
-    return sendJson(res, 200, { reference, status: 'removed' });
+    if (hold) {
+      const performedNow = hold;
+      hold = undefined;
+      performedNow();
+      return; // performed, never answered
+    }
+    return sendJson(res, 200, { reference, status: 'done' });
   });
 
   return {
@@ -53,6 +65,11 @@ export async function startFakePlatform(signingSecret: string): Promise<FakePlat
     performed,
     failNext(status, n = 1) {
       failure = { status, left: n };
+    },
+    holdNext() {
+      return new Promise<void>((resolve) => {
+        hold = resolve;
+      });
     },
   };
 }

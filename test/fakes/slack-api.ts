@@ -30,7 +30,12 @@ function parseArgs(req: IncomingMessage, raw: string): Record<string, unknown> {
   return args;
 }
 
-export async function startFakeSlack(options: { token: string; botUserId?: string }): Promise<FakeSlack> {
+export async function startFakeSlack(options: {
+  token: string;
+  botUserId?: string;
+  /** Slack user groups by id (S…) and their members, answered by usergroups.users.list. */
+  userGroups?: Record<string, string[]>;
+}): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const messages = new Map<string, Record<string, unknown>>();
   const failures = new Map<string, { error: string; left: number }>();
@@ -80,6 +85,11 @@ export async function startFakeSlack(options: { token: string; botUserId?: strin
       case 'views.publish':
       case 'views.push':
         return sendJson(res, 200, { ok: true, view: { id: `V${tsCounter++}`, ...(args.view as object) } });
+      case 'usergroups.users.list': {
+        const users = options.userGroups?.[String(args.usergroup)];
+        if (!users) return sendJson(res, 200, { ok: false, error: 'no_such_subteam' });
+        return sendJson(res, 200, { ok: true, users });
+      }
       case 'conversations.open':
         return sendJson(res, 200, { ok: true, channel: { id: `D${String(args.users)}` } });
       default:
