@@ -13,12 +13,13 @@ import { findPlatformByApiKey, type Platform } from '../shared/db/platforms.ts';
 import type { Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
 import { bearerToken, HttpError, sendJson } from './http.ts';
-import { getCase } from './routes/cases.ts';
+import { getCase, getCaseEvidence, postAppeal } from './routes/cases.ts';
 import { getDashboard, getDashboardAsset } from './routes/dashboard.ts';
 import { health } from './routes/health.ts';
 import { postListing } from './routes/listings.ts';
 import { getMetrics, getMetricsCsv } from './routes/metrics.ts';
 import { searchAlert } from './routes/search-alert.ts';
+import { postTakedownConfirmation } from './routes/takedowns.ts';
 
 export interface ApiDeps {
   pool: Pool;
@@ -69,6 +70,9 @@ const routes: Route[] = [
     const answer = searchAlert(url.searchParams);
     sendJson(res, answer.status, answer.body);
   }),
+  route('GET', '/v1/cases/:id/evidence', getCaseEvidence),
+  route('POST', '/v1/cases/:id/appeals', postAppeal),
+  route('POST', '/v1/takedowns/confirmations', postTakedownConfirmation),
   route('GET', '/v1/metrics', getMetrics),
   route('GET', '/v1/metrics\\.csv', getMetricsCsv),
   route('GET', '/dashboard', getDashboard),

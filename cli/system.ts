@@ -112,7 +112,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const takedownSecret =
       config.TAKEDOWN_SIGNING_SECRET ?? devSecret(config.DATA_DIR, 'takedown-signing-secret');
 
-    const roles = createRoleDirectory(
+    const reviewRoles = createRoleDirectory(
       {
         reviewers: config.SLACK_REVIEWERS,
         leads: config.SLACK_LEADS,
@@ -124,7 +124,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const caseActivities = createCaseActivities({
       pool,
       notifier: slackClient && createSlackReviewNotifier(slackClient, config.SLACK_REVIEW_CHANNEL),
-      roles,
+      roles: reviewRoles,
       sla: parseSlaSpec(config.REVIEW_SLA),
       takedownAdapterFor: (platform) =>
         platform.takedownUrl
@@ -154,7 +154,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
             token: config.SLACK_BOT_TOKEN!,
             signingSecret: config.SLACK_SIGNING_SECRET!,
             apiUrl: config.SLACK_API_URL,
-            useCases: createSlackUseCases({ pool, temporal, roles }),
+            useCases: createSlackUseCases({ pool, temporal, roles: reviewRoles }),
           })
         : undefined;
 
