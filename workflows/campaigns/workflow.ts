@@ -398,8 +398,10 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
     };
   }
 
-  if (!approved()) await showRun();
-  else state.phase = 'scheduled';
+  // The card goes up at once: for approval, or (standing approval) as notice that posts are coming,
+  // with a button to cancel.
+  if (approved()) state.phase = 'scheduled';
+  await showRun();
 
   for (;;) {
     while (events.length > 0) {

@@ -1,5 +1,6 @@
 // The campaign workflow on the real Temporal dev server, with real activities, PostgreSQL and the SDK
 // clients posting to local platform servers. Send times are a few seconds away in several time zones.
+import { writeFileSync } from 'node:fs';
 import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ import {
   bundleCampaignWorkflow,
   COMMS,
   createCampaign,
+  historyToFixture,
   LEAD,
   type Platforms,
   recordingNotifier,
@@ -328,7 +330,15 @@ describe('campaign workflow', () => {
       'campaign.approved',
       'campaign.sent',
     ]);
-    await Worker.runReplayHistory({ workflowBundle: bundle }, await handle.fetchHistory(), handle.workflowId);
+    const history = await handle.fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: bundle }, history, handle.workflowId);
+    // RECORD_CAMPAIGN_HISTORIES=1 refreshes the fixture that replay.test.ts replays on every run.
+    if (process.env.RECORD_CAMPAIGN_HISTORIES === '1') {
+      writeFileSync(
+        new URL('./histories/edit-approve-send.json', import.meta.url),
+        historyToFixture(history),
+      );
+    }
   });
 
   it('expires without posting when nobody approves in time, recording the misses', async () => {

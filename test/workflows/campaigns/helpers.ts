@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { REST } from '@discordjs/rest';
 import type { webApi } from '@slack/bolt';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import {
   bundleWorkflowCode,
   DefaultLogger,
@@ -178,4 +179,17 @@ export function recordingNotifier() {
 export function uniqueDigits(prefix: string): string {
   counter += 1;
   return `${prefix}${String(Date.now()).slice(-9)}${String(counter).padStart(4, '0')}`;
+}
+
+/** A history as JSON (protobuf object form: 64-bit numbers as strings, bytes as base64). */
+export function historyToFixture(history: temporal.api.history.v1.IHistory): string {
+  const object = temporal.api.history.v1.History.toObject(
+    temporal.api.history.v1.History.fromObject(history),
+    { longs: String, bytes: String, defaults: false },
+  );
+  return `${JSON.stringify(object, null, 1)}\n`;
+}
+
+export function historyFromFixture(json: string): temporal.api.history.v1.History {
+  return temporal.api.history.v1.History.fromObject(JSON.parse(json));
 }
