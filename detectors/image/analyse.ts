@@ -17,6 +17,9 @@ export type ImageEvidence =
       kind: 'bank-match';
       /** The image reference: its URL, or upload:<name>. */
       image: string;
+      /** PDQ of the listing image (as posted), and of the bank item it matched. */
+      pdq: string;
+      matchedPdq: string;
       bank: string;
       bankKind: 'positive' | 'negative';
       itemId: number;
@@ -75,10 +78,18 @@ export interface ImageAnalysisDeps {
 
 const OCR_TEXT_LIMIT = 5000;
 
-function matchEvidence(ref: string, quality: number, m: BankMatch, suppressed: boolean): ImageEvidence {
+function matchEvidence(
+  ref: string,
+  pdq: string,
+  quality: number,
+  m: BankMatch,
+  suppressed: boolean,
+): ImageEvidence {
   return {
     kind: 'bank-match',
     image: ref,
+    pdq,
+    matchedPdq: m.pdq,
     bank: m.bank,
     bankKind: m.bankKind,
     itemId: m.itemId,
@@ -107,9 +118,12 @@ async function analyseOne(source: ImageSource, deps: ImageAnalysisDeps, out: Ima
 
     if (deps.matcher) {
       const result = deps.matcher.match({ hashes: pdq.hashes, quality: pdq.quality });
-      for (const m of result.matches) out.evidence.push(matchEvidence(ref, pdq.quality, m, false));
-      for (const m of result.suppressed) out.evidence.push(matchEvidence(ref, pdq.quality, m, true));
-      for (const m of result.negative) out.evidence.push(matchEvidence(ref, pdq.quality, m, false));
+      for (const m of result.matches)
+        out.evidence.push(matchEvidence(ref, pdq.hashes.original, pdq.quality, m, false));
+      for (const m of result.suppressed)
+        out.evidence.push(matchEvidence(ref, pdq.hashes.original, pdq.quality, m, true));
+      for (const m of result.negative)
+        out.evidence.push(matchEvidence(ref, pdq.hashes.original, pdq.quality, m, false));
     }
 
     if (deps.ocr) {
@@ -173,7 +187,8 @@ function bankSignal(e: Extract<ImageEvidence, { kind: 'bank-match' }>): Signal {
     strength,
     ...(e.species ? { species: e.species } : {}),
     ...(product ? { product } : {}),
-    term: e.bank,
+    // The image's own hash, so evidence packs can list it; the bank and item are in the detail.
+    term: e.pdq,
     field: 'image',
     detail:
       `${e.image} matched ${e.bank} item ${e.itemId} at distance ${e.distance}/${e.threshold} (${e.variant})${e.suppressed ? ', withdrawn by a negative bank' : ''}`.slice(

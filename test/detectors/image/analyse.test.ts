@@ -77,6 +77,10 @@ describe('analyseListingImages', () => {
     expect(result.images[0]).toMatchObject({ ref: `${base}/mirrored.jpg`, quality: 100 });
     const [match] = result.evidence;
     expect(match).toMatchObject({
+      pdq: result.images[0]!.pdq,
+      matchedPdq: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(match).toMatchObject({
       kind: 'bank-match',
       bank: 'KNOWN_IVORY',
       variant: 'flipX',
@@ -87,6 +91,7 @@ describe('analyseListingImages', () => {
       expect.objectContaining({
         detector: 'image-hash',
         kind: 'image-match',
+        term: result.images[0]!.pdq,
         species: 'african-elephant',
         product: 'ivory',
       }),
