@@ -149,9 +149,9 @@ async function analyseOne(source: ImageSource, deps: ImageAnalysisDeps, out: Ima
             confidence: Number(confidence.toFixed(3)),
           });
         }
-        // The text engine's own weighing carries over; the field says where the text came from.
+        // The text engine's own weighing carries over; field 'ocr' is what the review card lists as text in images.
         for (const s of textSignals(screened, 'image-ocr')) {
-          out.signals.push({ ...s, field: 'image-text', detail: `text in image ${ref}`.slice(0, 2000) });
+          out.signals.push({ ...s, field: 'ocr', detail: `text in image ${ref}`.slice(0, 2000) });
         }
       }
     }

@@ -112,7 +112,7 @@ describe('analyseListingImages', () => {
     expect(ivory!.kind === 'ocr' && ivory!.text.slice(ivory!.start, ivory!.end).toLowerCase()).toBe(
       ivory!.term.toLowerCase(),
     );
-    expect(result.signals.some((s) => s.detector === 'image-ocr' && s.field === 'image-text')).toBe(true);
+    expect(result.signals.some((s) => s.detector === 'image-ocr' && s.field === 'ocr')).toBe(true);
     expect(result.images[1]!.ocrText).toMatch(/TEAK/);
   });
 
