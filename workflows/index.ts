@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow the worker runs is exported here.
 export { caseWorkflow } from './case-workflow.ts';
+export { weeklyDigestWorkflow } from './digest/workflow.ts';

@@ -1,0 +1,98 @@
+// Activities of the weekly digest: compute the week's metrics from the stored events, render the chart,
+// and post the key numbers and the chart to Slack, once per period and channel however often retried.
+import type { webApi } from '@slack/bolt';
+import type { Pool } from '../../shared/db/pool.ts';
+import { computeMetrics, type Metrics } from '../../shared/metrics/index.ts';
+import { digestChartSvg, renderPng } from './chart.ts';
+
+export interface DigestRequest {
+  from: string;
+  to: string;
+  channel: string;
+}
+
+export interface DigestSummary {
+  from: string;
+  to: string;
+  channel: string;
+  messageTs: string;
+  fileId: string | null;
+  removedOrBlocked: number;
+  alreadyPosted: boolean;
+}
+
+export interface DigestActivities {
+  postWeeklyDigest(req: DigestRequest): Promise<DigestSummary>;
+}
+
+const fmt = (v: number | null) => (v === null ? '–' : v.toLocaleString('en'));
+const pct = (r: number | null) => (r === null ? '–' : `${(r * 100).toFixed(1)}%`);
+
+/** The message text (Slack mrkdwn); every value is a number or a date, platform ids are restricted names. */
+export function digestText(m: Metrics): string {
+  const t = m.totals;
+  const top = m.byPlatform
+    .slice()
+    .sort((a, b) => b.counts.removed - a.counts.removed)
+    .slice(0, 3)
+    .map((p) => `${p.key} ${fmt(p.counts.removed)}`)
+    .join(', ');
+  return [
+    `*Wild Sentinel weekly digest* ${m.filters.from.slice(0, 10)} – ${m.filters.to.slice(0, 10)}`,
+    `• ${fmt(t.removedOrBlocked)} listings removed or blocked (${fmt(t.removed)} removed, ${fmt(t.blocked)} blocked) of ${fmt(t.screened)} screened; ${fmt(t.flagged)} flagged`,
+    `• Time to takedown: median ${fmt(m.timeToTakedown.fromIngest.medianHours)} h, p90 ${fmt(m.timeToTakedown.fromIngest.p90Hours)} h`,
+    `• Volunteers: ${fmt(m.volunteers.active)} active, ${fmt(m.volunteers.reports)} reports, accuracy ${pct(m.volunteers.accuracy)}`,
+    `• Re-listing rate ${pct(m.relisting.rate)}; library +${fmt(m.keywordLibrary.added)} entries`,
+    top ? `• Most removals: ${top}` : '• No removals this week',
+  ].join('\n');
+}
+
+export function createDigestActivities(deps: { pool: Pool; slack: webApi.WebClient }): DigestActivities {
+  return {
+    async postWeeklyDigest(req) {
+      const key = [req.from, req.to, req.channel];
+      const { rows } = await deps.pool.query(
+        'SELECT message_ts, file_id, summary FROM digest_posts WHERE period_from = $1 AND period_to = $2 AND channel = $3',
+        key,
+      );
+      if (rows[0]?.message_ts) {
+        return { ...(rows[0].summary as DigestSummary), alreadyPosted: true };
+      }
+      const metrics = await computeMetrics(deps.pool, { from: new Date(req.from), to: new Date(req.to) });
+      const text = digestText(metrics);
+      const png = await renderPng(digestChartSvg(metrics.series, 'Flagged and removed listings per day'));
+      // Record the intent first: a crash after posting leaves a row that the retry completes, not a repost.
+      await deps.pool.query(
+        'INSERT INTO digest_posts (period_from, period_to, channel) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        key,
+      );
+      const posted = await deps.slack.chat.postMessage({ channel: req.channel, text, mrkdwn: true });
+      const messageTs = String(posted.ts);
+      await deps.pool.query(
+        'UPDATE digest_posts SET message_ts = $4 WHERE period_from = $1 AND period_to = $2 AND channel = $3',
+        [...key, messageTs],
+      );
+      const upload = await deps.slack.files.uploadV2({
+        channel_id: String(posted.channel ?? req.channel),
+        thread_ts: messageTs,
+        file: png,
+        filename: `digest-${req.from.slice(0, 10)}.png`,
+        title: 'Flagged and removed listings per day',
+      });
+      const files = (upload as { files?: { files?: { id?: string }[] }[] }).files ?? [];
+      const fileId = files[0]?.files?.[0]?.id ?? null;
+      const summary: DigestSummary = {
+        ...req,
+        messageTs,
+        fileId,
+        removedOrBlocked: metrics.totals.removedOrBlocked,
+        alreadyPosted: false,
+      };
+      await deps.pool.query(
+        'UPDATE digest_posts SET file_id = $4, summary = $5 WHERE period_from = $1 AND period_to = $2 AND channel = $3',
+        [...key, fileId, JSON.stringify(summary)],
+      );
+      return summary;
+    },
+  };
+}

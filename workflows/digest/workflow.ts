@@ -1,0 +1,28 @@
+// The weekly digest: started by a Temporal Schedule every Monday; covers the seven whole UTC days before
+// the run (or an explicit period) and posts it through one idempotent activity.
+import { proxyActivities } from '@temporalio/workflow';
+import type { DigestActivities, DigestSummary } from './activities.ts';
+
+export interface DigestInput {
+  channel: string;
+  /** End of the period (exclusive, ISO); defaults to the start of the current UTC day. */
+  to?: string;
+  days?: number;
+}
+
+const { postWeeklyDigest } = proxyActivities<DigestActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+
+const DAY = 24 * 3600 * 1000;
+
+export async function weeklyDigestWorkflow(input: DigestInput): Promise<DigestSummary> {
+  const to = input.to ? Date.parse(input.to) : Math.floor(Date.now() / DAY) * DAY;
+  const from = to - (input.days ?? 7) * DAY;
+  return postWeeklyDigest({
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    channel: input.channel,
+  });
+}
