@@ -201,7 +201,7 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
 
   function audienceLines(firstMs: number) {
     const first = Date.now() + firstMs;
-    const { date, zones } = zonesSharingDate(first + 1000);
+    const { date, zones } = zonesSharingDate(first, first + 1000);
     const slackChannel = `C0${uniqueDigits('A')}`;
     const discordChannel = uniqueDigits('30000');
     const telegramChat = `-100${uniqueDigits('')}`;

@@ -60,7 +60,7 @@ describe('campaign workflow', () => {
   /** Three audiences (Slack en, Discord fr, Telegram es) in three zones, due `inMs` apart from now + `firstMs`. */
   function audiences(firstMs: number, stepMs: number) {
     const first = Date.now() + firstMs;
-    const { date, zones } = zonesSharingDate(first + 2 * stepMs);
+    const { date, zones } = zonesSharingDate(first, first + 2 * stepMs);
     const slackChannel = `C0${uniqueDigits('S')}`;
     const discordChannel = uniqueDigits('10000');
     const telegramChat = `-100${uniqueDigits('')}`;

@@ -119,10 +119,10 @@ export async function startCampaignWorker(opts: {
 }
 
 /**
- * Two or more time zones whose calendar date is the same at `at` but whose UTC offsets differ, so a test can
- * give every audience "the same day, its own local time" a few seconds from now, whatever the hour.
+ * Time zones whose calendar date is the same all through [from, to] but whose UTC offsets differ, so a test
+ * can give every audience "the same day, its own local time" a few seconds from now, whatever the hour.
  */
-export function zonesSharingDate(at: number, count = 3): { date: string; zones: string[] } {
+export function zonesSharingDate(from: number, to = from, count = 3): { date: string; zones: string[] } {
   const candidates = [
     'UTC',
     'Europe/Paris',
@@ -133,10 +133,12 @@ export function zonesSharingDate(at: number, count = 3): { date: string; zones: 
   ];
   const byDate = new Map<string, string[]>();
   for (const tz of candidates) {
-    const d = localDate(at, tz);
+    const d = localDate(from, tz);
+    if (localDate(to, tz) !== d) continue; // midnight falls inside the window there
     byDate.set(d, [...(byDate.get(d) ?? []), tz]);
   }
   const [date, zones] = [...byDate.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
+  if (zones.length < count) throw new Error(`fewer than ${count} time zones share a date now; run again`);
   return { date, zones: zones.slice(0, count) };
 }
 

@@ -118,7 +118,7 @@ describe('yearly campaign schedules', () => {
 
   it('fires and posts to every audience in its language', async () => {
     const first = Date.now() + 4000;
-    const { date, zones } = zonesSharingDate(first + 1000);
+    const { date, zones } = zonesSharingDate(first, first + 1000);
     const slackChannel = `C0${uniqueDigits('Y')}`;
     const discordChannel = uniqueDigits('20000');
     const telegramChat = `-100${uniqueDigits('')}`;
