@@ -11,7 +11,7 @@ import {
   summarizeDiff,
 } from '../../keywords/exchange.ts';
 import { LibraryFileError, loadLibraryFromDir } from '../../keywords/load.ts';
-import { evaluate, formatReport, readDevSet } from '../../keywords/quality.ts';
+import { evaluate, formatReport, HOLDOUT_PATH, readDevSet } from '../../keywords/quality.ts';
 import type { Library } from '../../keywords/schema.ts';
 import {
   getVersion,
@@ -102,6 +102,17 @@ export async function run(args: string[]): Promise<number | undefined> {
         console.log(formatReport(report));
         for (const e of report.errors)
           console.log(`  miss: ${e.id} (${e.label}, got ${e.verdict}) ${e.title}`);
+        if (positionals[0] === undefined) {
+          // Hard cases written after the engine was tuned and never tuned on: an honest floor.
+          const holdout = evaluate(readDevSet(HOLDOUT_PATH), (row) =>
+            screenText({ title: row.title, description: row.description }),
+          );
+          console.log(
+            `\nheld-out hard cases (${HOLDOUT_PATH}), not used for tuning:\n${formatReport(holdout)}`,
+          );
+          for (const e of holdout.errors)
+            console.log(`  miss: ${e.id} (${e.label}, got ${e.verdict}) ${e.title}`);
+        }
         return 0;
       }
       case 'versions':

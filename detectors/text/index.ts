@@ -146,6 +146,14 @@ function materialize(lib: CompiledLibrary): ScoredHit[] {
   return hits;
 }
 
+/** "not resin", "no es resina", "không phải nhựa", "不是树脂": a negation cancels a lookalike term. */
+const NEGATION =
+  /(?:^|[^\p{L}])(?:not|no|non|never|sin|pas|nicht|kein|bukan|não|não é|không phải|ไม่ใช่|不是|非|没有)[\s-]*$/iu;
+
+function negatedBefore(text: string, start: number): boolean {
+  return NEGATION.test(text.slice(Math.max(0, start - 14), start));
+}
+
 /** Drops hits inside a longer hit of the same field ("ivory" inside "vegetable ivory"), and duplicates. */
 function resolveOverlaps(hits: ScoredHit[]): ScoredHit[] {
   const kept: ScoredHit[] = [];
@@ -201,7 +209,9 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
   // Without wildlife evidence, sale words or lookalikes alone cannot produce a verdict: allow, fast.
   if (positives === 0) return result;
 
-  const hits = resolveOverlaps(materialize(lib));
+  const hits = resolveOverlaps(materialize(lib)).filter(
+    (h) => h.entry.kind !== 'negative' || !negatedBefore(h.field === 'title' ? title : description, h.start),
+  );
   const evidence: TextEvidence[] = hits.map((h) => {
     const e: TextEvidence = {
       term: h.entry.term,

@@ -16,7 +16,7 @@ const LEGALITY_BONUS = 0.1;
 const FORM_BONUS = 0.1;
 const NEGATIVE_PENALTY: Record<string, number> = {
   news: 0.55,
-  imitation: 0.4,
+  imitation: 0.55,
   colour: 0.4,
   brand: 0.45,
   'legal-material': 0.35,

@@ -84,3 +84,12 @@ describe('screenText', () => {
     expect(screenText({ title: 'hello' }).libraryVersion).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('negation of lookalike terms', () => {
+  it('does not let "not resin" count as an imitation declaration', () => {
+    const negated = screenText({ title: 'Rhino horn cup, not resin', description: 'dm for price' });
+    const declared = screenText({ title: 'Rhino horn cup, resin', description: 'dm for price' });
+    expect(negated.evidence.some((e) => e.term === 'resin')).toBe(false);
+    expect(negated.score).toBeGreaterThan(declared.score);
+  });
+});
