@@ -17,6 +17,7 @@ import {
   translator,
   type Vars,
 } from '../volunteers/i18n.ts';
+import { reportResultMessage, statsMessage } from '../volunteers/present.ts';
 import type { VolunteerUseCases } from '../volunteers/use-cases.ts';
 import { type Dialog, parseDialog } from './dialog.ts';
 import { telegramTranslator } from './markup.ts';
@@ -224,21 +225,8 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
       note: d.note,
     });
     await uc.clearConversation(ctx.volunteer.id);
-    switch (result.kind) {
-      case 'recorded':
-        return say(ctx, 'report_recorded', { caseRef: result.caseId });
-      case 'duplicate':
-        await uc.discardPhotos(ctx.volunteer.id);
-        return say(ctx, 'report_duplicate', { caseRef: result.caseId });
-      case 'already_decided':
-        return say(ctx, result.outcome === 'confirmed' ? 'report_known_confirmed' : 'report_known_rejected', {
-          caseRef: result.caseId,
-        });
-      case 'invalid_link':
-        return say(ctx, 'invalid_link');
-      case 'unknown_platform':
-        return say(ctx, 'unknown_platform', { domain: result.domain });
-    }
+    if (result.kind === 'duplicate') await uc.discardPhotos(ctx.volunteer.id);
+    await ctx.reply(reportResultMessage(ctx.t, result), HTML);
   });
 
   const receivePhoto = async (
@@ -292,23 +280,8 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
   });
 
   bot.command('mystats', async (ctx) => {
-    const s = await uc.stats(ctx.volunteer.id);
-    const percent = new Intl.NumberFormat(ctx.volunteer.locale, {
-      style: 'percent',
-      maximumFractionDigits: 0,
-    });
-    await say(ctx, 'stats', {
-      reports: s.reports,
-      confirmed: s.confirmed,
-      rejected: s.rejected,
-      pending: s.pending,
-      accuracy: s.accuracy === null ? '–' : percent.format(s.accuracy),
-      level: ctx.label(`level_${s.level}` as MessageKey),
-      rank:
-        s.position === null
-          ? ctx.label('rank_none')
-          : ctx.label('rank_of', { position: s.position, total: s.volunteersRanked }),
-    });
+    const stats = await uc.stats(ctx.volunteer.id);
+    await ctx.reply(statsMessage(ctx.t, ctx.label, ctx.volunteer.locale, stats), HTML);
   });
 
   const askQuestion = (ctx: VolunteerContext, index: number) => {

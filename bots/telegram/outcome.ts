@@ -1,14 +1,8 @@
 // Tells a Telegram volunteer what became of their report, in their language (HTML-escaped).
 import { type Api, GrammyError } from 'grammy';
 import type { OutcomeDelivery } from '../../workflows/activities/volunteer-activities.ts';
-import type { MessageKey } from '../volunteers/i18n.ts';
+import { OUTCOME_KEYS } from '../volunteers/present.ts';
 import { telegramTranslator } from './markup.ts';
-
-export const OUTCOME_KEYS: Record<'confirmed' | 'rejected' | 'more_info', MessageKey> = {
-  confirmed: 'outcome_confirmed',
-  rejected: 'outcome_rejected',
-  more_info: 'outcome_more_info',
-};
 
 export function telegramOutcomeDelivery(api: Api): OutcomeDelivery {
   return async (m) => {

@@ -169,7 +169,9 @@ export async function startFakeDiscord(options: { token: string }): Promise<Fake
     }
     calls.push(call);
     if (!match) return discordError(res, 404, 0, '404: Not Found');
-    if (req.headers.authorization !== `Bot ${options.token}`)
+    // Interaction callbacks and webhook follow-ups are authorised by the interaction token in the path.
+    const tokenInPath = /^\/(interactions|webhooks)\//.test(call.path);
+    if (!tokenInPath && req.headers.authorization !== `Bot ${options.token}`)
       return discordError(res, 401, 0, '401: Unauthorized');
 
     const failure = failures.find((f) => f.left > 0 && (!f.pattern || f.pattern.test(call.path)));
@@ -199,6 +201,10 @@ export async function startFakeDiscord(options: { token: string }): Promise<Fake
       if (!m) continue;
       const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
       const answer = await route.handler({ params, body: call.body, call });
+      if (answer.status === 204) {
+        res.writeHead(204).end();
+        return;
+      }
       return sendJson(res, answer.status, answer.body);
     }
     return discordError(res, 404, 0, '404: Not Found');

@@ -1,0 +1,168 @@
+// The Discord front end of the volunteer journey (discord.js over the gateway): /report opens a modal
+// (link, species, note), /stats shows the volunteer's own record, /forgetme erases their identity. Every
+// interaction becomes a call of the shared volunteer use cases; replies are ephemeral, escaped and unable
+// to mention anyone. The volunteer's language is the one their Discord client reports.
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  Client,
+  Events,
+  GatewayIntentBits,
+  type Interaction,
+  MessageFlags,
+} from 'discord.js';
+import { log } from '../../shared/logger.ts';
+import { type Locale, localeFrom, type MessageKey, translator } from '../volunteers/i18n.ts';
+import { reportResultMessage, statsMessage } from '../volunteers/present.ts';
+import type { VolunteerUseCases } from '../volunteers/use-cases.ts';
+import {
+  CONSENT_BUTTON_ID,
+  commandDefinitions,
+  FIELD_LINK,
+  FIELD_NOTE,
+  FIELD_SPECIES,
+  FORGET_BUTTON_ID,
+  REPORT_MODAL_ID,
+  reportModal,
+} from './commands.ts';
+import { discordTranslator, NO_MENTIONS } from './markup.ts';
+
+export interface DiscordBotOptions {
+  token: string;
+  /** REST base without the version, e.g. http://127.0.0.1:PORT/api (discord.com by default). */
+  apiUrl?: string;
+  useCases: VolunteerUseCases;
+}
+
+export interface RunningDiscordBot {
+  client: Client;
+  stop(): Promise<void>;
+}
+
+const button = (id: string, label: string, style = ButtonStyle.Primary) =>
+  new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder().setCustomId(id).setLabel(label.slice(0, 80)).setStyle(style),
+  );
+
+export function handleVolunteerInteraction(uc: VolunteerUseCases) {
+  return async (interaction: Interaction): Promise<void> => {
+    if (!interaction.isRepliable()) return;
+    const user = interaction.user;
+    const locale: Locale = localeFrom(interaction.locale);
+    const t = discordTranslator(locale);
+    const label = translator(locale);
+    const ephemeral = (key: MessageKey) => ({
+      content: t(key),
+      flags: MessageFlags.Ephemeral as const,
+      allowedMentions: NO_MENTIONS,
+    });
+
+    if (!(await uc.allow('discord', user.id, 'message'))) {
+      if (await uc.allow('discord', user.id, 'notice')) await interaction.reply(ephemeral('rate_limited'));
+      return;
+    }
+    const v = await uc.enrol({
+      channel: 'discord',
+      externalUserId: user.id,
+      displayName: user.globalName ?? user.username,
+      languageTag: interaction.locale,
+    });
+    if (v.locale !== locale) await uc.setLanguage(v.id, locale);
+
+    if (interaction.isButton() && interaction.customId === CONSENT_BUTTON_ID) {
+      await uc.consent(v.id);
+      await interaction.update({
+        content: t('consent_thanks'),
+        components: [],
+        allowedMentions: NO_MENTIONS,
+      });
+      return;
+    }
+    if (!v.consentedAt) {
+      await interaction.reply({
+        ...ephemeral('privacy'),
+        components: [button(CONSENT_BUTTON_ID, label('btn_agree'))],
+      });
+      return;
+    }
+
+    if (interaction.isChatInputCommand()) {
+      switch (interaction.commandName) {
+        case 'report':
+          await interaction.showModal(reportModal(label));
+          return;
+        case 'stats': {
+          const stats = await uc.stats(v.id);
+          await interaction.reply({
+            content: statsMessage(t, label, locale, stats),
+            flags: MessageFlags.Ephemeral,
+            allowedMentions: NO_MENTIONS,
+          });
+          return;
+        }
+        case 'forgetme':
+          await interaction.reply({
+            ...ephemeral('forget_confirm'),
+            components: [button(FORGET_BUTTON_ID, label('btn_forget'), ButtonStyle.Danger)],
+          });
+          return;
+      }
+      return;
+    }
+
+    if (interaction.isModalSubmit() && interaction.customId === REPORT_MODAL_ID) {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      if (!(await uc.allow('discord', user.id, 'report'))) {
+        await interaction.editReply({ content: t('rate_limited'), allowedMentions: NO_MENTIONS });
+        return;
+      }
+      const note = interaction.fields.getTextInputValue(FIELD_NOTE).trim();
+      const species = interaction.fields.getTextInputValue(FIELD_SPECIES).trim();
+      const result = await uc.reportListing({
+        volunteerId: v.id,
+        url: interaction.fields.getTextInputValue(FIELD_LINK),
+        species: species || null,
+        note: note || null,
+      });
+      await interaction.editReply({ content: reportResultMessage(t, result), allowedMentions: NO_MENTIONS });
+      return;
+    }
+
+    if (interaction.isButton() && interaction.customId === FORGET_BUTTON_ID) {
+      await uc.forgetMe(v.id);
+      await interaction.update({ content: t('forget_done'), components: [], allowedMentions: NO_MENTIONS });
+    }
+  };
+}
+
+/** Logs in over the gateway, registers the commands and starts answering interactions. */
+export async function startDiscordBot(opts: DiscordBotOptions): Promise<RunningDiscordBot> {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    ...(opts.apiUrl ? { rest: { api: opts.apiUrl } } : {}),
+  });
+  const handle = handleVolunteerInteraction(opts.useCases);
+  client.on(Events.InteractionCreate, (interaction) => {
+    handle(interaction).catch(async (err: unknown) => {
+      log.error('discord interaction failed', { interactionId: interaction.id, error: err });
+      if (!interaction.isRepliable()) return;
+      const content = translator(localeFrom(interaction.locale))('error');
+      const reply = { content, allowedMentions: NO_MENTIONS };
+      await (interaction.deferred || interaction.replied
+        ? interaction.editReply(reply)
+        : interaction.reply({ ...reply, flags: MessageFlags.Ephemeral })
+      ).catch(() => {});
+    });
+  });
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  await client.login(opts.token);
+  await ready;
+  await client.application!.commands.set(commandDefinitions());
+  return {
+    client,
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// Use-case results as messages, shared by every chat platform: each bot passes its own translator (which
+// carries its markup), so the wording is written once.
+import type { VolunteerStats } from '../../shared/db/volunteers.ts';
+import type { ReportListingResult } from '../../workflows/use-cases/report-listing.ts';
+import type { Locale, MessageKey, Translate } from './i18n.ts';
+import type { Level } from './use-cases.ts';
+
+export function reportResultMessage(t: Translate, result: ReportListingResult): string {
+  switch (result.kind) {
+    case 'recorded':
+      return t('report_recorded', { caseRef: result.caseId });
+    case 'duplicate':
+      return t('report_duplicate', { caseRef: result.caseId });
+    case 'already_decided':
+      return t(result.outcome === 'confirmed' ? 'report_known_confirmed' : 'report_known_rejected', {
+        caseRef: result.caseId,
+      });
+    case 'invalid_link':
+      return t('invalid_link');
+    case 'unknown_platform':
+      return t('unknown_platform', { domain: result.domain });
+  }
+}
+
+/** `t` renders the message in the platform's markup; `label` gives plain text for the values. */
+export function statsMessage(
+  t: Translate,
+  label: Translate,
+  locale: Locale,
+  s: VolunteerStats & { level: Level },
+): string {
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
+  return t('stats', {
+    reports: s.reports,
+    confirmed: s.confirmed,
+    rejected: s.rejected,
+    pending: s.pending,
+    accuracy: s.accuracy === null ? '–' : percent.format(s.accuracy),
+    level: label(`level_${s.level}` as MessageKey),
+    rank:
+      s.position === null
+        ? label('rank_none')
+        : label('rank_of', { position: s.position, total: s.volunteersRanked }),
+  });
+}
+
+export const OUTCOME_KEYS: Record<'confirmed' | 'rejected' | 'more_info', MessageKey> = {
+  confirmed: 'outcome_confirmed',
+  rejected: 'outcome_rejected',
+  more_info: 'outcome_more_info',
+};

@@ -1,0 +1,240 @@
+// The real discord.js client against a local Discord REST API and gateway: login (HELLO, IDENTIFY, READY,
+// heartbeats), command registration, /report through a modal, consent, /stats, duplicates, unknown
+// links, and outcomes by direct message, all through the shared volunteer use cases.
+import { REST } from '@discordjs/rest';
+import { GatewayIntentBits, InteractionResponseType, InteractionType } from 'discord-api-types/v10';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningDiscordBot, startDiscordBot } from '../../../bots/discord/bot.ts';
+import { discordOutcomeDelivery } from '../../../bots/discord/outcome.ts';
+import { caseStateQuery } from '../../../workflows/case-workflow.ts';
+import {
+  attachGateway,
+  type FakeDiscordGateway,
+  startFakeDiscordGateway,
+  type VolunteerBotRoutes,
+} from '../../fakes/discord-gateway.ts';
+import { type FakeDiscord, fakeSnowflake, startFakeDiscord } from '../../fakes/discord-rest.ts';
+import { eventually } from '../../support/temporal.ts';
+import { startVolunteerHarness, type VolunteerHarness } from '../volunteers/harness.ts';
+
+const TOKEN = 'discord-bot-token.for.tests';
+/** How a case id reads in Discord markdown. */
+const shown = (id: string) => id.replace('-', '\\-');
+
+describe('Discord volunteer bot (discord.js against a local REST API and gateway)', () => {
+  let h: VolunteerHarness;
+  let rest: FakeDiscord;
+  let gateway: FakeDiscordGateway;
+  let routes: VolunteerBotRoutes;
+  let bot: RunningDiscordBot;
+
+  beforeAll(async () => {
+    [h, rest] = await Promise.all([startVolunteerHarness(), startFakeDiscord({ token: TOKEN })]);
+    gateway = await startFakeDiscordGateway({
+      token: TOKEN,
+      applicationId: rest.applicationId,
+      botUserId: rest.botUserId,
+      heartbeatIntervalMs: 300,
+    });
+    routes = attachGateway(rest, gateway);
+    h.deliveries.discord = discordOutcomeDelivery(new REST({ api: rest.apiUrl, retries: 0 }).setToken(TOKEN));
+    bot = await startDiscordBot({ token: TOKEN, apiUrl: rest.apiUrl, useCases: h.useCases });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await gateway?.close();
+    await rest?.close();
+    await h?.close();
+  });
+
+  const user = (id: string, name: string) => ({
+    id,
+    username: name.toLowerCase(),
+    discriminator: '0',
+    global_name: name,
+    avatar: null,
+  });
+  const dmChannel = (userId: string) => ({ id: `9${userId}`, type: 1, recipients: [user(userId, 'x')] });
+
+  /** Sends an interaction through the gateway and waits for the bot's callback to it. */
+  async function interact(
+    userId: string,
+    name: string,
+    locale: string,
+    type: InteractionType,
+    data: unknown,
+    extra = {},
+  ) {
+    const id = fakeSnowflake();
+    const token = `itoken-${id}`;
+    gateway.dispatch('INTERACTION_CREATE', {
+      id,
+      application_id: rest.applicationId,
+      type,
+      token,
+      version: 1,
+      data,
+      channel_id: `9${userId}`,
+      channel: dmChannel(userId),
+      user: user(userId, name),
+      locale,
+      app_permissions: '0',
+      entitlements: [],
+      authorizing_integration_owners: { '1': userId },
+      context: 1,
+      attachment_size_limit: 8 * 1024 * 1024,
+      ...extra,
+    });
+    const callback = await eventually(
+      async () => routes.callbacks.find((c) => c.interactionId === id),
+      `the answer to interaction ${id}`,
+    );
+    return { callback, token };
+  }
+  const command = (userId: string, name: string, locale: string, commandName: string) =>
+    interact(userId, name, locale, InteractionType.ApplicationCommand, {
+      id: fakeSnowflake(),
+      name: commandName,
+      type: 1,
+    });
+  const pressButton = (userId: string, name: string, locale: string, customId: string) =>
+    interact(
+      userId,
+      name,
+      locale,
+      InteractionType.MessageComponent,
+      { custom_id: customId, component_type: 2 },
+      {
+        message: {
+          id: fakeSnowflake(),
+          channel_id: `9${userId}`,
+          author: user(rest.botUserId, 'wild-sentinel'),
+          content: '',
+          timestamp: new Date().toISOString(),
+          edited_timestamp: null,
+          tts: false,
+          mention_everyone: false,
+          mentions: [],
+          mention_roles: [],
+          attachments: [],
+          embeds: [],
+          pinned: false,
+          type: 0,
+          flags: 64,
+          components: [],
+        },
+      },
+    );
+  async function submitReport(
+    userId: string,
+    name: string,
+    locale: string,
+    fields: { link: string; species: string; note: string },
+  ) {
+    const { callback, token } = await interact(userId, name, locale, InteractionType.ModalSubmit, {
+      custom_id: 'report_modal',
+      components: Object.entries(fields).map(([customId, value]) => ({
+        type: 1,
+        components: [{ type: 4, custom_id: customId, value }],
+      })),
+    });
+    expect(callback.body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    expect(callback.body.data?.flags).toBe(64);
+    const edit = await eventually(async () => routes.edits.find((e) => e.token === token), 'the reply');
+    return edit.body as { content: string; allowed_mentions?: { parse: string[] } };
+  }
+
+  it('logs in over the gateway, keeps heartbeating and registers its commands', async () => {
+    expect(gateway.identifies).toHaveLength(1);
+    expect(gateway.identifies[0]!.token).toBe(TOKEN);
+    expect(gateway.identifies[0]!.intents & GatewayIntentBits.Guilds).toBe(GatewayIntentBits.Guilds);
+    await eventually(async () => (gateway.heartbeatsAcked() >= 2 ? true : undefined), 'two heartbeats');
+    expect(bot.client.isReady()).toBe(true);
+    expect(routes.commands().map((c) => c.name)).toEqual(['report', 'stats', 'forgetme']);
+  });
+
+  it('asks for consent first, in the volunteer’s language, then opens the report modal', async () => {
+    const first = await command('1111', 'Lucie', 'fr', 'report');
+    expect(first.callback.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(first.callback.body.data?.flags).toBe(64);
+    expect(String(first.callback.body.data?.content)).toContain('**Confidentialité.**');
+    expect(JSON.stringify(first.callback.body.data?.components)).toContain('consent:yes');
+
+    const agreed = await pressButton('1111', 'Lucie', 'fr', 'consent:yes');
+    expect(agreed.callback.body.type).toBe(InteractionResponseType.UpdateMessage);
+    expect(String(agreed.callback.body.data?.content)).toContain('Cyber Spotters');
+
+    const modal = await command('1111', 'Lucie', 'fr', 'report');
+    expect(modal.callback.body.type).toBe(InteractionResponseType.Modal);
+    const json = JSON.stringify(modal.callback.body.data);
+    expect(modal.callback.body.data?.custom_id).toBe('report_modal');
+    for (const id of ['"link"', '"species"', '"note"']) expect(json).toContain(id);
+    expect(json).toContain('Lien de l’annonce');
+  });
+
+  let caseId: string;
+
+  it('records a report from the modal, escapes nothing into mentions, and refuses unknown links', async () => {
+    const note = '@everyone **free** <@1234> [click](https://evil.example)';
+    const reply = await submitReport('1111', 'Lucie', 'fr', {
+      link: 'https://shop.example/items/DX-7',
+      species: 'Ivoire',
+      note,
+    });
+    expect(reply.allowed_mentions).toEqual({ parse: [] });
+    // Discord markdown: the hyphen is escaped (shows as written).
+    const match = /dossier \*\*case\\-([0-9a-f]{24})\*\*/.exec(reply.content);
+    expect(match).not.toBeNull();
+    caseId = `case-${match![1]!}`;
+    const { rows } = await h.db.pool.query('SELECT species, note FROM reports WHERE case_id = $1', [caseId]);
+    expect(rows).toEqual([{ species: 'Ivoire', note }]);
+
+    const unknown = await submitReport('1111', 'Lucie', 'fr', {
+      link: 'https://other-market.example/x/1',
+      species: 'Ivoire',
+      note: '',
+    });
+    expect(unknown.content).toBe(
+      'Nous ne travaillons pas encore avec other\\-market.example : nous ne pouvons pas agir sur ce lien. Merci de votre vigilance !',
+    );
+  });
+
+  it('joins a second volunteer’s report to the same case and tells both by direct message', async () => {
+    await command('2222', 'Sam', 'en-US', 'stats');
+    await pressButton('2222', 'Sam', 'en-US', 'consent:yes');
+    const reply = await submitReport('2222', 'Sam', 'en-US', {
+      link: 'https://www.shop.example/items/DX-7/',
+      species: 'ivory',
+      note: '',
+    });
+    expect(reply.content).toContain(shown(caseId));
+    await eventually(async () => {
+      const s = await h.temporal.workflow.getHandle(caseId).query(caseStateQuery);
+      return s.reports.length === 2 ? true : undefined;
+    }, 'two reports on the case');
+
+    await h.decide(caseId, 'reject');
+    const dmOf = async (userId: string) =>
+      eventually(async () => {
+        const channel = routes.dmChannelOf(userId);
+        return channel ? rest.messages.get(channel)?.[0] : undefined;
+      }, `the DM to ${userId}`);
+    const [lucie, sam] = await Promise.all([dmOf('1111'), dmOf('2222')]);
+    expect(lucie.content).toContain('**Pas d’infraction.**');
+    expect(lucie.content).toContain(shown(caseId));
+    expect(sam.content).toContain('**Not a violation.**');
+    const posts = rest.callsTo('POST', /^\/channels\/\d+\/messages$/);
+    expect(posts).toHaveLength(2);
+    expect(
+      posts.every(
+        (p) => JSON.stringify((p.body as { allowed_mentions: unknown }).allowed_mentions) === '{"parse":[]}',
+      ),
+    ).toBe(true);
+
+    const stats = await command('2222', 'Sam', 'en-US', 'stats');
+    const content = String(stats.callback.body.data?.content);
+    expect(content).toContain('Reports: 1');
+    expect(content).toContain('Not a violation: 1');
+    expect(content).toContain('Accuracy: 0%');
+  });
+});
