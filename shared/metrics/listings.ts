@@ -2,6 +2,7 @@
 // Screened/flagged/blocked count listings received in the period; removed counts takedowns completed in it.
 import type { Queryable } from '../db/pool.ts';
 import { type Bucket, filterParams, type MetricsFilters, speciesMatch } from './filters.ts';
+import { SCREENED_KEYS, type ScreenedKey, screenedBy } from './rollup.ts';
 
 export interface ListingCounts {
   screened: number;
@@ -27,10 +28,11 @@ export interface Breakdown {
 export const REMOVAL_ACTIONS = ['remove_listing', 'warn_seller', 'suspend_seller'] as const;
 const removal = `('remove_listing', 'warn_seller', 'suspend_seller')`;
 
+/** Flagged listings (those with a case) received in the period; screened counts come from rollup.ts. */
 const scope = `
   SELECT l.id, l.platform_id, coalesce(l.language, 'und') AS language, l.received_at, c.verdict AS case_verdict,
          c.id AS case_id
-  FROM listings l LEFT JOIN cases c ON c.listing_id = l.id
+  FROM cases c JOIN listings l ON l.id = c.listing_id
   WHERE l.received_at >= $1 AND l.received_at < $2 AND ($3::text IS NULL OR l.platform_id = $3)
     AND ${speciesMatch('l')}`;
 
@@ -50,10 +52,10 @@ function num(v: unknown): number {
 }
 
 export async function totals(db: Queryable, f: MetricsFilters): Promise<Totals> {
+  const screened = screenedBy(db, f, SCREENED_KEYS.all);
   const { rows } = await db.query(
     `WITH s AS (${scope}), r AS (${removedScope})
-     SELECT (SELECT count(*) FROM s) AS screened,
-            (SELECT count(*) FROM s WHERE case_id IS NOT NULL) AS flagged,
+     SELECT (SELECT count(*) FROM s) AS flagged,
             (SELECT count(*) FROM s WHERE case_verdict = 'block') AS blocked,
             (SELECT count(*) FROM r WHERE status <> 'restored') AS removed,
             (SELECT count(*) FROM r WHERE status = 'restored') AS restored,
@@ -65,7 +67,7 @@ export async function totals(db: Queryable, f: MetricsFilters): Promise<Totals> 
   );
   const r = rows[0]!;
   return {
-    screened: num(r.screened),
+    screened: (await screened).get('') ?? 0,
     flagged: num(r.flagged),
     blocked: num(r.blocked),
     removed: num(r.removed),
@@ -80,36 +82,45 @@ async function breakdown(
   db: Queryable,
   f: MetricsFilters,
   key: string,
-  removedKey = key,
+  removedKey: string,
+  screenedKey: ScreenedKey,
 ): Promise<Breakdown[]> {
+  const screened = screenedBy(db, f, screenedKey);
   const { rows } = await db.query(
     `WITH s AS (${scope}), r AS (${removedScope}),
-     a AS (SELECT ${key} AS k, count(*) AS screened, count(case_id) AS flagged,
-                  count(*) FILTER (WHERE case_verdict = 'block') AS blocked FROM s GROUP BY 1),
+     a AS (SELECT ${key} AS k, count(*) AS flagged, count(*) FILTER (WHERE case_verdict = 'block') AS blocked
+           FROM s GROUP BY 1),
      b AS (SELECT ${removedKey} AS k, count(*) AS removed FROM r WHERE status <> 'restored' GROUP BY 1)
-     SELECT coalesce(a.k, b.k)::text AS k, a.screened, a.flagged, a.blocked, b.removed
-     FROM a FULL JOIN b ON a.k = b.k ORDER BY coalesce(a.k, b.k)`,
+     SELECT coalesce(a.k, b.k)::text AS k, a.flagged, a.blocked, b.removed
+     FROM a FULL JOIN b ON a.k = b.k`,
     filterParams(f),
   );
-  return rows.map((r) => ({
-    key: String(r.k),
-    counts: {
-      screened: num(r.screened),
+  const counts = new Map<string, ListingCounts>();
+  for (const [k, n] of await screened) counts.set(k, { screened: n, flagged: 0, blocked: 0, removed: 0 });
+  for (const r of rows) {
+    const c = counts.get(String(r.k)) ?? { screened: 0, flagged: 0, blocked: 0, removed: 0 };
+    counts.set(String(r.k), {
+      ...c,
       flagged: num(r.flagged),
       blocked: num(r.blocked),
       removed: num(r.removed),
-    },
-  }));
+    });
+  }
+  return [...counts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, c]) => ({ key: k, counts: c }));
 }
 
-export const byPlatform = (db: Queryable, f: MetricsFilters) => breakdown(db, f, 'platform_id');
-export const byLanguage = (db: Queryable, f: MetricsFilters) => breakdown(db, f, 'language');
+export const byPlatform = (db: Queryable, f: MetricsFilters) =>
+  breakdown(db, f, 'platform_id', 'platform_id', SCREENED_KEYS.platform);
+export const byLanguage = (db: Queryable, f: MetricsFilters) =>
+  breakdown(db, f, 'language', 'language', SCREENED_KEYS.language);
 
 /** The series over the period: bucket start (ISO date) and the counts in it. */
 export async function series(db: Queryable, f: MetricsFilters, bucket: Bucket): Promise<Breakdown[]> {
   const at = (column: string) =>
     `to_char(date_trunc('${bucket}', ${column} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`;
-  const rows = await breakdown(db, f, at('received_at'), at('completed_at'));
+  const rows = await breakdown(db, f, at('received_at'), at('completed_at'), SCREENED_KEYS.bucket(bucket));
   const byKey = new Map(rows.map((r) => [r.key, r]));
   return bucketStarts(f, bucket).map(
     (key) => byKey.get(key) ?? { key, counts: { screened: 0, flagged: 0, blocked: 0, removed: 0 } },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMetrics, type Metrics, metricsFiltersSchema } from '../../shared/metrics/index.ts';
 import { bucketStarts } from '../../shared/metrics/listings.ts';
+import { refreshScreenedRollup } from '../../shared/metrics/rollup.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addListing, addPlatform, addVolunteer, hoursAfter, report, review, T0, takeDown } from './seed.ts';
 
@@ -243,6 +244,26 @@ describe('filters', () => {
     const m = await computeMetrics(db.pool, feb);
     expect(m.totals).toMatchObject({ screened: 1, flagged: 1, removed: 1 });
     expect(m.keywordLibrary).toMatchObject({ entriesAtStart: 100, entriesAtEnd: 100, added: 0 });
+  });
+
+  it('gives the same numbers from the screened rollup as from the raw listings, with a watermark mid-period', async () => {
+    const variants = [march, { ...march, platform: 'shopa' }, { ...march, species: 'elephant' }];
+    const before = await Promise.all(variants.map((f) => computeMetrics(db.pool, f)));
+    const refreshed = await refreshScreenedRollup(db.pool, { now: new Date('2026-03-03T12:00:00Z') });
+    expect(refreshed).toEqual({ from: '2026-02-01T00:00:00.000Z', to: '2026-03-03T00:00:00.000Z' });
+    const { rows } = await db.pool.query(
+      "SELECT platform_id, language, species, screened FROM metrics_screened_daily WHERE day = '2026-03-02' ORDER BY 1, 3, 2",
+    );
+    expect(rows.map((r) => [r.platform_id, r.language, r.species, Number(r.screened)])).toEqual([
+      ['shopa', 'en', '', 2],
+      ['shopa', 'zh', '', 1],
+      ['shopa', 'en', 'elephant', 1],
+      ['shopa', 'zh', 'pangolin', 1],
+    ]);
+    const after = await Promise.all(variants.map((f) => computeMetrics(db.pool, f)));
+    expect(after).toEqual(before);
+    expect(after[0]!.totals.screened).toBe(6);
+    expect(after[2]!.totals.screened).toBe(2);
   });
 
   it('rejects a period that ends before it starts', () => {

@@ -1,0 +1,112 @@
+// "Listings screened" over millions of listings: whole UTC days before the rollup's watermark come from
+// metrics_screened_daily (refreshed from the listings and detections), the rest straight from the listings.
+// The numbers are the same either way; the rollup only makes a year answer in milliseconds.
+import { inTransaction, type Pool, type Queryable } from '../db/pool.ts';
+import type { MetricsFilters } from './filters.ts';
+
+const DAY = 24 * 3600 * 1000;
+const ROLLUP = 'screened';
+
+/** Days re-counted by a routine refresh: late detections or language fixes within this window are caught. */
+export const REFRESH_DAYS = 35;
+
+export async function rollupWatermark(db: Queryable): Promise<Date | null> {
+  const { rows } = await db.query<{ complete_before: Date }>(
+    `SELECT complete_before::timestamp AT TIME ZONE 'UTC' AS complete_before FROM metrics_rollup_state WHERE name = $1`,
+    [ROLLUP],
+  );
+  return rows[0]?.complete_before ?? null;
+}
+
+/**
+ * Recounts the days from `since` (default: REFRESH_DAYS before the watermark, or the first listing) up to the
+ * start of today (UTC), then moves the watermark there. Serialised by an advisory lock.
+ */
+export async function refreshScreenedRollup(
+  db: Pool,
+  opts: { since?: Date; now?: Date } = {},
+): Promise<{ from: string; to: string }> {
+  const to = new Date(Math.floor((opts.now ?? new Date()).getTime() / DAY) * DAY);
+  return inTransaction(db, async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(74280700)');
+    const mark = await rollupWatermark(tx);
+    let from = opts.since ?? (mark ? new Date(mark.getTime() - REFRESH_DAYS * DAY) : undefined);
+    if (!from) {
+      const { rows } = await tx.query<{ first: Date | null }>(
+        'SELECT min(received_at) AS first FROM listings',
+      );
+      from = rows[0]?.first ?? to;
+    }
+    from = new Date(Math.floor(from.getTime() / DAY) * DAY);
+    await tx.query(
+      'DELETE FROM metrics_screened_daily WHERE day >= $1::timestamptz::date AND day < $2::timestamptz::date',
+      [from, to],
+    );
+    await tx.query(
+      `INSERT INTO metrics_screened_daily (day, platform_id, language, species, screened)
+       SELECT (received_at AT TIME ZONE 'UTC')::date, platform_id, coalesce(language, 'und'), '', count(*)
+       FROM listings WHERE received_at >= $1 AND received_at < $2 GROUP BY 1, 2, 3
+       UNION ALL
+       SELECT (l.received_at AT TIME ZONE 'UTC')::date, l.platform_id, coalesce(l.language, 'und'), e->>'species',
+              count(DISTINCT l.id)
+       FROM detections d JOIN listings l ON l.id = d.listing_id, jsonb_array_elements(d.evidence) e
+       WHERE l.received_at >= $1 AND l.received_at < $2 AND d.evidence <> '[]' AND e->>'species' IS NOT NULL
+       GROUP BY 1, 2, 3, 4`,
+      [from, to],
+    );
+    await tx.query(
+      `INSERT INTO metrics_rollup_state (name, complete_before) VALUES ($1, $2::timestamptz::date)
+       ON CONFLICT (name) DO UPDATE SET complete_before = greatest(metrics_rollup_state.complete_before, EXCLUDED.complete_before),
+         refreshed_at = now()`,
+      [ROLLUP, to],
+    );
+    return { from: from.toISOString(), to: to.toISOString() };
+  });
+}
+
+/** A grouping of the screened counts: SQL for the rollup row (alias r) and for a listing (alias l). */
+export interface ScreenedKey {
+  rollup: string;
+  raw: string;
+}
+
+export const SCREENED_KEYS = {
+  all: { rollup: `''`, raw: `''` },
+  platform: { rollup: 'r.platform_id', raw: 'l.platform_id' },
+  language: { rollup: 'r.language', raw: `coalesce(l.language, 'und')` },
+  bucket: (bucket: string): ScreenedKey => ({
+    rollup: `to_char(date_trunc('${bucket}', r.day::timestamp), 'YYYY-MM-DD')`,
+    raw: `to_char(date_trunc('${bucket}', l.received_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`,
+  }),
+} as const;
+
+/** Listings screened in the period, by key; rollup days and raw remainder added together. */
+export async function screenedBy(
+  db: Queryable,
+  f: MetricsFilters,
+  key: ScreenedKey,
+): Promise<Map<string, number>> {
+  const mark = await rollupWatermark(db);
+  // Whole days inside the period and before the watermark come from the rollup.
+  const rollFrom = new Date(Math.ceil(f.from.getTime() / DAY) * DAY);
+  const rollTo = new Date(Math.min(Math.floor(f.to.getTime() / DAY) * DAY, mark?.getTime() ?? 0));
+  const useRollup = rollTo > rollFrom;
+  const [a, b] = useRollup ? [rollFrom, rollTo] : [f.to, f.to];
+  const { rows } = await db.query(
+    `SELECT k, sum(n) AS n FROM (
+       SELECT ${key.rollup} AS k, sum(r.screened) AS n FROM metrics_screened_daily r
+       WHERE r.day >= $5::timestamptz::date AND r.day < $6::timestamptz::date
+         AND ($3::text IS NULL OR r.platform_id = $3) AND r.species = coalesce($4, '')
+       GROUP BY 1
+       UNION ALL
+       SELECT ${key.raw} AS k, count(*) AS n FROM listings l
+       WHERE ((l.received_at >= $1 AND l.received_at < $5) OR (l.received_at >= $6 AND l.received_at < $2))
+         AND ($3::text IS NULL OR l.platform_id = $3)
+         AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM detections sd, jsonb_array_elements(sd.evidence) se
+                                          WHERE sd.listing_id = l.id AND se->>'species' = $4))
+       GROUP BY 1) u
+     GROUP BY k`,
+    [f.from, f.to, f.platform ?? null, f.species ?? null, useRollup ? a : f.to, useRollup ? b : f.to],
+  );
+  return new Map(rows.map((r) => [String(r.k), Number(r.n)]));
+}
