@@ -104,7 +104,8 @@ function box1D(
     output[oi] = sum / count;
   }
   for (let i = 0; i < phase3; i++, li += stride, ri += stride, oi += stride) {
-    sum += input[ri]! - input[li]!;
+    sum += input[ri]!;
+    sum -= input[li]!;
     output[oi] = sum / count;
   }
   for (let i = 0; i < phase4; i++, li += stride, oi += stride) {
@@ -116,7 +117,7 @@ function box1D(
 
 // The same box filter down every column at once, sweeping rows in memory order (a strided walk per
 // column is several times slower on large photos). Per column it adds and subtracts exactly the samples
-// box1D would, in the same order.
+// box1D would, in the same order, so results are identical.
 function boxAlongColumns(
   input: Float32Array,
   output: Float32Array,
@@ -130,36 +131,35 @@ function boxAlongColumns(
   let li = 0;
   let oi = 0;
   let count = 0;
-  const addRow = (r: number) => {
-    const base = r * cols;
-    for (let c = 0; c < cols; c++) sums[c]! += input[base + c]!;
-  };
-  const subRow = (r: number) => {
-    const base = r * cols;
-    for (let c = 0; c < cols; c++) sums[c]! -= input[base + c]!;
-  };
-  const writeRow = (r: number) => {
-    const base = r * cols;
-    for (let c = 0; c < cols; c++) output[base + c] = sums[c]! / count;
-  };
-  for (let i = 0; i < half - 1; i++) {
-    addRow(ri++);
+  // Phase 1: accumulate the first rows.
+  for (let i = 0; i < half - 1; i++, ri++, count++) {
+    for (let c = 0, a = ri * cols; c < cols; c++) sums[c]! += input[a + c]!;
+  }
+  // Phase 2: growing window, one output row per input row added.
+  for (let i = 0; i < window - half + 1; i++, ri++, oi++) {
     count++;
+    for (let c = 0, a = ri * cols, o = oi * cols; c < cols; c++) {
+      const sum = sums[c]! + input[a + c]!;
+      sums[c] = sum;
+      output[o + c] = sum / count;
+    }
   }
-  for (let i = 0; i < window - half + 1; i++) {
-    addRow(ri++);
-    count++;
-    writeRow(oi++);
+  // Phase 3: full window sliding down; add, subtract and write in one pass over the row.
+  for (let i = 0; i < rows - window; i++, ri++, li++, oi++) {
+    for (let c = 0, a = ri * cols, b = li * cols, o = oi * cols; c < cols; c++) {
+      const sum = sums[c]! + input[a + c]! - input[b + c]!;
+      sums[c] = sum;
+      output[o + c] = sum / count;
+    }
   }
-  for (let i = 0; i < rows - window; i++) {
-    addRow(ri++);
-    subRow(li++);
-    writeRow(oi++);
-  }
-  for (let i = 0; i < half - 1; i++) {
-    subRow(li++);
+  // Phase 4: shrinking window at the bottom.
+  for (let i = 0; i < half - 1; i++, li++, oi++) {
     count--;
-    writeRow(oi++);
+    for (let c = 0, b = li * cols, o = oi * cols; c < cols; c++) {
+      const sum = sums[c]! - input[b + c]!;
+      sums[c] = sum;
+      output[o + c] = sum / count;
+    }
   }
 }
 
