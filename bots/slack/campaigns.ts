@@ -461,7 +461,23 @@ export type CampaignHandlerUseCases = Pick<
   | 'requestChanges'
   | 'cancelCampaign'
   | 'findCampaign'
+  | 'overview'
 >;
+
+/** One line per campaign and run: status, and how many audiences each run reached. */
+export function overviewText(items: Awaited<ReturnType<CampaignUseCases['overview']>>): string {
+  if (items.length === 0) return 'No campaigns yet. Start one with `/campaign`.';
+  const lines = items.map(({ campaign, runs }) => {
+    const head = `*${escapeMrkdwn(campaign.name)}* \`${escapeMrkdwn(campaign.id)}\` · ${campaign.status.replace('_', ' ')}`;
+    const runLines = runs.map((r) => {
+      const counts = r.summary as { sent?: number; audiences?: number } | null;
+      const reach = counts?.audiences ? `, ${counts.sent ?? 0}/${counts.audiences} audiences reached` : '';
+      return `    ${r.occurrenceDate}: ${r.status.replace('_', ' ')}${reach}`;
+    });
+    return [head, ...runLines].join('\n');
+  });
+  return truncate(lines.join('\n'), 3000);
+}
 
 export interface CampaignHandlerDeps {
   useCases: CampaignHandlerUseCases;
@@ -497,6 +513,7 @@ const USAGE = [
   '`/campaign <day-id> [languages]` start from the day’s template, e.g. `/campaign world-pangolin-day en,fr,id`',
   '`/campaign edit <campaign-id>` change a campaign before it goes out',
   '`/campaign days [year]` list the wildlife days and their dates',
+  '`/campaign list` every campaign, and what each run delivered',
 ].join('\n');
 
 export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): void {
@@ -506,6 +523,10 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
     const [sub = '', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
     if (sub === 'help') {
       await ack({ response_type: 'ephemeral', text: USAGE });
+      return;
+    }
+    if (sub === 'list') {
+      await ack({ response_type: 'ephemeral', text: overviewText(await useCases.overview()) });
       return;
     }
     if (sub === 'days') {

@@ -6,8 +6,10 @@ import { findWildlifeDay } from '../../shared/campaigns/calendar.ts';
 import { type Campaign, type CampaignContent, campaignContentSchema } from '../../shared/campaigns/model.ts';
 import { occurrenceFor } from '../../shared/campaigns/plan.ts';
 import {
+  type CampaignRun,
   findCampaign,
   insertCampaign,
+  listCampaigns,
   listRuns,
   setCampaignStatus,
 } from '../../shared/campaigns/repository.ts';
@@ -233,6 +235,14 @@ export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
         if (err instanceof WorkflowNotFoundError) return undefined;
         throw err;
       }
+    },
+
+    /** Every campaign with its runs: what went out, when, and how it went. */
+    async overview(): Promise<{ campaign: Campaign; runs: CampaignRun[] }[]> {
+      const campaigns = await listCampaigns(deps.pool);
+      return Promise.all(
+        campaigns.map(async (campaign) => ({ campaign, runs: await listRuns(deps.pool, campaign.id) })),
+      );
     },
 
     findCampaign: (campaignId: string) => findCampaign(deps.pool, campaignId),

@@ -84,6 +84,7 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
       requestChanges: (i) => current.requestChanges(i),
       cancelCampaign: (i) => current.cancelCampaign(i),
       findCampaign: (id) => current.findCampaign(id),
+      overview: () => current.overview(),
     };
     registerCampaignHandlers(app, { useCases });
     server = createServer(receiver.requestListener);
@@ -368,6 +369,10 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     const deliveries = await listDeliveries(db.pool, { workflowId });
     expect(deliveries.map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
     expect((await getCampaign(db.pool, campaignId)).status).toBe('sent');
+    const list = (await (await slashCommand('list')).json()) as { text: string };
+    expect(list.text).toContain(
+      `*${escaped}* \`${campaignId}\` · sent\n    ${a.date}: sent, 3/3 audiences reached`,
+    );
     await temporal.client.schedule.getHandle(scheduleIdFor(campaignId)).delete();
   });
 
