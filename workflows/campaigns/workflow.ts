@@ -424,8 +424,11 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
         inFlight.add(p.audienceKey);
         deliver(p, state.revision)
           .catch((err) => {
-            // Only recording can fail here (posting failures are results); keep the run going.
-            state.deliveries.push({ ...base(p), status: 'failed', error: errorMessage(err), attempts: 0 });
+            // Only recording can fail here (posting failures are results): keep the run going, and keep
+            // the outcome already known for this audience.
+            if (!delivered(p.audienceKey)) {
+              state.deliveries.push({ ...base(p), status: 'failed', error: errorMessage(err), attempts: 0 });
+            }
           })
           .finally(() => {
             inFlight.delete(p.audienceKey);
