@@ -23,6 +23,9 @@ export { type CompiledLibrary, compileLibrary } from './compile.ts';
  */
 export const MAX_SCREENED_LENGTH = 20_000;
 
+/** Most evidence items returned per listing (all hits still count towards the score). */
+export const MAX_EVIDENCE = 200;
+
 export interface TextListing {
   id?: string;
   title: string;
@@ -154,23 +157,52 @@ function negatedBefore(text: string, start: number): boolean {
   return NEGATION.test(text.slice(Math.max(0, start - 14), start));
 }
 
-/** Drops hits inside a longer hit of the same field ("ivory" inside "vegetable ivory"), and duplicates. */
+/**
+ * Drops hits inside a longer hit of the same field ("ivory" inside "vegetable ivory") and duplicates of a
+ * span. One sort and one sweep, so a text stuffed with keywords stays linear-logarithmic.
+ */
 function resolveOverlaps(hits: ScoredHit[]): ScoredHit[] {
+  const order = hits
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) =>
+      a.h.field !== b.h.field
+        ? a.h.field < b.h.field
+          ? -1
+          : 1
+        : a.h.start - b.h.start || b.h.end - a.h.end || a.i - b.i,
+    );
   const kept: ScoredHit[] = [];
-  for (let i = 0; i < hits.length; i++) {
-    const h = hits[i]!;
-    let covered = false;
-    for (let j = 0; j < hits.length && !covered; j++) {
-      const g = hits[j]!;
-      if (j === i || g.field !== h.field || g.start > h.start || g.end < h.end) continue;
-      const longer = g.end - g.start > h.end - h.start;
-      // A legality wrapper or sale phrase around a wildlife term must not hide it.
-      const wrapper =
-        (g.entry.kind === 'sale' || g.entry.kind === 'legality') && h.entry.kind !== g.entry.kind;
-      if (longer) covered = !wrapper;
-      else covered = j < i && (g.entry === h.entry || g.entry.kind === h.entry.kind);
+  let field: TextField | null = null;
+  // Furthest end so far among earlier (hence enclosing-or-earlier) hits, apart from sale/legality wrappers.
+  let coverEnd = -1;
+  let coverStart = -1;
+  let wrapEnd = -1;
+  let wrapStart = -1;
+  let prev: ScoredHit | null = null;
+  for (const { h } of order) {
+    if (h.field !== field) {
+      field = h.field;
+      coverEnd = wrapEnd = -1;
+      prev = null;
     }
-    if (!covered) kept.push(h);
+    const wrapper = h.entry.kind === 'sale' || h.entry.kind === 'legality';
+    const sameSpanAsPrev = prev !== null && prev.start === h.start && prev.end === h.end;
+    const duplicate = sameSpanAsPrev && (prev!.entry === h.entry || prev!.entry.kind === h.entry.kind);
+    // Strictly longer enclosing hit: ends later, or ends here but starts earlier.
+    const inCover = coverEnd > h.end || (coverEnd === h.end && coverStart < h.start);
+    // A legality wrapper or sale phrase around a wildlife term must not hide it; it hides its own kind.
+    const inWrap = wrapper && (wrapEnd > h.end || (wrapEnd === h.end && wrapStart < h.start));
+    if (!duplicate && !inCover && !inWrap) kept.push(h);
+    if (wrapper) {
+      if (h.end > wrapEnd) {
+        wrapEnd = h.end;
+        wrapStart = h.start;
+      }
+    } else if (h.end > coverEnd) {
+      coverEnd = h.end;
+      coverStart = h.start;
+    }
+    prev = h;
   }
   return kept;
 }
@@ -245,9 +277,9 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
   result.verdict = decision.verdict;
   result.score = decision.score;
   result.species = decision.species;
-  result.evidence = evidence.sort((a, b) =>
-    a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1,
-  );
+  result.evidence = evidence
+    .sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1))
+    .slice(0, MAX_EVIDENCE);
   return result;
 }
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SCREENED_LENGTH, screenText, type TextListing } from '../../../detectors/text/index.ts';
+import {
+  MAX_EVIDENCE,
+  MAX_SCREENED_LENGTH,
+  screenText,
+  type TextListing,
+} from '../../../detectors/text/index.ts';
 
 const verdict = (listing: TextListing) => screenText(listing).verdict;
 
@@ -78,6 +83,16 @@ describe('screenText', () => {
     });
     expect(long.truncated).toBe(true);
     expect(long.verdict).toBe('allow');
+  });
+
+  it('handles a keyword-stuffed maximum-length description with bounded evidence', () => {
+    const r = screenText({
+      title: 'lot',
+      description: '象牙 rhino horn '.repeat(MAX_SCREENED_LENGTH / 14).slice(0, MAX_SCREENED_LENGTH),
+    });
+    expect(r.verdict).not.toBe('allow');
+    expect(r.evidence.length).toBe(MAX_EVIDENCE);
+    expect(r.evidence[0]!.start).toBe(0);
   });
 
   it('reports the library version it used', () => {
