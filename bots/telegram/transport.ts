@@ -1,6 +1,6 @@
 // How updates reach the Telegram bot: long polling (getUpdates) or a webhook that Telegram calls with the
 // secret token in X-Telegram-Bot-Api-Secret-Token (grammY answers 401 when it does not match).
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { type Bot, webhookCallback } from 'grammy';
 import { log } from '../../shared/logger.ts';
 import type { VolunteerContext } from './bot.ts';
@@ -55,5 +55,24 @@ export async function registerTelegramWebhook(
   await bot.api.setWebhook(new URL(TELEGRAM_WEBHOOK_PATH, publicUrl).toString(), {
     secret_token: secretToken,
     allowed_updates: [...ALLOWED_UPDATES],
+  });
+}
+
+/**
+ * Puts the webhook in front of an existing HTTP server's request handling (the API server or the bots'
+ * own server), so Telegram's POSTs to TELEGRAM_WEBHOOK_PATH reach the bot and everything else goes on.
+ */
+export function mountTelegramWebhook(server: Server, listener: TelegramWebhookListener): void {
+  const existing = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname === TELEGRAM_WEBHOOK_PATH) {
+      listener(req, res).catch((err: unknown) => {
+        log.error('telegram webhook failed', { error: err });
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    for (const l of existing) l(req, res);
   });
 }

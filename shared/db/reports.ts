@@ -243,16 +243,33 @@ export async function reportPhotos(
 
 // Outcome notifications ------------------------------------------------------------------------------
 
-/** Claims the right to tell the reporter; false when someone (an earlier attempt) already did. */
-export async function claimOutcomeNotification(db: Queryable, reportId: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    'UPDATE reports SET notified_at = now() WHERE id = $1 AND notified_at IS NULL',
-    [reportId],
+/**
+ * Claims the right to tell the reporter this outcome; undefined when they were already told it (an
+ * earlier attempt). Returns the outcome they had been told before, to give the claim back after a failure.
+ */
+export async function claimOutcomeNotification(
+  db: Queryable,
+  reportId: string,
+  outcome: ReportOutcome,
+): Promise<{ previous: ReportOutcome | null } | undefined> {
+  const { rows } = await db.query<{ previous: ReportOutcome | null }>(
+    `WITH old AS (SELECT id, notified_outcome FROM reports WHERE id = $1 FOR UPDATE)
+     UPDATE reports r SET notified_at = now(), notified_outcome = $2
+     FROM old WHERE r.id = old.id AND old.notified_outcome IS DISTINCT FROM $2
+     RETURNING old.notified_outcome AS previous`,
+    [reportId, outcome],
   );
-  return rowCount === 1;
+  return rows[0];
 }
 
 /** Gives the claim back after a failed send, so the activity's retry sends again. */
-export async function releaseOutcomeNotification(db: Queryable, reportId: string): Promise<void> {
-  await db.query('UPDATE reports SET notified_at = NULL WHERE id = $1', [reportId]);
+export async function releaseOutcomeNotification(
+  db: Queryable,
+  reportId: string,
+  previous: ReportOutcome | null,
+): Promise<void> {
+  await db.query(
+    'UPDATE reports SET notified_outcome = $2, notified_at = CASE WHEN $2::text IS NULL THEN NULL ELSE notified_at END WHERE id = $1',
+    [reportId, previous],
+  );
 }

@@ -1,7 +1,7 @@
 // The volunteer side of the case activities: a VolunteerNotifier that tells each reporter the outcome at
 // most once (reports.notified_at), whichever chat platform they use. How a message is written and sent is
 // the bots' business (a Delivery per channel); this module only loads what they need and keeps the
-// "told once" promise across activity retries.
+// "told once" promise across activity retries (once per outcome: "more information needed", then final).
 
 import type { Pool } from '../../shared/db/pool.ts';
 import { claimOutcomeNotification, getReport, releaseOutcomeNotification } from '../../shared/db/reports.ts';
@@ -33,7 +33,7 @@ export function createVolunteerNotifier(deps: {
       if (!report || !volunteer) return;
       // Someone who asked to be forgotten has no address any more.
       if (volunteer.erasedAt) {
-        await claimOutcomeNotification(deps.pool, reportId);
+        await claimOutcomeNotification(deps.pool, reportId, outcome);
         return;
       }
       const deliver = deps.deliveries[volunteer.channel];
@@ -44,13 +44,14 @@ export function createVolunteerNotifier(deps: {
         });
         return;
       }
-      if (!(await claimOutcomeNotification(deps.pool, reportId))) return;
+      const claim = await claimOutcomeNotification(deps.pool, reportId, outcome);
+      if (!claim) return;
       try {
         const result = await deliver({ volunteer, reportId, caseId, listingUrl: report.listingUrl, outcome });
         if (result === 'undeliverable') log.warn('outcome message undeliverable', { reportId, caseId });
       } catch (err) {
         // Give the claim back so the activity's retry sends it.
-        await releaseOutcomeNotification(deps.pool, reportId);
+        await releaseOutcomeNotification(deps.pool, reportId, claim.previous);
         throw err;
       }
     },

@@ -158,7 +158,10 @@ export async function reportListing(
       priorityRaised,
     });
     // The reporter of a decided case is told right now, so the outcome activity must not tell them again.
-    if (outcome) await tx.query('UPDATE reports SET notified_at = now() WHERE id = $1', [report.id]);
+    if (outcome)
+      await tx.query('UPDATE reports SET notified_at = now(), notified_outcome = outcome WHERE id = $1', [
+        report.id,
+      ]);
     const photos = await attachDraftPhotos(tx, input.volunteerId, report.id);
     await appendAudit(tx, {
       actor,

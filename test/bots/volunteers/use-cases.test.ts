@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { levelFor } from '../../../bots/volunteers/use-cases.ts';
 import { reportersOfCase } from '../../../shared/db/reports.ts';
 import type { Volunteer } from '../../../shared/db/volunteers.ts';
-import type { OutcomeMessage } from '../../../workflows/activities/volunteer-activities.ts';
+import {
+  createVolunteerNotifier,
+  type OutcomeMessage,
+} from '../../../workflows/activities/volunteer-activities.ts';
 import { caseStateQuery } from '../../../workflows/case-workflow.ts';
 import { normalizeListingUrl } from '../../../workflows/use-cases/report-listing.ts';
 import { eventually } from '../../support/temporal.ts';
@@ -223,6 +226,39 @@ describe('volunteer use cases', () => {
     );
     expect(audit.rows).toHaveLength(1);
     expect(JSON.stringify(audit.rows[0].details)).not.toContain('400');
+  });
+
+  it('tells "more information needed" once and the final outcome after it once', async () => {
+    const frank = await enrol('700', 'Frank');
+    const r = await h.useCases.reportListing({
+      volunteerId: frank.id,
+      url: 'https://shop.example/items/MI-1',
+      species: null,
+      note: null,
+    });
+    if (r.kind !== 'recorded') throw new Error(r.kind);
+    const told: string[] = [];
+    let failOnce = true;
+    const notifier = createVolunteerNotifier({
+      pool: h.db.pool,
+      deliveries: {
+        telegram: async (m) => {
+          if (m.outcome === 'confirmed' && failOnce) {
+            failOnce = false;
+            throw new Error('injected');
+          }
+          told.push(m.outcome);
+          return 'sent';
+        },
+      },
+    });
+    const report = { reportId: r.reportId, volunteerId: frank.id, caseId: r.caseId };
+    await notifier.notifyOutcome({ ...report, outcome: 'more_info' });
+    await notifier.notifyOutcome({ ...report, outcome: 'more_info' });
+    await expect(notifier.notifyOutcome({ ...report, outcome: 'confirmed' })).rejects.toThrow('injected');
+    await notifier.notifyOutcome({ ...report, outcome: 'confirmed' });
+    await notifier.notifyOutcome({ ...report, outcome: 'confirmed' });
+    expect(told).toEqual(['more_info', 'confirmed']);
   });
 
   it('rate-limits each account on its own', async () => {
