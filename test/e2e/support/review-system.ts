@@ -80,7 +80,11 @@ export async function startReviewHarness(
     TAKEDOWN_SIGNING_SECRET: TAKEDOWN_SECRET,
     ...env,
   });
-  const system = await startSystem(config, { workflowBundle: await bundleWorkflows(), ...options });
+  const runsWorker = !options.roles || options.roles.includes('worker');
+  const system = await startSystem(config, {
+    ...(runsWorker ? { workflowBundle: await bundleWorkflows() } : {}),
+    ...options,
+  });
   const events = () => `${system.apiUrl}/slack/events`;
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${system.apiUrl}${path}`, {
