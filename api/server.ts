@@ -7,11 +7,9 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { Client } from '@temporalio/client';
-import type { Policy } from '../detectors/policy/index.ts';
 import { findPlatformByApiKey, type Platform } from '../shared/db/platforms.ts';
-import type { Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
+import type { IngestDeps } from '../workflows/use-cases/ingest-listing.ts';
 import { bearerToken, HttpError, sendJson } from './http.ts';
 import { getCase, getCaseEvidence, postAppeal } from './routes/cases.ts';
 import { getDashboard, getDashboardAsset } from './routes/dashboard.ts';
@@ -21,13 +19,7 @@ import { getMetrics, getMetricsCsv } from './routes/metrics.ts';
 import { searchAlert } from './routes/search-alert.ts';
 import { postTakedownConfirmation } from './routes/takedowns.ts';
 
-export interface ApiDeps {
-  pool: Pool;
-  temporal: Client;
-  taskQueue: string;
-  reviewers: string[];
-  /** The active policy with per-platform overrides, for screening at ingest. */
-  policy(): Promise<Policy>;
+export interface ApiDeps extends IngestDeps {
   /** Bolt's request listener, mounted under /slack/. */
   slackListener?: RequestListener;
 }

@@ -12,6 +12,7 @@ import { createSlackApp, createWebClient } from '../bots/slack/app.ts';
 import { createSlackReviewNotifier } from '../bots/slack/review-notifier.ts';
 import { createSlackUseCases } from '../bots/slack/review-use-cases.ts';
 import { createRoleDirectory } from '../bots/slack/roles.ts';
+import { createLlmTriage } from '../detectors/llm/index.ts';
 import { activePolicyCache } from '../detectors/policy/index.ts';
 import { watchLibrary } from '../keywords/reload.ts';
 import type { Config } from '../shared/config.ts';
@@ -21,10 +22,12 @@ import { countPlatforms, createPlatform } from '../shared/db/platforms.ts';
 import { createPool, type Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
 import { type CaseActivities, createCaseActivities } from '../workflows/activities/case-activities.ts';
+import { createScreeningActivities } from '../workflows/activities/screening-activities.ts';
 import { startTemporalDevServer } from '../workflows/dev-server.ts';
 import { parseSlaSpec } from '../workflows/review/sla.ts';
 import { createHttpTakedownAdapter } from '../workflows/takedown/http-adapter.ts';
 import { createWorker } from '../workflows/worker.ts';
+import { createImageDetectors } from './image-detectors.ts';
 
 export const ROLES = ['worker', 'api', 'bots'] as const;
 export type Role = (typeof ROLES)[number];
@@ -132,13 +135,27 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           : undefined,
     });
     if (roles.has('worker')) {
+      const images = await createImageDetectors(config, pool);
+      stops.push(() => images.stop());
+      const screeningActivities = createScreeningActivities({
+        pool,
+        temporal,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        reviewers: config.SLACK_REVIEWERS,
+        policy: () => policies.get(),
+        images: images.deps,
+        triage: createLlmTriage(config),
+      });
       const workerConnection = await NativeConnection.connect({ address: temporalAddress });
       stops.push(() => workerConnection.close());
       const worker = await createWorker({
         connection: workerConnection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        activities: options.wrapActivities ? options.wrapActivities(caseActivities) : caseActivities,
+        activities: {
+          ...screeningActivities,
+          ...(options.wrapActivities ? options.wrapActivities(caseActivities) : caseActivities),
+        },
         workflowBundle: options.workflowBundle,
       });
       const workerRun = worker.run();
@@ -173,8 +190,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         pool,
         temporal,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        reviewers: config.SLACK_REVIEWERS,
         policy: () => policies.get(),
+        llmTriage: Boolean(config.LLM_BASE_URL),
         slackListener: slack?.receiver.requestListener,
       });
       port = config.PORT;

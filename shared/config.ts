@@ -66,6 +66,13 @@ export const configSchema = z.object({
   LLM_BASE_URL: optionalUrl,
   LLM_API_KEY: secret,
   LLM_MODEL: z.string().default('gpt-4o-mini'),
+
+  // Image detection on listings with photos: hash banks always; OCR unless turned off; a classifier if given
+  IMAGE_OCR: z.stringbool().default(true),
+  /** Only for closed deployments and tests: lets image intake reach private and loopback addresses. */
+  IMAGE_FETCH_ALLOW_PRIVATE: z.stringbool().default(false),
+  IMAGE_CLASSIFIER_MODEL: z.string().optional(),
+  IMAGE_CLASSIFIER_LABELS: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

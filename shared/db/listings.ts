@@ -38,13 +38,14 @@ export async function insertDetection(
   db: Queryable,
   listingId: string,
   detector: string,
+  /** Policy evidence, plus any detector-specific records (image matches, OCR hits) worth keeping. */
   decision: Pick<ScreeningDecision, 'verdict' | 'score' | 'clause' | 'explanation'> & {
-    evidence: Evidence[];
+    evidence: readonly (Evidence | ({ detector: string } & object))[];
   },
-): Promise<void> {
-  await db.query(
+): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
     `INSERT INTO detections (listing_id, detector, verdict, score, clause, explanation, evidence)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
     [
       listingId,
       detector,
@@ -55,4 +56,5 @@ export async function insertDetection(
       JSON.stringify(decision.evidence),
     ],
   );
+  return rows[0]!.id;
 }

@@ -23,7 +23,6 @@ describe('GET /v1/search-alert', () => {
       pool: db.pool,
       temporal: new Client({ connection }),
       taskQueue: 'unused',
-      reviewers: [],
       policy: async () => BASE_POLICY,
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,6 +1,8 @@
-// "Ingest a listing": screen it on the fast path, store listing and decision before acknowledging, and
-// open (or join) the listing's case workflow when it is flagged.
+// "Ingest a listing": screen it on the fast path and store listing and decision before acknowledging.
+// A flagged listing gets its case row at once; its case workflow starts after deep screening (images,
+// LLM triage), which also runs on unflagged listings that carry a risk signal and may open a case.
 import type { Client } from '@temporalio/client';
+import { triageReason } from '../../detectors/llm/index.ts';
 import type { Policy } from '../../detectors/policy/index.ts';
 import { type ScreeningDecision, screenListing } from '../../detectors/screen.ts';
 import { appendAudit } from '../../shared/db/audit.ts';
@@ -8,15 +10,16 @@ import { caseIdFor, openCase } from '../../shared/db/cases.ts';
 import { insertDetection, upsertListing } from '../../shared/db/listings.ts';
 import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import type { ListingInput } from '../../shared/listing.ts';
-import type { CaseInput, caseWorkflow } from '../case-workflow.ts';
+import type { ScreeningInput, screeningWorkflow } from '../screening-workflow.ts';
 
 export interface IngestDeps {
   pool: Pool;
   temporal: Client;
   taskQueue: string;
-  reviewers: string[];
   /** The active policy with per-platform overrides (cached; an approved change arrives within its TTL). */
   policy(): Promise<Policy>;
+  /** Whether LLM triage is configured: only then do weak signals alone justify deep screening. */
+  llmTriage?: boolean;
 }
 
 export interface IngestResult {
@@ -37,7 +40,7 @@ export async function ingestListing(
 
   const stored = await inTransaction(deps.pool, async (tx) => {
     const row = await upsertListing(tx, platformId, listing);
-    await insertDetection(tx, row.id, 'screening', decision);
+    const detectionId = await insertDetection(tx, row.id, 'screening', decision);
     if (caseId && (await openCase(tx, { id: caseId, listingId: row.id, verdict: decision.verdict }))) {
       await appendAudit(tx, {
         actor: `platform:${platformId}`,
@@ -47,19 +50,21 @@ export async function ingestListing(
         details: { externalId: listing.externalId, verdict: decision.verdict, clause: decision.clause },
       });
     }
-    return row;
+    return { ...row, detectionId };
   });
 
-  if (caseId) {
-    const input: CaseInput = {
-      caseId,
+  const deepScreening =
+    flagged || listing.imageUrls.length > 0 || (deps.llmTriage && triageReason(listing, decision) !== null);
+  if (deepScreening) {
+    const input: ScreeningInput = {
+      listingId: stored.id,
       platformId,
       externalId: listing.externalId,
-      reviewers: deps.reviewers,
+      flagged,
     };
-    // A duplicate ingest joins the running case instead of starting a second one.
-    await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-      workflowId: caseId,
+    // One run per stored decision: each new version of the listing is screened again.
+    await deps.temporal.workflow.start<typeof screeningWorkflow>('screeningWorkflow', {
+      workflowId: `screening-${stored.detectionId}`,
       taskQueue: deps.taskQueue,
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -1,0 +1,56 @@
+// Builds the image detectors a worker needs from configuration: hash banks kept in sync incrementally,
+// OCR loaded on first use (its models take seconds to load), and an optional ONNX classifier.
+import { basename } from 'node:path';
+import {
+  BankMatcher,
+  createPaddleOcr,
+  type ImageAnalysisDeps,
+  loadClassifier,
+  type OcrEngine,
+  startBankSync,
+} from '../detectors/image/index.ts';
+import type { Config } from '../shared/config.ts';
+import type { Pool } from '../shared/db/pool.ts';
+import { log } from '../shared/logger.ts';
+
+function lazyOcr(): OcrEngine {
+  let engine: Promise<OcrEngine> | undefined;
+  return {
+    async recognise(image) {
+      engine ??= createPaddleOcr();
+      return (await engine).recognise(image);
+    },
+  };
+}
+
+export async function createImageDetectors(
+  config: Config,
+  pool: Pool,
+): Promise<{ deps: ImageAnalysisDeps; stop(): void }> {
+  const matcher = new BankMatcher();
+  await matcher.load(pool);
+  const sync = startBankSync(pool, matcher, {
+    onError: (error) => log.warn('hash bank sync failed', { error }),
+  });
+  const classifiers = [];
+  if (config.IMAGE_CLASSIFIER_MODEL) {
+    if (!config.IMAGE_CLASSIFIER_LABELS)
+      throw new Error('IMAGE_CLASSIFIER_MODEL needs IMAGE_CLASSIFIER_LABELS');
+    classifiers.push(
+      await loadClassifier({
+        name: basename(config.IMAGE_CLASSIFIER_MODEL).replace(/\.onnx$/, ''),
+        modelPath: config.IMAGE_CLASSIFIER_MODEL,
+        labels: { path: config.IMAGE_CLASSIFIER_LABELS },
+      }),
+    );
+  }
+  return {
+    deps: {
+      matcher,
+      ocr: config.IMAGE_OCR ? lazyOcr() : undefined,
+      classifiers,
+      fetch: { allowPrivateNetworks: config.IMAGE_FETCH_ALLOW_PRIVATE },
+    },
+    stop: () => sync.stop(),
+  };
+}

@@ -1,0 +1,94 @@
+// Activities of deep screening: run the heavy detectors on one stored listing, store what they add,
+// and open (or join) the listing's case.
+import type { Client } from '@temporalio/client';
+import type { ImageAnalysisDeps } from '../../detectors/image/index.ts';
+import { analyseListingImages } from '../../detectors/image/index.ts';
+import { type LlmTriage, triageReason } from '../../detectors/llm/index.ts';
+import type { Policy } from '../../detectors/policy/index.ts';
+import { type ScreeningDecision, screenListing } from '../../detectors/screen.ts';
+import { appendAudit } from '../../shared/db/audit.ts';
+import { caseIdFor, openCase } from '../../shared/db/cases.ts';
+import { insertDetection } from '../../shared/db/listings.ts';
+import { inTransaction, type Pool } from '../../shared/db/pool.ts';
+import { type ListingInput, listingInputSchema } from '../../shared/listing.ts';
+import type { CaseInput, caseWorkflow } from '../case-workflow.ts';
+
+export interface ScreeningActivityDeps {
+  pool: Pool;
+  temporal: Client;
+  taskQueue: string;
+  reviewers: string[];
+  policy(): Promise<Policy>;
+  /** Image detectors; without them images are not analysed. */
+  images?: ImageAnalysisDeps;
+  /** LLM triage; undefined unless LLM_BASE_URL is set. */
+  triage?: LlmTriage;
+}
+
+async function loadListing(pool: Pool, listingId: string): Promise<ListingInput & { caseOpen: boolean }> {
+  const { rows } = await pool.query<{ raw: unknown; case_id: string | null }>(
+    'SELECT l.raw, c.id AS case_id FROM listings l LEFT JOIN cases c ON c.listing_id = l.id WHERE l.id = $1',
+    [listingId],
+  );
+  if (!rows[0]) throw new Error(`listing ${listingId} not found`);
+  // The raw listing was validated with this schema at ingest; parsing again restores defaults and types.
+  return { ...listingInputSchema.parse(rows[0].raw), caseOpen: rows[0].case_id !== null };
+}
+
+export function createScreeningActivities(deps: ScreeningActivityDeps) {
+  return {
+    async deepScreen({ listingId, platformId }: { listingId: string; platformId: string }): Promise<{
+      verdict: ScreeningDecision['verdict'];
+    }> {
+      const listing = await loadListing(deps.pool, listingId);
+      const policy = await deps.policy();
+      const images =
+        deps.images && listing.imageUrls.length > 0
+          ? await analyseListingImages(listing.imageUrls, { ...deps.images, language: listing.language })
+          : undefined;
+      let decision = screenListing(listing, { platformId, signals: images?.signals ?? [] }, policy);
+      if (deps.triage && triageReason(listing, decision, { isCase: listing.caseOpen }) !== null) {
+        decision = await deps.triage.triage(listing, decision, { platformId });
+      }
+      const imageEvidence = images?.evidence ?? [];
+      if (imageEvidence.length > 0 || decision.triage) {
+        await insertDetection(deps.pool, listingId, 'deep-screening', {
+          ...decision,
+          evidence: [...decision.evidence, ...imageEvidence.map((e) => ({ detector: 'image', ...e }))],
+        });
+      }
+      return { verdict: decision.verdict };
+    },
+
+    /** Opens the case row if the fast path did not, then starts or joins the case workflow. */
+    async startCase(input: { listingId: string; platformId: string; externalId: string }): Promise<string> {
+      const caseId = caseIdFor(input.platformId, input.externalId);
+      await inTransaction(deps.pool, async (tx) => {
+        if (await openCase(tx, { id: caseId, listingId: input.listingId, verdict: 'review' })) {
+          await appendAudit(tx, {
+            actor: 'system:deep-screening',
+            action: 'case.opened',
+            subjectType: 'case',
+            subjectId: caseId,
+            details: { externalId: input.externalId },
+          });
+        }
+      });
+      const caseInput: CaseInput = {
+        caseId,
+        platformId: input.platformId,
+        externalId: input.externalId,
+        reviewers: deps.reviewers,
+      };
+      await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+        workflowId: caseId,
+        taskQueue: deps.taskQueue,
+        args: [caseInput],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      return caseId;
+    },
+  };
+}
+
+export type ScreeningActivities = ReturnType<typeof createScreeningActivities>;
