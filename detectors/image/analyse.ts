@@ -29,8 +29,9 @@ export type ImageEvidence =
       quality: number;
       species: string | null;
       product: string | null;
-      /** True when a negative bank withdrew this match; kept for reviewers, not counted. */
+      /** True when the match was withdrawn (kept for reviewers, not counted), and why. */
       suppressed: boolean;
+      withdrawnBy?: 'negative-bank' | 'flood-quarantine';
     }
   | {
       kind: 'ocr';
@@ -83,7 +84,7 @@ function matchEvidence(
   pdq: string,
   quality: number,
   m: BankMatch,
-  suppressed: boolean,
+  withdrawnBy?: 'negative-bank' | 'flood-quarantine',
 ): ImageEvidence {
   return {
     kind: 'bank-match',
@@ -99,7 +100,8 @@ function matchEvidence(
     quality,
     species: m.species,
     product: m.product,
-    suppressed,
+    suppressed: withdrawnBy !== undefined,
+    ...(withdrawnBy ? { withdrawnBy } : {}),
   };
 }
 
@@ -119,11 +121,13 @@ async function analyseOne(source: ImageSource, deps: ImageAnalysisDeps, out: Ima
     if (deps.matcher) {
       const result = deps.matcher.match({ hashes: pdq.hashes, quality: pdq.quality });
       for (const m of result.matches)
-        out.evidence.push(matchEvidence(ref, pdq.hashes.original, pdq.quality, m, false));
+        out.evidence.push(matchEvidence(ref, pdq.hashes.original, pdq.quality, m));
       for (const m of result.suppressed)
-        out.evidence.push(matchEvidence(ref, pdq.hashes.original, pdq.quality, m, true));
+        out.evidence.push(matchEvidence(ref, pdq.hashes.original, pdq.quality, m, 'negative-bank'));
+      for (const m of result.quarantined)
+        out.evidence.push(matchEvidence(ref, pdq.hashes.original, pdq.quality, m, 'flood-quarantine'));
       for (const m of result.negative)
-        out.evidence.push(matchEvidence(ref, pdq.hashes.original, pdq.quality, m, false));
+        out.evidence.push(matchEvidence(ref, pdq.hashes.original, pdq.quality, m));
     }
 
     if (deps.ocr) {
@@ -191,7 +195,7 @@ function bankSignal(e: Extract<ImageEvidence, { kind: 'bank-match' }>): Signal {
     term: e.pdq,
     field: 'image',
     detail:
-      `${e.image} matched ${e.bank} item ${e.itemId} at distance ${e.distance}/${e.threshold} (${e.variant})${e.suppressed ? ', withdrawn by a negative bank' : ''}`.slice(
+      `${e.image} matched ${e.bank} item ${e.itemId} at distance ${e.distance}/${e.threshold} (${e.variant})${e.withdrawnBy ? `, withdrawn (${e.withdrawnBy})` : ''}`.slice(
         0,
         2000,
       ),

@@ -28,6 +28,8 @@ export interface BankMatchResult {
   suppressed: BankMatch[];
   /** The negative-bank matches that did the withdrawing. */
   negative: BankMatch[];
+  /** Positive matches withdrawn because their bank item is in flood quarantine. */
+  quarantined: BankMatch[];
   /** Banks skipped because the query's quality is under their floor. */
   skippedForQuality: string[];
 }
@@ -36,6 +38,20 @@ export interface MatchQuery {
   /** At least the original; the other variants find rotated or mirrored reposts. */
   hashes: Partial<Record<Dihedral, string>>;
   quality: number;
+}
+
+export interface FloodOptions {
+  /** More matches than this within windowMs quarantines the item (in this worker). */
+  limit: number;
+  windowMs: number;
+  /** Called once per quarantine, e.g. to disable the item with a reason and alert a lead. */
+  onQuarantine?: (event: {
+    itemId: number;
+    bank: string;
+    pdq: string;
+    matches: number;
+    windowMs: number;
+  }) => void;
 }
 
 interface IndexedItem {
@@ -57,7 +73,22 @@ export class BankMatcher {
    * `maxSyncGapMs`: a matcher that has not synced for this long reloads in full instead, because the
    * change log it would need may have been pruned (pruneBankChanges keeps more than this by default).
    */
-  constructor(private readonly options: { maxSyncGapMs?: number } = {}) {}
+  constructor(private readonly options: { maxSyncGapMs?: number; flood?: FloodOptions } = {}) {}
+
+  // Flood quarantine: recent match times per item, and the items withdrawn for matching too often.
+  private readonly recentHits = new Map<number, number[]>();
+  private readonly quarantine = new Set<number>();
+
+  /** Items this worker has put in flood quarantine. */
+  get quarantinedItems(): number[] {
+    return [...this.quarantine];
+  }
+
+  /** Lets a quarantined item match again (a reviewer found its matches genuine). */
+  releaseQuarantine(itemId: number): void {
+    this.quarantine.delete(itemId);
+    this.recentHits.delete(itemId);
+  }
 
   get size(): number {
     return this.items.size;
@@ -118,7 +149,13 @@ export class BankMatcher {
   /** Looks the picture's hashes up in every enabled bank, applying each bank's own rules. */
   match(query: MatchQuery): BankMatchResult {
     const enabled = [...this.banks.values()].filter((b) => b.enabled);
-    const result: BankMatchResult = { matches: [], suppressed: [], negative: [], skippedForQuality: [] };
+    const result: BankMatchResult = {
+      matches: [],
+      suppressed: [],
+      negative: [],
+      quarantined: [],
+      skippedForQuality: [],
+    };
     if (enabled.length === 0) return result;
     result.skippedForQuality = enabled.filter((b) => query.quality < b.qualityFloor).map((b) => b.name);
     const maxThreshold = Math.max(...enabled.map((b) => b.matchThreshold));
@@ -151,11 +188,42 @@ export class BankMatcher {
     // A negative bank holds known look-alikes (stock photos, legal replicas): a hit there withdraws the
     // positive matches, which stay visible as `suppressed` for reviewers and tuning.
     if (result.negative.length > 0) result.suppressed = positive;
-    else result.matches = positive;
+    else {
+      for (const m of positive) {
+        if (this.isFlooding(m)) result.quarantined.push(m);
+        else result.matches.push(m);
+      }
+    }
     return result;
   }
 
+  // Counts the match; true once the item has matched more than the limit within the window. A shared
+  // hash that suddenly matches everything (a logo, a blank template) then stops flagging listings until
+  // someone looks, instead of flooding the review queue.
+  private isFlooding(m: BankMatch): boolean {
+    const flood = this.options.flood;
+    if (!flood) return false;
+    if (this.quarantine.has(m.itemId)) return true;
+    const now = Date.now();
+    const hits = (this.recentHits.get(m.itemId) ?? []).filter((t) => now - t < flood.windowMs);
+    hits.push(now);
+    this.recentHits.set(m.itemId, hits);
+    if (hits.length <= flood.limit) return false;
+    this.quarantine.add(m.itemId);
+    this.recentHits.delete(m.itemId);
+    flood.onQuarantine?.({
+      itemId: m.itemId,
+      bank: m.bank,
+      pdq: m.pdq,
+      matches: hits.length,
+      windowMs: flood.windowMs,
+    });
+    return true;
+  }
+
   private put(row: BankItem): void {
+    // A changed item (e.g. re-enabled by a reviewer) starts afresh.
+    this.releaseQuarantine(row.id);
     this.index.add(row.id, row.pdq);
     this.items.set(row.id, {
       bankId: row.bankId,

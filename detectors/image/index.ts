@@ -19,7 +19,8 @@
 //   decodeImage, inspectImage, ImageInputError                        limits on untrusted bytes (decode.ts)
 //   PdqHashIndex                                                      in-memory multi-index hash index
 //   createBank, updateBank, addItems, setItemEnabled, listItems, ...  banks in PostgreSQL (bank-store.ts)
-//   BankMatcher, startBankSync                                        matching + incremental sync
+//   BankMatcher, startBankSync, pruneBankChanges                      matching, incremental sync, and
+//                                                                     optional flood quarantine ({ flood })
 //   parseBankFile, serializeBank                                      HMA / python-threatexchange formats
 //   fetchImage, intakeImage, isBlockedAddress, ImageIntakeError       SSRF-safe intake (intake.ts)
 //   createPaddleOcr                                                   offline OCR (ocr.ts)
@@ -37,7 +38,9 @@ export {
   type BankMatch,
   BankMatcher,
   type BankMatchResult,
+  type FloodOptions,
   type MatchQuery,
+  pruneBankChanges,
   startBankSync,
 } from './bank-matcher.ts';
 export {

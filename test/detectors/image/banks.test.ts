@@ -169,6 +169,29 @@ describe('hash banks in PostgreSQL', () => {
     expect(rows).toEqual([{ reason: 'matches a legal museum piece' }]);
   });
 
+  it('quarantines an item that suddenly matches far too often, until it is released or changed', async () => {
+    const events: { itemId: number; matches: number }[] = [];
+    const matcher = new BankMatcher({
+      flood: { limit: 3, windowMs: 60_000, onQuarantine: (e) => events.push(e) },
+    });
+    await matcher.load(db.pool);
+    const q = { hashes: { original: bridge.hash }, quality: 100 };
+    for (let i = 0; i < 3; i++) expect(matcher.match(q).matches).toHaveLength(1);
+    const fourth = matcher.match(q);
+    expect(fourth.matches).toEqual([]);
+    expect(fourth.quarantined.map((m) => m.bank)).toEqual(['IVORY_CARVINGS']);
+    expect(matcher.match(q).quarantined).toHaveLength(1);
+    expect(events).toEqual([expect.objectContaining({ itemId: fourth.quarantined[0]!.itemId, matches: 4 })]);
+    expect(matcher.quarantinedItems).toEqual([fourth.quarantined[0]!.itemId]);
+
+    matcher.releaseQuarantine(fourth.quarantined[0]!.itemId);
+    expect(matcher.match(q).matches).toHaveLength(1);
+    // Without flood options nothing is ever quarantined.
+    const plain = new BankMatcher();
+    await plain.load(db.pool);
+    for (let i = 0; i < 10; i++) expect(plain.match(q).matches).toHaveLength(1);
+  });
+
   it('keeps a worker current in the background, and prunes the change log', async () => {
     const matcher = new BankMatcher();
     await matcher.load(db.pool);
