@@ -201,16 +201,27 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       }
     },
 
+    // The card and the summary are for people: a Slack outage must not hold up the posts, so a failure is
+    // logged and the run goes on (the next card update tries again).
     async showCampaignRun(input: {
       workflowId: string;
       state: CampaignRunState;
     }): Promise<SlackRef | undefined> {
       if (!deps.notifier) return undefined;
-      return deps.notifier.showRun(input.state, { workflowId: input.workflowId });
+      try {
+        return await deps.notifier.showRun(input.state, { workflowId: input.workflowId });
+      } catch (err) {
+        log.warn('could not show the campaign card', { campaignId: input.state.campaignId, error: err });
+        return input.state.preview;
+      }
     },
 
     async reportCampaignSummary(input: { workflowId: string; state: CampaignRunState }): Promise<void> {
-      await deps.notifier?.reportSummary(input.state, { workflowId: input.workflowId });
+      try {
+        await deps.notifier?.reportSummary(input.state, { workflowId: input.workflowId });
+      } catch (err) {
+        log.warn('could not post the campaign summary', { campaignId: input.state.campaignId, error: err });
+      }
     },
   };
 }
