@@ -1,4 +1,4 @@
 // The workflow bundle's entry point: every workflow the worker runs is exported here.
 export { caseWorkflow } from './case-workflow.ts';
 export { screeningWorkflow } from './screening-workflow.ts';
-export { weeklyDigestWorkflow } from './digest/workflow.ts';
+export { metricsRollupWorkflow, weeklyDigestWorkflow } from './digest/workflow.ts';

@@ -3,6 +3,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Pool } from '../../shared/db/pool.ts';
 import { computeMetrics, type Metrics } from '../../shared/metrics/index.ts';
+import { refreshScreenedRollup } from '../../shared/metrics/rollup.ts';
 import { digestChartSvg, renderPng } from './chart.ts';
 
 export interface DigestRequest {
@@ -23,6 +24,7 @@ export interface DigestSummary {
 
 export interface DigestActivities {
   postWeeklyDigest(req: DigestRequest): Promise<DigestSummary>;
+  refreshMetricsRollup(): Promise<{ from: string; to: string }>;
 }
 
 const fmt = (v: number | null) => (v === null ? '–' : v.toLocaleString('en'));
@@ -49,6 +51,7 @@ export function digestText(m: Metrics): string {
 
 export function createDigestActivities(deps: { pool: Pool; slack: webApi.WebClient }): DigestActivities {
   return {
+    refreshMetricsRollup: () => refreshScreenedRollup(deps.pool),
     async postWeeklyDigest(req) {
       const key = [req.from, req.to, req.channel];
       const { rows } = await deps.pool.query(

@@ -1,4 +1,5 @@
-// The Temporal Schedule that starts the weekly digest (Mondays 08:00 UTC by default). Idempotent upsert.
+// The Temporal Schedules of the metrics: the weekly digest (Mondays 08:00 UTC by default) and the nightly
+// rollup refresh (00:20 UTC). Idempotent upserts.
 import {
   type Client,
   ScheduleAlreadyRunning,
@@ -44,6 +45,32 @@ export async function upsertDigestSchedule(
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     const handle = client.schedule.getHandle(scheduleId);
     await handle.update((prev) => ({ ...prev, ...body(o) }));
+    return handle;
+  }
+}
+
+export const ROLLUP_SCHEDULE_ID = 'nightly-metrics-rollup';
+
+export async function upsertRollupSchedule(
+  client: Client,
+  o: { taskQueue: string; scheduleId?: string },
+): Promise<ScheduleHandle> {
+  const scheduleId = o.scheduleId ?? ROLLUP_SCHEDULE_ID;
+  const spec = { calendars: [{ hour: 0, minute: 20, comment: 'nightly metrics rollup' }] };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'metricsRollupWorkflow',
+    workflowId: `${scheduleId}-run`,
+    taskQueue: o.taskQueue,
+    args: [] as [],
+  };
+  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' as const };
+  try {
+    return await client.schedule.create({ scheduleId, spec, action, policies });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    const handle = client.schedule.getHandle(scheduleId);
+    await handle.update((prev) => ({ ...prev, spec, action, policies }));
     return handle;
   }
 }

@@ -1,5 +1,6 @@
 // The weekly digest: started by a Temporal Schedule every Monday; covers the seven whole UTC days before
-// the run (or an explicit period) and posts it through one idempotent activity.
+// the run (or an explicit period) and posts it through one idempotent activity. And the nightly refresh of
+// the metrics rollup.
 import { proxyActivities } from '@temporalio/workflow';
 import type { DigestActivities, DigestSummary } from './activities.ts';
 
@@ -14,6 +15,10 @@ const { postWeeklyDigest } = proxyActivities<DigestActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
 });
+const { refreshMetricsRollup } = proxyActivities<DigestActivities>({
+  startToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '10 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
+});
 
 const DAY = 24 * 3600 * 1000;
 
@@ -25,4 +30,9 @@ export async function weeklyDigestWorkflow(input: DigestInput): Promise<DigestSu
     to: new Date(to).toISOString(),
     channel: input.channel,
   });
+}
+
+/** Nightly: recounts the recent days of the screened-listings rollup from the stored events. */
+export async function metricsRollupWorkflow(): Promise<{ from: string; to: string }> {
+  return refreshMetricsRollup();
 }

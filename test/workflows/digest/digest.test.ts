@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createWebClient } from '../../../bots/slack/app.ts';
 import { createDigestActivities } from '../../../workflows/digest/activities.ts';
 import { digestChartSvg, renderPng } from '../../../workflows/digest/chart.ts';
-import { upsertDigestSchedule } from '../../../workflows/digest/schedule.ts';
+import { upsertDigestSchedule, upsertRollupSchedule } from '../../../workflows/digest/schedule.ts';
 import type { weeklyDigestWorkflow } from '../../../workflows/digest/workflow.ts';
 import { listen, type RunningServer, sendJson } from '../../fakes/http.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.ts';
@@ -195,6 +195,28 @@ describe('weekly digest schedule', () => {
       });
       expect(again).toMatchObject({ messageTs: result.messageTs, alreadyPosted: true });
       expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    } finally {
+      await handle.delete();
+    }
+  });
+});
+
+describe('nightly rollup schedule', () => {
+  it('refreshes the screened rollup from the events when it fires', async () => {
+    const scheduleId = `rollup-test-${Date.now()}`;
+    const handle = await upsertRollupSchedule(client, { taskQueue, scheduleId });
+    try {
+      await handle.trigger();
+      const workflowId = await eventually(
+        async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId,
+        'the schedule to start the refresh',
+      );
+      const done = await client.workflow.getHandle(workflowId).result();
+      expect(done).toMatchObject({ to: new Date(today).toISOString() });
+      const { rows } = await db.pool.query(
+        "SELECT sum(screened)::int AS n FROM metrics_screened_daily WHERE species = ''",
+      );
+      expect(rows[0].n).toBe(6);
     } finally {
       await handle.delete();
     }
