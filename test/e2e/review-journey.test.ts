@@ -349,6 +349,31 @@ describe('reviewer journey', () => {
     await h.waitFor(caseId, 'the takedown', (x) => x.status === 'taken_down');
   });
 
+  it('retries a takedown the platform cannot take yet (5xx) with backoff; a 4xx answer is final', async () => {
+    const retried = await h.ingest(listing());
+    h.platform.failNext(503, 2);
+    await h.click({ actionId: 'case_approve', caseId: retried, userId: 'U1' });
+    const s = await h.waitFor(retried, 'the takedown after retries', (x) => x.status === 'taken_down');
+    expect(s.takedowns[0]?.reference).toMatch(/^TD-/);
+    const attempts = h.platform.requests.filter((r) => r.idempotencyKey === `${retried}:remove_listing`);
+    expect(attempts).toHaveLength(3);
+
+    const refused = await h.ingest(listing());
+    h.platform.failNext(422, 1);
+    await h.click({ actionId: 'case_approve', caseId: refused, userId: 'U1' });
+    const f = await h.waitFor(refused, 'the failed takedown', (x) => x.status === 'takedown_failed');
+    expect(f.takedowns[0]?.error).toMatch(/422/);
+    expect(h.platform.requests.filter((r) => r.idempotencyKey === `${refused}:remove_listing`)).toHaveLength(
+      1,
+    );
+    const card = await eventually(async () => {
+      const c = await h.card(refused);
+      return JSON.stringify(c.blocks).includes('takedown failed') ? c : undefined;
+    }, 'the failure on the card');
+    expect(mrkdwnTexts(card.blocks).join('\n')).toContain('platform answered 422');
+    expect(await auditActions(refused)).toEqual(['case.opened', 'case.approved', 'takedown.failed']);
+  });
+
   it('exports an evidence pack as JSON and as escaped HTML; the audit chain stays intact', async () => {
     const caseId = await h.ingest(listing({ title: 'Ivory <script>alert(1)</script> bangle' }));
     await h.click({ actionId: 'case_approve', caseId, userId: 'U2' });

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { caseCard } from '../../../bots/slack/case-card.ts';
+import type { CaseView } from '../../../shared/db/cases.ts';
+import { type CaseState, initialState } from '../../../workflows/review/rules.ts';
+
+const HOSTILE = '<!channel> <@U999> <https://evil.example|click> &lt; *bold* _it_';
+
+function view(): CaseView {
+  return {
+    id: 'case-0123456789abcdef01234567',
+    status: 'open',
+    verdict: 'review',
+    priority: 1,
+    openedAt: '2026-01-01T00:00:00.000Z',
+    decidedAt: null,
+    slack: null,
+    claimedBy: null,
+    dueAt: null,
+    escalatedAt: null,
+    listing: {
+      platformId: 'shop',
+      externalId: 'X',
+      url: 'https://shop.example/a|b>c',
+      title: `Ivory ${HOSTILE}`,
+      description: `Genuine ivory ${HOSTILE}`,
+      price: 10,
+      currency: 'USD',
+      sellerId: HOSTILE,
+      imageUrls: ['https://shop.example/1.jpg'],
+    },
+    detection: {
+      verdict: 'review',
+      score: 0.8,
+      clause: 'cites-i',
+      explanation: HOSTILE,
+      evidence: [
+        {
+          detector: 'keywords',
+          kind: 'product',
+          strength: 1,
+          field: 'title',
+          start: 0,
+          end: 5,
+          term: 'ivory',
+        },
+      ],
+    },
+    detections: [
+      {
+        detector: 'screening',
+        verdict: 'review',
+        score: 0.8,
+        clause: 'cites-i',
+        explanation: HOSTILE,
+        at: '2026-01-01T00:00:00.000Z',
+        evidence: [
+          { detector: 'image', kind: 'image-match', strength: 0.9, species: 'elephant', detail: HOSTILE },
+          { detector: 'ocr', kind: 'product', strength: 0.5, field: 'ocr', term: HOSTILE },
+          { detector: 'llm', kind: 'model-flag', strength: 0.5, detail: HOSTILE },
+        ],
+      },
+    ],
+    decisions: [],
+    takedowns: [],
+    reports: [{ id: '1', species: HOSTILE, note: HOSTILE, outcome: null, at: '2026-01-01T00:00:00.000Z' }],
+    notes: [{ author: 'U1', note: HOSTILE, at: '2026-01-01T00:00:00.000Z' }],
+    appeals: [],
+  };
+}
+
+function mrkdwn(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(mrkdwn);
+  if (!node || typeof node !== 'object') return [];
+  const o = node as Record<string, unknown>;
+  return [
+    ...(o.type === 'mrkdwn' && typeof o.text === 'string' ? [o.text] : []),
+    ...Object.values(o).flatMap(mrkdwn),
+  ];
+}
+const buttons = (card: ReturnType<typeof caseCard>) =>
+  card.blocks.flatMap((b) =>
+    b.type === 'actions' ? b.elements.map((e) => ('action_id' in e ? e.action_id : '')) : [],
+  );
+
+describe('case card', () => {
+  it('keeps hostile text inert in every mrkdwn field: listing, evidence, OCR, model note, reports, notes, appeal', () => {
+    const state: CaseState = {
+      ...initialState('c'),
+      escalated: { by: 'U1', at: 0, reason: 'x' },
+      infoRequests: [{ actor: 'U1', question: HOSTILE, at: 0 }],
+      appeal: { appealId: 'A', statement: HOSTILE, status: 'pending' },
+    };
+    const card = caseCard(view(), state);
+    const all = [card.text, ...mrkdwn(card.blocks)].join('\n');
+    expect(all).not.toMatch(/<!channel>|<@U999>|<https:\/\/evil/);
+    expect(all).toContain('&lt;!channel&gt;');
+    expect(all).toContain('Image-hash matches');
+    expect(all).toContain('Text in images (OCR)');
+    expect(all).toContain('Model note');
+    expect(all).toContain('Volunteer reports (1)');
+    // Our own markup stays: the evidence term in bold, the reviewer's mention, the listing link.
+    expect(all).toContain('*Ivory*');
+    expect(all).toContain('<@U1>');
+    expect(all).toMatch(/<https:\/\/shop\.example\/a%7Cb%3Ec\|Open the listing>/);
+  });
+
+  it('offers the buttons that fit the stage', () => {
+    const open = initialState('c');
+    expect(buttons(caseCard(view(), open))).toEqual([
+      'case_approve',
+      'case_approve_warn',
+      'case_approve_suspend',
+      'case_reject',
+      'case_escalate',
+      'case_request_info',
+      'case_note',
+      'case_claim',
+    ]);
+    expect(buttons(caseCard(view(), { ...open, claimedBy: 'U1' }))).toContain('case_release');
+    const pending: CaseState = {
+      ...open,
+      status: 'pending_second_approval',
+      approvals: [{ actor: 'U1', action: 'suspend_seller', at: 0 }],
+    };
+    expect(buttons(caseCard(view(), pending))).toEqual(['case_approve_suspend', 'case_reject', 'case_note']);
+    const down: CaseState = {
+      ...open,
+      status: 'taken_down',
+      decision: { actor: 'U1', decision: 'approve' },
+      takedowns: [{ action: 'remove_listing', reference: 'TD-1' }],
+      undoUntil: 1,
+    };
+    expect(buttons(caseCard(view(), down))).toEqual(['case_undo', 'case_note']);
+    expect(buttons(caseCard(view(), { ...down, undoUntil: undefined }))).toEqual(['case_note']);
+    const appealed: CaseState = {
+      ...down,
+      undoUntil: undefined,
+      appeal: { appealId: 'A', statement: 's', status: 'pending' },
+    };
+    expect(buttons(caseCard(view(), appealed))).toEqual(['appeal_restore', 'appeal_uphold', 'case_note']);
+  });
+});
