@@ -84,6 +84,20 @@ beforeAll(async () => {
     evidence: ivory,
   });
 
+  // a2's seller comes back in April on the other platform under a new account, with the same phone.
+  const back = await addListing(p, {
+    platform: 'shopb',
+    externalId: 'b9',
+    title: 'scales for medicine',
+    sellerId: 'new-account',
+    receivedAt: new Date('2026-04-10T00:00:00Z'),
+    verdict: 'allow',
+  });
+  const phone = 'a'.repeat(64);
+  await p.query(
+    `INSERT INTO listing_contact_signals (listing_id, kind, hash) VALUES ($1, 'phone', $3), ($2, 'phone', $3)`,
+    [a2.id, back.id, phone],
+  );
   const v1 = await addVolunteer(p, 'v1');
   const v2 = await addVolunteer(p, 'v2');
   await report(p, v1, a1.caseId!, 'confirmed', hoursAfter(1));
@@ -214,11 +228,11 @@ describe('computeMetrics', () => {
     expect(m.campaigns).toMatchObject({ campaigns: 1, sent: 1, failed: 1, missed: 0 });
     expect(m.relisting).toEqual({
       removed: 2,
-      relisted: 1,
-      rate: 0.5,
+      relisted: 2,
+      rate: 1,
       bySeller: 1,
       byTitle: 1,
-      byContact: 0,
+      byContact: 1,
     });
   });
 });
