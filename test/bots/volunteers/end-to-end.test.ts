@@ -1,0 +1,255 @@
+// The volunteer journey end to end as the composition root wires it: startVolunteerBots (Telegram by
+// webhook on an HTTP server, Discord over the gateway), the real case workflow whose outcome activity uses
+// volunteerDeliveries. A Telegram volunteer's report opens a case, a Discord volunteer reports the same
+// listing, a reviewer decides with decideCase, and both reporters are told.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InteractionType } from 'discord-api-types/v10';
+import type { Message, Update } from 'grammy/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mountTelegramWebhook, TELEGRAM_WEBHOOK_PATH } from '../../../bots/telegram/transport.ts';
+import {
+  type RunningVolunteerBots,
+  startVolunteerBots,
+  volunteerDeliveries,
+} from '../../../bots/volunteers/start.ts';
+import { loadConfig } from '../../../shared/config.ts';
+import { caseStateQuery } from '../../../workflows/case-workflow.ts';
+import { decideCase } from '../../../workflows/use-cases/decide-case.ts';
+import {
+  attachGateway,
+  type FakeDiscordGateway,
+  startFakeDiscordGateway,
+  type VolunteerBotRoutes,
+} from '../../fakes/discord-gateway.ts';
+import { type FakeDiscord, fakeSnowflake, startFakeDiscord } from '../../fakes/discord-rest.ts';
+import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-bot-api.ts';
+import { eventually } from '../../support/temporal.ts';
+import { REVIEWER, startVolunteerHarness, type VolunteerHarness } from './harness.ts';
+
+const TELEGRAM_TOKEN = '7000000002:end-to-end-token';
+const DISCORD_TOKEN = 'discord.end-to-end.token';
+const SECRET = 'e2e_webhook_secret';
+
+describe('volunteer journey end to end: Telegram and Discord reports, one case, a decision, both told', () => {
+  let h: VolunteerHarness;
+  let telegram: FakeTelegram;
+  let discord: FakeDiscord;
+  let gateway: FakeDiscordGateway;
+  let routes: VolunteerBotRoutes;
+  let server: Server;
+  let bots: RunningVolunteerBots;
+
+  beforeAll(async () => {
+    [h, telegram, discord] = await Promise.all([
+      startVolunteerHarness(),
+      startFakeTelegram({ token: TELEGRAM_TOKEN }),
+      startFakeDiscord({ token: DISCORD_TOKEN }),
+    ]);
+    gateway = await startFakeDiscordGateway({
+      token: DISCORD_TOKEN,
+      applicationId: discord.applicationId,
+      botUserId: discord.botUserId,
+    });
+    routes = attachGateway(discord, gateway);
+    // Stands in for the API server the webhook is mounted on.
+    server = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      PUBLIC_URL: publicUrl,
+      DISCORD_BOT_TOKEN: DISCORD_TOKEN,
+      DISCORD_API_URL: discord.apiUrl,
+    });
+    Object.assign(h.deliveries, volunteerDeliveries(config));
+    bots = await startVolunteerBots(config, {
+      pool: h.db.pool,
+      temporal: h.temporal,
+      taskQueue: h.taskQueue,
+      reviewers: [REVIEWER],
+    });
+    expect(bots.telegramWebhook).toBeDefined();
+    mountTelegramWebhook(server, bots.telegramWebhook!);
+  });
+
+  afterAll(async () => {
+    await bots?.stop();
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+    await gateway?.close();
+    await Promise.all([telegram?.close(), discord?.close()]);
+    await h?.close();
+  });
+
+  const tgUser = 8001;
+  const tgText = (body: string): Omit<Update, 'update_id'> => ({
+    message: {
+      message_id: Math.floor(Math.random() * 1e6),
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: tgUser, type: 'private', first_name: 'Tran' },
+      from: { id: tgUser, is_bot: false, first_name: 'Tran', language_code: 'vi' },
+      text: body,
+      ...(body.startsWith('/')
+        ? { entities: [{ type: 'bot_command', offset: 0, length: body.length }] }
+        : {}),
+    } as NonNullable<Update['message']>,
+  });
+  const tgPress = (data: string): Omit<Update, 'update_id'> => ({
+    callback_query: {
+      id: `cq-${Math.random()}`,
+      from: { id: tgUser, is_bot: false, first_name: 'Tran', language_code: 'vi' },
+      chat_instance: 'ci',
+      data,
+      message: {
+        message_id: 1,
+        date: 0,
+        chat: { id: tgUser, type: 'private', first_name: 'Tran' },
+      } as Message,
+    },
+  });
+  const tgSent = () => (telegram.sent.get(String(tgUser)) ?? []).map((m) => m.text ?? '');
+  /** The HTML the bot sent, before Telegram renders it. */
+  const tgHtml = () =>
+    telegram
+      .callsTo('sendMessage')
+      .filter((c) => String(c.params.chat_id) === String(tgUser))
+      .map((c) => String(c.params.text));
+
+  let caseId: string;
+
+  it('a Telegram volunteer reports through the webhook and a case opens', async () => {
+    expect(telegram.webhook()).toEqual({
+      url: expect.stringMatching(new RegExp(`${TELEGRAM_WEBHOOK_PATH}$`)),
+      secretToken: SECRET,
+    });
+    for (const u of [
+      tgPress('lang:vi'),
+      tgPress('consent:yes'),
+      tgText('/report'),
+      tgText('https://shop.example/items/E2E-1'),
+      tgPress('sp:pangolin'),
+      tgPress('ph:done'),
+      tgText('Người bán nói <hàng thật> & giao nhanh'),
+      tgPress('rep:send'),
+    ])
+      await telegram.pushUpdate(u);
+    expect(telegram.webhookDeliveries.every((d) => d.status === 200)).toBe(true);
+    const done = await eventually(async () => tgSent().find((t) => t.includes('hồ sơ')), 'the confirmation');
+    caseId = /(case-[0-9a-f]{24})/.exec(done)![1]!;
+    // What the volunteer typed was shown back escaped in the confirmation step.
+    expect(tgHtml().some((t) => t.includes('&lt;hàng thật&gt; &amp; giao nhanh'))).toBe(true);
+    expect(tgSent().some((t) => t.includes('<hàng thật> & giao nhanh'))).toBe(true);
+    const { rows } = await h.db.pool.query('SELECT status FROM cases WHERE id = $1', [caseId]);
+    expect(rows[0].status).toBe('open');
+  });
+
+  it('a Discord volunteer reports the same listing: same case, both reports recorded', async () => {
+    const user = { id: '9001', username: 'ana', discriminator: '0', global_name: 'Ana', avatar: null };
+    const dispatch = (type: InteractionType, data: unknown, extra = {}) => {
+      const id = fakeSnowflake();
+      gateway.dispatch('INTERACTION_CREATE', {
+        id,
+        application_id: discord.applicationId,
+        type,
+        token: `tok-${id}`,
+        version: 1,
+        data,
+        channel_id: '99001',
+        channel: { id: '99001', type: 1 },
+        user,
+        locale: 'pt-BR',
+        app_permissions: '0',
+        entitlements: [],
+        authorizing_integration_owners: { '1': user.id },
+        context: 1,
+        ...extra,
+      });
+      return id;
+    };
+    const first = dispatch(InteractionType.ApplicationCommand, {
+      id: fakeSnowflake(),
+      name: 'report',
+      type: 1,
+    });
+    await eventually(async () => routes.callbacks.find((c) => c.interactionId === first), 'the privacy note');
+    const agree = dispatch(
+      InteractionType.MessageComponent,
+      { custom_id: 'consent:yes', component_type: 2 },
+      {
+        message: {
+          id: fakeSnowflake(),
+          channel_id: '99001',
+          author: {
+            id: discord.botUserId,
+            username: 'bot',
+            discriminator: '0',
+            avatar: null,
+            global_name: null,
+          },
+          content: '',
+          timestamp: new Date().toISOString(),
+          edited_timestamp: null,
+          tts: false,
+          mention_everyone: false,
+          mentions: [],
+          mention_roles: [],
+          attachments: [],
+          embeds: [],
+          pinned: false,
+          type: 0,
+          components: [],
+        },
+      },
+    );
+    await eventually(async () => routes.callbacks.find((c) => c.interactionId === agree), 'the consent');
+    const submit = dispatch(InteractionType.ModalSubmit, {
+      custom_id: 'report_modal',
+      components: [
+        { type: 1, components: [{ type: 4, custom_id: 'link', value: 'shop.example/items/E2E-1' }] },
+        { type: 1, components: [{ type: 4, custom_id: 'species', value: 'escamas de pangolim' }] },
+        { type: 1, components: [{ type: 4, custom_id: 'note', value: '' }] },
+      ],
+    });
+    const edit = await eventually(
+      async () => routes.edits.find((e) => e.token === `tok-${submit}`),
+      'the reply',
+    );
+    expect(String(edit.body.content)).toContain(caseId.replace('-', '\\-'));
+    await eventually(async () => {
+      const s = await h.temporal.workflow.getHandle(caseId).query(caseStateQuery);
+      return s.reports.length === 2 ? true : undefined;
+    }, 'both reports on the case');
+  });
+
+  it('after the reviewer’s decision both reporters learn the outcome in their language', async () => {
+    const result = await decideCase(h.temporal, {
+      caseId,
+      actor: REVIEWER,
+      decision: 'approve',
+      requestId: 'e2e-approve',
+    });
+    expect(result.ok).toBe(true);
+    const tg = await eventually(
+      async () => tgSent().find((t) => t.includes('Tin đăng đã bị gỡ')),
+      'the Telegram outcome',
+    );
+    expect(tg).toContain(caseId);
+    expect(tgHtml().some((t) => t.startsWith('<b>Tin đăng đã bị gỡ.</b>'))).toBe(true);
+    const dm = await eventually(async () => {
+      const channel = routes.dmChannelOf('9001');
+      return channel ? discord.messages.get(channel)?.[0] : undefined;
+    }, 'the Discord DM');
+    expect(dm.content).toContain('**Anúncio removido.**');
+    const { rows } = await h.db.pool.query(
+      'SELECT outcome, notified_outcome FROM reports WHERE case_id = $1 ORDER BY id',
+      [caseId],
+    );
+    expect(rows).toEqual([
+      { outcome: 'confirmed', notified_outcome: 'confirmed' },
+      { outcome: 'confirmed', notified_outcome: 'confirmed' },
+    ]);
+  });
+});
