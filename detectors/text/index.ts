@@ -207,6 +207,7 @@ function resolveOverlaps(hits: ScoredHit[]): ScoredHit[] {
   return kept;
 }
 
+/** Screens with a given compiled library (and, for the benchmark, another matcher). Never throws on bad input. */
 export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?: Scanner): TextScreenResult {
   let title = typeof listing.title === 'string' ? listing.title : '';
   let description = typeof listing.description === 'string' ? listing.description : '';
@@ -220,7 +221,7 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
     truncated = true;
   }
   // Plain mode first; Vietnamese-only letters switch both fields to accented mode (diacritics kept).
-  const vi = listing.language?.toLowerCase().startsWith('vi') === true;
+  const vi = typeof listing.language === 'string' && listing.language.toLowerCase().startsWith('vi');
   let t = normalizeInto(title, buffers.title, vi);
   let d = normalizeInto(description, buffers.description, vi);
   if (!vi && (t.vietnamese || d.vietnamese)) {

@@ -77,6 +77,7 @@ describe('screenText', () => {
     expect(verdict({ title: '\ud800\udfff\u0000\u0007' })).toBe('allow');
     expect(verdict({ title: 'x', description: undefined })).toBe('allow');
     expect(verdict({ title: 42 as unknown as string })).toBe('allow');
+    expect(verdict({ title: 'rhino horn', language: 7 as unknown as string })).not.toBe('allow');
     const long = screenText({
       title: 'ok',
       description: `${'a '.repeat(MAX_SCREENED_LENGTH)} rhino horn for sale`,
