@@ -1,6 +1,7 @@
 // Activities of the weekly digest: compute the week's metrics from the stored events, render the chart,
 // and post the key numbers and the chart to Slack, once per period and channel however often retried.
 import type { webApi } from '@slack/bolt';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from '../../shared/db/pool.ts';
 import { computeMetrics, type Metrics } from '../../shared/metrics/index.ts';
 import { refreshScreenedRollup } from '../../shared/metrics/rollup.ts';
@@ -49,10 +50,14 @@ export function digestText(m: Metrics): string {
   ].join('\n');
 }
 
-export function createDigestActivities(deps: { pool: Pool; slack: webApi.WebClient }): DigestActivities {
+/** Without a Slack client (Slack not configured) the rollup refresh still runs; a digest run fails for good. */
+export function createDigestActivities(deps: { pool: Pool; slack?: webApi.WebClient }): DigestActivities {
   return {
     refreshMetricsRollup: () => refreshScreenedRollup(deps.pool),
     async postWeeklyDigest(req) {
+      const slack = deps.slack;
+      if (!slack)
+        throw ApplicationFailure.nonRetryable('Slack is not configured: no digest channel to post to');
       const key = [req.from, req.to, req.channel];
       const { rows } = await deps.pool.query(
         'SELECT message_ts, file_id, summary FROM digest_posts WHERE period_from = $1 AND period_to = $2 AND channel = $3',
@@ -69,13 +74,13 @@ export function createDigestActivities(deps: { pool: Pool; slack: webApi.WebClie
         'INSERT INTO digest_posts (period_from, period_to, channel) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
         key,
       );
-      const posted = await deps.slack.chat.postMessage({ channel: req.channel, text, mrkdwn: true });
+      const posted = await slack.chat.postMessage({ channel: req.channel, text, mrkdwn: true });
       const messageTs = String(posted.ts);
       await deps.pool.query(
         'UPDATE digest_posts SET message_ts = $4 WHERE period_from = $1 AND period_to = $2 AND channel = $3',
         [...key, messageTs],
       );
-      const upload = await deps.slack.files.uploadV2({
+      const upload = await slack.files.uploadV2({
         channel_id: String(posted.channel ?? req.channel),
         thread_ts: messageTs,
         file: png,

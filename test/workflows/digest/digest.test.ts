@@ -134,6 +134,22 @@ afterAll(async () => {
   await db?.drop();
 });
 
+describe('digest activities', () => {
+  it('fail for good without Slack, while the rollup refresh still works', async () => {
+    const activities = createDigestActivities({ pool: db.pool });
+    await expect(
+      activities.postWeeklyDigest({
+        from: '2026-01-01T00:00:00Z',
+        to: '2026-01-08T00:00:00Z',
+        channel: 'C1',
+      }),
+    ).rejects.toMatchObject({ nonRetryable: true });
+    await expect(activities.refreshMetricsRollup()).resolves.toMatchObject({
+      to: new Date(today).toISOString(),
+    });
+  });
+});
+
 describe('digest chart', () => {
   it('renders the SVG to a PNG with sharp and escapes the labels', async () => {
     const svg = digestChartSvg(
