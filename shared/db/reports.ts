@@ -34,6 +34,20 @@ export async function findPlatformDomain(db: Queryable, host: string): Promise<P
   return rows[0];
 }
 
+/**
+ * The platform whose listings live on this host, judged from the listings it has sent: the fallback when
+ * no platform_domains row names the host. Only an unambiguous answer (one platform) counts.
+ */
+export async function findPlatformByListingHost(db: Queryable, host: string): Promise<string | undefined> {
+  const like = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
+  const { rows } = await db.query<{ platform_id: string }>(
+    `SELECT DISTINCT platform_id FROM (
+       SELECT platform_id FROM listings WHERE url LIKE $1 OR url LIKE $2 LIMIT 100) s LIMIT 2`,
+    [like(`https://${host}`), like(`http://${host}`)],
+  );
+  return rows.length === 1 ? rows[0]!.platform_id : undefined;
+}
+
 /** A listing the platform already sent with this URL, so a report joins its case. */
 export async function findListingByUrl(
   db: Queryable,

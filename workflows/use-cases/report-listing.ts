@@ -10,9 +10,11 @@ import {
   attachDraftPhotos,
   ensureReportedListing,
   findListingByUrl,
+  findPlatformByListingHost,
   findPlatformDomain,
   findReport,
   insertReport,
+  type PlatformDomain,
   raiseCasePriority,
 } from '../../shared/db/reports.ts';
 import { volunteerStats } from '../../shared/db/volunteers.ts';
@@ -75,7 +77,7 @@ export async function recognizeLink(db: Queryable, raw: string): Promise<Recogni
   const url = normalizeListingUrl(raw);
   if (!url) return { ok: false, reason: 'invalid_link' };
   const host = url.hostname;
-  const domain = await findPlatformDomain(db, host);
+  const domain = (await findPlatformDomain(db, host)) ?? (await domainFromListings(db, host));
   if (!domain) return { ok: false, reason: 'unknown_platform', domain: host.replace(/^www\./, '') };
   const href = url.toString();
   const known = await findListingByUrl(db, domain.platformId, href);
@@ -91,6 +93,11 @@ export async function recognizeLink(db: Queryable, raw: string): Promise<Recogni
     platformId: domain.platformId,
     externalId: externalId ?? `${host}${url.pathname}${url.search}`,
   };
+}
+
+async function domainFromListings(db: Queryable, host: string): Promise<PlatformDomain | undefined> {
+  const platformId = await findPlatformByListingHost(db, host);
+  return platformId ? { domain: host, platformId, externalIdPattern: null } : undefined;
 }
 
 function knownOutcome(status: string): ReportOutcome | undefined {

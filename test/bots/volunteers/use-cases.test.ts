@@ -1,6 +1,9 @@
 // The volunteer use cases on real PostgreSQL and the real case workflow on the Temporal dev server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { levelFor } from '../../../bots/volunteers/use-cases.ts';
+import { caseIdFor } from '../../../shared/db/cases.ts';
+import { upsertListing } from '../../../shared/db/listings.ts';
+import { createPlatform } from '../../../shared/db/platforms.ts';
 import { reportersOfCase } from '../../../shared/db/reports.ts';
 import type { Volunteer } from '../../../shared/db/volunteers.ts';
 import {
@@ -105,6 +108,29 @@ describe('volunteer use cases', () => {
       note: null,
     });
     expect(again).toEqual({ kind: 'duplicate', reportId: a.reportId, caseId });
+  });
+
+  it('recognises a platform by the host of listings it sent, and joins the listing’s own case', async () => {
+    await createPlatform(h.db.pool, { id: 'market2', name: 'Market 2' });
+    await upsertListing(h.db.pool, 'market2', {
+      externalId: 'X55',
+      url: 'https://market2.example/p/55',
+      title: 'Carved horn',
+      description: '',
+      imageUrls: [],
+    });
+    const v = await enrol('250');
+    const r = await h.useCases.reportListing({
+      volunteerId: v.id,
+      url: 'https://market2.example/p/55#desc',
+      species: null,
+      note: null,
+    });
+    expect(r).toMatchObject({ kind: 'recorded', caseId: caseIdFor('market2', 'X55') });
+    const other = await h.useCases.recognizeLink('https://market2.example/p/56');
+    expect(other).toMatchObject({ ok: true, platformId: 'market2', externalId: 'market2.example/p/56' });
+    const { rows } = await h.db.pool.query("SELECT title FROM listings WHERE external_id = 'X55'");
+    expect(rows).toEqual([{ title: 'Carved horn' }]);
   });
 
   it('lets leads see who reported', async () => {
