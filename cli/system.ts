@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createApiServer } from '../api/server.ts';
 import { createSlackApp, createWebClient } from '../bots/slack/app.ts';
+import { createSlackCampaignNotifier, registerCampaignHandlers } from '../bots/slack/campaigns.ts';
 import { createSlackReviewNotifier } from '../bots/slack/review-notifier.ts';
 import { createSlackUseCases } from '../bots/slack/review-use-cases.ts';
 import { createRoleDirectory } from '../bots/slack/roles.ts';
@@ -23,6 +24,9 @@ import { createPool, type Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
 import { type CaseActivities, createCaseActivities } from '../workflows/activities/case-activities.ts';
 import { createScreeningActivities } from '../workflows/activities/screening-activities.ts';
+import { createCampaignActivities } from '../workflows/campaigns/activities.ts';
+import { createCampaignChannels } from '../workflows/campaigns/channels/clients.ts';
+import { createCampaignUseCases } from '../workflows/campaigns/use-cases.ts';
 import { startTemporalDevServer } from '../workflows/dev-server.ts';
 import { parseSlaSpec } from '../workflows/review/sla.ts';
 import { createHttpTakedownAdapter } from '../workflows/takedown/http-adapter.ts';
@@ -154,6 +158,12 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         activities: {
           ...screeningActivities,
+          // Campaign activity names all contain "Campaign", so they cannot collide with the others.
+          ...createCampaignActivities({
+            pool,
+            channels: createCampaignChannels(config),
+            notifier: slackClient && createSlackCampaignNotifier(slackClient, config.SLACK_CAMPAIGN_CHANNEL),
+          }),
           ...(options.wrapActivities ? options.wrapActivities(caseActivities) : caseActivities),
         },
         workflowBundle: options.workflowBundle,
@@ -174,6 +184,16 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
             useCases: createSlackUseCases({ pool, temporal, roles: reviewRoles }),
           })
         : undefined;
+    if (slack) {
+      registerCampaignHandlers(slack.app, {
+        useCases: createCampaignUseCases({
+          pool,
+          temporal,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          commsLeads: config.COMMS_LEADS,
+        }),
+      });
+    }
 
     if (options.seedDemoPlatform && (await countPlatforms(pool)) === 0) {
       const { apiKey } = await createPlatform(pool, { id: 'demo', name: 'Demo marketplace' });

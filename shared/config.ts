@@ -46,6 +46,10 @@ export const configSchema = z.object({
   SLACK_REVIEW_CHANNEL: z.string().default('#wildlife-review'),
   SLACK_REVIEWERS: list,
   SLACK_LEADS: list,
+  /** Slack user ids of the communications leads who approve awareness campaigns. */
+  COMMS_LEADS: list,
+  /** Where campaign cards go when /campaign is used outside a channel. */
+  SLACK_CAMPAIGN_CHANNEL: z.string().default('#campaigns'),
   /** Slack user group ids (S…) whose members are reviewers, resp. leads, besides the users listed above. */
   SLACK_REVIEWER_GROUPS: list,
   SLACK_LEAD_GROUPS: list,
