@@ -2,6 +2,8 @@
 // seller signals imported from other deployments? The summary goes on the case card and can raise priority.
 import type { Queryable } from '../db/pool.ts';
 import type { ContactKind } from './contacts.ts';
+import type { CoalitionKey } from './keyed-hash.ts';
+import { type ListingForSignals, recordListingSignals } from './signals.ts';
 
 export interface LinkMatch {
   kind: ContactKind;
@@ -79,4 +81,18 @@ export async function linkListing(db: Queryable, listingId: string): Promise<Lin
     lines: matches.map(describeMatch),
     suggestedPriority: matches.length ? 1 : null,
   };
+}
+
+/**
+ * On ingest (or report), in the listing's transaction: records the listing's hashed contact ids, then links
+ * them. Without a coalition key nothing is recorded and only the seller account can link.
+ */
+export async function recordAndLink(
+  db: Queryable,
+  key: CoalitionKey | undefined,
+  listingId: string,
+  listing: ListingForSignals,
+): Promise<LinkingSummary> {
+  if (key) await recordListingSignals(db, key, listingId, listing);
+  return linkListing(db, listingId);
 }

@@ -14,7 +14,7 @@ import {
 import { buildBundle, exportSignedBundle } from '../../shared/sharing/export.ts';
 import { decideSharedItem, importBundle, sharedBankName } from '../../shared/sharing/import.ts';
 import { CoalitionKey } from '../../shared/sharing/keyed-hash.ts';
-import { linkListing } from '../../shared/sharing/linking.ts';
+import { linkListing, recordAndLink } from '../../shared/sharing/linking.ts';
 import { trustPeer } from '../../shared/sharing/peers.ts';
 import { recordListingSignals } from '../../shared/sharing/signals.ts';
 import { addListing, addPlatform, hoursAfter, takeDown } from '../metrics/seed.ts';
@@ -186,15 +186,26 @@ describe('signed bundles between two deployments', () => {
       'wechat Ivory_King88 / wa.me/84912345678',
       'seller-9',
     );
-    const sameSeller = await listing(a.pool, 'shopa', 'a9', 'new stock', 'seller-1');
+    const sameSeller = await addListing(a.pool, {
+      platform: 'shopa',
+      externalId: 'a9',
+      title: 'New stock',
+      sellerId: 'seller-1',
+      receivedAt: new Date(),
+      verdict: 'review',
+    });
     const s1 = await linkListing(a.pool, second.id);
     expect(s1.lines).toEqual([
       "seller's phone seen in 1 removed listing on 1 platform",
       "seller's WeChat id seen in 1 removed listing on 1 platform",
     ]);
-    expect((await linkListing(a.pool, sameSeller.id)).lines).toEqual([
-      'seller account seen in 1 removed listing on 1 platform',
-    ]);
+    const linked = await recordAndLink(a.pool, coalitionKey, sameSeller.id, {
+      platformId: 'shopa',
+      title: 'New stock',
+      sellerId: 'seller-1',
+    });
+    expect(linked.lines).toEqual(['seller account seen in 1 removed listing on 1 platform']);
+    expect(linked.suggestedPriority).toBe(1);
   });
 
   it('refuses a tampered bundle, an unknown origin and a key it does not trust', async () => {
