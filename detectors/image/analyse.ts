@@ -39,7 +39,10 @@ export type ImageEvidence =
       term: string;
       termKind: string;
       species?: string;
-      /** The OCR'd text the term was found in, and the term's offsets in it. */
+      /**
+       * The OCR'd text around the term (up to 60 characters either side, so stored evidence stays small;
+       * the whole text is in the image's `ocrText`), and the term's offsets in that snippet.
+       */
       text: string;
       start: number;
       end: number;
@@ -78,6 +81,12 @@ export interface ImageAnalysisDeps {
 }
 
 const OCR_TEXT_LIMIT = 5000;
+const SNIPPET_CONTEXT = 60;
+
+function snippet(text: string, start: number, end: number): { text: string; start: number; end: number } {
+  const from = Math.max(0, start - SNIPPET_CONTEXT);
+  return { text: text.slice(from, end + SNIPPET_CONTEXT), start: start - from, end: end - from };
+}
 
 function matchEvidence(
   ref: string,
@@ -147,9 +156,7 @@ async function analyseOne(source: ImageSource, deps: ImageAnalysisDeps, out: Ima
             term: e.term,
             termKind: e.kind,
             ...(e.species ? { species: e.species } : {}),
-            text,
-            start: e.start,
-            end: e.end,
+            ...snippet(text, e.start, e.end),
             confidence: Number(confidence.toFixed(3)),
           });
         }

@@ -119,9 +119,8 @@ describe('analyseListingImages', () => {
   it('passes Chinese OCR text to the keyword engine with offsets into the text read', async () => {
     // No CJK font is installed to render 象牙 for the real OCR model, so this engine stands in for it;
     // the path after OCR is the same one the rendered-text test above exercises.
-    const chineseOcr: OcrEngine = {
-      recognise: async () => [{ text: 'IVORY 象牙手镯 出售', confidence: 0.93 }],
-    };
+    const long = `${'x'.repeat(200)} IVORY 象牙手镯 出售 ${'y'.repeat(200)}`;
+    const chineseOcr: OcrEngine = { recognise: async () => [{ text: long, confidence: 0.93 }] };
     const photo = await textPhoto(['any']);
     const result = await analyseListingImages([{ kind: 'upload', bytes: photo, name: 'tg-9.jpg' }], {
       ocr: chineseOcr,
@@ -131,6 +130,9 @@ describe('analyseListingImages', () => {
     const chinese = hits.find((h) => h.kind === 'ocr' && h.term.includes('象牙'));
     expect(chinese).toMatchObject({ image: 'upload:tg-9.jpg', confidence: 0.93 });
     expect(chinese!.kind === 'ocr' && chinese!.text.slice(chinese!.start, chinese!.end)).toBe(chinese!.term);
+    // Stored evidence carries a snippet around the term; the whole text stays on the image record.
+    expect(chinese!.kind === 'ocr' && chinese!.text.length).toBeLessThan(150);
+    expect(result.images[0]!.ocrText).toBe(long);
   });
 
   it('adds classifier scores, and records a bad image as an error without failing the rest', async () => {
