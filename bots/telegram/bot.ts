@@ -354,9 +354,8 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
       }
       case 'species':
         return chooseSpecies(ctx, text.trim().slice(0, MAX_SPECIES_LENGTH));
+      // Text while photos are awaited is the note: the volunteer skipped the photos.
       case 'photos':
-        await save(ctx, { step: 'note', url: d.url, species: d.species });
-        return askNote(ctx);
       case 'note': {
         if (text.length > MAX_NOTE_LENGTH) return say(ctx, 'note_too_long', { max: MAX_NOTE_LENGTH });
         const next: Dialog = { step: 'confirm', url: d.url, species: d.species, note: text.trim() || null };
