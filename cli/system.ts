@@ -15,6 +15,7 @@ import { createSlackUseCases } from '../bots/slack/review-use-cases.ts';
 import { createRoleDirectory } from '../bots/slack/roles.ts';
 import { createLlmTriage } from '../detectors/llm/index.ts';
 import { activePolicyCache } from '../detectors/policy/index.ts';
+import { getActiveLibrary } from '../detectors/text/index.ts';
 import { watchLibrary } from '../keywords/reload.ts';
 import type { Config } from '../shared/config.ts';
 import { startEmbeddedDatabase } from '../shared/db/embedded.ts';
@@ -89,7 +90,9 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     stops.push(() => pool.end());
     const applied = await migrate(pool);
     if (applied.length) log.info('migrations applied', { versions: applied });
-    // Published keyword-library versions reach this process without a restart.
+    // Compile the bundled library now rather than on the first listing; published versions then reach
+    // this process without a restart.
+    getActiveLibrary();
     const stopWatching = watchLibrary(pool, {
       onReload: (library) => log.info('keyword library reloaded', { version: library.version }),
       onError: (error) => log.warn('keyword library reload failed', { error }),
