@@ -374,6 +374,67 @@ describe('reviewer journey', () => {
     expect(await auditActions(refused)).toEqual(['case.opened', 'case.approved', 'takedown.failed']);
   });
 
+  it('closes the undo window and then the appeal window on durable timers', async () => {
+    const external = 'WIN-1';
+    const caseId = caseIdFor('shop', external);
+    await inTransaction(h.db.pool, async (tx) => {
+      const row = await upsertListing(tx, 'shop', {
+        externalId: external,
+        title: 'Tiger skin rug',
+        description: '',
+        imageUrls: [],
+      });
+      await insertDetection(tx, row.id, 'screening', {
+        verdict: 'review',
+        score: 0.8,
+        clause: 'cites-appendix-i',
+        explanation: 'Appendix I species product',
+        evidence: [],
+      });
+      await openCase(tx, { id: caseId, listingId: row.id, verdict: 'review' });
+    });
+    const input: CaseInput = {
+      caseId,
+      platformId: 'shop',
+      externalId: external,
+      reviewers: [],
+      sla: { undoWindowMs: 1500, appealWindowMs: 4000 },
+    };
+    const handle = await h.system.temporal.workflow.start(caseWorkflow, {
+      workflowId: caseId,
+      taskQueue: h.config.TEMPORAL_TASK_QUEUE,
+      args: [input],
+    });
+    await eventually(
+      async () =>
+        (await h.db.pool.query('SELECT 1 FROM cases WHERE id = $1 AND slack_ts IS NOT NULL', [caseId]))
+          .rowCount || undefined,
+      'the card',
+    );
+    await h.click({ actionId: 'case_approve', caseId, userId: 'U1' });
+    await h.waitFor(caseId, 'the takedown', (x) => x.status === 'taken_down');
+    // The window closes by itself: the Undo button goes, and a late click is refused.
+    await h.waitFor(caseId, 'the closed undo window', (x) => x.undoUntil === undefined);
+    await eventually(
+      async () => (buttonIds(await h.card(caseId)).includes('case_undo') ? undefined : true),
+      'the card without Undo',
+    );
+    await h.click({ actionId: 'case_undo', caseId, userId: 'U2' });
+    await eventually(
+      async () => h.ephemeralsTo('U2').find((c) => /window has closed|not open/.test(String(c.args.text))),
+      'the refusal',
+    );
+    // The appeal window ends the case; an appeal after it is refused.
+    const final = await handle.result();
+    expect(final.status).toBe('taken_down');
+    const late = await h.api(`/v1/cases/${caseId}/appeals`, {
+      method: 'POST',
+      body: JSON.stringify({ appealId: 'LATE-1', statement: 'too late?' }),
+    });
+    expect(late.status).toBe(409);
+    expect(actionsSent(caseId)).toEqual(['remove_listing']);
+  });
+
   it('exports an evidence pack as JSON and as escaped HTML; the audit chain stays intact', async () => {
     const caseId = await h.ingest(listing({ title: 'Ivory <script>alert(1)</script> bangle' }));
     await h.click({ actionId: 'case_approve', caseId, userId: 'U2' });
