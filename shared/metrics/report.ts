@@ -61,9 +61,16 @@ const n = (v: number | null | undefined) => (v === null || v === undefined ? 'â€
 const pct = (r: number | null) => (r === null ? 'â€“' : `${(r * 100).toFixed(1)}%`);
 const day = (iso: string) => iso.slice(0, 10);
 
-/** Plain text for Markdown: backslash-escapes the characters Markdown (and GFM tables) would interpret. */
+/**
+ * Plain text for Markdown: backslash-escapes the characters that format inline text, start links, HTML or
+ * GFM table cells, and a block marker (#, >, -, +, "1.") at the start.
+ */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\`*_{}[\]()<>#+\-.!|~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  return s
+    .replace(/\r?\n/g, ' ')
+    .replace(/[\\`*_{}[\]<>|~]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([#>+-])/, '$1\\$2')
+    .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3');
 }
 
 export function escapeHtml(value: unknown): string {
@@ -183,7 +190,7 @@ export function renderMarkdown(r: ProgressReport): string {
       out.push('');
     }
   }
-  out.push(`_Generated ${escapeMarkdown(r.generatedAt)} from stored events\\._`, '');
+  out.push(`_Generated ${escapeMarkdown(r.generatedAt)} from stored events._`, '');
   return out.join('\n');
 }
 

@@ -66,9 +66,9 @@ describe('progress report', () => {
 
   it('renders Markdown shaped like the Coalition updates, with untrusted text escaped', () => {
     const md = renderMarkdown(r);
-    expect(md).toContain('# Wild Sentinel progress report, 2026\\-03\\-01 to 2026\\-04\\-01');
+    expect(md).toContain('# Wild Sentinel progress report, 2026-03-01 to 2026-04-01');
     expect(md).toContain(
-      '**4 prohibited wildlife listings removed or blocked in the period; 5 in total to 2026\\-04\\-01\\.**',
+      '**4 prohibited wildlife listings removed or blocked in the period; 5 in total to 2026-04-01.**',
     );
     expect(md).toContain('## Company highlights');
     expect(md).toContain('| Listings removed | 4 | 5 |');
@@ -77,6 +77,8 @@ describe('progress report', () => {
     expect(md).not.toContain('<script>');
     expect(md).not.toContain('|**x**');
     expect(escapeMarkdown('a|b*c')).toBe('a\\|b\\*c');
+    expect(escapeMarkdown('# title [x](javascript:y)')).toBe('\\# title \\[x\\](javascript:y)');
+    expect(escapeMarkdown('12. item')).toBe('12\\. item');
   });
 
   it('renders HTML with every value escaped', () => {
