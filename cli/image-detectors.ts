@@ -1,5 +1,10 @@
 // Builds the image detectors a worker needs from configuration: hash banks kept in sync incrementally,
 // OCR loaded on first use (its models take seconds to load), and an optional ONNX classifier.
+
+/** A bank item matching more often than this per hour is quarantined: likely a stock photo, not evidence. */
+const FLOOD_LIMIT_PER_HOUR = 500;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 import { basename } from 'node:path';
 import {
   BankMatcher,
@@ -7,6 +12,8 @@ import {
   type ImageAnalysisDeps,
   loadClassifier,
   type OcrEngine,
+  pruneBankChanges,
+  setItemEnabled,
   startBankSync,
 } from '../detectors/image/index.ts';
 import type { Config } from '../shared/config.ts';
@@ -51,6 +58,9 @@ export async function createImageDetectors(
       classifiers,
       fetch: { allowPrivateNetworks: config.IMAGE_FETCH_ALLOW_PRIVATE },
     },
-    stop: () => sync.stop(),
+    stop: () => {
+      sync.stop();
+      clearInterval(prune);
+    },
   };
 }
