@@ -237,4 +237,35 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
     expect(content).toContain('Not a violation: 1');
     expect(content).toContain('Accuracy: 0%');
   });
+
+  it('answers a flooding user up to the limit, then tells them once and goes quiet', async () => {
+    const before = routes.callbacks.length;
+    const ids: string[] = [];
+    for (let i = 0; i < 24; i += 1) {
+      const id = fakeSnowflake();
+      ids.push(id);
+      gateway.dispatch('INTERACTION_CREATE', {
+        id,
+        application_id: rest.applicationId,
+        type: InteractionType.ApplicationCommand,
+        token: `flood-${id}`,
+        version: 1,
+        data: { id: fakeSnowflake(), name: 'stats', type: 1 },
+        channel_id: '93333',
+        channel: dmChannel('3333'),
+        user: user('3333', 'Flo'),
+        locale: 'en-GB',
+        app_permissions: '0',
+        entitlements: [],
+        authorizing_integration_owners: { '1': '3333' },
+        context: 1,
+      });
+    }
+    // 20 fit the default bucket, the 21st is told about the limit, the rest get no answer.
+    await eventually(async () => (routes.callbacks.length - before >= 21 ? true : undefined), '21 answers');
+    await new Promise((r) => setTimeout(r, 800));
+    const answers = routes.callbacks.slice(before).filter((c) => ids.includes(c.interactionId));
+    expect(answers).toHaveLength(21);
+    expect(answers.filter((c) => String(c.body.data?.content).includes('too much too fast'))).toHaveLength(1);
+  });
 });

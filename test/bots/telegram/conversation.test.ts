@@ -294,6 +294,22 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
     expect(done!.text).toBe('Quiz finished: 2 of 3 correct. All-time score: 2 of 3.');
   });
 
+  it('forgets a volunteer on request; the account then starts afresh', async () => {
+    const finn = await onboarded(1006, 'Finn', 'en');
+    await finn.command('/forgetme');
+    const [confirm] = await finn.next();
+    expect(confirm!.text).toMatch(/erases your identity/);
+    expect(finn.buttons(confirm!)).toEqual(['forget:yes']);
+    await finn.press('forget:yes');
+    expect((await finn.next())[0]!.text).toMatch(/no longer know who you are/);
+    const { rows } = await h.db.pool.query(
+      "SELECT count(*)::int AS n FROM volunteers WHERE display_name = 'Finn' OR external_user_id = '1006'",
+    );
+    expect(rows[0].n).toBe(0);
+    await finn.command('/mystats');
+    expect((await finn.next())[0]!.text).toMatch(/accept the privacy note first/);
+  });
+
   it('stops answering a flooding user after the limit, telling them once', async () => {
     const eve = volunteer(1005, 'Eve', 'en');
     for (let i = 0; i < 40; i += 1) await eve.command('/help');
