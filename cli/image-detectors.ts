@@ -34,11 +34,27 @@ export async function createImageDetectors(
   config: Config,
   pool: Pool,
 ): Promise<{ deps: ImageAnalysisDeps; stop(): void }> {
-  const matcher = new BankMatcher();
+  const matcher = new BankMatcher({
+    flood: {
+      limit: FLOOD_LIMIT_PER_HOUR,
+      windowMs: 60 * 60 * 1000,
+      onQuarantine: (event) => {
+        log.warn('hash bank item quarantined for matching too often', event);
+        setItemEnabled(pool, event.itemId, false, 'flood quarantine', 'system:flood-quarantine').catch(
+          (error) => log.warn('could not disable the flooding item', { itemId: event.itemId, error }),
+        );
+      },
+    },
+  });
   await matcher.load(pool);
   const sync = startBankSync(pool, matcher, {
     onError: (error) => log.warn('hash bank sync failed', { error }),
   });
+  // The change log only needs to outlive the longest sync gap; keep a week.
+  const prune = setInterval(() => {
+    pruneBankChanges(pool).catch((error) => log.warn('pruning hash bank changes failed', { error }));
+  }, DAY_MS);
+  prune.unref();
   const classifiers = [];
   if (config.IMAGE_CLASSIFIER_MODEL) {
     if (!config.IMAGE_CLASSIFIER_LABELS)
