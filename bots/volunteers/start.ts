@@ -12,6 +12,7 @@ import type { OutcomeDelivery } from '../../workflows/activities/volunteer-activ
 import { type RunningDiscordBot, startDiscordBot } from '../discord/bot.ts';
 import { discordOutcomeDelivery } from '../discord/outcome.ts';
 import { createTelegramBot, DEFAULT_API_ROOT } from '../telegram/bot.ts';
+import { publishTelegramCommands } from '../telegram/commands.ts';
 import { telegramOutcomeDelivery } from '../telegram/outcome.ts';
 import {
   registerTelegramWebhook,
@@ -64,6 +65,12 @@ export async function startVolunteerBots(
         apiRoot: trimSlash(config.TELEGRAM_API_ROOT ?? DEFAULT_API_ROOT),
         useCases,
       });
+      // The command menu is a convenience: a failure to publish it must not keep the bot down.
+      await publishTelegramCommands(bot.api).catch((err: unknown) =>
+        log.warn('could not publish the telegram command menu', { error: err }),
+      );
+      if (config.TELEGRAM_WEBHOOK_SECRET && !config.PUBLIC_URL)
+        log.warn('TELEGRAM_WEBHOOK_SECRET is set but PUBLIC_URL is not: using long polling');
       if (config.TELEGRAM_WEBHOOK_SECRET && config.PUBLIC_URL) {
         await bot.init();
         telegramWebhook = telegramWebhookListener(bot, config.TELEGRAM_WEBHOOK_SECRET);

@@ -65,6 +65,8 @@ export interface FakeTelegram extends RunningServer {
   addFile(bytes: Buffer, options?: { announcedSize?: number; extension?: string }): FakeTelegramFile;
   /** Each GET of /file/bot<token>/<path> and its status. */
   fileDownloads: { path: string; status: number }[];
+  /** Command menus set with setMyCommands, by language code ('' = default). */
+  myCommands: Map<string, { command: string; description: string }[]>;
 }
 
 async function parseParams(req: IncomingMessage, raw: string, query: URLSearchParams) {
@@ -150,6 +152,7 @@ export async function startFakeTelegram(options: {
   const waiters = new Set<() => void>();
   const files = new Map<string, { meta: FakeTelegramFile; bytes: Buffer }>();
   const fileDownloads: { path: string; status: number }[] = [];
+  const myCommands = new Map<string, { command: string; description: string }[]>();
 
   const chatFor = (chatId: string): Chat => {
     if (chatId.startsWith('@'))
@@ -281,6 +284,19 @@ export async function startFakeTelegram(options: {
       ? { ok: true, result: true }
       : badRequest('query is too old and response timeout expired or query ID is invalid'),
   );
+  methods.set('setMyCommands', (params) => {
+    const commands = typeof params.commands === 'string' ? JSON.parse(params.commands) : params.commands;
+    if (!Array.isArray(commands) || commands.length > 100) return badRequest('commands must be an array');
+    for (const c of commands as { command?: unknown; description?: unknown }[]) {
+      if (typeof c.command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(c.command))
+        return badRequest('command must contain only lowercase English letters, digits and underscores');
+      if (typeof c.description !== 'string' || c.description.length < 1 || c.description.length > 256)
+        return badRequest('command description must be 1-256 characters');
+    }
+    const language = typeof params.language_code === 'string' ? params.language_code : '';
+    myCommands.set(language, commands as { command: string; description: string }[]);
+    return { ok: true, result: true };
+  });
   methods.set('getFile', (params) => {
     const file = files.get(String(params.file_id ?? ''));
     return file ? { ok: true, result: file.meta } : badRequest('invalid file_id');
@@ -404,5 +420,6 @@ export async function startFakeTelegram(options: {
       return meta;
     },
     fileDownloads,
+    myCommands,
   };
 }

@@ -121,6 +121,15 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
   let caseId: string;
 
   it('a Telegram volunteer reports through the webhook and a case opens', async () => {
+    expect(telegram.myCommands.get('')?.map((c) => c.command)).toEqual([
+      'report',
+      'mystats',
+      'learn',
+      'language',
+      'cancel',
+      'forgetme',
+    ]);
+    expect(telegram.myCommands.get('vi')?.[0]?.description).toBe('Báo cáo tin đăng đáng ngờ');
     expect(telegram.webhook()).toEqual({
       url: expect.stringMatching(new RegExp(`${TELEGRAM_WEBHOOK_PATH}$`)),
       secretToken: SECRET,
