@@ -124,10 +124,14 @@ export async function volunteerStats(db: Queryable, volunteerId: string): Promis
 
 // Conversation state ------------------------------------------------------------------------------
 
+/** A conversation left alone longer than this is over: a message days later starts afresh. */
+export const CONVERSATION_TTL_HOURS = 24;
+
 export async function loadConversation<T>(db: Queryable, volunteerId: string): Promise<T | undefined> {
   const { rows } = await db.query<{ state: T }>(
-    'SELECT state FROM volunteer_conversations WHERE volunteer_id = $1',
-    [volunteerId],
+    `SELECT state FROM volunteer_conversations
+     WHERE volunteer_id = $1 AND updated_at > now() - make_interval(hours => $2)`,
+    [volunteerId, CONVERSATION_TTL_HOURS],
   );
   return rows[0]?.state;
 }

@@ -287,6 +287,17 @@ describe('volunteer use cases', () => {
     expect(told).toEqual(['more_info', 'confirmed']);
   });
 
+  it('keeps conversation state, and forgets a conversation left alone for a day', async () => {
+    const v = await enrol('800');
+    await h.useCases.saveConversation(v.id, { step: 'link' });
+    expect(await h.useCases.loadConversation(v.id)).toEqual({ step: 'link' });
+    await h.db.pool.query(
+      "UPDATE volunteer_conversations SET updated_at = now() - interval '25 hours' WHERE volunteer_id = $1",
+      [v.id],
+    );
+    expect(await h.useCases.loadConversation(v.id)).toBeUndefined();
+  });
+
   it('rate-limits each account on its own', async () => {
     const results: boolean[] = [];
     for (let i = 0; i < 5; i += 1) results.push(await h.useCases.allow('telegram', '500', 'message'));
