@@ -17,7 +17,7 @@ import { byLanguage, byPlatform, bySpecies, series, totals } from '../shared/met
 import { campaignDeliveries } from '../shared/metrics/outreach.ts';
 import { reviewers, reviewQuality, volunteers } from '../shared/metrics/people.ts';
 import { relisting } from '../shared/metrics/relisting.ts';
-import { refreshScreenedRollup } from '../shared/metrics/rollup.ts';
+import { refreshCaseFacts, refreshScreenedRollup } from '../shared/metrics/rollup.ts';
 import { timeToTakedown } from '../shared/metrics/timing.ts';
 import { startPostgres } from '../test/support/postgres-server.ts';
 
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     listings: { type: 'string', default: '10000000' },
     cases: { type: 'string', default: '100000' },
     keep: { type: 'boolean', default: false },
+    /** Time the queries on an already generated database (BENCH_DATABASE_URL names it). */
+    reuse: { type: 'boolean', default: false },
   },
 });
 const LISTINGS = Number(values.listings);
@@ -134,11 +136,14 @@ async function generate(db: Pool): Promise<void> {
 }
 
 const external = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+if (values.reuse && !process.env.BENCH_DATABASE_URL) throw new Error('--reuse needs BENCH_DATABASE_URL');
 const server = external ? undefined : await startPostgres();
 const adminUrl = external ?? server!.url;
 const admin = createPool(adminUrl, 1);
-const name = `ws_bench_${randomBytes(4).toString('hex')}`;
-await admin.query(`CREATE DATABASE ${name}`);
+const name = values.reuse
+  ? new URL(adminUrl).pathname.slice(1)
+  : `ws_bench_${randomBytes(4).toString('hex')}`;
+if (!values.reuse) await admin.query(`CREATE DATABASE ${name}`);
 const url = new URL(adminUrl);
 url.pathname = `/${name}`;
 const db = createPool(url.toString(), 16);
@@ -150,10 +155,24 @@ const results: Record<string, number | string> = {
 };
 try {
   await migrate(db);
-  console.log(`generating ${LISTINGS.toLocaleString('en')} listings, ${CASES.toLocaleString('en')} cases`);
-  results.generateMs = await timed('generate (total)', () => generate(db));
+  if (values.reuse) {
+    const { rows } = await db.query(
+      'SELECT (SELECT count(*) FROM listings) AS l, (SELECT count(*) FROM cases) AS c',
+    );
+    results.listings = Number(rows[0].l);
+    results.cases = Number(rows[0].c);
+    console.log(
+      `reusing ${name}: ${results.listings.toLocaleString('en')} listings, ${results.cases.toLocaleString('en')} cases`,
+    );
+  } else {
+    console.log(`generating ${LISTINGS.toLocaleString('en')} listings, ${CASES.toLocaleString('en')} cases`);
+    results.generateMs = await timed('generate (total)', () => generate(db));
+  }
   results.rollupRefreshMs = await timed('rollup refresh (full year, from the events)', () =>
     refreshScreenedRollup(db, { now: new Date('2026-01-01T00:00:00Z') }),
+  );
+  results.caseFactsRefreshMs = await timed('case facts refresh (materialised view)', () =>
+    refreshCaseFacts(db),
   );
   const year = metricsFiltersSchema.parse({ from: '2025-01-01', to: '2026-01-01' });
   const filters: [string, MetricsFilters][] = [
@@ -206,7 +225,7 @@ try {
   console.log(JSON.stringify(results));
 } finally {
   await db.end();
-  if (!values.keep) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  if (!values.keep && !values.reuse) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();
   server?.stop();
 }

@@ -1,10 +1,10 @@
 // wild-sentinel metrics --from <date> --to <date> [--platform <id>] [--species <name>]: prints the impact
-// metrics for the period as JSON. `wild-sentinel metrics refresh [--since <date>]` recounts the screened
-// rollup (the nightly schedule does this too).
+// metrics for the period as JSON. `wild-sentinel metrics refresh [--since <date>]` recounts the metrics
+// rollups (the nightly schedule does this too).
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../shared/config.ts';
 import { computeMetrics, metricsFiltersSchema } from '../../shared/metrics/index.ts';
-import { refreshScreenedRollup } from '../../shared/metrics/rollup.ts';
+import { refreshMetrics } from '../../shared/metrics/rollup.ts';
 import { withDatabase } from '../database.ts';
 
 const USAGE =
@@ -18,7 +18,7 @@ async function refresh(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const done = await withDatabase(loadConfig(), (pool) => refreshScreenedRollup(pool, { since }));
+  const done = await withDatabase(loadConfig(), (pool) => refreshMetrics(pool, { since }));
   console.log(JSON.stringify(done));
   return 0;
 }

@@ -1,6 +1,7 @@
 // Keyword-library growth (published versions) and the terms that catch the most listings.
 import type { Queryable } from '../db/pool.ts';
-import { filterParams, type MetricsFilters, speciesMatch } from './filters.ts';
+import { filterParams, type MetricsFilters } from './filters.ts';
+import { factSpecies } from './listings.ts';
 
 export interface LibraryGrowth {
   versions: { version: string; publishedAt: string; entryCount: number }[];
@@ -41,12 +42,9 @@ export async function libraryGrowth(db: Queryable, f: MetricsFilters): Promise<L
 /** Terms in the evidence of flagged listings received in the period, by the number of listings caught. */
 export async function topTerms(db: Queryable, f: MetricsFilters, limit = 20): Promise<TermHits[]> {
   const { rows } = await db.query(
-    `SELECT e->>'term' AS term, e->>'kind' AS kind, max(e->>'species') AS species,
-            count(DISTINCT l.id) AS listings
-     FROM listings l JOIN cases c ON c.listing_id = l.id
-       JOIN detections d ON d.listing_id = l.id, jsonb_array_elements(d.evidence) e
-     WHERE l.received_at >= $1 AND l.received_at < $2 AND ($3::text IS NULL OR l.platform_id = $3)
-       AND ${speciesMatch('l')} AND e->>'term' IS NOT NULL AND e->>'kind' NOT IN ('lookalike', 'news')
+    `SELECT e->>'term' AS term, e->>'kind' AS kind, max(e->>'species') AS species, count(DISTINCT f.case_id) AS listings
+     FROM metrics_case_facts f, jsonb_array_elements(f.terms) e
+     WHERE f.received_at >= $1 AND f.received_at < $2 AND ($3::text IS NULL OR f.platform_id = $3) AND ${factSpecies}
      GROUP BY 1, 2 ORDER BY listings DESC, term LIMIT $5`,
     [...filterParams(f), limit],
   );

@@ -1,7 +1,7 @@
 // Listings screened, flagged, blocked and removed, from the stored listings, cases and takedowns.
 // Screened/flagged/blocked count listings received in the period; removed counts takedowns completed in it.
 import type { Queryable } from '../db/pool.ts';
-import { type Bucket, filterParams, type MetricsFilters, speciesMatch } from './filters.ts';
+import { type Bucket, filterParams, type MetricsFilters } from './filters.ts';
 import { SCREENED_KEYS, type ScreenedKey, screenedBy } from './rollup.ts';
 
 export interface ListingCounts {
@@ -26,26 +26,27 @@ export interface Breakdown {
 
 /** Takedown actions that remove the listing (every approval does). */
 export const REMOVAL_ACTIONS = ['remove_listing', 'warn_seller', 'suspend_seller'] as const;
-const removal = `('remove_listing', 'warn_seller', 'suspend_seller')`;
 
-/** Flagged listings (those with a case) received in the period; screened counts come from rollup.ts. */
+/** Species filter on a metrics_case_facts row (alias f). */
+export const factSpecies = `($4::text IS NULL OR $4 = ANY(f.species))`;
+
+/**
+ * Flagged listings (those with a case) received in the period, from metrics_case_facts (refreshed by
+ * refreshMetrics); screened counts come from rollup.ts.
+ */
 const scope = `
-  SELECT l.id, l.platform_id, coalesce(l.language, 'und') AS language, l.received_at, c.verdict AS case_verdict,
-         c.id AS case_id
-  FROM cases c JOIN listings l ON l.id = c.listing_id
-  WHERE l.received_at >= $1 AND l.received_at < $2 AND ($3::text IS NULL OR l.platform_id = $3)
-    AND ${speciesMatch('l')}`;
+  SELECT f.listing_id AS id, f.platform_id, f.language, f.received_at, f.verdict AS case_verdict, f.case_id,
+         f.species
+  FROM metrics_case_facts f
+  WHERE f.received_at >= $1 AND f.received_at < $2 AND ($3::text IS NULL OR f.platform_id = $3) AND ${factSpecies}`;
 
 /** One row per case whose removal completed in the period (first removal action), with its listing. */
 export const removedScope = `
-  SELECT c.id AS case_id, c.status, l.id, l.platform_id, coalesce(l.language, 'und') AS language, l.received_at,
-         l.seller_id, l.title, t.completed_at, t.actions
-  FROM (SELECT case_id, min(completed_at) AS completed_at, array_agg(DISTINCT action) AS actions
-        FROM takedowns WHERE status = 'done' AND action IN ${removal}
-        GROUP BY case_id) t
-  JOIN cases c ON c.id = t.case_id JOIN listings l ON l.id = c.listing_id
-  WHERE t.completed_at >= $1 AND t.completed_at < $2 AND ($3::text IS NULL OR l.platform_id = $3)
-    AND ${speciesMatch('l')}`;
+  SELECT f.case_id, f.status, f.listing_id AS id, f.platform_id, f.language, f.received_at, f.species,
+         f.removed_at AS completed_at, f.actions, f.first_report_at,
+         f.relisted_seller, f.relisted_title, f.relisted_contact
+  FROM metrics_case_facts f
+  WHERE f.removed_at >= $1 AND f.removed_at < $2 AND ($3::text IS NULL OR f.platform_id = $3) AND ${factSpecies}`;
 
 function num(v: unknown): number {
   return v === null || v === undefined ? 0 : Number(v);
@@ -143,19 +144,12 @@ export function bucketStarts(f: Pick<MetricsFilters, 'from' | 'to'>, bucket: Buc
 
 /** Flagged, blocked and removed listings per species named in their detections' evidence. */
 export async function bySpecies(db: Queryable, f: MetricsFilters): Promise<Breakdown[]> {
-  const speciesOf = (alias: string) =>
-    `SELECT DISTINCT ${alias}.*, e->>'species' AS species FROM ${alias}
-       JOIN detections d ON d.listing_id = ${alias}.id, jsonb_array_elements(d.evidence) e
-     WHERE e->>'species' IS NOT NULL AND ($4::text IS NULL OR e->>'species' = $4)`;
   const { rows } = await db.query(
     `WITH s AS (${scope}), r AS (${removedScope}),
-     fs AS (${speciesOf('s')} AND s.case_id IS NOT NULL),
-     rs AS (SELECT DISTINCT r.case_id, r.status, e->>'species' AS species FROM r
-              JOIN detections d ON d.listing_id = r.id, jsonb_array_elements(d.evidence) e
-            WHERE e->>'species' IS NOT NULL AND ($4::text IS NULL OR e->>'species' = $4)),
-     a AS (SELECT species AS k, count(*) AS flagged, count(*) FILTER (WHERE case_verdict = 'block') AS blocked
-           FROM fs GROUP BY 1),
-     b AS (SELECT species AS k, count(*) AS removed FROM rs WHERE status <> 'restored' GROUP BY 1)
+     a AS (SELECT sp AS k, count(*) AS flagged, count(*) FILTER (WHERE case_verdict = 'block') AS blocked
+           FROM s, unnest(s.species) sp WHERE $4::text IS NULL OR sp = $4 GROUP BY 1),
+     b AS (SELECT sp AS k, count(*) AS removed FROM r, unnest(r.species) sp
+           WHERE r.status <> 'restored' AND ($4::text IS NULL OR sp = $4) GROUP BY 1)
      SELECT coalesce(a.k, b.k) AS k, a.flagged, a.blocked, b.removed
      FROM a FULL JOIN b ON a.k = b.k ORDER BY coalesce(b.removed, 0) + coalesce(a.flagged, 0) DESC, 1 LIMIT 50`,
     filterParams(f),

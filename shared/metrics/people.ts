@@ -1,6 +1,7 @@
 // Reviewers (throughput, agreement, reversal on appeal) and volunteers (count, reports, accuracy).
 import type { Queryable } from '../db/pool.ts';
-import { filterParams, type MetricsFilters, speciesMatch } from './filters.ts';
+import { filterParams, type MetricsFilters } from './filters.ts';
+import { factSpecies } from './listings.ts';
 
 export interface ReviewerStats {
   reviewer: string;
@@ -38,9 +39,8 @@ const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / wh
 
 /** Reviews made in the period on listings that match the platform and species filters. */
 const reviewScope = `
-  SELECT rv.*, c.opened_at FROM reviews rv JOIN cases c ON c.id = rv.case_id JOIN listings l ON l.id = c.listing_id
-  WHERE rv.created_at >= $1 AND rv.created_at < $2 AND ($3::text IS NULL OR l.platform_id = $3)
-    AND ${speciesMatch('l')}`;
+  SELECT rv.*, f.opened_at FROM reviews rv JOIN metrics_case_facts f ON f.case_id = rv.case_id
+  WHERE rv.created_at >= $1 AND rv.created_at < $2 AND ($3::text IS NULL OR f.platform_id = $3) AND ${factSpecies}`;
 
 export async function reviewers(db: Queryable, f: MetricsFilters): Promise<ReviewerStats[]> {
   const { rows } = await db.query(
@@ -66,9 +66,9 @@ export async function reviewQuality(db: Queryable, f: MetricsFilters): Promise<R
     `WITH rv AS (${reviewScope}),
      per_case AS (SELECT case_id, count(DISTINCT reviewer) AS reviewers, count(DISTINCT decision) AS decisions
                   FROM rv WHERE decision IN ('approve', 'reject') GROUP BY case_id),
-     ap AS (SELECT a.status FROM appeals a JOIN cases c ON c.id = a.case_id JOIN listings l ON l.id = c.listing_id
-            WHERE a.decided_at >= $1 AND a.decided_at < $2 AND ($3::text IS NULL OR l.platform_id = $3)
-              AND ${speciesMatch('l')} AND a.status IN ('restored', 'upheld'))
+     ap AS (SELECT a.status FROM appeals a JOIN metrics_case_facts f ON f.case_id = a.case_id
+            WHERE a.decided_at >= $1 AND a.decided_at < $2 AND ($3::text IS NULL OR f.platform_id = $3)
+              AND ${factSpecies} AND a.status IN ('restored', 'upheld'))
      SELECT (SELECT count(*) FROM per_case WHERE reviewers >= 2) AS multi,
             (SELECT count(*) FROM per_case WHERE reviewers >= 2 AND decisions = 1) AS agreeing,
             (SELECT count(*) FROM ap) AS appeals,
@@ -93,10 +93,10 @@ export async function reviewQuality(db: Queryable, f: MetricsFilters): Promise<R
 export async function volunteers(db: Queryable, f: MetricsFilters): Promise<VolunteerStats> {
   const { rows } = await db.query(
     `WITH rp AS (
-       SELECT r.* FROM reports r LEFT JOIN cases c ON c.id = r.case_id LEFT JOIN listings l ON l.id = c.listing_id
+       SELECT r.* FROM reports r LEFT JOIN metrics_case_facts f ON f.case_id = r.case_id
        WHERE r.created_at >= $1 AND r.created_at < $2
-         AND ($3::text IS NULL OR coalesce(r.platform_id, l.platform_id) = $3)
-         AND ($4::text IS NULL OR r.species = $4 OR (l.id IS NOT NULL AND ${speciesMatch('l')})))
+         AND ($3::text IS NULL OR coalesce(r.platform_id, f.platform_id) = $3)
+         AND ($4::text IS NULL OR r.species = $4 OR $4 = ANY(f.species)))
      SELECT count(DISTINCT volunteer_id) AS active, count(*) AS reports,
             count(*) FILTER (WHERE outcome = 'confirmed') AS confirmed,
             count(*) FILTER (WHERE outcome = 'rejected') AS rejected,

@@ -110,3 +110,22 @@ export async function screenedBy(
   );
   return new Map(rows.map((r) => [String(r.k), Number(r.n)]));
 }
+
+/**
+ * Re-materialises metrics_case_facts from the cases and their events (readers keep the previous version
+ * meanwhile). Flagged, removed, timing, reviewer, species, term and re-listing figures read it.
+ */
+export async function refreshCaseFacts(db: Queryable): Promise<void> {
+  await db.query('REFRESH MATERIALIZED VIEW CONCURRENTLY metrics_case_facts');
+  await db.query(
+    `INSERT INTO metrics_rollup_state (name, complete_before) VALUES ('case_facts', current_date)
+     ON CONFLICT (name) DO UPDATE SET complete_before = current_date, refreshed_at = now()`,
+  );
+}
+
+/** Both rollups: the scheduled refresh and `wild-sentinel metrics refresh`. */
+export async function refreshMetrics(db: Pool, opts: { since?: Date; now?: Date } = {}) {
+  const screened = await refreshScreenedRollup(db, opts);
+  await refreshCaseFacts(db);
+  return screened;
+}

@@ -21,9 +21,8 @@ export async function timeToTakedown(db: Queryable, f: MetricsFilters): Promise<
   const { rows } = await db.query(
     `WITH r AS (${removedScope}),
      d AS (SELECT extract(epoch FROM r.completed_at - r.received_at) / 3600 AS ingest_h,
-                  extract(epoch FROM r.completed_at - fr.first_report) / 3600 AS report_h
-           FROM r LEFT JOIN LATERAL (SELECT min(created_at) AS first_report FROM reports
-                                     WHERE reports.case_id = r.case_id) fr ON true)
+                  extract(epoch FROM r.completed_at - r.first_report_at) / 3600 AS report_h
+           FROM r)
      SELECT count(*) AS n_ingest,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY ingest_h) AS med_ingest,
             percentile_cont(0.9) WITHIN GROUP (ORDER BY ingest_h) AS p90_ingest,

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiDeps, createApiServer } from '../../api/server.ts';
+import { refreshCaseFacts } from '../../shared/metrics/rollup.ts';
 import { addListing, addPlatform, hoursAfter, review, takeDown } from '../metrics/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -40,6 +41,7 @@ beforeAll(async () => {
       await takeDown(p, row.caseId, 'remove_listing', hoursAfter(i * 20 + 5));
     }
   }
+  await refreshCaseFacts(p);
   const deps = {
     pool: p,
     temporal: {} as Client,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMetrics, type Metrics, metricsFiltersSchema } from '../../shared/metrics/index.ts';
 import { bucketStarts } from '../../shared/metrics/listings.ts';
-import { refreshScreenedRollup } from '../../shared/metrics/rollup.ts';
+import { refreshCaseFacts, refreshScreenedRollup } from '../../shared/metrics/rollup.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addListing, addPlatform, addVolunteer, hoursAfter, report, review, T0, takeDown } from './seed.ts';
 
@@ -135,6 +135,7 @@ beforeAll(async () => {
             ('w1', 'c1', 'b', 'telegram', '@c', 'en', 'UTC', $1, 'failed', $1)`,
     [hoursAfter(30)],
   );
+  await refreshCaseFacts(p);
 });
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import {
   renderHtml,
   renderMarkdown,
 } from '../../shared/metrics/report.ts';
+import { refreshCaseFacts } from '../../shared/metrics/rollup.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addListing, addPlatform, addVolunteer, hoursAfter, report, review, takeDown } from './seed.ts';
 
@@ -46,6 +47,7 @@ beforeAll(async () => {
     await takeDown(p, l.caseId!, i === 2 ? 'warn_seller' : 'remove_listing', hoursAfter(i + 3));
     if (i === 1) await report(p, v, l.caseId!, 'confirmed', hoursAfter(i));
   }
+  await refreshCaseFacts(p);
   r = await buildProgressReport(p, metricsFiltersSchema.parse({ from: '2026-03-01', to: '2026-04-01' }));
 });
 

@@ -4,7 +4,7 @@ import type { webApi } from '@slack/bolt';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from '../../shared/db/pool.ts';
 import { computeMetrics, type Metrics } from '../../shared/metrics/index.ts';
-import { refreshScreenedRollup } from '../../shared/metrics/rollup.ts';
+import { refreshCaseFacts, refreshMetrics } from '../../shared/metrics/rollup.ts';
 import { digestChartSvg, renderPng } from './chart.ts';
 
 export interface DigestRequest {
@@ -53,7 +53,7 @@ export function digestText(m: Metrics): string {
 /** Without a Slack client (Slack not configured) the rollup refresh still runs; a digest run fails for good. */
 export function createDigestActivities(deps: { pool: Pool; slack?: webApi.WebClient }): DigestActivities {
   return {
-    refreshMetricsRollup: () => refreshScreenedRollup(deps.pool),
+    refreshMetricsRollup: () => refreshMetrics(deps.pool),
     async postWeeklyDigest(req) {
       const slack = deps.slack;
       if (!slack)
@@ -66,6 +66,7 @@ export function createDigestActivities(deps: { pool: Pool; slack?: webApi.WebCli
       if (rows[0]?.message_ts) {
         return { ...(rows[0].summary as DigestSummary), alreadyPosted: true };
       }
+      await refreshCaseFacts(deps.pool);
       const metrics = await computeMetrics(deps.pool, { from: new Date(req.from), to: new Date(req.to) });
       const text = digestText(metrics);
       const png = await renderPng(digestChartSvg(metrics.series, 'Flagged and removed listings per day'));
