@@ -13,6 +13,8 @@ import { createSlackCampaignNotifier, registerCampaignHandlers } from '../bots/s
 import { createSlackReviewNotifier } from '../bots/slack/review-notifier.ts';
 import { createSlackUseCases } from '../bots/slack/review-use-cases.ts';
 import { createRoleDirectory } from '../bots/slack/roles.ts';
+import { mountTelegramWebhook } from '../bots/telegram/transport.ts';
+import { startVolunteerBots, volunteerDeliveries } from '../bots/volunteers/start.ts';
 import { createLlmTriage } from '../detectors/llm/index.ts';
 import { activePolicyCache } from '../detectors/policy/index.ts';
 import { getActiveLibrary } from '../detectors/text/index.ts';
@@ -25,6 +27,7 @@ import { createPool, type Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
 import { type CaseActivities, createCaseActivities } from '../workflows/activities/case-activities.ts';
 import { createScreeningActivities } from '../workflows/activities/screening-activities.ts';
+import { createVolunteerNotifier } from '../workflows/activities/volunteer-activities.ts';
 import { createCampaignActivities } from '../workflows/campaigns/activities.ts';
 import { createCampaignChannels } from '../workflows/campaigns/channels/clients.ts';
 import { createCampaignUseCases } from '../workflows/campaigns/use-cases.ts';
@@ -136,6 +139,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       notifier: slackClient && createSlackReviewNotifier(slackClient, config.SLACK_REVIEW_CHANNEL),
       roles: reviewRoles,
       sla: parseSlaSpec(config.REVIEW_SLA),
+      volunteerNotifier: createVolunteerNotifier({ pool, deliveries: volunteerDeliveries(config) }),
       takedownAdapterFor: (platform) =>
         platform.takedownUrl
           ? createHttpTakedownAdapter({ url: platform.takedownUrl, signingSecret: takedownSecret })
@@ -198,6 +202,17 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       });
     }
 
+    // Volunteer bots (Telegram, Discord) start only for the platforms whose tokens are set.
+    const volunteerBots = roles.has('bots')
+      ? await startVolunteerBots(config, {
+          pool,
+          temporal,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          reviewers: config.SLACK_REVIEWERS,
+        })
+      : undefined;
+    if (volunteerBots) stops.push(() => volunteerBots.stop());
+
     if (options.seedDemoPlatform && (await countPlatforms(pool)) === 0) {
       const { apiKey } = await createPlatform(pool, { id: 'demo', name: 'Demo marketplace' });
       const keyFile = join(config.DATA_DIR, 'demo-platform-api-key');
@@ -218,10 +233,12 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         slackListener: slack?.receiver.requestListener,
       });
       port = config.PORT;
-    } else if (slack) {
-      server = createServer(slack.receiver.requestListener);
+    } else if (slack || volunteerBots?.telegramWebhook) {
+      server = createServer(slack?.receiver.requestListener ?? ((_req, res) => res.writeHead(404).end()));
       port = config.BOTS_PORT;
     }
+    // In webhook mode Telegram posts updates to TELEGRAM_WEBHOOK_PATH on the same server.
+    if (server && volunteerBots?.telegramWebhook) mountTelegramWebhook(server, volunteerBots.telegramWebhook);
     if (server) {
       const s = server;
       await new Promise<void>((resolve, reject) => {
