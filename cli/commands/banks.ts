@@ -23,9 +23,7 @@ import { ImageInputError } from '../../detectors/image/decode.ts';
 import { pdqDihedralHashImage } from '../../detectors/image/hash-image.ts';
 import { isPdqHash } from '../../detectors/image/pdq.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { startEmbeddedDatabase } from '../../shared/db/embedded.ts';
-import { migrate } from '../../shared/db/migrate.ts';
-import { createPool, type Pool } from '../../shared/db/pool.ts';
+import { withDatabase } from '../database.ts';
 
 const USAGE = `usage: wild-sentinel banks <command>
   list
@@ -53,19 +51,6 @@ const OPTIONS = {
   reason: { type: 'string' },
 } as const;
 
-async function withDatabase<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedDatabase(config.DATA_DIR);
-  const pool = createPool(config.DATABASE_URL ?? embedded!.url, 2);
-  try {
-    await migrate(pool);
-    return await fn(pool);
-  } finally {
-    await pool.end();
-    await embedded?.stop();
-  }
-}
-
 const int = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 
 function formatOf(value: string | undefined, fallback: BankFormat): BankFormat {
@@ -88,7 +73,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     switch (command) {
       case 'list':
-        return await withDatabase(async (db) => {
+        return await withDatabase(loadConfig(), async (db) => {
           for (const b of await listBanks(db)) {
             const { rows } = await db.query<{ n: number }>(
               'SELECT count(*) FILTER (WHERE enabled)::int AS n FROM image_hash_items WHERE bank_id = $1',
@@ -101,7 +86,7 @@ export async function run(args: string[]): Promise<number> {
           return 0;
         });
       case 'create':
-        return await withDatabase(async (db) => {
+        return await withDatabase(loadConfig(), async (db) => {
           const b = await createBank(
             db,
             {
@@ -119,7 +104,7 @@ export async function run(args: string[]): Promise<number> {
           return 0;
         });
       case 'update':
-        return await withDatabase(async (db) => {
+        return await withDatabase(loadConfig(), async (db) => {
           const enabled = o.enable ? true : o.disable ? false : undefined;
           const b = await updateBank(
             db,
@@ -144,7 +129,7 @@ export async function run(args: string[]): Promise<number> {
             items.push({ pdq: r.hashes.original, quality: r.quality, ...common, metadata: { path: input } });
           }
         }
-        return await withDatabase(async (db) => {
+        return await withDatabase(loadConfig(), async (db) => {
           const r = await addItems(db, name, items, actor);
           console.log(
             `added ${r.added}, already present ${r.duplicates}, below quality floor ${r.belowQualityFloor.length}`,
@@ -163,7 +148,7 @@ export async function run(args: string[]): Promise<number> {
           );
           return 1;
         }
-        return await withDatabase(async (db) => {
+        return await withDatabase(loadConfig(), async (db) => {
           if (o.create) {
             await createBank(db, { name }, actor).catch((err) => {
               if (!(err instanceof BankError && err.code === 'exists')) throw err;
@@ -181,7 +166,7 @@ export async function run(args: string[]): Promise<number> {
         const [name] = rest;
         if (!name) break;
         const format = formatOf(o.format, 'pytx');
-        return await withDatabase(async (db) => {
+        return await withDatabase(loadConfig(), async (db) => {
           process.stdout.write(serializeBank(await getBank(db, name), await listItems(db, name), format));
           return 0;
         });
@@ -190,7 +175,7 @@ export async function run(args: string[]): Promise<number> {
       case 'enable-item': {
         const id = Number(rest[0]);
         if (!Number.isInteger(id)) break;
-        return await withDatabase(async (db) => {
+        return await withDatabase(loadConfig(), async (db) => {
           const enabling = command === 'enable-item';
           const item = await setItemEnabled(db, id, enabling, o.reason ?? null, actor);
           console.log(`item ${item.id} ${item.enabled ? 'enabled' : 'disabled'}`);
@@ -199,7 +184,7 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'match': {
         if (rest.length === 0) break;
-        return await withDatabase(async (db) => {
+        return await withDatabase(loadConfig(), async (db) => {
           const matcher = new BankMatcher();
           await matcher.load(db);
           for (const path of rest) {

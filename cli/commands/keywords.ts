@@ -22,9 +22,7 @@ import {
   VersionError,
 } from '../../keywords/versions.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { startEmbeddedDatabase } from '../../shared/db/embedded.ts';
-import { migrate } from '../../shared/db/migrate.ts';
-import { createPool, type Pool } from '../../shared/db/pool.ts';
+import { withDatabase } from '../database.ts';
 
 const USAGE = `usage: wild-sentinel keywords <command>
   stats                                  entries per language and kind in the working files (keywords/library)
@@ -36,24 +34,11 @@ const USAGE = `usage: wild-sentinel keywords <command>
   import FILE --by NAME                  validate an export and publish its new entries as proposed
 Uses DATABASE_URL, or the embedded database under DATA_DIR.`;
 
-async function withDatabase<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedDatabase(config.DATA_DIR);
-  const pool = createPool(config.DATABASE_URL ?? embedded!.url, 2);
-  try {
-    await migrate(pool);
-    return await fn(pool);
-  } finally {
-    await pool.end();
-    await embedded?.stop();
-  }
-}
-
 /** "files" = the working copy; a path ending in .json = an export; anything else = a published version. */
 async function resolve(ref: string): Promise<Library> {
   if (ref === 'files') return loadLibraryFromDir();
   if (ref.endsWith('.json')) return importLibrary(JSON.parse(readFileSync(ref, 'utf8')));
-  return withDatabase((db) => getVersion(db, ref));
+  return withDatabase(loadConfig(), (db) => getVersion(db, ref));
 }
 
 function stats(library: Library): string {
@@ -116,7 +101,7 @@ export async function run(args: string[]): Promise<number | undefined> {
         return 0;
       }
       case 'versions':
-        return await withDatabase(async (db) => {
+        return await withDatabase(loadConfig(), async (db) => {
           for (const v of await listVersions(db)) {
             console.log(
               `${v.version}\t${v.publishedAt.toISOString()}\t${v.publishedBy}\t${v.entryCount} entries\t${v.changelog}`,
@@ -127,7 +112,7 @@ export async function run(args: string[]): Promise<number | undefined> {
       case 'publish': {
         if (!values.by) throw new VersionError('publish needs --by NAME');
         const library = loadLibraryFromDir();
-        return await withDatabase(async (db) => {
+        return await withDatabase(loadConfig(), async (db) => {
           const latest = await latestVersion(db);
           const changelog =
             values.changelog ??
@@ -161,7 +146,7 @@ export async function run(args: string[]): Promise<number | undefined> {
         const file = positionals[0];
         if (!file || !values.by) throw new VersionError('import needs FILE and --by NAME');
         const incoming = importLibrary(JSON.parse(readFileSync(file, 'utf8')));
-        return await withDatabase(async (db) => {
+        return await withDatabase(loadConfig(), async (db) => {
           const latest = await latestVersion(db);
           const base = latest ? await getVersion(db, latest.version) : loadLibraryFromDir();
           const version = nextVersion(latest?.version, base.version);
