@@ -39,7 +39,8 @@ const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / wh
 
 /** Reviews made in the period on listings that match the platform and species filters. */
 const reviewScope = `
-  SELECT rv.*, f.opened_at FROM reviews rv JOIN metrics_case_facts f ON f.case_id = rv.case_id
+  SELECT rv.case_id, rv.reviewer, rv.decision, rv.created_at, f.opened_at
+  FROM reviews rv JOIN metrics_case_facts f ON f.case_id = rv.case_id
   WHERE rv.created_at >= $1 AND rv.created_at < $2 AND ($3::text IS NULL OR f.platform_id = $3) AND ${factSpecies}`;
 
 export async function reviewers(db: Queryable, f: MetricsFilters): Promise<ReviewerStats[]> {
