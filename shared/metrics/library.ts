@@ -39,13 +39,16 @@ export async function libraryGrowth(db: Queryable, f: MetricsFilters): Promise<L
   };
 }
 
-/** Terms in the evidence of flagged listings received in the period, by the number of listings caught. */
+/**
+ * Terms in the evidence of flagged listings received in the period, by the number of listings caught, per
+ * term, kind and species (each case's terms are distinct in metrics_case_facts, so count(*) is exact).
+ */
 export async function topTerms(db: Queryable, f: MetricsFilters, limit = 20): Promise<TermHits[]> {
   const { rows } = await db.query(
-    `SELECT e->>'term' AS term, e->>'kind' AS kind, max(e->>'species') AS species, count(DISTINCT f.case_id) AS listings
-     FROM metrics_case_facts f, jsonb_array_elements(f.terms) e
+    `SELECT t.term, t.kind, t.species, count(*) AS listings
+     FROM metrics_case_facts f, jsonb_to_recordset(f.terms) AS t(term text, kind text, species text)
      WHERE f.received_at >= $1 AND f.received_at < $2 AND ($3::text IS NULL OR f.platform_id = $3) AND ${factSpecies}
-     GROUP BY 1, 2 ORDER BY listings DESC, term LIMIT $5`,
+     GROUP BY 1, 2, 3 ORDER BY listings DESC, term, kind, species NULLS FIRST LIMIT $5`,
     [...filterParams(f), limit],
   );
   return rows.map((r) => ({
