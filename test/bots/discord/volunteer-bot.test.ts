@@ -29,7 +29,11 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
   let bot: RunningDiscordBot;
 
   beforeAll(async () => {
-    [h, rest] = await Promise.all([startVolunteerHarness(), startFakeDiscord({ token: TOKEN })]);
+    [h, rest] = await Promise.all([
+      // Bursts of 20 and (almost) no refill, so a slow machine cannot blur the flooding test.
+      startVolunteerHarness({ useCases: { rateLimit: { capacity: 20, refillPerSecond: 0.001 } } }),
+      startFakeDiscord({ token: TOKEN }),
+    ]);
     gateway = await startFakeDiscordGateway({
       token: TOKEN,
       applicationId: rest.applicationId,
@@ -261,7 +265,7 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
         context: 1,
       });
     }
-    // 20 fit the default bucket, the 21st is told about the limit, the rest get no answer.
+    // 20 fit the bucket, the 21st is told about the limit, the rest get no answer.
     await eventually(async () => (routes.callbacks.length - before >= 21 ? true : undefined), '21 answers');
     await new Promise((r) => setTimeout(r, 800));
     const answers = routes.callbacks.slice(before).filter((c) => ids.includes(c.interactionId));

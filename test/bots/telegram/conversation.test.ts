@@ -115,7 +115,7 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
             return received.length >= start + n ? true : undefined;
           },
           `${n} message(s) from the bot`,
-          15_000,
+          30_000,
         );
         return received.slice(start, start + n);
       },
