@@ -1,16 +1,35 @@
-// wild-sentinel platform add <id> --name <name> [--takedown-url <url>] | list
+// wild-sentinel platform add | domain | list: registers platforms, their API keys and their link domains.
 import { z } from 'zod';
 import { loadConfig } from '../../shared/config.ts';
-import { createPlatform } from '../../shared/db/platforms.ts';
+import { createPlatform, getPlatform } from '../../shared/db/platforms.ts';
+import { addPlatformDomain } from '../../shared/db/reports.ts';
 import { withDatabase } from '../database.ts';
 
-const USAGE =
-  'usage: wild-sentinel platform add <id> --name <name> [--takedown-url <url>]\n       wild-sentinel platform list';
+const USAGE = `usage: wild-sentinel platform add <id> --name <name> [--takedown-url <url>]
+       wild-sentinel platform domain <id> --domain <host> [--external-id-pattern <regex>]
+       wild-sentinel platform list`;
 
 const addArgs = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'id: lowercase letters, digits and dashes'),
   name: z.string().min(1, 'name is required'),
   takedownUrl: z.url({ protocol: /^https?$/ }).optional(),
+});
+
+// Volunteers' links are recognised by host; the pattern's first group extracts the listing id from a URL.
+const domainArgs = z.object({
+  id: z.string().min(1, 'platform id is required'),
+  domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'domain: a host name such as shop.example'),
+  externalIdPattern: z
+    .string()
+    .refine((p) => {
+      try {
+        new RegExp(p);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'external-id-pattern: not a valid regular expression')
+    .optional(),
 });
 
 function parseFlags(args: string[]): Record<string, string> {
@@ -33,6 +52,25 @@ export async function run(args: string[]): Promise<number> {
       for (const r of rows)
         console.log(JSON.stringify({ id: r.id, name: r.name, takedownUrl: r.takedown_url }));
     });
+    return 0;
+  }
+  if (sub === 'domain') {
+    const parsed = domainArgs.safeParse(parseFlags(rest));
+    if (!parsed.success) {
+      console.error(`${parsed.error.issues.map((i) => i.message).join('\n')}\n${USAGE}`);
+      return 2;
+    }
+    const { id, domain, externalIdPattern } = parsed.data;
+    const known = await withDatabase(config, async (pool) => {
+      if (!(await getPlatform(pool, id))) return false;
+      await addPlatformDomain(pool, { domain, platformId: id, externalIdPattern });
+      return true;
+    });
+    if (!known) {
+      console.error(`no platform ${id}; add it first`);
+      return 1;
+    }
+    console.log(`links on ${domain.toLowerCase()} now belong to platform ${id}`);
     return 0;
   }
   if (sub !== 'add') {
