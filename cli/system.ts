@@ -25,6 +25,7 @@ import { migrate } from '../shared/db/migrate.ts';
 import { countPlatforms, createPlatform } from '../shared/db/platforms.ts';
 import { createPool, type Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
+import { loadCoalitionKey } from '../shared/sharing/keyed-hash.ts';
 import { type CaseActivities, createCaseActivities } from '../workflows/activities/case-activities.ts';
 import { createScreeningActivities } from '../workflows/activities/screening-activities.ts';
 import { createVolunteerNotifier } from '../workflows/activities/volunteer-activities.ts';
@@ -32,6 +33,8 @@ import { createCampaignActivities } from '../workflows/campaigns/activities.ts';
 import { createCampaignChannels } from '../workflows/campaigns/channels/clients.ts';
 import { createCampaignUseCases } from '../workflows/campaigns/use-cases.ts';
 import { startTemporalDevServer } from '../workflows/dev-server.ts';
+import { createDigestActivities } from '../workflows/digest/activities.ts';
+import { upsertDigestSchedule, upsertRollupSchedule } from '../workflows/digest/schedule.ts';
 import { parseSlaSpec } from '../workflows/review/sla.ts';
 import { createHttpTakedownAdapter } from '../workflows/takedown/http-adapter.ts';
 import { createWorker } from '../workflows/worker.ts';
@@ -165,6 +168,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         activities: {
           ...screeningActivities,
+          ...createDigestActivities({ pool, slack: slackClient }),
           // Campaign activity names all contain "Campaign", so they cannot collide with the others.
           ...createCampaignActivities({
             pool,
@@ -176,6 +180,14 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         workflowBundle: options.workflowBundle,
       });
       const workerRun = worker.run();
+      // Nightly metrics rollup, and the weekly digest where a channel is configured (both idempotent upserts).
+      await upsertRollupSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+      if (slackClient && config.SLACK_DIGEST_CHANNEL) {
+        await upsertDigestSchedule(temporal, {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          channel: config.SLACK_DIGEST_CHANNEL,
+        });
+      }
       stops.push(async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await workerRun;
@@ -230,6 +242,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         policy: () => policies.get(),
         llmTriage: Boolean(config.LLM_BASE_URL),
+        coalitionKey: loadCoalitionKey({
+          COALITION_HASH_KEY: config.COALITION_HASH_KEY,
+          COALITION_HASH_KEY_FILE: config.COALITION_HASH_KEY_FILE,
+        }),
         slackListener: slack?.receiver.requestListener,
       });
       port = config.PORT;

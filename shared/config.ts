@@ -56,6 +56,15 @@ export const configSchema = z.object({
   /** Review deadlines per priority and windows, e.g. "p1=1h,p2=4h,p3=24h,reminder=1h,undo=15m,appeal=30d". */
   REVIEW_SLA: z.string().optional(),
 
+  // Metrics, digest and sharing between deployments
+  SLACK_DIGEST_CHANNEL: z.string().optional(),
+  /** Sees every platform on the dashboard and metrics API; without it, each platform sees its own. */
+  DASHBOARD_TOKEN: secret,
+  /** Coalition-wide key (hex or base64, ≥ 32 bytes) that hashes seller contact ids before they are shared. */
+  COALITION_HASH_KEY: secret,
+  COALITION_HASH_KEY_FILE: z.string().optional(),
+  SHARE_SIGNING_KEY_FILE: z.string().optional(),
+
   // Takedown webhooks are signed with HMAC-SHA256 using this secret
   TAKEDOWN_SIGNING_SECRET: secret,
 
@@ -90,6 +99,8 @@ export const SECRET_KEYS = [
   'TELEGRAM_WEBHOOK_SECRET',
   'DISCORD_BOT_TOKEN',
   'LLM_API_KEY',
+  'DASHBOARD_TOKEN',
+  'COALITION_HASH_KEY',
 ] as const satisfies readonly (keyof Config)[];
 
 export class ConfigError extends Error {

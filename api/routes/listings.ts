@@ -26,5 +26,6 @@ export async function postListing({ req, res, deps, platform }: RouteContext): P
     explanation: d.explanation,
     species: d.species,
     evidence: d.evidence,
+    sellerLinks: result.sellerLinks.lines,
   });
 }

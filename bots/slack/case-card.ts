@@ -153,6 +153,14 @@ function reportLines(view: CaseView): string[] {
   return [`*Volunteer reports (${view.reports.length}):*`, ...shown];
 }
 
+function sellerHistoryLines(view: CaseView): string[] {
+  if (!view.sellerLinks.length) return [];
+  return [
+    ':link: *Seller history:*',
+    ...view.sellerLinks.slice(0, 5).map((l) => `• ${escapeMrkdwn(truncate(l, 200))}`),
+  ];
+}
+
 function button(actionId: string, text: string, caseId: string, extra: Partial<Button> = {}): Button {
   return { type: 'button', action_id: actionId, text: { type: 'plain_text', text }, value: caseId, ...extra };
 }
@@ -274,7 +282,7 @@ export function caseCard(view: CaseView, state: CaseState): { text: string; bloc
       }`,
     },
   });
-  const found = [...detectorLines(view), ...reportLines(view)];
+  const found = [...detectorLines(view), ...reportLines(view), ...sellerHistoryLines(view)];
   if (found.length)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(found.join('\n'), 2900) } });
   if (d?.clause) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Evidence } from '../../detectors/screen.ts';
 import type { Verdict } from '../listing.ts';
+import { linkListing } from '../sharing/linking.ts';
 import type { Queryable } from './pool.ts';
 
 /** Deterministic, URL-safe case id: the same listing always maps to the same case and workflow. */
@@ -79,6 +80,8 @@ export interface CaseView {
   }[];
   /** Volunteer reports on the listing (no volunteer identities). */
   reports: { id: string; species: string | null; note: string | null; outcome: string | null; at: string }[];
+  /** "seller's phone seen in 3 removed listings on 2 platforms", from local and imported signals. */
+  sellerLinks: string[];
   /** Reviewers' internal notes. */
   notes: { author: string; note: string; at: string }[];
   appeals: {
@@ -105,7 +108,7 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
   );
   const r = rows[0];
   if (!r) return undefined;
-  const [decisions, takedowns, detections, reports, notes, appeals] = await Promise.all([
+  const [decisions, takedowns, detections, reports, notes, appeals, links] = await Promise.all([
     db.query(
       'SELECT reviewer, decision, action, reason_code, reason, created_at FROM reviews WHERE case_id = $1 ORDER BY id',
       [caseId],
@@ -128,6 +131,7 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
        FROM appeals WHERE case_id = $1 ORDER BY id`,
       [caseId],
     ),
+    linkListing(db, r.listing_id),
   ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
@@ -185,6 +189,7 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
       error: t.error,
       ...(t.confirmed_at ? { confirmedAt: iso(t.confirmed_at) } : {}),
     })),
+    sellerLinks: links.lines,
     reports: reports.rows.map((p) => ({
       id: String(p.id),
       species: p.species,

@@ -75,6 +75,7 @@ describe('thin path: ingest → screen → case → Slack → approve → takedo
       SLACK_REVIEW_CHANNEL: 'C0REVIEW',
       SLACK_REVIEWERS: REVIEWER,
       TAKEDOWN_SIGNING_SECRET: TAKEDOWN_SECRET,
+      COALITION_HASH_KEY: 'a3f1c9e07b2d4c8e9f6a1b3c5d7e9f0a1b2c3d4e5f60718293a4b5c6d7e8f901',
     });
     system = await startSystem(config, {
       workflowBundle: await bundleWorkflows(),
@@ -245,6 +246,21 @@ describe('thin path: ingest → screen → case → Slack → approve → takedo
     const note = await eventually(async () => slack.callsTo('chat.postEphemeral')[before], 'the refusal');
     expect(String(note.args.text)).toMatch(/already|not open/);
     expect(platform.requests).toHaveLength(1);
+  });
+
+  it("links the removed seller's next listing to the takedown and says so", async () => {
+    // Same phone as the removed listing, written differently, under a new seller account.
+    const res = await post({
+      externalId: 'L-2002',
+      title: 'Garden chairs, set of four',
+      description: 'Call or WhatsApp 0084-912-345-678',
+      seller: { id: 'seller-99' },
+    });
+    expect(res.status).toBe(201);
+    const body = await json<ListingAnswer & { sellerLinks: string[] }>(res);
+    expect(body.sellerLinks.join(' ')).toMatch(/seller/i);
+    const fresh = await post({ externalId: 'L-2003', title: 'Garden chairs, set of four', seller: { id: 'seller-88' } });
+    expect((await json<ListingAnswer & { sellerLinks: string[] }>(fresh)).sellerLinks).toEqual([]);
   });
 
   it('writes the audit trail as an intact hash chain', async () => {

@@ -10,6 +10,8 @@ import { caseIdFor, openCase } from '../../shared/db/cases.ts';
 import { insertDetection, upsertListing } from '../../shared/db/listings.ts';
 import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import type { ListingInput } from '../../shared/listing.ts';
+import type { CoalitionKey } from '../../shared/sharing/keyed-hash.ts';
+import { type LinkingSummary, recordAndLink } from '../../shared/sharing/linking.ts';
 import type { ScreeningInput, screeningWorkflow } from '../screening-workflow.ts';
 
 export interface IngestDeps {
@@ -20,6 +22,8 @@ export interface IngestDeps {
   policy(): Promise<Policy>;
   /** Whether LLM triage is configured: only then do weak signals alone justify deep screening. */
   llmTriage?: boolean;
+  /** Hashes contact ids so they can be linked with removed listings here and on other platforms. */
+  coalitionKey?: CoalitionKey;
 }
 
 export interface IngestResult {
@@ -27,6 +31,8 @@ export interface IngestResult {
   created: boolean;
   caseId: string | null;
   decision: ScreeningDecision;
+  /** The seller's history: contact ids or account seen in removed listings here or on other platforms. */
+  sellerLinks: LinkingSummary;
 }
 
 export async function ingestListing(
@@ -41,7 +47,17 @@ export async function ingestListing(
   const stored = await inTransaction(deps.pool, async (tx) => {
     const row = await upsertListing(tx, platformId, listing);
     const detectionId = await insertDetection(tx, row.id, 'screening', decision);
-    if (caseId && (await openCase(tx, { id: caseId, listingId: row.id, verdict: decision.verdict }))) {
+    const sellerLinks = await recordAndLink(tx, deps.coalitionKey, row.id, {
+      platformId,
+      title: listing.title,
+      description: listing.description,
+      sellerId: listing.seller?.id,
+    });
+    const priority = sellerLinks.suggestedPriority ?? undefined;
+    if (
+      caseId &&
+      (await openCase(tx, { id: caseId, listingId: row.id, verdict: decision.verdict, priority }))
+    ) {
       await appendAudit(tx, {
         actor: `platform:${platformId}`,
         action: 'case.opened',
@@ -50,11 +66,16 @@ export async function ingestListing(
         details: { externalId: listing.externalId, verdict: decision.verdict, clause: decision.clause },
       });
     }
-    return { ...row, detectionId };
+    return { ...row, detectionId, sellerLinks };
   });
 
+  // A seller with history gets the deeper checks even when the text alone looks harmless.
+  const sellerHasHistory = stored.sellerLinks.matches.length > 0;
   const deepScreening =
-    flagged || listing.imageUrls.length > 0 || (deps.llmTriage && triageReason(listing, decision) !== null);
+    flagged ||
+    sellerHasHistory ||
+    listing.imageUrls.length > 0 ||
+    (deps.llmTriage && triageReason(listing, decision, { sellerHasHistory }) !== null);
   if (deepScreening) {
     const input: ScreeningInput = {
       listingId: stored.id,
@@ -70,5 +91,5 @@ export async function ingestListing(
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
   }
-  return { listingId: stored.id, created: stored.created, caseId, decision };
+  return { listingId: stored.id, created: stored.created, caseId, decision, sellerLinks: stored.sellerLinks };
 }

@@ -65,6 +65,7 @@ function view(): CaseView {
     reports: [{ id: '1', species: HOSTILE, note: HOSTILE, outcome: null, at: '2026-01-01T00:00:00.000Z' }],
     notes: [{ author: 'U1', note: HOSTILE, at: '2026-01-01T00:00:00.000Z' }],
     appeals: [],
+    sellerLinks: [`seller's phone seen in 3 removed listings on 2 platforms ${HOSTILE}`],
   };
 }
 
@@ -98,6 +99,7 @@ describe('case card', () => {
     expect(all).toContain('Text in images (OCR)');
     expect(all).toContain('Model note');
     expect(all).toContain('Volunteer reports (1)');
+    expect(all).toContain("Seller history:*\n• seller's phone seen in 3 removed listings on 2 platforms");
     // Our own markup stays: the evidence term in bold, the reviewer's mention, the listing link.
     expect(all).toContain('*Ivory*');
     expect(all).toContain('<@U1>');
