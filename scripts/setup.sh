@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Installs what Wild Sentinel needs on a fresh machine: npm packages and the Temporal CLI (its dev server
 # is the embedded Temporal default), built from the Go module proxy once and cached.
-# With --postgres it also makes sure PostgreSQL server binaries exist (the test suite starts one).
+# With --test it also installs what the tests need from Debian (PostgreSQL server binaries, Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/wild-sentinel"
 TEMPORAL_CLI_VERSION=v1.5.1 # the newest release that `go install` can build (later ones use replace directives)
 
-if [ "${1:-}" = "--postgres" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  echo "== installing PostgreSQL server binaries"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+# --test: what the test suite needs beyond npm: PostgreSQL server binaries and Debian's Chromium (the
+# dashboard is tested in headless Chromium through playwright-core, which downloads no browser here).
+if [ "${1:-}" = "--test" ]; then
+  missing=()
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "== installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
 fi
 
 if command -v temporal >/dev/null 2>&1 || [ -n "${TEMPORAL_CLI_PATH:-}" ]; then

@@ -259,7 +259,11 @@ describe('thin path: ingest → screen → case → Slack → approve → takedo
     expect(res.status).toBe(201);
     const body = await json<ListingAnswer & { sellerLinks: string[] }>(res);
     expect(body.sellerLinks.join(' ')).toMatch(/seller/i);
-    const fresh = await post({ externalId: 'L-2003', title: 'Garden chairs, set of four', seller: { id: 'seller-88' } });
+    const fresh = await post({
+      externalId: 'L-2003',
+      title: 'Garden chairs, set of four',
+      seller: { id: 'seller-88' },
+    });
     expect((await json<ListingAnswer & { sellerLinks: string[] }>(fresh)).sellerLinks).toEqual([]);
   });
 
