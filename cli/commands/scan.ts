@@ -3,7 +3,10 @@
 // stderr with their line number and skipped; the exit code is 1 if any line was invalid.
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
+import { createLlmTriage, triageReason } from '../../detectors/llm/index.ts';
+import { decideFromText } from '../../detectors/screen.ts';
 import { getActiveLibrary, screenWith } from '../../detectors/text/index.ts';
+import { ConfigError, loadConfig } from '../../shared/config.ts';
 import { MAX_TEXT_LENGTH } from '../../shared/listing.ts';
 
 /** Longest accepted input line in bytes; longer lines are rejected without being parsed. */
@@ -90,6 +93,17 @@ export async function run(args: string[]): Promise<number | undefined> {
     process.stderr.write('usage: wild-sentinel scan <file.jsonl | ->\n');
     return source ? 0 : 2;
   }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 2;
+  }
+  // Verdicts come from the policy engine (base policy; the listing's platform picks its overrides), and
+  // from LLM triage on top wherever LLM_BASE_URL is set: it can add evidence, never lower a verdict.
+  const triage = createLlmTriage(config);
   const input = source === '-' ? process.stdin : createReadStream(source);
   const library = getActiveLibrary();
   const progress = process.stderr.isTTY === true;
@@ -108,18 +122,30 @@ export async function run(args: string[]): Promise<number | undefined> {
         continue;
       }
       const { listing } = parsed;
-      const r = screenWith(library, {
-        title: listing.title,
-        description: listing.description,
-        language: listing.language,
-      });
-      counts[r.verdict]++;
+      const text = { title: listing.title, description: listing.description, language: listing.language };
+      const context = { platformId: listing.platform ?? 'default' };
+      let d = decideFromText(screenWith(library, text), context);
+      if (triage && triageReason(text, d) !== null) {
+        d = await triage.triage({ ...text, price: listing.price, currency: listing.currency }, d, context);
+      }
+      counts[d.verdict]++;
       out += `${JSON.stringify({
         id: listing.id,
-        verdict: r.verdict,
-        score: r.score,
-        species: r.species,
-        evidence: r.evidence.map(({ term, kind, field, start, end }) => ({ term, kind, field, start, end })),
+        verdict: d.verdict,
+        score: d.score,
+        species: d.species,
+        clause: d.clause,
+        explanation: d.explanation,
+        evidence: d.evidence.map(({ detector, term, kind, field, start, end, detail }) => ({
+          detector,
+          term,
+          kind,
+          field,
+          start,
+          end,
+          detail,
+        })),
+        ...(d.triage ? { triage: d.triage } : {}),
       })}\n`;
       if (out.length > 65536) {
         if (!process.stdout.write(out)) await new Promise((resolve) => process.stdout.once('drain', resolve));
