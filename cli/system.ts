@@ -142,6 +142,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       notifier: slackClient && createSlackReviewNotifier(slackClient, config.SLACK_REVIEW_CHANNEL),
       roles: reviewRoles,
       sla: parseSlaSpec(config.REVIEW_SLA),
+      policy: () => policies.get(),
       volunteerNotifier: createVolunteerNotifier({ pool, deliveries: volunteerDeliveries(config) }),
       takedownAdapterFor: (platform) =>
         platform.takedownUrl

@@ -248,6 +248,14 @@ describe('thin path: ingest → screen → case → Slack → approve → takedo
     expect(platform.requests).toHaveLength(1);
   });
 
+  it('records a DSA statement of reasons for the removal', async () => {
+    const { rows } = await db.pool.query('SELECT puid, platform_id, statement FROM statements_of_reasons');
+    expect(rows).toHaveLength(1);
+    expect(rows[0].puid).toBe(`${caseId}:remove_listing`);
+    expect(rows[0].platform_id).toBe('shop');
+    expect(JSON.stringify(rows[0].statement)).toMatch(/ANIMAL_WELFARE/i);
+  });
+
   it("links the removed seller's next listing to the takedown and says so", async () => {
     // Same phone as the removed listing, written differently, under a new seller account.
     const res = await post({

@@ -1,6 +1,7 @@
 // Activities of the case workflow: every side effect (database, Slack, platform) lives here, written so
 // that a retry after a crash repeats nothing that already happened: review events go through a ledger
 // keyed by the workflow, takedowns through their idempotency key.
+import { type Policy, saveStatement, statementOfReasons } from '../../detectors/policy/index.ts';
 import { appendAudit } from '../../shared/db/audit.ts';
 import { type CaseView, getCaseView } from '../../shared/db/cases.ts';
 import { getPlatform, type Platform } from '../../shared/db/platforms.ts';
@@ -66,6 +67,8 @@ export type CaseEventBody =
 export type CaseEvent = CaseEventBody & { key: string };
 
 export interface CaseActivityDeps {
+  /** The active policy; when given, every takedown leaves a statement of reasons (EU DSA format). */
+  policy?: () => Promise<Policy>;
   pool: Pool;
   notifier?: ReviewNotifier;
   volunteerNotifier?: VolunteerNotifier;
@@ -317,6 +320,9 @@ export function createCaseActivities(deps: CaseActivityDeps) {
             [idempotencyKey, outcome.error],
           );
         }
+        if (outcome.kind === 'done' && input.action === 'remove_listing' && view.detection && deps.policy) {
+          await recordStatementOfReasons(tx, view, await deps.policy());
+        }
         await appendAudit(tx, {
           actor: 'system:takedown',
           action: outcome.kind === 'done' ? 'takedown.done' : 'takedown.failed',
@@ -366,6 +372,41 @@ export function createCaseActivities(deps: CaseActivityDeps) {
       ]);
     },
   };
+}
+
+/** The DSA statement of reasons for a reviewer-approved removal; stored once per case (its PUID). */
+async function recordStatementOfReasons(db: Queryable, view: CaseView, policy: Policy): Promise<void> {
+  const { rows } = await db.query<{ id: string; language: string | null; received_at: Date }>(
+    'SELECT id, language, received_at FROM listings WHERE platform_id = $1 AND external_id = $2',
+    [view.listing.platformId, view.listing.externalId],
+  );
+  const listing = rows[0];
+  if (!listing || !view.detection) return;
+  const statement = statementOfReasons(
+    {
+      decision: { ...view.detection, explanation: view.detection.explanation ?? '' },
+      platformId: view.listing.platformId,
+      listing: {
+        externalId: view.listing.externalId,
+        language: listing.language ?? undefined,
+        receivedAt: listing.received_at,
+        imageUrls: view.listing.imageUrls,
+      },
+      appliedAt: new Date(),
+      action: 'remove',
+      decidedBy: 'reviewer',
+      source: view.reports.length > 0 ? 'volunteer-report' : 'own-initiative',
+      puid: `${view.id}:remove_listing`,
+    },
+    policy,
+  );
+  if (statement) {
+    await saveStatement(db, statement, {
+      platformId: view.listing.platformId,
+      listingId: listing.id,
+      policyVersion: policy.version,
+    });
+  }
 }
 
 export type CaseActivities = ReturnType<typeof createCaseActivities>;
