@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { type RunningSystem, startSystem } from '../../cli/system.ts';
 import { addItems, createBank, pdqHashImage } from '../../detectors/image/index.ts';
 import { loadConfig } from '../../shared/config.ts';
@@ -39,6 +39,9 @@ describe('deep screening: images and LLM triage open cases the fast path let thr
 
   beforeAll(async () => {
     installTestRuntime();
+    // A stalled model call is retried after 5 s instead of the default 20 s, so a busy CI machine does
+    // not turn one slow answer into a missing case.
+    vi.stubEnv('LLM_TIMEOUT_MS', '5000');
     [db, slack, llm, photos] = await Promise.all([
       createTestDatabase(),
       startFakeSlack({ token: 'xoxb-deep' }),
@@ -91,6 +94,7 @@ describe('deep screening: images and LLM triage open cases the fast path let thr
   });
 
   afterAll(async () => {
+    vi.unstubAllEnvs();
     await system?.stop();
     await Promise.all([slack?.close(), llm?.close(), photos?.close()]);
     await db?.drop();
@@ -106,17 +110,21 @@ describe('deep screening: images and LLM triage open cases the fast path let thr
     return (await res.json()) as ListingAnswer;
   };
   const caseFor = (externalId: string) =>
-    eventually(async () => {
-      const { rows } = await db.pool.query(
-        'SELECT c.id FROM cases c JOIN listings l ON l.id = c.listing_id WHERE l.external_id = $1',
-        [externalId],
-      );
-      if (!rows[0]) return undefined;
-      const res = await fetch(`${system.apiUrl}/v1/cases/${rows[0].id}`, {
-        headers: { authorization: `Bearer ${apiKey}` },
-      });
-      return (await res.json()) as CaseAnswer;
-    }, `a case for ${externalId}`);
+    eventually(
+      async () => {
+        const { rows } = await db.pool.query(
+          'SELECT c.id FROM cases c JOIN listings l ON l.id = c.listing_id WHERE l.external_id = $1',
+          [externalId],
+        );
+        if (!rows[0]) return undefined;
+        const res = await fetch(`${system.apiUrl}/v1/cases/${rows[0].id}`, {
+          headers: { authorization: `Bearer ${apiKey}` },
+        });
+        return (await res.json()) as CaseAnswer;
+      },
+      `a case for ${externalId}`,
+      60_000,
+    );
 
   it('matches a known photo against the hash bank and opens a case with the match as evidence', async () => {
     const answer = await ingest({
