@@ -239,7 +239,7 @@ export function createSlackApp(opts: SlackAppOptions): { app: App; receiver: HTT
       const found = await lookupCase(command.user_id, caseId);
       await ack({
         response_type: 'ephemeral',
-        text: found.ok ? caseSummary(found.view, found.state) : found.reason,
+        text: found.ok ? caseSummary(found.view, found.state, found.reporters) : found.reason,
       });
     });
   };

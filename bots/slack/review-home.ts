@@ -53,7 +53,11 @@ export function homeView(reviewer: string, items: QueueItem[], authorised: boole
 }
 
 /** The /case answer: a short summary, visible only to the asker. */
-export function caseSummary(view: CaseView, state: CaseState | undefined): string {
+export function caseSummary(
+  view: CaseView,
+  state: CaseState | undefined,
+  reporters?: readonly { channel: string; reporter: string; erased: boolean }[],
+): string {
   const lines = [
     `*${escapeMrkdwn(truncate(view.listing.title, 150))}*`,
     `Case \`${view.id}\` · ${escapeMrkdwn(state?.status ?? view.status)} · priority ${view.priority} · ${escapeMrkdwn(view.listing.platformId)}`,
@@ -69,5 +73,13 @@ export function caseSummary(view: CaseView, state: CaseState | undefined): strin
     lines.push(
       `• takedown ${escapeMrkdwn(t.action)}: ${escapeMrkdwn(t.status)}${t.reference ? ` (${escapeMrkdwn(t.reference)})` : ''}`,
     );
+  if (reporters?.length) {
+    const who = reporters.map((r) =>
+      r.erased
+        ? `a forgotten volunteer (${escapeMrkdwn(r.channel)})`
+        : `${escapeMrkdwn(r.reporter)} (${escapeMrkdwn(r.channel)})`,
+    );
+    lines.push(`Reported by: ${who.join(', ')}`);
+  }
   return lines.join('\n');
 }

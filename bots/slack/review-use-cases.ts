@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { type CaseView, getCaseView } from '../../shared/db/cases.ts';
 import type { Pool } from '../../shared/db/pool.ts';
+import { reportersOfCase } from '../../shared/db/reports.ts';
 import { type QueueItem, reviewQueue } from '../../shared/db/review.ts';
 import type { RoleDirectory } from '../../workflows/activities/case-activities.ts';
 import type {
@@ -22,8 +23,15 @@ import {
 } from '../../workflows/use-cases/decide-case.ts';
 import { type NoteInput, type NoteResult, noteCase } from '../../workflows/use-cases/note-case.ts';
 
+/** Who reported the listing; shown to leads only (volunteers see only their own reports, in their bot). */
+export interface Reporter {
+  channel: string;
+  reporter: string;
+  erased: boolean;
+}
+
 export type Lookup =
-  | { ok: true; view: CaseView; state?: CaseState | undefined }
+  | { ok: true; view: CaseView; state?: CaseState | undefined; reporters?: Reporter[] }
   | { ok: false; reason: string };
 
 export interface SlackUseCases {
@@ -63,10 +71,14 @@ export function createSlackUseCases(deps: {
       };
     },
     async lookupCase(actor, caseId) {
-      if (!(await roleOf(actor))) return { ok: false, reason: `${actor} is not an authorised reviewer` };
+      const role = await roleOf(actor);
+      if (!role) return { ok: false, reason: `${actor} is not an authorised reviewer` };
       const view = await getCaseView(pool, caseId);
       if (!view) return { ok: false, reason: `no case ${caseId}` };
-      return { ok: true, view, state: await readCaseState(temporal, caseId).catch(() => undefined) };
+      const state = await readCaseState(temporal, caseId).catch(() => undefined);
+      return role === 'lead'
+        ? { ok: true, view, state, reporters: await reportersOfCase(pool, caseId) }
+        : { ok: true, view, state };
     },
   };
 }

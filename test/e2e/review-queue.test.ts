@@ -291,6 +291,19 @@ describe('review queue and tools', () => {
     expect(r.rows[0].outcome).toBe('confirmed');
   });
 
+  it('shows leads, and only leads, who reported a case', async () => {
+    const ask = async (userId: string) => {
+      const res = await sendSlashCommand(
+        events(),
+        { command: '/case', text: b, userId },
+        { signingSecret: SIGNING_SECRET },
+      );
+      return ((await res.json()) as { text: string }).text;
+    };
+    expect(await ask('UL1')).toMatch(/Reported by: tg-1 \(telegram\)/);
+    expect(await ask('U2')).not.toMatch(/Reported by|tg-1/);
+  });
+
   it('refuses forged and stale modal submissions and commands', async () => {
     const submission = {
       callbackId: 'case_reject_modal',
