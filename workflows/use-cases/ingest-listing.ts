@@ -3,7 +3,7 @@
 // LLM triage), which also runs on unflagged listings that carry a risk signal and may open a case.
 import type { Client } from '@temporalio/client';
 import { triageReason } from '../../detectors/llm/index.ts';
-import type { Policy } from '../../detectors/policy/index.ts';
+import { type Policy, saveStatement, statementOfReasons } from '../../detectors/policy/index.ts';
 import { type ScreeningDecision, screenListing } from '../../detectors/screen.ts';
 import { appendAudit } from '../../shared/db/audit.ts';
 import { caseIdFor, openCase } from '../../shared/db/cases.ts';
@@ -40,7 +40,8 @@ export async function ingestListing(
   platformId: string,
   listing: ListingInput,
 ): Promise<IngestResult> {
-  const decision = screenListing(listing, { platformId }, await deps.policy());
+  const policy = await deps.policy();
+  const decision = screenListing(listing, { platformId }, policy);
   const flagged = decision.verdict !== 'allow';
   const caseId = flagged ? caseIdFor(platformId, listing.externalId) : null;
 
@@ -65,6 +66,28 @@ export async function ingestListing(
         subjectId: caseId,
         details: { externalId: listing.externalId, verdict: decision.verdict, clause: decision.clause },
       });
+    }
+    if (decision.verdict === 'block') {
+      // An automatic block (only where the platform's policy allows it) is a restrictive decision too.
+      const statement = statementOfReasons(
+        {
+          decision,
+          platformId,
+          listing: {
+            externalId: listing.externalId,
+            language: listing.language,
+            receivedAt: new Date(),
+            imageUrls: listing.imageUrls,
+          },
+          appliedAt: new Date(),
+          decidedBy: 'engine',
+          source: 'own-initiative',
+          puid: `${platformId}:${listing.externalId}:block:${detectionId}`,
+        },
+        policy,
+      );
+      if (statement)
+        await saveStatement(tx, statement, { platformId, listingId: row.id, policyVersion: policy.version });
     }
     return { ...row, detectionId, sellerLinks };
   });
