@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningSystem, startSystem } from '../../cli/system.ts';
 import { addItems, createBank, pdqHashImage } from '../../detectors/image/index.ts';
 import { loadConfig } from '../../shared/config.ts';
@@ -39,9 +39,6 @@ describe('deep screening: images and LLM triage open cases the fast path let thr
 
   beforeAll(async () => {
     installTestRuntime();
-    // A stalled model call is retried after 5 s instead of the default 20 s, so a busy CI machine does
-    // not turn one slow answer into a missing case.
-    vi.stubEnv('LLM_TIMEOUT_MS', '5000');
     [db, slack, llm, photos] = await Promise.all([
       createTestDatabase(),
       startFakeSlack({ token: 'xoxb-deep' }),
@@ -94,7 +91,6 @@ describe('deep screening: images and LLM triage open cases the fast path let thr
   });
 
   afterAll(async () => {
-    vi.unstubAllEnvs();
     await system?.stop();
     await Promise.all([slack?.close(), llm?.close(), photos?.close()]);
     await db?.drop();

@@ -1,6 +1,7 @@
 // "Ingest a listing": screen it on the fast path and store listing and decision before acknowledging.
 // A flagged listing gets its case row at once; its case workflow starts after deep screening (images,
 // LLM triage), which also runs on unflagged listings that carry a risk signal and may open a case.
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { triageReason } from '../../detectors/llm/index.ts';
 import { type Policy, saveStatement, statementOfReasons } from '../../detectors/policy/index.ts';
@@ -89,7 +90,7 @@ export async function ingestListing(
       if (statement)
         await saveStatement(tx, statement, { platformId, listingId: row.id, policyVersion: policy.version });
     }
-    return { ...row, detectionId, sellerLinks };
+    return { ...row, sellerLinks };
   });
 
   // A seller with history gets the deeper checks even when the text alone looks harmless.
@@ -106,12 +107,12 @@ export async function ingestListing(
       externalId: listing.externalId,
       flagged,
     };
-    // One run per stored decision: each new version of the listing is screened again.
+    // One run per stored decision. The id must be unique across deployments sharing a Temporal namespace
+    // (database ids are not), and a retried request stores a new decision anyway, so it is random.
     await deps.temporal.workflow.start<typeof screeningWorkflow>('screeningWorkflow', {
-      workflowId: `screening-${stored.detectionId}`,
+      workflowId: `screening-${caseIdFor(platformId, listing.externalId)}-${randomUUID()}`,
       taskQueue: deps.taskQueue,
       args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
     });
   }
   return { listingId: stored.id, created: stored.created, caseId, decision, sellerLinks: stored.sellerLinks };
