@@ -95,6 +95,27 @@ export async function startFakeDiscordGateway(options: {
   };
 }
 
+/** A message the bot wrote, in Discord's wire shape (as interactions and webhook edits carry it). */
+export function botMessage(botUserId: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: fakeSnowflake(),
+    channel_id: '0',
+    content: '',
+    author: { id: botUserId, username: 'wild-sentinel', discriminator: '0', avatar: null, global_name: null },
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    pinned: false,
+    type: 0,
+    ...fields,
+  };
+}
+
 export interface InteractionCallback {
   interactionId: string;
   token: string;
@@ -150,28 +171,10 @@ export function attachGateway(rest: FakeDiscord, gateway: FakeDiscordGateway): V
     edits.push({ token: params.token!, body: body as Record<string, unknown> });
     return {
       status: 200,
-      body: {
-        id: fakeSnowflake(),
+      body: botMessage(rest.botUserId, {
         channel_id: '0',
         content: (body as { content?: string }).content ?? '',
-        author: {
-          id: rest.botUserId,
-          username: 'wild-sentinel',
-          discriminator: '0',
-          avatar: null,
-          global_name: null,
-        },
-        timestamp: new Date().toISOString(),
-        edited_timestamp: null,
-        tts: false,
-        mention_everyone: false,
-        mentions: [],
-        mention_roles: [],
-        attachments: [],
-        embeds: [],
-        pinned: false,
-        type: 0,
-      },
+      }),
     };
   });
   rest.route('POST', '/users/@me/channels', ({ body }) => {

@@ -9,6 +9,7 @@ import { discordOutcomeDelivery } from '../../../bots/discord/outcome.ts';
 import { caseStateQuery } from '../../../workflows/case-workflow.ts';
 import {
   attachGateway,
+  botMessage,
   type FakeDiscordGateway,
   startFakeDiscordGateway,
   type VolunteerBotRoutes,
@@ -109,24 +110,7 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
       InteractionType.MessageComponent,
       { custom_id: customId, component_type: 2 },
       {
-        message: {
-          id: fakeSnowflake(),
-          channel_id: `9${userId}`,
-          author: user(rest.botUserId, 'wild-sentinel'),
-          content: '',
-          timestamp: new Date().toISOString(),
-          edited_timestamp: null,
-          tts: false,
-          mention_everyone: false,
-          mentions: [],
-          mention_roles: [],
-          attachments: [],
-          embeds: [],
-          pinned: false,
-          type: 0,
-          flags: 64,
-          components: [],
-        },
+        message: botMessage(rest.botUserId, { channel_id: `9${userId}`, flags: 64, components: [] }),
       },
     );
   async function submitReport(

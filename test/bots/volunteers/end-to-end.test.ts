@@ -18,6 +18,7 @@ import { caseStateQuery } from '../../../workflows/case-workflow.ts';
 import { decideCase } from '../../../workflows/use-cases/decide-case.ts';
 import {
   attachGateway,
+  botMessage,
   type FakeDiscordGateway,
   startFakeDiscordGateway,
   type VolunteerBotRoutes,
@@ -188,29 +189,7 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
       InteractionType.MessageComponent,
       { custom_id: 'consent:yes', component_type: 2 },
       {
-        message: {
-          id: fakeSnowflake(),
-          channel_id: '99001',
-          author: {
-            id: discord.botUserId,
-            username: 'bot',
-            discriminator: '0',
-            avatar: null,
-            global_name: null,
-          },
-          content: '',
-          timestamp: new Date().toISOString(),
-          edited_timestamp: null,
-          tts: false,
-          mention_everyone: false,
-          mentions: [],
-          mention_roles: [],
-          attachments: [],
-          embeds: [],
-          pinned: false,
-          type: 0,
-          components: [],
-        },
+        message: botMessage(discord.botUserId, { channel_id: '99001', components: [] }),
       },
     );
     await eventually(async () => routes.callbacks.find((c) => c.interactionId === agree), 'the consent');
