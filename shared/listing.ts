@@ -45,7 +45,3 @@ export type Verdict = (typeof VERDICTS)[number];
 
 /** A verdict's severity, for "never lower" comparisons. */
 export const verdictRank: Record<Verdict, number> = { allow: 0, review: 1, block: 2 };
-
-export function maxVerdict(a: Verdict, b: Verdict): Verdict {
-  return verdictRank[a] >= verdictRank[b] ? a : b;
-}
