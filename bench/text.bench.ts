@@ -11,9 +11,10 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import AhoCorasick from 'modern-ahocorasick';
 import { type CompiledLibrary, compileLibrary } from '../detectors/text/compile.ts';
-import { type Scanner, screenWith, type TextListing } from '../detectors/text/index.ts';
+import { type Scanner, screenWith } from '../detectors/text/index.ts';
 import type { NormalizedText } from '../detectors/text/normalize.ts';
 import { loadLibraryFromDir } from '../keywords/load.ts';
+import { corpusBatch } from './text-corpus.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,120 +26,6 @@ const { values } = parseArgs({
 const TOTAL = Number(values.listings);
 const COMPARE = Math.max(1000, Math.min(TOTAL, Number(values.compare ?? TOTAL)));
 const BATCH = Number(values.batch);
-
-// --- Corpus --------------------------------------------------------------------------------------------
-// Ordinary marketplace vocabulary per language; listings are built from it with a seeded PRNG, so every
-// engine sees exactly the same text.
-const WORDS: Record<string, { spaced: boolean; words: string[] }> = {
-  en: {
-    spaced: true,
-    words:
-      'used good condition for sale price new box original size colour black white blue red phone case charger laptop bike frame wheels sofa table chair wooden kitchen set pack shipping available pickup only cash offer warranty brand model year mileage engine garden tools kids toys dress shirt shoes jacket leather cotton vintage lamp mirror book collection camera lens battery'.split(
-        ' ',
-      ),
-  },
-  es: {
-    spaced: true,
-    words:
-      'vendo usado buen estado precio nuevo caja original talla color negro blanco azul celular funda cargador bicicleta mesa silla madera cocina envío disponible efectivo oferta garantía marca modelo año ropa zapatos chamarra lámpara libro cámara'.split(
-        ' ',
-      ),
-  },
-  pt: {
-    spaced: true,
-    words:
-      'vendo usado bom estado preço novo caixa original tamanho cor preto branco azul celular capa carregador bicicleta mesa cadeira madeira cozinha envio disponível dinheiro oferta garantia marca modelo ano roupa sapatos jaqueta livro câmera'.split(
-        ' ',
-      ),
-  },
-  fr: {
-    spaced: true,
-    words:
-      'vends occasion bon état prix neuf boîte original taille couleur noir blanc bleu téléphone coque chargeur vélo table chaise bois cuisine envoi disponible espèces offre garantie marque modèle année vêtements chaussures veste lampe livre appareil'.split(
-        ' ',
-      ),
-  },
-  id: {
-    spaced: true,
-    words:
-      'jual bekas kondisi bagus harga baru kotak original ukuran warna hitam putih biru hp casing charger sepeda meja kursi kayu dapur kirim tersedia tunai nego garansi merek model tahun baju sepatu jaket lampu buku kamera mulus'.split(
-        ' ',
-      ),
-  },
-  vi: {
-    spaced: true,
-    words:
-      'bán cũ còn mới giá hộp chính hãng size màu đen trắng xanh điện thoại ốp sạc xe đạp bàn ghế gỗ nhà bếp ship có sẵn tiền mặt bảo hành hiệu đời năm quần áo giày áo khoác đèn sách máy ảnh'.split(
-        ' ',
-      ),
-  },
-  de: {
-    spaced: true,
-    words:
-      'verkaufe gebraucht guter zustand preis neu karton original größe farbe schwarz weiß blau handy hülle ladegerät fahrrad tisch stuhl holz küche versand verfügbar bar angebot garantie marke modell jahr kleidung schuhe jacke lampe buch kamera'.split(
-        ' ',
-      ),
-  },
-  zh: {
-    spaced: false,
-    words:
-      '二手 九成新 出售 价格 全新 包装 原装 尺码 颜色 黑色 白色 蓝色 手机 手机壳 充电器 自行车 桌子 椅子 实木 厨房 包邮 现货 可议价 保修 品牌 型号 年份 衣服 鞋子 外套 台灯 书籍 相机 镜头 电池'.split(
-        ' ',
-      ),
-  },
-  th: {
-    spaced: false,
-    words:
-      'ขาย มือสอง สภาพดี ราคา ใหม่ กล่อง ของแท้ ไซส์ สี ดำ ขาว น้ำเงิน โทรศัพท์ เคส ที่ชาร์จ จักรยาน โต๊ะ เก้าอี้ ไม้ ครัว ส่งฟรี พร้อมส่ง เงินสด รับประกัน ยี่ห้อ รุ่น ปี เสื้อ รองเท้า แจ็คเก็ต โคมไฟ หนังสือ กล้อง'.split(
-        ' ',
-      ),
-  },
-  ja: {
-    spaced: false,
-    words:
-      '中古 美品 販売 価格 新品 箱付き 正規品 サイズ カラー 黒 白 青 スマホ ケース 充電器 自転車 テーブル 椅子 木製 キッチン 送料無料 在庫あり 現金 保証 ブランド 型番 年式 服 靴 ジャケット ライト 本 カメラ レンズ'.split(
-        ' ',
-      ),
-  },
-};
-const LANGS = Object.keys(WORDS);
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function corpusBatch(lib: CompiledLibrary, from: number, count: number): TextListing[] {
-  const random = prng(0x5eed + from);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-  const positives = lib.entries.filter((e) => e.kind === 'product' && e.species && e.strength === 'strong');
-  const negatives = lib.entries.filter((e) => e.kind === 'negative');
-  const sale = lib.entries.filter((e) => e.kind === 'sale');
-  const out: TextListing[] = [];
-  for (let i = 0; i < count; i++) {
-    const lang = pick(LANGS);
-    const { spaced, words } = WORDS[lang]!;
-    const sep = spaced ? ' ' : '';
-    const phrase = (n: number) => Array.from({ length: n }, () => pick(words)).join(sep);
-    let title = phrase(3 + Math.floor(random() * 8));
-    let description = phrase(10 + Math.floor(random() * 70));
-    const roll = random();
-    if (roll < 0.01) {
-      title = `${pick(positives).term} ${title}`;
-      description = `${description} ${pick(sale).term} +84 912 345 678`;
-    } else if (roll < 0.04) {
-      description = `${pick(negatives).term} ${description}`;
-    }
-    out.push({ title, description });
-  }
-  return out;
-}
 
 // --- Matchers --------------------------------------------------------------------------------------------
 function ahoScanner(lib: CompiledLibrary): Scanner {
@@ -226,18 +113,22 @@ function measure(
   let cpuSeconds = 0;
   let flagged = 0;
   let heapPeak = 0;
+  const batchRates: number[] = [];
   for (let from = 0; from < listings; from += BATCH) {
     const batch = corpusBatch(lib, from, Math.min(BATCH, listings - from));
     const start = performance.now();
     const cpuStart = process.cpuUsage();
     for (const listing of batch) if (screenWith(lib, listing, scanner).verdict !== 'allow') flagged++;
     const cpu = process.cpuUsage(cpuStart);
+    batchRates.push(batch.length / ((cpu.user + cpu.system) / 1e6));
     seconds += (performance.now() - start) / 1000;
     cpuSeconds += (cpu.user + cpu.system) / 1e6;
     heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
     if (process.stderr.isTTY) process.stderr.write(`\r${name}: ${from + batch.length}/${listings}`);
   }
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  batchRates.sort((a, b) => a - b);
+  console.error(name, 'batch rates min/median/max', batchRates[0]?.toFixed(0), batchRates[Math.floor(batchRates.length / 2)]?.toFixed(0), batchRates.at(-1)?.toFixed(0));
   return {
     name,
     listings,

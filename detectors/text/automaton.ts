@@ -1,14 +1,21 @@
 // A compact Aho-Corasick automaton over UTF-16 units, stored in typed arrays.
 //
 // Why this shape: a generic trie of objects/Maps spends its time chasing pointers and hashing. Here each
-// character maps to a dense class id (0 = in no pattern, which always leads back to the root). The most
-// frequent classes (Latin letters, space) get a full DFA row per state, so scanning them is one array
-// read; rarer classes (CJK, Thai, accented letters) use sorted sparse edges plus failure links, with a
-// full row for the root. Outputs are merged along failure links at build time.
+// character maps to a dense class id (0 = in no pattern, which always leads back to the root). Class 0 and
+// the most frequent classes (Latin letters, space) get a full DFA row per state, so scanning them is one
+// array read with no branch; rarer classes (CJK, Thai, accented letters) use sorted sparse edges plus
+// failure links, with a full row for the root. Outputs are merged along failure links at build time, and
+// states are numbered by what they output: none, then ordinary patterns, then "key" patterns. "Any match
+// here?" and "any key pattern in this text?" are each one comparison per character.
 
 export interface CompileOptions {
   /** Upper bound on dense-table cells (states x dense classes); trades memory for speed. */
   denseBudget?: number;
+  /**
+   * Patterns that hasKeyMatch looks for (the screener's wildlife terms: a text with none of them is allowed
+   * without looking at its other matches).
+   */
+  isKey?: (pattern: number) => boolean;
 }
 
 export class CompactAutomaton {
@@ -16,6 +23,10 @@ export class CompactAutomaton {
   readonly stateCount: number;
   readonly classCount: number;
   readonly denseClasses: number;
+  /** States numbered from here on have outputs; states below have none. */
+  readonly firstOutputState: number;
+  /** States numbered from here on output at least one key pattern. */
+  readonly firstKeyState: number;
   /** Uint16 when the automaton has fewer than 65,536 states: half the memory, more rows in cache. */
   readonly dense: Uint16Array | Int32Array;
   readonly rootNext: Int32Array;
@@ -23,9 +34,17 @@ export class CompactAutomaton {
   readonly edgeClass: Uint16Array;
   readonly edgeTarget: Int32Array;
   readonly fail: Int32Array;
+  /**
+   * Per state, bit (class & 31) is set for every sparse class with an edge from the state or a state on
+   * its failure chain (root excluded). A clear bit sends the class straight to the root's row, which is
+   * what most characters of CJK and Thai text do.
+   */
+  readonly sparseMask: Int32Array;
   readonly outStart: Int32Array;
   readonly outPattern: Int32Array;
   readonly patternLength: Int32Array;
+  /** 1 for key patterns (options.isKey). */
+  readonly keyPattern: Uint8Array;
   private buffer = new Int32Array(256);
 
   constructor(patterns: readonly string[], options: CompileOptions = {}) {
@@ -82,56 +101,85 @@ export class CompactAutomaton {
         if (outputs[fail[t]!]!.length > 0) outputs[t] = outputs[t]!.concat(outputs[fail[t]!]!);
       }
     }
-    this.fail = fail;
 
-    // 4. Dense DFA rows for the first D classes.
+    // 4. New state numbers: the root, then states without outputs, then with outputs, then with key outputs.
+    const isKey = options.isKey ?? (() => false);
+    this.keyPattern = Uint8Array.from(patterns, (_, index) => (isKey(index) ? 1 : 0));
+    const rank = (s: number) =>
+      outputs[s]!.length === 0 ? 0 : outputs[s]!.some((p) => this.keyPattern[p] === 1) ? 2 : 1;
+    const id = new Int32Array(states);
+    let nextId = 1;
+    const firsts: number[] = [];
+    for (const r of [0, 1, 2]) {
+      firsts.push(nextId);
+      for (let s = 1; s < states; s++) if (rank(s) === r) id[s] = nextId++;
+    }
+    this.firstOutputState = firsts[1]!;
+    this.firstKeyState = firsts[2]!;
+    this.fail = new Int32Array(states);
+    for (let s = 0; s < states; s++) this.fail[id[s]!] = id[fail[s]!]!;
+
+    // 5. Dense DFA rows: column 0 (no pattern) and the first D classes. Rows are filled in breadth-first
+    // order, so the failure state's row is always complete before it is copied from.
     const budget = options.denseBudget ?? 4_000_000;
     // 48 dense classes cover the Latin letters, digits, space and common punctuation of the patterns.
-    const d = Math.max(1, Math.min(this.classCount, 48, Math.floor(budget / states)));
+    const d = Math.max(1, Math.min(this.classCount, 48, Math.floor(budget / states) - 1));
     this.denseClasses = d;
-    const dense = states < 65536 ? new Uint16Array(states * d) : new Int32Array(states * d);
+    const width = d + 1;
+    const dense = states < 65536 ? new Uint16Array(states * width) : new Int32Array(states * width);
     for (const s of order) {
-      const row = s * d;
-      const failRow = fail[s]! * d;
+      const row = id[s]! * width;
+      const failRow = id[fail[s]!]! * width;
       for (let c = 1; c <= d; c++) {
         const child = children[s]!.get(c);
-        dense[row + c - 1] = child ?? (s === 0 ? 0 : dense[failRow + c - 1]!);
+        dense[row + c] = child !== undefined ? id[child]! : s === 0 ? 0 : dense[failRow + c]!;
       }
     }
     this.dense = dense;
 
-    // 5. Sparse edges for the remaining classes, and the full root row.
+    // 6. Sparse edges for the remaining classes, and the full root row.
     this.rootNext = new Int32Array(this.classCount + 1);
-    for (const [c, t] of children[0]!) this.rootNext[c] = t;
+    for (const [c, t] of children[0]!) this.rootNext[c] = id[t]!;
+    const byId = new Int32Array(states); // new number -> old number
+    for (let s = 0; s < states; s++) byId[id[s]!] = s;
+    const sparse = (old: number) =>
+      [...children[old]!.entries()].filter(([c]) => c > d).sort((a, b) => a[0] - b[0]);
     this.edgeStart = new Int32Array(states + 1);
     let edgeCount = 0;
     for (let s = 0; s < states; s++) {
       this.edgeStart[s] = edgeCount;
-      for (const c of children[s]!.keys()) if (c > d) edgeCount++;
+      for (const c of children[byId[s]!]!.keys()) if (c > d) edgeCount++;
     }
     this.edgeStart[states] = edgeCount;
     this.edgeClass = new Uint16Array(edgeCount);
     this.edgeTarget = new Int32Array(edgeCount);
     for (let s = 0; s < states; s++) {
-      const sparse = [...children[s]!.entries()].filter(([c]) => c > d).sort((a, b) => a[0] - b[0]);
       let at = this.edgeStart[s]!;
-      for (const [c, t] of sparse) {
+      for (const [c, t] of sparse(byId[s]!)) {
         this.edgeClass[at] = c;
-        this.edgeTarget[at] = t;
+        this.edgeTarget[at] = id[t]!;
         at++;
       }
     }
 
-    // 6. Outputs in CSR form.
+    this.sparseMask = new Int32Array(states);
+    for (const old of order) {
+      if (old === 0) continue;
+      let mask = this.sparseMask[id[fail[old]!]!]!;
+      for (const c of children[old]!.keys()) if (c > d) mask |= 1 << (c & 31);
+      this.sparseMask[id[old]!] = mask;
+    }
+
+    // 7. Outputs in CSR form.
     this.outStart = new Int32Array(states + 1);
     let outCount = 0;
     for (let s = 0; s < states; s++) {
       this.outStart[s] = outCount;
-      outCount += outputs[s]!.length;
+      outCount += outputs[byId[s]!]!.length;
     }
     this.outStart[states] = outCount;
     this.outPattern = new Int32Array(outCount);
-    for (let s = 0; s < states; s++) this.outPattern.set(outputs[s]!, this.outStart[s]!);
+    for (let s = 0; s < states; s++) this.outPattern.set(outputs[byId[s]!]!, this.outStart[s]!);
   }
 
   /** Bytes held by the automaton's typed arrays. */
@@ -144,6 +192,7 @@ export class CompactAutomaton {
       this.edgeClass,
       this.edgeTarget,
       this.fail,
+      this.sparseMask,
       this.outStart,
       this.outPattern,
       this.patternLength,
@@ -170,26 +219,63 @@ export class CompactAutomaton {
     return this.buffer;
   }
 
+  /**
+   * Whether units[0, length) contains a key pattern that `accept` agrees with (for example, one standing
+   * at word boundaries). `accept` is only called on key matches, which are rare.
+   */
+  hasKeyMatch(
+    units: Uint16Array,
+    length: number,
+    accept: (pattern: number, end: number) => boolean = () => true,
+  ): boolean {
+    const classOf = this.classOf;
+    const dense = this.dense;
+    const d = this.denseClasses;
+    const width = d + 1;
+    const sparseMask = this.sparseMask;
+    const rootNext = this.rootNext;
+    const firstKey = this.firstKeyState;
+    let s = 0;
+    for (let i = 0; i < length; i++) {
+      const c = classOf[units[i]!]!;
+      s =
+        c <= d
+          ? dense[s * width + c]!
+          : (sparseMask[s]! & (1 << (c & 31))) === 0
+            ? rootNext[c]!
+            : this.sparseStep(s, c);
+      if (s < firstKey) continue;
+      for (let o = this.outStart[s]!; o < this.outStart[s + 1]!; o++) {
+        const pattern = this.outPattern[o]!;
+        if (this.keyPattern[pattern] === 1 && accept(pattern, i + 1)) return true;
+      }
+    }
+    return false;
+  }
+
   /** Scans units[0, length) and returns the number of matches, which are left in `hits`. */
   scan(units: Uint16Array, length: number): number {
     const classOf = this.classOf;
     const dense = this.dense;
     const d = this.denseClasses;
+    const width = d + 1;
+    const sparseMask = this.sparseMask;
+    const rootNext = this.rootNext;
+    const firstOutput = this.firstOutputState;
     const outStart = this.outStart;
     let hits = this.buffer;
     let count = 0;
     let s = 0;
     for (let i = 0; i < length; i++) {
       const c = classOf[units[i]!]!;
-      if (c === 0) {
-        s = 0;
-        continue;
-      }
-      s = c <= d ? dense[s * d + c - 1]! : this.sparseStep(s, c);
-      const o0 = outStart[s]!;
-      const o1 = outStart[s + 1]!;
-      if (o0 === o1) continue;
-      for (let o = o0; o < o1; o++) {
+      s =
+        c <= d
+          ? dense[s * width + c]!
+          : (sparseMask[s]! & (1 << (c & 31))) === 0
+            ? rootNext[c]!
+            : this.sparseStep(s, c);
+      if (s < firstOutput) continue;
+      for (let o = outStart[s]!; o < outStart[s + 1]!; o++) {
         if (count * 2 + 2 > hits.length) {
           const grown = new Int32Array(hits.length * 2);
           grown.set(hits);

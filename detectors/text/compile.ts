@@ -3,6 +3,7 @@
 import type { Entry, Library, Species } from '../../keywords/schema.ts';
 import { CompactAutomaton } from './automaton.ts';
 import { CLASS_DIGIT, CLASS_WORD, charClass, normalizeTerm } from './normalize.ts';
+import { isPositive } from './score.ts';
 
 /** The pattern needs a word boundary before it (it starts with a letter of a spaced script). */
 export const FLAG_LEFT = 1;
@@ -91,23 +92,24 @@ export function compileLibrary(library: Library): CompiledLibrary {
     list.push(...slot.entries);
   });
   patternEntryStart[patterns.length] = list.length;
+  const patternEntries = Int32Array.from(list);
+  const entryPositive = Uint8Array.from(entries, (e) => (isPositive(e) ? 1 : 0));
   return {
     version: library.version,
     library,
     entries,
     species: new Map(library.species.map((s) => [s.key, s])),
-    automaton: new CompactAutomaton(patterns),
+    // Key patterns are those of wildlife evidence: a listing without one is allowed without scoring.
+    automaton: new CompactAutomaton(patterns, {
+      isKey: (p) =>
+        patternEntries
+          .subarray(patternEntryStart[p]!, patternEntryStart[p + 1]!)
+          .some((e) => entryPositive[e] === 1),
+    }),
     patterns,
     patternFlags,
     patternEntryStart,
-    patternEntries: Int32Array.from(list),
-    entryPositive: Uint8Array.from(entries, (e) =>
-      e.kind === 'species' ||
-      e.kind === 'code' ||
-      e.kind === 'hashtag' ||
-      (e.kind === 'product' && e.species !== undefined)
-        ? 1
-        : 0,
-    ),
+    patternEntries,
+    entryPositive,
   };
 }

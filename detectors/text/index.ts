@@ -68,6 +68,8 @@ export interface Scanner {
   /** Scans normalised text; returns the match count, matches left in `hits`. */
   scan(text: NormalizedText): number;
   readonly hits: Int32Array;
+  /** A quick "may this text hold wildlife evidence?" (false means certainly not); optional. */
+  mayHaveEvidence?(text: NormalizedText): boolean;
 }
 
 // One scanner object per compiled library, so screening allocates nothing per call to find matches.
@@ -81,6 +83,12 @@ function automatonScanner(lib: CompiledLibrary): Scanner {
       get hits() {
         return automaton.hits;
       },
+      mayHaveEvidence: (text) =>
+        automaton.hasKeyMatch(
+          text.units,
+          text.length,
+          (pattern, end) => boundedEnd(lib, text, pattern, end) >= 0,
+        ),
     };
     scanners.set(lib, scanner);
   }
@@ -93,30 +101,33 @@ let raw = new Int32Array(1024);
 let rawCount = 0;
 const FIELDS: readonly TextField[] = ['title', 'description'];
 
+/**
+ * Where a pattern match ending at `end` really ends once word boundaries and plurals ("tusks",
+ * "pangolines") are applied, or -1 when the match is inside a longer word.
+ */
+function boundedEnd(lib: CompiledLibrary, text: NormalizedText, pattern: number, end: number): number {
+  const units = text.units;
+  const start = end - lib.automaton.patternLength[pattern]!;
+  const flags = lib.patternFlags[pattern]!;
+  if (flags & FLAG_LEFT && start > 0 && isWord(units[start - 1]!)) return -1;
+  if (!(flags & FLAG_RIGHT) || end >= text.length || !isWord(units[end]!)) return end;
+  if (!(flags & FLAG_INFLECT)) return -1;
+  if (units[end] === 0x73 && (end + 1 === text.length || !isWord(units[end + 1]!))) return end + 1;
+  if (units[end] === 0x65 && units[end + 1] === 0x73 && (end + 2 === text.length || !isWord(units[end + 2]!)))
+    return end + 2;
+  return -1;
+}
+
 /** Records the library hits in one normalised field (word boundaries and plurals applied); returns how many are wildlife evidence. */
 function collectRaw(lib: CompiledLibrary, text: NormalizedText, field: number, scanner: Scanner): number {
   const count = scanner.scan(text);
   const hits = scanner.hits;
-  const units = text.units;
   let positives = 0;
   for (let k = 0; k < count; k++) {
     const pattern = hits[2 * k]!;
-    let end = hits[2 * k + 1]!;
-    const start = end - lib.automaton.patternLength[pattern]!;
-    const flags = lib.patternFlags[pattern]!;
-    if (flags & FLAG_LEFT && start > 0 && isWord(units[start - 1]!)) continue;
-    if (flags & FLAG_RIGHT && end < text.length && isWord(units[end]!)) {
-      // Allow a plural ending: "tusks", "pangolines".
-      if (!(flags & FLAG_INFLECT)) continue;
-      if (units[end] === 0x73 && (end + 1 === text.length || !isWord(units[end + 1]!))) end += 1;
-      else if (
-        units[end] === 0x65 &&
-        units[end + 1] === 0x73 &&
-        (end + 2 === text.length || !isWord(units[end + 2]!))
-      )
-        end += 2;
-      else continue;
-    }
+    const end = boundedEnd(lib, text, pattern, hits[2 * k + 1]!);
+    if (end < 0) continue;
+    const start = hits[2 * k + 1]! - lib.automaton.patternLength[pattern]!;
     for (let p = lib.patternEntryStart[pattern]!; p < lib.patternEntryStart[pattern + 1]!; p++) {
       if (rawCount * 4 + 4 > raw.length) {
         const grown = new Int32Array(raw.length * 2);
@@ -220,17 +231,7 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
     description = description.slice(0, MAX_SCREENED_LENGTH);
     truncated = true;
   }
-  // Plain mode first; Vietnamese-only letters switch both fields to accented mode (diacritics kept).
-  const vi = typeof listing.language === 'string' && listing.language.toLowerCase().startsWith('vi');
-  let t = normalizeInto(title, buffers.title, vi);
-  let d = normalizeInto(description, buffers.description, vi);
-  if (!vi && (t.vietnamese || d.vietnamese)) {
-    t = normalizeInto(title, buffers.title, true);
-    d = normalizeInto(description, buffers.description, true);
-  }
   const scan = scanner ?? automatonScanner(lib);
-  rawCount = 0;
-  const positives = collectRaw(lib, t, 0, scan) + collectRaw(lib, d, 1, scan);
   const result: TextScreenResult = {
     verdict: 'allow',
     score: 0,
@@ -239,8 +240,25 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
     libraryVersion: lib.version,
   };
   if (truncated) result.truncated = true;
-  // Without wildlife evidence, sale words or lookalikes alone cannot produce a verdict: allow, fast.
-  if (positives === 0) return result;
+  // Plain mode unless the listing says Vietnamese or has letters only Vietnamese uses (diacritics kept).
+  let accented = typeof listing.language === 'string' && listing.language.toLowerCase().startsWith('vi');
+  if (scan.mayHaveEvidence) {
+    // Quick pass, units only: most listings hold no wildlife term at all, and are allowed here. Sale words
+    // or lookalikes alone cannot produce a verdict.
+    let t = normalizeInto(title, buffers.title, accented, true);
+    let d = !accented && t.vietnamese ? t : normalizeInto(description, buffers.description, accented, true);
+    if (!accented && (t.vietnamese || d.vietnamese)) {
+      accented = true;
+      t = normalizeInto(title, buffers.title, true, true);
+      d = normalizeInto(description, buffers.description, true, true);
+    }
+    if (!scan.mayHaveEvidence(t) && !scan.mayHaveEvidence(d)) return result;
+  } else if (!accented) accented = looksVietnamese(title) || looksVietnamese(description);
+  const t = normalizeInto(title, buffers.title, accented);
+  const d = normalizeInto(description, buffers.description, accented);
+  rawCount = 0;
+  const positives = collectRaw(lib, t, 0, scan) + collectRaw(lib, d, 1, scan);
+  if (positives === 0) return result; // no wildlife evidence once word boundaries are applied
 
   const hits = resolveOverlaps(materialize(lib)).filter(
     (h) => h.entry.kind !== 'negative' || !negatedBefore(h.field === 'title' ? title : description, h.start),

@@ -221,10 +221,14 @@ export class NormalizedText {
   start: Int32Array;
   end: Int32Array;
   length = 0;
+  private sourceBytes: Buffer;
+  private source: Uint16Array;
   /** The text had letters only Vietnamese uses (see looksVietnamese); set by normalizeInto. */
   vietnamese = false;
 
   constructor(capacity = 1024) {
+    this.sourceBytes = Buffer.allocUnsafeSlow(capacity * 2);
+    this.source = new Uint16Array(this.sourceBytes.buffer, 0, capacity);
     this.units = new Uint16Array(capacity);
     this.start = new Int32Array(capacity);
     this.end = new Int32Array(capacity);
@@ -244,6 +248,21 @@ export class NormalizedText {
     this.end = end;
   }
 
+  /**
+   * The code units of s, copied natively (reading a typed array is faster than charCodeAt), followed by
+   * a 0 so that looking one unit ahead never reads past the end.
+   */
+  read(s: string): Uint16Array {
+    if (s.length + 1 > this.source.length) {
+      const capacity = Math.max(s.length + 1, this.source.length * 2);
+      this.sourceBytes = Buffer.allocUnsafeSlow(capacity * 2);
+      this.source = new Uint16Array(this.sourceBytes.buffer, 0, capacity);
+    }
+    this.sourceBytes.write(s, 0, 'utf16le');
+    this.source[s.length] = 0;
+    return this.source;
+  }
+
   toString(): string {
     let out = '';
     for (let i = 0; i < this.length; i += 4096) {
@@ -258,32 +277,32 @@ export class NormalizedText {
  * ("p@ngolin", "iv0ry"), or one that starts a word of at least three letters ("1vory"). Prices such as
  * "500k", "5tr" or "$300" keep their digits.
  */
-function leetAt(s: string, i: number, n: number): boolean {
-  const before = i > 0 && isLetter(s.charCodeAt(i - 1));
-  const after = i + 1 < n && isLetter(s.charCodeAt(i + 1));
+function leetAt(src: Uint16Array, i: number, n: number): boolean {
+  const before = i > 0 && isLetter(src[i - 1]!);
+  const after = i + 1 < n && isLetter(src[i + 1]!);
   if (before && after) return true;
   if (!after || before) return false;
   if (i > 0) {
-    const p = s.charCodeAt(i - 1);
+    const p = src[i - 1]!;
     if (p < 128 && (LEET[p]! >= 0 || (p >= 0x30 && p <= 0x39))) return false;
   }
-  return i + 3 < n && isLetter(s.charCodeAt(i + 2)) && isLetter(s.charCodeAt(i + 3));
+  return i + 3 < n && isLetter(src[i + 2]!) && isLetter(src[i + 3]!);
 }
 
 /** If a run of at least three single letters joined by one repeated separator starts at i, its end. */
-function spacedRunEnd(s: string, i: number, n: number): number {
+function spacedRunEnd(src: Uint16Array, i: number, n: number): number {
   if (i > 0) {
-    const p = s.charCodeAt(i - 1);
+    const p = src[i - 1]!;
     if (isLetter(p) || (p >= 0x30 && p <= 0x39)) return -1;
   }
-  const sep = s.charCodeAt(i + 1);
+  const sep = src[i + 1]!;
   if (!isSeparator(sep)) return -1;
   let j = i;
   let count = 1;
-  while (j + 2 < n && s.charCodeAt(j + 1) === sep) {
+  while (j + 2 < n && src[j + 1]! === sep) {
     const k = j + 2;
-    const c = s.charCodeAt(k);
-    const single = k + 1 >= n || !isLetter(s.charCodeAt(k + 1));
+    const c = src[k]!;
+    const single = k + 1 >= n || !isLetter(src[k + 1]!);
     if (!single || !(isLetter(c) || (c < 128 && LEET[c]! >= 0 && c !== 0x24))) break;
     j = k;
     count++;
@@ -293,13 +312,21 @@ function spacedRunEnd(s: string, i: number, n: number): number {
 
 /**
  * Normalises s into out (reusing its buffers). Accented mode keeps Latin diacritics (Vietnamese);
- * plain mode strips them.
+ * plain mode strips them. A quick pass fills only the units, for a first look at the text: it leaves the
+ * offsets unset and, in plain mode, stops at the first letter only Vietnamese uses (out.vietnamese tells),
+ * since the caller will then read the text in accented mode.
  */
-export function normalizeInto(s: string, out: NormalizedText, accented: boolean): NormalizedText {
+export function normalizeInto(
+  s: string,
+  out: NormalizedText,
+  accented: boolean,
+  quick = false,
+): NormalizedText {
   const n = s.length;
   out.length = 0;
   out.vietnamese = false;
   out.ensure(n * 2 + 64);
+  const src = out.read(s);
   const fold = accented ? foldAccented : foldPlain;
   let units = out.units;
   let starts = out.start;
@@ -310,7 +337,7 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
   let runEnd = -1; // inside a joined single-letter run, separators before this index are skipped
 
   for (let i = 0; i < n; i++) {
-    let c = s.charCodeAt(i);
+    let c = src[i]!;
     let width = 1;
     if (i < runEnd) {
       if (SEPARATOR[c] === 1) continue;
@@ -318,24 +345,40 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
 
     if (c < 128) {
       if (charClass[c] === CLASS_WORD) {
-        // A letter: maybe the start of "i.v.o.r.y" (only checked at a word start followed by a separator).
-        if (runEnd < 0 && SEPARATOR[s.charCodeAt(i + 1)] === 1 && lastClass !== CLASS_WORD)
-          runEnd = spacedRunEnd(s, i, n);
         c |= 0x20;
-      } else if (LEET[c]! >= 0 && (i < runEnd ? c !== 0x24 : leetAt(s, i, n))) {
+        if (lastClass === CLASS_WORD) {
+          // A letter inside a word, the most common unit of all: emitted here, past the general checks.
+          if (c === last) {
+            if (!quick) ends[len - 1] = i + 1; // repeated letter: ivooory -> ivory
+          } else {
+            units[len] = c;
+            if (!quick) {
+              starts[len] = i;
+              ends[len] = i + 1;
+            }
+            len++;
+            last = c;
+          }
+          continue;
+        }
+        // A word start: maybe "i.v.o.r.y" (src ends with a 0, so looking one unit ahead is safe).
+        if (runEnd < 0 && SEPARATOR[src[i + 1]!] === 1) runEnd = spacedRunEnd(src, i, n);
+      } else if (LEET[c]! >= 0 && (i < runEnd ? c !== 0x24 : leetAt(src, i, n))) {
         c = LEET[c]!;
       } else if (c <= 0x20 || c === 0x7f) {
         c = 0x20;
       }
     } else {
-      if (VIETNAMESE[c] === 1) out.vietnamese = true;
+      if (VIETNAMESE[c] === 1) {
+        out.vietnamese = true;
+        if (quick && !accented) break;
+      }
       let v = fold[c]!;
       if (v === UNKNOWN) v = foldCode(c, accented);
       if (v >= 0) {
         c = v;
         const latin = HOMOGLYPH_TABLE[c]!;
-        if (latin >= 0 && (isAsciiLetter(last) || (i + 1 < n && isAsciiLetter(s.charCodeAt(i + 1)))))
-          c = latin;
+        if (latin >= 0 && (isAsciiLetter(last) || (i + 1 < n && isAsciiLetter(src[i + 1]!)))) c = latin;
       } else if (v === DROP) {
         continue;
       } else if (v === COMBINE) {
@@ -344,7 +387,7 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
           const composed = (String.fromCharCode(units[len - 1]!) + String.fromCharCode(c)).normalize('NFC');
           if (composed.length === 1) {
             units[len - 1] = composed.charCodeAt(0);
-            ends[len - 1] = i + 1;
+            if (!quick) ends[len - 1] = i + 1;
             last = units[len - 1]!;
           }
         }
@@ -352,7 +395,7 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
       } else {
         let folded: string;
         if (v === SURROGATE) {
-          const lo = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+          const lo = i + 1 < n ? src[i + 1]! : 0;
           if (lo >= 0xdc00 && lo <= 0xdfff) {
             folded = foldAstral(((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000);
             width = 2;
@@ -368,12 +411,14 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
         for (let k = 0; k < folded.length; k++) {
           const u = folded.charCodeAt(k);
           if (u === 0x20 ? last === 0x20 : u === last && charClass[u] === CLASS_WORD) {
-            if (len > 0) ends[len - 1] = i + width;
+            if (len > 0 && !quick) ends[len - 1] = i + width;
             continue;
           }
           units[len] = u;
-          starts[len] = i;
-          ends[len] = i + width;
+          if (!quick) {
+            starts[len] = i;
+            ends[len] = i + width;
+          }
           len++;
           last = u;
           lastClass = charClass[u]!;
@@ -388,22 +433,23 @@ export function normalizeInto(s: string, out: NormalizedText, accented: boolean)
     if (c === 0x20) {
       if (last === 0x20) continue;
       // Spaces between two unspaced-script letters are dropped (象 牙, งา ช้าง).
-      if (lastClass === CLASS_UNSPACED && i + 1 < n && charClass[s.charCodeAt(i + 1)] === CLASS_UNSPACED)
-        continue;
+      if (lastClass === CLASS_UNSPACED && i + 1 < n && charClass[src[i + 1]!] === CLASS_UNSPACED) continue;
     } else if (c === last && (cls === CLASS_WORD || cls === CLASS_UNSPACED)) {
-      ends[len - 1] = i + width; // repeated letter: ivooory -> ivory
+      if (!quick) ends[len - 1] = i + width; // repeated letter: ivooory -> ivory
       continue;
     } else if (
       lastClass === CLASS_UNSPACED &&
       SEPARATOR[c] === 1 &&
       i + 1 < n &&
-      charClass[s.charCodeAt(i + 1)] === CLASS_UNSPACED
+      charClass[src[i + 1]!] === CLASS_UNSPACED
     ) {
       continue;
     }
     units[len] = c;
-    starts[len] = i;
-    ends[len] = i + width;
+    if (!quick) {
+      starts[len] = i;
+      ends[len] = i + width;
+    }
     len++;
     last = c;
     lastClass = cls;
