@@ -82,6 +82,13 @@ interface Result {
   perSecond: number;
   /** Rate per CPU-second of this process: steadier when other processes share the cores. */
   perCpuSecond: number;
+  /**
+   * Per CPU-second over each batch, median and best: on a shared virtual machine the host's load comes
+   * and goes within one run (batches of identical work differ up to threefold), and the best batch is
+   * the closest reading of an uncontended core.
+   */
+  medianBatch: number;
+  bestBatch: number;
   flagged: number;
   matcherBytes: number;
   heapMb: number;
@@ -121,6 +128,7 @@ function measure(
     for (const listing of batch) if (screenWith(lib, listing, scanner).verdict !== 'allow') flagged++;
     const cpu = process.cpuUsage(cpuStart);
     batchRates.push(batch.length / ((cpu.user + cpu.system) / 1e6));
+    if (process.env.BATCH_TRACE) console.error(name, from, Math.round(batchRates.at(-1)!));
     seconds += (performance.now() - start) / 1000;
     cpuSeconds += (cpu.user + cpu.system) / 1e6;
     heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
@@ -128,8 +136,9 @@ function measure(
   }
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   batchRates.sort((a, b) => a - b);
-  console.error(name, 'batch rates min/median/max', batchRates[0]?.toFixed(0), batchRates[Math.floor(batchRates.length / 2)]?.toFixed(0), batchRates.at(-1)?.toFixed(0));
   return {
+    medianBatch: Math.round(batchRates[Math.floor(batchRates.length / 2)]!),
+    bestBatch: Math.round(batchRates.at(-1)!),
     name,
     listings,
     seconds,
@@ -157,40 +166,33 @@ console.log(
 // Warm-up so every engine is measured after JIT compilation.
 for (const l of corpusBatch(lib, 0, 2000)) screenWith(lib, l);
 
-// Calibration: a trivial loop over the same kind of text, to show how contended the machine is
-// (an idle core of a recent x86 server runs it at about 1 ns per character).
-function calibrate(): number {
-  const texts = corpusBatch(lib, 0, 5000).map((l) => `${l.title} ${l.description}`);
-  const chars = texts.reduce((sum, t) => sum + t.length, 0);
-  let sink = 0;
-  const cpuStart = process.cpuUsage();
-  for (let round = 0; round < 3; round++)
-    for (const t of texts) for (let i = 0; i < t.length; i++) sink ^= t.charCodeAt(i);
-  const cpu = process.cpuUsage(cpuStart);
-  if (sink === -1) console.log(sink);
-  return ((cpu.user + cpu.system) * 1000) / (chars * 3);
-}
-const calibration = calibrate();
-
 const results = [
   measure('ours', lib, TOTAL, () => undefined),
   measure('modernAhocorasick', lib, COMPARE, () => ahoScanner(lib)),
   measure('regex', lib, COMPARE, () => regexScanner(lib)),
 ];
 
-console.log(
-  `\n${'engine'.padEnd(20)}${'listings'.padStart(10)}${'seconds'.padStart(9)}${'listings/s/core'.padStart(17)}${'per CPU-s'.padStart(11)}${'flagged'.padStart(9)}${'matcher MB'.padStart(12)}${'heap MB'.padStart(9)}${'rss MB'.padStart(8)}`,
-);
-for (const r of results) {
-  console.log(
-    `${r.name.padEnd(20)}${String(r.listings).padStart(10)}${r.seconds.toFixed(2).padStart(9)}${String(r.perSecond).padStart(17)}${String(r.perCpuSecond).padStart(11)}${String(r.flagged).padStart(9)}${mb(r.matcherBytes).toFixed(1).padStart(12)}${r.heapMb.toFixed(0).padStart(9)}${r.rssMb.toFixed(0).padStart(8)}`,
-  );
-}
+const columns: [string, number, (r: Result) => string][] = [
+  ['engine', -20, (r) => r.name],
+  ['listings', 10, (r) => String(r.listings)],
+  ['seconds', 9, (r) => r.seconds.toFixed(2)],
+  ['listings/s', 12, (r) => String(r.perSecond)],
+  ['per CPU-s', 11, (r) => String(r.perCpuSecond)],
+  ['median batch', 14, (r) => String(r.medianBatch)],
+  ['best batch', 12, (r) => String(r.bestBatch)],
+  ['flagged', 9, (r) => String(r.flagged)],
+  ['matcher MB', 12, (r) => mb(r.matcherBytes).toFixed(1)],
+  ['heap MB', 9, (r) => r.heapMb.toFixed(0)],
+  ['rss MB', 8, (r) => r.rssMb.toFixed(0)],
+];
+const cell = (text: string, width: number) => (width < 0 ? text.padEnd(-width) : text.padStart(width));
+console.log(`\n${columns.map(([title, width]) => cell(title, width)).join('')}`);
+for (const r of results) console.log(columns.map(([, width, value]) => cell(value(r), width)).join(''));
 const [ours, aho, regex] = results as [Result, Result, Result];
 const load = (await import('node:os')).loadavg()[0]!;
 console.log(
-  `load average at the end: ${load.toFixed(1)} on ${(await import('node:os')).availableParallelism()} CPUs; ` +
-    `calibration loop ${calibration.toFixed(2)} ns/char (about 1 on an idle core)`,
+  `load average at the end: ${load.toFixed(1)} on ${(await import('node:os')).availableParallelism()} CPUs ` +
+    '(rates are per CPU-second of this one thread; batches of identical work differ when the host is busy)',
 );
 console.log(
   `\nours vs modern-ahocorasick: ${(ours.perCpuSecond / aho.perCpuSecond).toFixed(1)}x; ours vs regex: ${(ours.perCpuSecond / regex.perCpuSecond).toFixed(1)}x per CPU-second ` +

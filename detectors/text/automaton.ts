@@ -122,8 +122,9 @@ export class CompactAutomaton {
     // 5. Dense DFA rows: column 0 (no pattern) and the first D classes. Rows are filled in breadth-first
     // order, so the failure state's row is always complete before it is copied from.
     const budget = options.denseBudget ?? 4_000_000;
-    // 48 dense classes cover the Latin letters, digits, space and common punctuation of the patterns.
-    const d = Math.max(1, Math.min(this.classCount, 48, Math.floor(budget / states) - 1));
+    // 96 dense classes cover the Latin letters, digits, space and punctuation of the patterns and their
+    // commonest CJK and Thai characters; more rows cost cache misses than they save in sparse steps.
+    const d = Math.max(1, Math.min(this.classCount, 96, Math.floor(budget / states) - 1));
     this.denseClasses = d;
     const width = d + 1;
     const dense = states < 65536 ? new Uint16Array(states * width) : new Int32Array(states * width);

@@ -153,8 +153,13 @@ const DROPPED = (c: number): boolean =>
 
 const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
 
-// Fold tables for BMP code units, filled lazily: >= 0 one output unit; otherwise one of the codes below,
-// or <= MULTI_BASE an index (MULTI_BASE - v) into a table of multi-unit outputs.
+// Fold tables for BMP code units, filled lazily: >= 0 one output unit (low 16 bits) and the flags below;
+// otherwise one of the codes below, or <= MULTI_BASE an index (MULTI_BASE - v) into a table of multi-unit
+// outputs. One table read per character, since this runs for every non-ASCII character screened.
+/** The source character is a letter only Vietnamese uses. */
+const VIETNAMESE_FLAG = 1 << 16;
+/** The output unit is a Cyrillic or Greek letter with a Latin lookalike. */
+const HOMOGLYPH_FLAG = 1 << 17;
 const DROP = -1;
 const UNKNOWN = -2;
 /** A combining diacritic: composed onto the previous unit in accented mode. */
@@ -182,7 +187,14 @@ function computeCode(c: number, accented: boolean): number {
   const emoji = EMOJI_WORDS.get(c);
   const s = emoji ? ` ${emoji} ` : computeFold(String.fromCharCode(c), accented);
   if (s.length === 0) return DROP;
-  if (s.length === 1) return s.charCodeAt(0);
+  if (s.length === 1) {
+    const unit = s.charCodeAt(0);
+    return (
+      unit |
+      (VIETNAMESE[c] === 1 ? VIETNAMESE_FLAG : 0) |
+      (HOMOGLYPH_TABLE[unit]! >= 0 ? HOMOGLYPH_FLAG : 0)
+    );
+  }
   multi.push(s);
   return MULTI_BASE - (multi.length - 1);
 }
@@ -346,39 +358,37 @@ export function normalizeInto(
     if (c < 128) {
       if (charClass[c] === CLASS_WORD) {
         c |= 0x20;
-        if (lastClass === CLASS_WORD) {
-          // A letter inside a word, the most common unit of all: emitted here, past the general checks.
-          if (c === last) {
-            if (!quick) ends[len - 1] = i + 1; // repeated letter: ivooory -> ivory
-          } else {
-            units[len] = c;
-            if (!quick) {
-              starts[len] = i;
-              ends[len] = i + 1;
-            }
-            len++;
-            last = c;
-          }
+        if (lastClass !== CLASS_WORD) {
+          // A word start: maybe "i.v.o.r.y" (src ends with a 0, so looking one unit ahead is safe).
+          if (runEnd < 0 && SEPARATOR[src[i + 1]!] === 1) runEnd = spacedRunEnd(src, i, n);
+        } else if (c === last) {
+          if (!quick) ends[len - 1] = i + 1; // repeated letter: ivooory -> ivory
           continue;
         }
-        // A word start: maybe "i.v.o.r.y" (src ends with a 0, so looking one unit ahead is safe).
-        if (runEnd < 0 && SEPARATOR[src[i + 1]!] === 1) runEnd = spacedRunEnd(src, i, n);
-      } else if (LEET[c]! >= 0 && (i < runEnd ? c !== 0x24 : leetAt(src, i, n))) {
-        c = LEET[c]!;
-      } else if (c <= 0x20 || c === 0x7f) {
-        c = 0x20;
+        // ASCII letters, the commonest units of all, are emitted here, past the general checks below.
+        units[len] = c;
+        if (!quick) {
+          starts[len] = i;
+          ends[len] = i + 1;
+        }
+        len++;
+        last = c;
+        lastClass = CLASS_WORD;
+        continue;
       }
+      if (c <= 0x20 || c === 0x7f) c = 0x20;
+      else if (LEET[c]! >= 0 && (i < runEnd ? c !== 0x24 : leetAt(src, i, n))) c = LEET[c]!;
     } else {
-      if (VIETNAMESE[c] === 1) {
-        out.vietnamese = true;
-        if (quick && !accented) break;
-      }
       let v = fold[c]!;
       if (v === UNKNOWN) v = foldCode(c, accented);
       if (v >= 0) {
-        c = v;
-        const latin = HOMOGLYPH_TABLE[c]!;
-        if (latin >= 0 && (isAsciiLetter(last) || (i + 1 < n && isAsciiLetter(src[i + 1]!)))) c = latin;
+        if ((v & VIETNAMESE_FLAG) !== 0) {
+          out.vietnamese = true;
+          if (quick && !accented) break;
+        }
+        c = v & 0xffff;
+        if ((v & HOMOGLYPH_FLAG) !== 0 && (isAsciiLetter(last) || isAsciiLetter(src[i + 1]!)))
+          c = HOMOGLYPH_TABLE[c]!;
       } else if (v === DROP) {
         continue;
       } else if (v === COMBINE) {
