@@ -1,6 +1,7 @@
 // Hot reload: polls keyword_library_versions and activates a newer published version in this process,
-// compiled off to the side and swapped in atomically (setActiveLibrary). Start it in the worker and the API:
+// compiled in a worker thread (the event loop keeps serving) and swapped in atomically (setActiveLibrary). Start it in the worker and the API:
 //   const stop = watchLibrary(pool, { intervalMs: 10_000, onError: (e) => log.warn(...) });
+import { compileLibraryOffThread } from '../detectors/text/compile-off-thread.ts';
 import { type CompiledLibrary, getActiveLibrary, setActiveLibrary } from '../detectors/text/index.ts';
 import type { Queryable } from '../shared/db/pool.ts';
 import { compareVersions, getVersion, latestVersion } from './versions.ts';
@@ -17,7 +18,10 @@ export async function reloadIfNewer(db: Queryable): Promise<CompiledLibrary | un
   if (!latest) return undefined;
   const current = getActiveLibrary();
   if (compareVersions(latest.version, current.version) <= 0) return undefined;
-  return setActiveLibrary(await getVersion(db, latest.version));
+  const compiled = await compileLibraryOffThread(await getVersion(db, latest.version));
+  // Another poll may have activated this or a newer version while the thread compiled.
+  if (compareVersions(compiled.version, getActiveLibrary().version) <= 0) return undefined;
+  return setActiveLibrary(compiled);
 }
 
 /** Polls until the returned stop function is called. A failed poll is reported and retried next time. */

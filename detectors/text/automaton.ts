@@ -18,8 +18,9 @@ export interface CompileOptions {
   isKey?: (pattern: number) => boolean;
 }
 
-export class CompactAutomaton {
-  readonly classOf = new Uint16Array(65536);
+/** The automaton's tables: typed arrays and counts only, so they can move between threads. */
+export interface AutomatonTables {
+  readonly classOf: Uint16Array;
   readonly stateCount: number;
   readonly classCount: number;
   readonly denseClasses: number;
@@ -45,159 +46,238 @@ export class CompactAutomaton {
   readonly patternLength: Int32Array;
   /** 1 for key patterns (options.isKey). */
   readonly keyPattern: Uint8Array;
+}
+
+const TABLE_NAMES = [
+  'classOf',
+  'stateCount',
+  'classCount',
+  'denseClasses',
+  'firstOutputState',
+  'firstKeyState',
+  'dense',
+  'rootNext',
+  'edgeStart',
+  'edgeClass',
+  'edgeTarget',
+  'fail',
+  'sparseMask',
+  'outStart',
+  'outPattern',
+  'patternLength',
+  'keyPattern',
+] as const satisfies readonly (keyof AutomatonTables)[];
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Builds the tables for a pattern set (the expensive part: run it off the main thread for big sets). */
+export function buildAutomatonTables(
+  patterns: readonly string[],
+  options: CompileOptions = {},
+): AutomatonTables {
+  const t = { classOf: new Uint16Array(65536) } as Mutable<AutomatonTables>;
+  // 1. Classes by frequency, so the dense block covers the most common characters.
+  const freq = new Map<number, number>();
+  for (const p of patterns) {
+    if (p.length === 0) throw new Error('empty pattern');
+    for (let i = 0; i < p.length; i++) freq.set(p.charCodeAt(i), (freq.get(p.charCodeAt(i)) ?? 0) + 1);
+  }
+  const byFreq = [...freq.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  byFreq.forEach(([unit], index) => {
+    t.classOf[unit] = index + 1;
+  });
+  t.classCount = byFreq.length;
+
+  // 2. Trie with Map children (build time only).
+  const children: Map<number, number>[] = [new Map()];
+  const own: number[][] = [[]];
+  t.patternLength = new Int32Array(patterns.length);
+  patterns.forEach((p, index) => {
+    let s = 0;
+    for (let i = 0; i < p.length; i++) {
+      const c = t.classOf[p.charCodeAt(i)]!;
+      let next = children[s]!.get(c);
+      if (next === undefined) {
+        next = children.length;
+        children.push(new Map());
+        own.push([]);
+        children[s]!.set(c, next);
+      }
+      s = next;
+    }
+    own[s]!.push(index);
+    t.patternLength[index] = p.length;
+  });
+  const states = children.length;
+  t.stateCount = states;
+
+  // 3. Failure links and merged outputs, breadth first.
+  const fail = new Int32Array(states);
+  const order: number[] = [0];
+  const outputs: number[][] = own.map((o) => o.slice());
+  for (let head = 0; head < order.length; head++) {
+    const s = order[head]!;
+    for (const [c, child] of children[s]!) {
+      order.push(child);
+      if (s === 0) fail[child] = 0;
+      else {
+        let f = fail[s]!;
+        while (f !== 0 && !children[f]!.has(c)) f = fail[f]!;
+        const g = children[f]!.get(c);
+        fail[child] = g !== undefined && g !== child ? g : 0;
+      }
+      if (outputs[fail[child]!]!.length > 0) outputs[child] = outputs[child]!.concat(outputs[fail[child]!]!);
+    }
+  }
+
+  // 4. New state numbers: the root, then states without outputs, then with outputs, then with key outputs.
+  const isKey = options.isKey ?? (() => false);
+  t.keyPattern = Uint8Array.from(patterns, (_, index) => (isKey(index) ? 1 : 0));
+  const rank = (s: number) =>
+    outputs[s]!.length === 0 ? 0 : outputs[s]!.some((p) => t.keyPattern[p] === 1) ? 2 : 1;
+  const id = new Int32Array(states);
+  let nextId = 1;
+  const firsts: number[] = [];
+  for (const r of [0, 1, 2]) {
+    firsts.push(nextId);
+    for (let s = 1; s < states; s++) if (rank(s) === r) id[s] = nextId++;
+  }
+  t.firstOutputState = firsts[1]!;
+  t.firstKeyState = firsts[2]!;
+  t.fail = new Int32Array(states);
+  for (let s = 0; s < states; s++) t.fail[id[s]!] = id[fail[s]!]!;
+
+  // 5. Dense DFA rows: column 0 (no pattern) and the first D classes. Rows are filled in breadth-first
+  // order, so the failure state's row is always complete before it is copied from.
+  const budget = options.denseBudget ?? 4_000_000;
+  // 96 dense classes cover the Latin letters, digits, space and punctuation of the patterns and their
+  // commonest CJK and Thai characters; more rows cost cache misses than they save in sparse steps.
+  const d = Math.max(1, Math.min(t.classCount, 96, Math.floor(budget / states) - 1));
+  t.denseClasses = d;
+  const width = d + 1;
+  const dense = states < 65536 ? new Uint16Array(states * width) : new Int32Array(states * width);
+  for (const s of order) {
+    const row = id[s]! * width;
+    const failRow = id[fail[s]!]! * width;
+    for (let c = 1; c <= d; c++) {
+      const child = children[s]!.get(c);
+      dense[row + c] = child !== undefined ? id[child]! : s === 0 ? 0 : dense[failRow + c]!;
+    }
+  }
+  t.dense = dense;
+
+  // 6. Sparse edges for the remaining classes, and the full root row.
+  t.rootNext = new Int32Array(t.classCount + 1);
+  for (const [c, child] of children[0]!) t.rootNext[c] = id[child]!;
+  const byId = new Int32Array(states); // new number -> old number
+  for (let s = 0; s < states; s++) byId[id[s]!] = s;
+  const sparse = (old: number) =>
+    [...children[old]!.entries()].filter(([c]) => c > d).sort((a, b) => a[0] - b[0]);
+  t.edgeStart = new Int32Array(states + 1);
+  let edgeCount = 0;
+  for (let s = 0; s < states; s++) {
+    t.edgeStart[s] = edgeCount;
+    for (const c of children[byId[s]!]!.keys()) if (c > d) edgeCount++;
+  }
+  t.edgeStart[states] = edgeCount;
+  t.edgeClass = new Uint16Array(edgeCount);
+  t.edgeTarget = new Int32Array(edgeCount);
+  for (let s = 0; s < states; s++) {
+    let at = t.edgeStart[s]!;
+    for (const [c, child] of sparse(byId[s]!)) {
+      t.edgeClass[at] = c;
+      t.edgeTarget[at] = id[child]!;
+      at++;
+    }
+  }
+
+  t.sparseMask = new Int32Array(states);
+  for (const old of order) {
+    if (old === 0) continue;
+    let mask = t.sparseMask[id[fail[old]!]!]!;
+    for (const c of children[old]!.keys()) if (c > d) mask |= 1 << (c & 31);
+    t.sparseMask[id[old]!] = mask;
+  }
+
+  // 7. Outputs in CSR form.
+  t.outStart = new Int32Array(states + 1);
+  let outCount = 0;
+  for (let s = 0; s < states; s++) {
+    t.outStart[s] = outCount;
+    outCount += outputs[byId[s]!]!.length;
+  }
+  t.outStart[states] = outCount;
+  t.outPattern = new Int32Array(outCount);
+  for (let s = 0; s < states; s++) t.outPattern.set(outputs[byId[s]!]!, t.outStart[s]!);
+  return t;
+}
+
+export class CompactAutomaton implements AutomatonTables {
+  // The tables, copied into fields for the scan loops (documented on AutomatonTables).
+  readonly classOf: Uint16Array;
+  readonly stateCount: number;
+  readonly classCount: number;
+  readonly denseClasses: number;
+  readonly firstOutputState: number;
+  readonly firstKeyState: number;
+  readonly dense: Uint16Array | Int32Array;
+  readonly rootNext: Int32Array;
+  readonly edgeStart: Int32Array;
+  readonly edgeClass: Uint16Array;
+  readonly edgeTarget: Int32Array;
+  readonly fail: Int32Array;
+  readonly sparseMask: Int32Array;
+  readonly outStart: Int32Array;
+  readonly outPattern: Int32Array;
+  readonly patternLength: Int32Array;
+  readonly keyPattern: Uint8Array;
   private buffer = new Int32Array(256);
 
-  constructor(patterns: readonly string[], options: CompileOptions = {}) {
-    // 1. Classes by frequency, so the dense block covers the most common characters.
-    const freq = new Map<number, number>();
-    for (const p of patterns) {
-      if (p.length === 0) throw new Error('empty pattern');
-      for (let i = 0; i < p.length; i++) freq.set(p.charCodeAt(i), (freq.get(p.charCodeAt(i)) ?? 0) + 1);
-    }
-    const byFreq = [...freq.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    byFreq.forEach(([unit], index) => {
-      this.classOf[unit] = index + 1;
-    });
-    this.classCount = byFreq.length;
+  /** From patterns (built here), or from tables built elsewhere (see buildAutomatonTables). */
+  constructor(source: readonly string[] | AutomatonTables, options: CompileOptions = {}) {
+    const t = Array.isArray(source)
+      ? buildAutomatonTables(source as readonly string[], options)
+      : (source as AutomatonTables);
+    this.classOf = t.classOf;
+    this.stateCount = t.stateCount;
+    this.classCount = t.classCount;
+    this.denseClasses = t.denseClasses;
+    this.firstOutputState = t.firstOutputState;
+    this.firstKeyState = t.firstKeyState;
+    this.dense = t.dense;
+    this.rootNext = t.rootNext;
+    this.edgeStart = t.edgeStart;
+    this.edgeClass = t.edgeClass;
+    this.edgeTarget = t.edgeTarget;
+    this.fail = t.fail;
+    this.sparseMask = t.sparseMask;
+    this.outStart = t.outStart;
+    this.outPattern = t.outPattern;
+    this.patternLength = t.patternLength;
+    this.keyPattern = t.keyPattern;
+  }
 
-    // 2. Trie with Map children (build time only).
-    const children: Map<number, number>[] = [new Map()];
-    const own: number[][] = [[]];
-    this.patternLength = new Int32Array(patterns.length);
-    patterns.forEach((p, index) => {
-      let s = 0;
-      for (let i = 0; i < p.length; i++) {
-        const c = this.classOf[p.charCodeAt(i)]!;
-        let next = children[s]!.get(c);
-        if (next === undefined) {
-          next = children.length;
-          children.push(new Map());
-          own.push([]);
-          children[s]!.set(c, next);
-        }
-        s = next;
-      }
-      own[s]!.push(index);
-      this.patternLength[index] = p.length;
-    });
-    const states = children.length;
-    this.stateCount = states;
-
-    // 3. Failure links and merged outputs, breadth first.
-    const fail = new Int32Array(states);
-    const order: number[] = [0];
-    const outputs: number[][] = own.map((o) => o.slice());
-    for (let head = 0; head < order.length; head++) {
-      const s = order[head]!;
-      for (const [c, t] of children[s]!) {
-        order.push(t);
-        if (s === 0) fail[t] = 0;
-        else {
-          let f = fail[s]!;
-          while (f !== 0 && !children[f]!.has(c)) f = fail[f]!;
-          const g = children[f]!.get(c);
-          fail[t] = g !== undefined && g !== t ? g : 0;
-        }
-        if (outputs[fail[t]!]!.length > 0) outputs[t] = outputs[t]!.concat(outputs[fail[t]!]!);
-      }
-    }
-
-    // 4. New state numbers: the root, then states without outputs, then with outputs, then with key outputs.
-    const isKey = options.isKey ?? (() => false);
-    this.keyPattern = Uint8Array.from(patterns, (_, index) => (isKey(index) ? 1 : 0));
-    const rank = (s: number) =>
-      outputs[s]!.length === 0 ? 0 : outputs[s]!.some((p) => this.keyPattern[p] === 1) ? 2 : 1;
-    const id = new Int32Array(states);
-    let nextId = 1;
-    const firsts: number[] = [];
-    for (const r of [0, 1, 2]) {
-      firsts.push(nextId);
-      for (let s = 1; s < states; s++) if (rank(s) === r) id[s] = nextId++;
-    }
-    this.firstOutputState = firsts[1]!;
-    this.firstKeyState = firsts[2]!;
-    this.fail = new Int32Array(states);
-    for (let s = 0; s < states; s++) this.fail[id[s]!] = id[fail[s]!]!;
-
-    // 5. Dense DFA rows: column 0 (no pattern) and the first D classes. Rows are filled in breadth-first
-    // order, so the failure state's row is always complete before it is copied from.
-    const budget = options.denseBudget ?? 4_000_000;
-    // 96 dense classes cover the Latin letters, digits, space and punctuation of the patterns and their
-    // commonest CJK and Thai characters; more rows cost cache misses than they save in sparse steps.
-    const d = Math.max(1, Math.min(this.classCount, 96, Math.floor(budget / states) - 1));
-    this.denseClasses = d;
-    const width = d + 1;
-    const dense = states < 65536 ? new Uint16Array(states * width) : new Int32Array(states * width);
-    for (const s of order) {
-      const row = id[s]! * width;
-      const failRow = id[fail[s]!]! * width;
-      for (let c = 1; c <= d; c++) {
-        const child = children[s]!.get(c);
-        dense[row + c] = child !== undefined ? id[child]! : s === 0 ? 0 : dense[failRow + c]!;
-      }
-    }
-    this.dense = dense;
-
-    // 6. Sparse edges for the remaining classes, and the full root row.
-    this.rootNext = new Int32Array(this.classCount + 1);
-    for (const [c, t] of children[0]!) this.rootNext[c] = id[t]!;
-    const byId = new Int32Array(states); // new number -> old number
-    for (let s = 0; s < states; s++) byId[id[s]!] = s;
-    const sparse = (old: number) =>
-      [...children[old]!.entries()].filter(([c]) => c > d).sort((a, b) => a[0] - b[0]);
-    this.edgeStart = new Int32Array(states + 1);
-    let edgeCount = 0;
-    for (let s = 0; s < states; s++) {
-      this.edgeStart[s] = edgeCount;
-      for (const c of children[byId[s]!]!.keys()) if (c > d) edgeCount++;
-    }
-    this.edgeStart[states] = edgeCount;
-    this.edgeClass = new Uint16Array(edgeCount);
-    this.edgeTarget = new Int32Array(edgeCount);
-    for (let s = 0; s < states; s++) {
-      let at = this.edgeStart[s]!;
-      for (const [c, t] of sparse(byId[s]!)) {
-        this.edgeClass[at] = c;
-        this.edgeTarget[at] = id[t]!;
-        at++;
-      }
-    }
-
-    this.sparseMask = new Int32Array(states);
-    for (const old of order) {
-      if (old === 0) continue;
-      let mask = this.sparseMask[id[fail[old]!]!]!;
-      for (const c of children[old]!.keys()) if (c > d) mask |= 1 << (c & 31);
-      this.sparseMask[id[old]!] = mask;
-    }
-
-    // 7. Outputs in CSR form.
-    this.outStart = new Int32Array(states + 1);
-    let outCount = 0;
-    for (let s = 0; s < states; s++) {
-      this.outStart[s] = outCount;
-      outCount += outputs[byId[s]!]!.length;
-    }
-    this.outStart[states] = outCount;
-    this.outPattern = new Int32Array(outCount);
-    for (let s = 0; s < states; s++) this.outPattern.set(outputs[byId[s]!]!, this.outStart[s]!);
+  /** The tables, to post to another thread (their buffers can be transferred). */
+  get tables(): AutomatonTables {
+    const tables = {} as Mutable<AutomatonTables>;
+    for (const name of TABLE_NAMES) Object.assign(tables, { [name]: this[name] });
+    return tables;
   }
 
   /** Bytes held by the automaton's typed arrays. */
   get byteSize(): number {
-    return [
-      this.classOf,
-      this.dense,
-      this.rootNext,
-      this.edgeStart,
-      this.edgeClass,
-      this.edgeTarget,
-      this.fail,
-      this.sparseMask,
-      this.outStart,
-      this.outPattern,
-      this.patternLength,
-    ].reduce((sum, a) => sum + a.byteLength, 0);
+    return TABLE_NAMES.map((name) => this[name]).reduce<number>(
+      (sum, table) => sum + (typeof table === 'number' ? 0 : table.byteLength),
+      0,
+    );
+  }
+
+  /** The buffers behind the tables, for postMessage's transfer list. */
+  get buffers(): ArrayBuffer[] {
+    return TABLE_NAMES.flatMap((name) => {
+      const table = this[name];
+      return typeof table === 'number' ? [] : [table.buffer as ArrayBuffer];
+    });
   }
 
   private sparseStep(state: number, c: number): number {

@@ -1,7 +1,7 @@
 // Compiles a validated keyword library once per version: every active entry becomes one or more normalised
 // patterns in a single CompactAutomaton, plus flat per-pattern and per-entry tables the scorer reads.
 import type { Entry, Library, Species } from '../../keywords/schema.ts';
-import { CompactAutomaton } from './automaton.ts';
+import { type AutomatonTables, buildAutomatonTables, CompactAutomaton } from './automaton.ts';
 import { CLASS_DIGIT, CLASS_WORD, charClass, normalizeTerm } from './normalize.ts';
 import { isPositive } from './score.ts';
 
@@ -61,8 +61,34 @@ export function patternForms(entry: Entry): string[] {
   return [...forms];
 }
 
+/** Everything compiled from a library, as plain data: what a worker thread hands back (see compile-off-thread.ts). */
+export type CompiledTables = Pick<
+  CompiledLibrary,
+  'patterns' | 'patternFlags' | 'patternEntryStart' | 'patternEntries' | 'entryPositive'
+> & { automaton: AutomatonTables };
+
+const activeEntries = (library: Library): Entry[] => library.entries.filter((e) => e.status === 'active');
+
+/** Compiles a library on this thread (activating it is setActiveLibrary's job). */
 export function compileLibrary(library: Library): CompiledLibrary {
-  const entries = library.entries.filter((e) => e.status === 'active');
+  return assembleLibrary(library, compileTables(library));
+}
+
+/** Puts a library and its compiled tables together (cheap: the tables are used as they are). */
+export function assembleLibrary(library: Library, tables: CompiledTables): CompiledLibrary {
+  return {
+    version: library.version,
+    library,
+    entries: activeEntries(library),
+    species: new Map(library.species.map((s) => [s.key, s])),
+    ...tables,
+    automaton: new CompactAutomaton(tables.automaton),
+  };
+}
+
+/** The expensive part of compiling: pattern forms, their flags and the automaton. */
+export function compileTables(library: Library): CompiledTables {
+  const entries = activeEntries(library);
   const byPattern = new Map<string, { flags: number; entries: number[] }>();
   entries.forEach((entry, index) => {
     for (const form of patternForms(entry)) {
@@ -95,12 +121,8 @@ export function compileLibrary(library: Library): CompiledLibrary {
   const patternEntries = Int32Array.from(list);
   const entryPositive = Uint8Array.from(entries, (e) => (isPositive(e) ? 1 : 0));
   return {
-    version: library.version,
-    library,
-    entries,
-    species: new Map(library.species.map((s) => [s.key, s])),
     // Key patterns are those of wildlife evidence: a listing without one is allowed without scoring.
-    automaton: new CompactAutomaton(patterns, {
+    automaton: buildAutomatonTables(patterns, {
       isKey: (p) =>
         patternEntries
           .subarray(patternEntryStart[p]!, patternEntryStart[p + 1]!)

@@ -190,9 +190,7 @@ function computeCode(c: number, accented: boolean): number {
   if (s.length === 1) {
     const unit = s.charCodeAt(0);
     return (
-      unit |
-      (VIETNAMESE[c] === 1 ? VIETNAMESE_FLAG : 0) |
-      (HOMOGLYPH_TABLE[unit]! >= 0 ? HOMOGLYPH_FLAG : 0)
+      unit | (VIETNAMESE[c] === 1 ? VIETNAMESE_FLAG : 0) | (HOMOGLYPH_TABLE[unit]! >= 0 ? HOMOGLYPH_FLAG : 0)
     );
   }
   multi.push(s);
