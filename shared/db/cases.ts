@@ -21,6 +21,19 @@ export async function openCase(
   return rowCount === 1;
 }
 
+/** Raises an undecided case's priority (1 = most urgent); false when it was already as urgent or decided. */
+export async function raiseOpenCasePriority(
+  db: Queryable,
+  caseId: string,
+  priority: number,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE cases SET priority = $2 WHERE id = $1 AND priority > $2 AND status IN ('open', 'escalated')`,
+    [caseId, priority],
+  );
+  return rowCount === 1;
+}
+
 /** Everything a reviewer or an API client needs to see about one case. */
 export interface CaseView {
   id: string;

@@ -1,13 +1,17 @@
-// Seller linking: does a listing share a contact id or seller account with listings removed here, or with
-// seller signals imported from other deployments? The summary goes on the case card and can raise priority.
+// Seller linking: does a listing share a contact id, seller account or photo with listings removed here, or
+// with signals imported from other deployments? The summary goes on the case card and can raise priority.
 import type { Queryable } from '../db/pool.ts';
 import type { ContactKind } from './contacts.ts';
 import type { CoalitionKey } from './keyed-hash.ts';
+import { linkListingPhotos } from './photos.ts';
 import { type ListingForSignals, recordListingSignals } from './signals.ts';
 
+/** What links: a contact id or seller account (exact keyed hash), or a photo (PDQ near-duplicate). */
+export type LinkKind = ContactKind | 'photo';
+
 export interface LinkMatch {
-  kind: ContactKind;
-  /** Removed listings here (other than this one) carrying the same identifier, and their platforms. */
+  kind: LinkKind;
+  /** Removed listings here (other than this one) with the same identifier or photo, and their platforms. */
   localRemovedListings: number;
   localPlatforms: number;
   /** Accepted, unexpired signals from other deployments. */
@@ -25,7 +29,7 @@ export interface LinkingSummary {
   suggestedPriority: 1 | null;
 }
 
-const LABEL: Record<ContactKind, string> = {
+const LABEL: Record<LinkKind, string> = {
   phone: "seller's phone",
   wechat: "seller's WeChat id",
   line: "seller's LINE id",
@@ -33,6 +37,7 @@ const LABEL: Record<ContactKind, string> = {
   email: "seller's email",
   payment: "seller's payment handle",
   seller: 'seller account',
+  photo: 'listing photo',
 };
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -75,6 +80,8 @@ export async function linkListing(db: Queryable, listingId: string): Promise<Lin
     sharedPlatforms: Number(r.s_platforms ?? 0),
     origins: (r.origins as string[] | null) ?? [],
   }));
+  const photo = await linkListingPhotos(db, listingId);
+  if (photo) matches.push({ kind: 'photo', ...photo });
   return {
     listingId,
     matches,

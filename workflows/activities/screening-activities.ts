@@ -7,10 +7,12 @@ import { type LlmTriage, triageReason } from '../../detectors/llm/index.ts';
 import type { Policy } from '../../detectors/policy/index.ts';
 import { type ScreeningDecision, screenListing } from '../../detectors/screen.ts';
 import { appendAudit } from '../../shared/db/audit.ts';
-import { caseIdFor, openCase } from '../../shared/db/cases.ts';
+import { caseIdFor, openCase, raiseOpenCasePriority } from '../../shared/db/cases.ts';
 import { insertDetection } from '../../shared/db/listings.ts';
 import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import { type ListingInput, listingInputSchema } from '../../shared/listing.ts';
+import { linkListing } from '../../shared/sharing/linking.ts';
+import { recordListingPhotos } from '../../shared/sharing/photos.ts';
 import type { CaseInput, caseWorkflow } from '../case-workflow.ts';
 
 export interface ScreeningActivityDeps {
@@ -46,6 +48,8 @@ export function createScreeningActivities(deps: ScreeningActivityDeps) {
         deps.images && listing.imageUrls.length > 0
           ? await analyseListingImages(listing.imageUrls, { ...deps.images, language: listing.language })
           : undefined;
+      // Stored for every analysed listing: if it is removed later, its photos link the seller's next listing.
+      if (images) await recordListingPhotos(deps.pool, listingId, images.images);
       let decision = screenListing(listing, { platformId, signals: images?.signals ?? [] }, policy);
       if (deps.triage && triageReason(listing, decision, { isCase: listing.caseOpen }) !== null) {
         decision = await deps.triage.triage(listing, decision, { platformId });
@@ -60,17 +64,32 @@ export function createScreeningActivities(deps: ScreeningActivityDeps) {
       return { verdict: decision.verdict };
     },
 
-    /** Opens the case row if the fast path did not, then starts or joins the case workflow. */
+    /**
+     * Opens the case row if the fast path did not, then starts or joins the case workflow. Links are
+     * computed again here because deep screening stored the listing's photos after ingest linked it: a
+     * photo seen in removed listings raises the priority (of a new case, or of one the fast path opened)
+     * before the case workflow reads it for its deadline and first card.
+     */
     async startCase(input: { listingId: string; platformId: string; externalId: string }): Promise<string> {
       const caseId = caseIdFor(input.platformId, input.externalId);
       await inTransaction(deps.pool, async (tx) => {
-        if (await openCase(tx, { id: caseId, listingId: input.listingId, verdict: 'review' })) {
+        const links = await linkListing(tx, input.listingId);
+        const priority = links.suggestedPriority ?? undefined;
+        if (await openCase(tx, { id: caseId, listingId: input.listingId, verdict: 'review', priority })) {
           await appendAudit(tx, {
             actor: 'system:deep-screening',
             action: 'case.opened',
             subjectType: 'case',
             subjectId: caseId,
-            details: { externalId: input.externalId },
+            details: { externalId: input.externalId, ...(priority ? { priority, links: links.lines } : {}) },
+          });
+        } else if (priority && (await raiseOpenCasePriority(tx, caseId, priority))) {
+          await appendAudit(tx, {
+            actor: 'system:deep-screening',
+            action: 'case.priority_raised',
+            subjectType: 'case',
+            subjectId: caseId,
+            details: { priority, links: links.lines },
           });
         }
       });

@@ -32,7 +32,10 @@ export interface IngestResult {
   created: boolean;
   caseId: string | null;
   decision: ScreeningDecision;
-  /** The seller's history: contact ids or account seen in removed listings here or on other platforms. */
+  /**
+   * The seller's history: contact ids or account seen in removed listings here or on other platforms.
+   * Photos are hashed in deep screening, after this answer; a photo link raises the case's priority then.
+   */
   sellerLinks: LinkingSummary;
 }
 

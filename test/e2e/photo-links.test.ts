@@ -1,0 +1,178 @@
+// Re-listing by photo, end to end: two listings on one platform are removed through Slack; a new listing on
+// another platform whose photo is a retouched, resized copy of theirs is linked to both (the case card
+// says so and the case is most urgent), while a listing with an unrelated photo is not linked.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type RunningSystem, startSystem } from '../../cli/system.ts';
+import { pdqDistance, pdqHashImage } from '../../detectors/image/index.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { getCaseView } from '../../shared/db/cases.ts';
+import { createPlatform } from '../../shared/db/platforms.ts';
+import { listen, type RunningServer } from '../fakes/http.ts';
+import { type FakePlatform, startFakePlatform } from '../fakes/platform-endpoint.ts';
+import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.ts';
+import { sendBlockAction } from '../fakes/slack-interactions.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { bundleWorkflows, eventually, installTestRuntime } from '../support/temporal.ts';
+
+const fixture = (name: string) =>
+  readFileSync(fileURLToPath(new URL(`../../../shared/fixtures/pdq/images/${name}`, import.meta.url)));
+
+const SLACK_TOKEN = 'xoxb-photo-links';
+const SIGNING_SECRET = 'photo-links-signing-secret';
+const TAKEDOWN_SECRET = 'photo-links-takedown-secret';
+const REVIEWER = 'UREVIEWER';
+const PHOTO_LINE = 'listing photo seen in 2 removed listings on 1 platform';
+
+describe('photo linking: a removed listing’s photo re-listed on another platform', () => {
+  let db: TestDatabase;
+  let slack: FakeSlack;
+  let platform: FakePlatform;
+  let photoServer: RunningServer;
+  let system: RunningSystem;
+  const keys: Record<string, string> = {};
+  const photos = new Map<string, Buffer>();
+
+  beforeAll(async () => {
+    installTestRuntime();
+    const original = fixture('bridge-1-original.jpg');
+    // What a re-lister does: shrink, brighten and re-encode the photo (a different file, a near hash).
+    const copy = await sharp(original)
+      .resize({ width: 480 })
+      .modulate({ brightness: 1.08 })
+      .jpeg({ quality: 70 })
+      .toBuffer();
+    photos.set('/original.jpg', original);
+    photos.set('/contrast.jpg', fixture('bridge-mod-high-contrast.jpg'));
+    photos.set('/copy.jpg', copy);
+    photos.set('/unrelated.jpg', fixture('wee.jpg'));
+    [db, slack, platform, photoServer] = await Promise.all([
+      createTestDatabase(),
+      startFakeSlack({ token: SLACK_TOKEN }),
+      startFakePlatform(TAKEDOWN_SECRET),
+      listen((req, res) => {
+        const body = photos.get(req.url ?? '');
+        res.writeHead(body ? 200 : 404, { 'content-type': 'image/jpeg' });
+        res.end(body);
+      }),
+    ]);
+    for (const id of ['shopa', 'shopb']) {
+      ({ apiKey: keys[id]! } = await createPlatform(db.pool, {
+        id,
+        name: id,
+        takedownUrl: platform.takedownUrl,
+      }));
+    }
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: `photo-links-${Date.now()}`,
+      PORT: '0',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'ws-photo-links-')),
+      SLACK_BOT_TOKEN: SLACK_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_REVIEW_CHANNEL: 'C0PHOTO',
+      SLACK_REVIEWERS: REVIEWER,
+      TAKEDOWN_SIGNING_SECRET: TAKEDOWN_SECRET,
+      IMAGE_OCR: 'false',
+      IMAGE_FETCH_ALLOW_PRIVATE: 'true',
+    });
+    system = await startSystem(config, { workflowBundle: await bundleWorkflows() });
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    await Promise.all([slack?.close(), platform?.close(), photoServer?.close()]);
+    await db?.drop();
+  });
+
+  /** Ingests a flagged listing with one photo and waits for its first review card. */
+  async function ingestWithCard(platformId: string, externalId: string, photo: string) {
+    const res = await fetch(`${system.apiUrl}/v1/listings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys[platformId]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        externalId,
+        title: 'Antique carved ivory bangle',
+        seller: { id: `seller-${externalId}` },
+        imageUrls: [`${photoServer.url}${photo}`],
+      }),
+    });
+    expect(res.status).toBe(201);
+    const { caseId } = (await res.json()) as { caseId: string };
+    expect(caseId).toMatch(/^case-/);
+    const card = await eventually(
+      async () =>
+        slack.callsTo('chat.postMessage').find((c) => JSON.stringify(c.args.blocks).includes(caseId)),
+      `the review card of ${externalId}`,
+      60_000,
+    );
+    return { caseId, card: JSON.stringify(card.args.blocks) };
+  }
+
+  async function remove(caseId: string) {
+    const res = await sendBlockAction(
+      `${system.apiUrl}/slack/events`,
+      { actionId: 'case_approve', value: caseId, userId: REVIEWER },
+      { signingSecret: SIGNING_SECRET },
+    );
+    expect(res.status).toBe(200);
+    await eventually(async () => {
+      const view = await getCaseView(db.pool, caseId);
+      return view?.takedowns.some((t) => t.status === 'done') || undefined;
+    }, `the takedown of ${caseId}`);
+  }
+
+  it('uses photos that are near-duplicates by PDQ, not equal files', async () => {
+    const [original, copy, unrelated] = await Promise.all(
+      ['/original.jpg', '/copy.jpg', '/unrelated.jpg'].map((p) => pdqHashImage(photos.get(p)!)),
+    );
+    expect(pdqDistance(original!.hash, copy!.hash)).toBeGreaterThan(0);
+    expect(pdqDistance(original!.hash, copy!.hash)).toBeLessThanOrEqual(31);
+    expect(pdqDistance(original!.hash, unrelated!.hash)).toBeGreaterThan(31);
+  });
+
+  it('links a copy of a removed photo on another platform: the card says so and the case is most urgent', async () => {
+    const first = await ingestWithCard('shopa', 'A-1', '/original.jpg');
+    const second = await ingestWithCard('shopa', 'A-2', '/contrast.jpg');
+    // Nothing was removed yet, so neither listing links to anything.
+    expect(first.card).not.toContain('Seller history');
+    expect(second.card).not.toContain('Seller history');
+    expect((await getCaseView(db.pool, second.caseId))?.sellerLinks).toEqual([]);
+    await remove(first.caseId);
+    await remove(second.caseId);
+
+    const relisted = await ingestWithCard('shopb', 'B-1', '/copy.jpg');
+    const view = await getCaseView(db.pool, relisted.caseId);
+    expect(view?.sellerLinks).toEqual([PHOTO_LINE]);
+    expect(view?.priority).toBe(1);
+    // The first card the reviewers get already shows the link (the case starts after deep screening).
+    expect(relisted.card).toContain('Seller history');
+    expect(relisted.card).toContain(PHOTO_LINE);
+    expect(relisted.card).toContain('priority 1');
+    const { rows } = await db.pool.query(
+      "SELECT details FROM audit_log WHERE subject_id = $1 AND action = 'case.priority_raised'",
+      [relisted.caseId],
+    );
+    expect(rows[0]?.details).toMatchObject({ priority: 1, links: [PHOTO_LINE] });
+  });
+
+  it('does not link a listing whose photo is unrelated', async () => {
+    const unrelated = await ingestWithCard('shopb', 'B-2', '/unrelated.jpg');
+    const view = await getCaseView(db.pool, unrelated.caseId);
+    expect(view?.sellerLinks).toEqual([]);
+    expect(view?.priority).toBe(2);
+    expect(unrelated.card).not.toContain('Seller history');
+    // Its photo was hashed and stored all the same, ready to link the next listing if this one is removed.
+    const { rows } = await db.pool.query(
+      'SELECT count(*) AS n FROM listing_photo_hashes p JOIN listings l ON l.id = p.listing_id WHERE l.external_id = $1',
+      ['B-2'],
+    );
+    expect(Number(rows[0].n)).toBe(1);
+  });
+});
