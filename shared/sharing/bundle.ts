@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { CONTACT_KINDS } from './contacts.ts';
 
 export const BUNDLE_FORMAT = 'wild-sentinel/share-bundle';
-export const ITEM_TYPES = ['keyword-library', 'image-hashes', 'seller-signal'] as const;
+export const ITEM_TYPES = ['keyword-library', 'image-hashes', 'seller-signal', 'photo-signal'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
 const originSchema = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/);
@@ -65,6 +65,12 @@ export const itemSchema = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('seller-signal'),
     payload: z.object({ kind: z.enum(CONTACT_KINDS), hash: hex64 }),
+  }),
+  // The PDQ hash of a removed listing's photo; importers link near-duplicates, not only equal hashes.
+  z.object({
+    ...base,
+    type: z.literal('photo-signal'),
+    payload: z.object({ pdq: hex64 }),
   }),
 ]);
 export type ShareItem = z.infer<typeof itemSchema>;

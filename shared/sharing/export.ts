@@ -1,10 +1,12 @@
 // Builds a share bundle from this deployment's stored data: a keyword-library version, image-hash banks
-// (serialised with the image engineer's HMA format) and seller signals from removed listings.
+// (serialised with the image engineer's HMA format), and seller signals and photo hashes from removed
+// listings.
 import type { KeyObject } from 'node:crypto';
 import { serializeBank } from '../../detectors/image/bank-formats.ts';
 import { getBank, listItems } from '../../detectors/image/bank-store.ts';
 import type { Queryable } from '../db/pool.ts';
 import { BUNDLE_FORMAT, type BundleBody, type ShareItem, type SignedBundle, signBundle } from './bundle.ts';
+import { removedPhotoSignals } from './photos.ts';
 import { removedSellerSignals } from './signals.ts';
 
 export interface ExportOptions {
@@ -13,7 +15,7 @@ export interface ExportOptions {
   keywordVersion?: string;
   /** Image-hash banks to include, by name. */
   banks?: string[];
-  /** Include seller signals of listings removed since this time. */
+  /** Include seller signals and photo hashes of listings removed since this time. */
   sellerSignalsSince?: Date;
   /** How long importers may use the items (default 180 days). */
   ttlDays?: number;
@@ -86,6 +88,23 @@ export async function buildBundle(db: Queryable, o: ExportOptions): Promise<Bund
           lastSeen: s.lastSeen.toISOString(),
         },
         payload: { kind: s.kind, hash: s.hash },
+      });
+    }
+    for (const p of await removedPhotoSignals(db, o.sellerSignalsSince)) {
+      items.push({
+        id: `photo-signal:${p.pdq}`,
+        type: 'photo-signal',
+        createdAt,
+        expiresAt,
+        provenance: {
+          origin: o.origin,
+          source: 'removed listings',
+          removedListings: p.removedListings,
+          platforms: p.platforms,
+          firstSeen: p.firstSeen.toISOString(),
+          lastSeen: p.lastSeen.toISOString(),
+        },
+        payload: { pdq: p.pdq },
       });
     }
   }

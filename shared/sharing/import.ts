@@ -13,11 +13,12 @@ export type ItemStatus = 'accepted' | 'quarantined' | 'rejected';
 export type ImportPolicy = Record<ItemType, ImportAction>;
 
 /**
- * Seller signals are accepted (they only link and raise priority, never act on their own); hash banks and
- * keyword libraries wait in quarantine for a person to look at them.
+ * Seller and photo signals are accepted (they only link and raise priority, never act on their own); hash
+ * banks and keyword libraries wait in quarantine for a person to look at them.
  */
 export const DEFAULT_IMPORT_POLICY: ImportPolicy = {
   'seller-signal': 'accept',
+  'photo-signal': 'accept',
   'image-hashes': 'quarantine',
   'keyword-library': 'quarantine',
 };
@@ -139,7 +140,13 @@ export async function importBundle(db: Pool, input: unknown, o: ImportOptions): 
     for (const item of body.items) {
       const d = decideItem(item, origin, policy, now);
       result.items.push(d);
-      const signal = item.type === 'seller-signal' ? item.payload : null;
+      // Signals keep their hash in a column so linking can compare it; a photo's "kind" is 'photo'.
+      const signal =
+        item.type === 'seller-signal'
+          ? item.payload
+          : item.type === 'photo-signal'
+            ? { kind: 'photo', hash: item.payload.pdq }
+            : null;
       const written = await tx.query(
         `INSERT INTO shared_items (bundle_id, origin, item_id, type, signal_kind, hash, payload, provenance, expires_at,
                                    status, reason, decided_by)

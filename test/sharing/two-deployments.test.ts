@@ -1,7 +1,7 @@
-// Two deployments (two databases) exchange a signed bundle: keyword library, image hashes and seller
-// signals. A seller removed on deployment A is linked on deployment B; tampered bundles, unknown origins
-// and expired items are refused.
-import { createPrivateKey, randomBytes } from 'node:crypto';
+// Two deployments (two databases) exchange a signed bundle: keyword library, image hashes, seller signals
+// and photo hashes of removed listings. A seller (or photo) removed on deployment A is linked on deployment
+// B; tampered bundles, unknown origins and expired items are refused.
+import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addItems, createBank, listItems } from '../../detectors/image/bank-store.ts';
 import type { Pool } from '../../shared/db/pool.ts';
@@ -16,6 +16,7 @@ import { decideSharedItem, importBundle, sharedBankName } from '../../shared/sha
 import { CoalitionKey } from '../../shared/sharing/keyed-hash.ts';
 import { linkListing, recordAndLink } from '../../shared/sharing/linking.ts';
 import { trustPeer } from '../../shared/sharing/peers.ts';
+import { recordListingPhotos } from '../../shared/sharing/photos.ts';
 import { recordListingSignals } from '../../shared/sharing/signals.ts';
 import { addListing, addPlatform, hoursAfter, takeDown } from '../metrics/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -29,6 +30,16 @@ const privateA = createPrivateKey(keysA.privateKeyPem);
 const PDQ1 = 'f'.repeat(32) + '0'.repeat(32);
 const PDQ2 = '0f'.repeat(32);
 const RAW_PHONE = '+84 912 345 678';
+// PDQ hashes of listing photos: the one removed on A, and one of a listing A has not removed.
+const PHOTO_REMOVED = createHash('sha256').update('removed photo').digest('hex');
+const PHOTO_PENDING = createHash('sha256').update('pending photo').digest('hex');
+
+/** The hash with its first `bits` bits inverted: a near-duplicate of the photo up to 31 bits. */
+function flipBits(pdq: string, bits: number): string {
+  const b = Buffer.from(pdq, 'hex');
+  for (let i = 0; i < bits; i++) b[i >> 3]! ^= 0x80 >> (i & 7);
+  return b.toString('hex');
+}
 
 async function listing(
   db: Pool,
@@ -69,9 +80,11 @@ beforeAll(async () => {
     `WhatsApp ${RAW_PHONE}, 微信: Ivory_King88`,
     'seller-1',
   );
+  await recordListingPhotos(a.pool, removed.id, [{ pdq: PHOTO_REMOVED, quality: 90 }]);
   await takeDown(a.pool, removed.caseId!, 'remove_listing', new Date(Date.now() - 24 * 3600_000));
-  // A listing still under review is not a removal: its contacts are not shared.
-  await listing(a.pool, 'shopa', 'a2', 'email pending@example.org');
+  // A listing still under review is not a removal: its contacts and photo are not shared.
+  const pending = await listing(a.pool, 'shopa', 'a2', 'email pending@example.org');
+  await recordListingPhotos(a.pool, pending.id, [{ pdq: PHOTO_PENDING, quality: 90 }]);
   await a.pool.query(
     `INSERT INTO keyword_library_versions (version, published_by, entry_count, checksum, library)
      VALUES ('2.0.0', 'lead', 2, 'sum', '{"entries":[{"term":"white gold"},{"term":"rhino horn"}]}')`,
@@ -114,16 +127,22 @@ describe('signed bundles between two deployments', () => {
     bundle = await exportFromA();
   });
 
-  it('exports the library, the hash bank and hashed seller signals with provenance, never raw identifiers', () => {
+  it('exports the library, the hash bank, hashed seller signals and removed photos with provenance, never raw identifiers', () => {
     const body = bundle.body as {
       items: { type: string; provenance: { origin: string }; expiresAt: string }[];
     };
     expect(body.items.map((i) => i.type).sort()).toEqual([
       'image-hashes',
       'keyword-library',
+      'photo-signal',
       'seller-signal',
       'seller-signal',
     ]);
+    expect(body.items.find((i) => i.type === 'photo-signal')).toMatchObject({
+      id: `photo-signal:${PHOTO_REMOVED}`,
+      payload: { pdq: PHOTO_REMOVED },
+      provenance: { origin: 'deploy-a', removedListings: 1, platforms: 1 },
+    });
     expect(
       body.items.every((i) => i.provenance.origin === 'deploy-a' && Date.parse(i.expiresAt) > Date.now()),
     ).toBe(true);
@@ -135,17 +154,18 @@ describe('signed bundles between two deployments', () => {
       'Ivory_King88',
       'pending@example.org',
       'seller-1',
+      PHOTO_PENDING,
     ]) {
       expect(text).not.toContain(raw);
     }
   });
 
-  it('imports on B: seller signals accepted, hashes and library quarantined, then a person accepts the hashes', async () => {
+  it('imports on B: seller and photo signals accepted, hashes and library quarantined, then a person accepts the hashes', async () => {
     const report = await importBundle(b.pool, bundle, { actor: 'lead-b' });
     expect(report).toMatchObject({
       origin: 'deploy-a',
       duplicate: false,
-      accepted: 2,
+      accepted: 3,
       quarantined: 2,
       rejected: 0,
       stale: 0,
@@ -176,6 +196,23 @@ describe('signed bundles between two deployments', () => {
       lines: [],
       suggestedPriority: null,
     });
+  });
+
+  it('flags on B a listing whose photo is a near-copy of a photo removed on A, and not an unrelated photo', async () => {
+    const copy = await listing(b.pool, 'shopz', 'z4', 'Hand carved, see photos');
+    await recordListingPhotos(b.pool, copy.id, [{ pdq: flipBits(PHOTO_REMOVED, 20), quality: 80 }]);
+    const summary = await linkListing(b.pool, copy.id);
+    expect(summary.suggestedPriority).toBe(1);
+    expect(summary.lines).toEqual([
+      'listing photo seen in 1 removed listing on 1 platform (shared by deploy-a)',
+    ]);
+    // 40 bits away is another photo; so is the photo of the listing A did not remove.
+    const other = await listing(b.pool, 'shopz', 'z5', 'Hand carved, see photos');
+    await recordListingPhotos(b.pool, other.id, [
+      { pdq: flipBits(PHOTO_REMOVED, 40), quality: 80 },
+      { pdq: PHOTO_PENDING, quality: 80 },
+    ]);
+    expect(await linkListing(b.pool, other.id)).toMatchObject({ matches: [], suggestedPriority: null });
   });
 
   it('links within one deployment across its platforms and seller accounts', async () => {
@@ -240,9 +277,10 @@ describe('signed bundles between two deployments', () => {
       actor: 'lead-b',
       policy: { 'seller-signal': 'reject' },
     });
-    expect(replay).toMatchObject({ accepted: 0, rejected: 0, stale: 4 });
+    expect(replay).toMatchObject({ accepted: 0, rejected: 0, stale: 5 });
     const linked = await listing(b.pool, 'shopz', 'z3', 'call 0912345678');
-    expect((await linkListing(b.pool, linked.id)).matches).toHaveLength(1);
+    await recordListingPhotos(b.pool, linked.id, [{ pdq: flipBits(PHOTO_REMOVED, 3), quality: 80 }]);
+    expect((await linkListing(b.pool, linked.id)).matches.map((m) => m.kind)).toEqual(['phone', 'photo']);
 
     const shortLived = await exportFromA(new Date(), 1);
     const later = new Date(Date.now() + 2 * 24 * 3600_000);
