@@ -156,8 +156,8 @@ const compileStart = performance.now();
 const lib = compileLibrary(loadLibraryFromDir());
 const compileMs = performance.now() - compileStart;
 console.log(
-  `library ${lib.version}: ${lib.entries.length} entries, ${lib.patterns.length} patterns; automaton ${lib.automaton.stateCount} states, ` +
-    `${lib.automaton.classCount} classes (${lib.automaton.denseClasses} dense), ${mb(lib.automaton.byteSize).toFixed(1)} MB, compiled in ${compileMs.toFixed(0)} ms`,
+  `library ${lib.version}: ${lib.entries.length} entries, ${lib.patterns.length} patterns; automaton ${lib.automaton.tables.stateCount} states, ` +
+    `${lib.automaton.tables.classCount} classes (${lib.automaton.tables.denseClasses} dense), ${mb(lib.automaton.byteSize).toFixed(1)} MB, compiled in ${compileMs.toFixed(0)} ms`,
 );
 console.log(
   `corpus: ${TOTAL} listings (competitors on the first ${COMPARE}), batches of ${BATCH}, one thread`,

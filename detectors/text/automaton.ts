@@ -48,26 +48,6 @@ export interface AutomatonTables {
   readonly keyPattern: Uint8Array;
 }
 
-const TABLE_NAMES = [
-  'classOf',
-  'stateCount',
-  'classCount',
-  'denseClasses',
-  'firstOutputState',
-  'firstKeyState',
-  'dense',
-  'rootNext',
-  'edgeStart',
-  'edgeClass',
-  'edgeTarget',
-  'fail',
-  'sparseMask',
-  'outStart',
-  'outPattern',
-  'patternLength',
-  'keyPattern',
-] as const satisfies readonly (keyof AutomatonTables)[];
-
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Builds the tables for a pattern set (the expensive part: run it off the main thread for big sets). */
@@ -212,87 +192,40 @@ export function buildAutomatonTables(
   return t;
 }
 
-export class CompactAutomaton implements AutomatonTables {
-  // The tables, copied into fields for the scan loops (documented on AutomatonTables).
-  readonly classOf: Uint16Array;
-  readonly stateCount: number;
-  readonly classCount: number;
-  readonly denseClasses: number;
-  readonly firstOutputState: number;
-  readonly firstKeyState: number;
-  readonly dense: Uint16Array | Int32Array;
-  readonly rootNext: Int32Array;
-  readonly edgeStart: Int32Array;
-  readonly edgeClass: Uint16Array;
-  readonly edgeTarget: Int32Array;
-  readonly fail: Int32Array;
-  readonly sparseMask: Int32Array;
-  readonly outStart: Int32Array;
-  readonly outPattern: Int32Array;
-  readonly patternLength: Int32Array;
-  readonly keyPattern: Uint8Array;
+export class CompactAutomaton {
+  /** The tables (they can be posted to another thread; see buildAutomatonTables). */
+  readonly tables: AutomatonTables;
   private buffer = new Int32Array(256);
 
-  /** From patterns (built here), or from tables built elsewhere (see buildAutomatonTables). */
+  /** From patterns (built here), or from tables built elsewhere. */
   constructor(source: readonly string[] | AutomatonTables, options: CompileOptions = {}) {
-    const t = Array.isArray(source)
+    this.tables = Array.isArray(source)
       ? buildAutomatonTables(source as readonly string[], options)
       : (source as AutomatonTables);
-    this.classOf = t.classOf;
-    this.stateCount = t.stateCount;
-    this.classCount = t.classCount;
-    this.denseClasses = t.denseClasses;
-    this.firstOutputState = t.firstOutputState;
-    this.firstKeyState = t.firstKeyState;
-    this.dense = t.dense;
-    this.rootNext = t.rootNext;
-    this.edgeStart = t.edgeStart;
-    this.edgeClass = t.edgeClass;
-    this.edgeTarget = t.edgeTarget;
-    this.fail = t.fail;
-    this.sparseMask = t.sparseMask;
-    this.outStart = t.outStart;
-    this.outPattern = t.outPattern;
-    this.patternLength = t.patternLength;
-    this.keyPattern = t.keyPattern;
-  }
-
-  /** The tables, to post to another thread (their buffers can be transferred). */
-  get tables(): AutomatonTables {
-    const tables = {} as Mutable<AutomatonTables>;
-    for (const name of TABLE_NAMES) Object.assign(tables, { [name]: this[name] });
-    return tables;
   }
 
   /** Bytes held by the automaton's typed arrays. */
   get byteSize(): number {
-    return TABLE_NAMES.map((name) => this[name]).reduce<number>(
-      (sum, table) => sum + (typeof table === 'number' ? 0 : table.byteLength),
+    return Object.values(this.tables).reduce<number>(
+      (sum, table) => sum + (ArrayBuffer.isView(table) ? table.byteLength : 0),
       0,
     );
   }
 
-  /** The buffers behind the tables, for postMessage's transfer list. */
-  get buffers(): ArrayBuffer[] {
-    return TABLE_NAMES.flatMap((name) => {
-      const table = this[name];
-      return typeof table === 'number' ? [] : [table.buffer as ArrayBuffer];
-    });
-  }
-
   private sparseStep(state: number, c: number): number {
+    const { edgeStart, edgeClass, edgeTarget, fail, rootNext } = this.tables;
     let s = state;
     while (s !== 0) {
-      const from = this.edgeStart[s]!;
-      const to = this.edgeStart[s + 1]!;
+      const from = edgeStart[s]!;
+      const to = edgeStart[s + 1]!;
       for (let e = from; e < to; e++) {
-        const ec = this.edgeClass[e]!;
-        if (ec === c) return this.edgeTarget[e]!;
+        const ec = edgeClass[e]!;
+        if (ec === c) return edgeTarget[e]!;
         if (ec > c) break;
       }
-      s = this.fail[s]!;
+      s = fail[s]!;
     }
-    return this.rootNext[c]!;
+    return rootNext[c]!;
   }
 
   /** Matches of the last scan: match k is pattern hits[2k] ending (exclusive) at hits[2k + 1]. Reused. */
@@ -309,13 +242,9 @@ export class CompactAutomaton implements AutomatonTables {
     length: number,
     accept: (pattern: number, end: number) => boolean = () => true,
   ): boolean {
-    const classOf = this.classOf;
-    const dense = this.dense;
-    const d = this.denseClasses;
+    const { classOf, dense, denseClasses: d, sparseMask, rootNext, firstKeyState: firstKey } = this.tables;
+    const { outStart, outPattern, keyPattern } = this.tables;
     const width = d + 1;
-    const sparseMask = this.sparseMask;
-    const rootNext = this.rootNext;
-    const firstKey = this.firstKeyState;
     let s = 0;
     for (let i = 0; i < length; i++) {
       const c = classOf[units[i]!]!;
@@ -326,9 +255,9 @@ export class CompactAutomaton implements AutomatonTables {
             ? rootNext[c]!
             : this.sparseStep(s, c);
       if (s < firstKey) continue;
-      for (let o = this.outStart[s]!; o < this.outStart[s + 1]!; o++) {
-        const pattern = this.outPattern[o]!;
-        if (this.keyPattern[pattern] === 1 && accept(pattern, i + 1)) return true;
+      for (let o = outStart[s]!; o < outStart[s + 1]!; o++) {
+        const pattern = outPattern[o]!;
+        if (keyPattern[pattern] === 1 && accept(pattern, i + 1)) return true;
       }
     }
     return false;
@@ -336,14 +265,16 @@ export class CompactAutomaton implements AutomatonTables {
 
   /** Scans units[0, length) and returns the number of matches, which are left in `hits`. */
   scan(units: Uint16Array, length: number): number {
-    const classOf = this.classOf;
-    const dense = this.dense;
-    const d = this.denseClasses;
+    const {
+      classOf,
+      dense,
+      denseClasses: d,
+      sparseMask,
+      rootNext,
+      firstOutputState: firstOutput,
+    } = this.tables;
+    const { outStart, outPattern } = this.tables;
     const width = d + 1;
-    const sparseMask = this.sparseMask;
-    const rootNext = this.rootNext;
-    const firstOutput = this.firstOutputState;
-    const outStart = this.outStart;
     let hits = this.buffer;
     let count = 0;
     let s = 0;
@@ -363,7 +294,7 @@ export class CompactAutomaton implements AutomatonTables {
           hits = grown;
           this.buffer = grown;
         }
-        hits[count * 2] = this.outPattern[o]!;
+        hits[count * 2] = outPattern[o]!;
         hits[count * 2 + 1] = i + 1;
         count++;
       }

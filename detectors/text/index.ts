@@ -107,7 +107,7 @@ const FIELDS: readonly TextField[] = ['title', 'description'];
  */
 function boundedEnd(lib: CompiledLibrary, text: NormalizedText, pattern: number, end: number): number {
   const units = text.units;
-  const start = end - lib.automaton.patternLength[pattern]!;
+  const start = end - lib.automaton.tables.patternLength[pattern]!;
   const flags = lib.patternFlags[pattern]!;
   if (flags & FLAG_LEFT && start > 0 && isWord(units[start - 1]!)) return -1;
   if (!(flags & FLAG_RIGHT) || end >= text.length || !isWord(units[end]!)) return end;
@@ -127,7 +127,7 @@ function collectRaw(lib: CompiledLibrary, text: NormalizedText, field: number, s
     const pattern = hits[2 * k]!;
     const end = boundedEnd(lib, text, pattern, hits[2 * k + 1]!);
     if (end < 0) continue;
-    const start = hits[2 * k + 1]! - lib.automaton.patternLength[pattern]!;
+    const start = hits[2 * k + 1]! - lib.automaton.tables.patternLength[pattern]!;
     for (let p = lib.patternEntryStart[pattern]!; p < lib.patternEntryStart[pattern + 1]!; p++) {
       if (rawCount * 4 + 4 > raw.length) {
         const grown = new Int32Array(raw.length * 2);
