@@ -34,7 +34,11 @@ import { createCampaignChannels } from '../workflows/campaigns/channels/clients.
 import { createCampaignUseCases } from '../workflows/campaigns/use-cases.ts';
 import { startTemporalDevServer } from '../workflows/dev-server.ts';
 import { createDigestActivities } from '../workflows/digest/activities.ts';
-import { upsertDigestSchedule, upsertRollupSchedule } from '../workflows/digest/schedule.ts';
+import {
+  upsertCaseFactsSchedule,
+  upsertDigestSchedule,
+  upsertRollupSchedule,
+} from '../workflows/digest/schedule.ts';
 import { parseSlaSpec } from '../workflows/review/sla.ts';
 import { createHttpTakedownAdapter } from '../workflows/takedown/http-adapter.ts';
 import { createWorker } from '../workflows/worker.ts';
@@ -181,8 +185,9 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         workflowBundle: options.workflowBundle,
       });
       const workerRun = worker.run();
-      // Nightly metrics rollup, and the weekly digest where a channel is configured (both idempotent upserts).
+      // Metrics refreshes, and the weekly digest where a channel is configured (idempotent upserts).
       await upsertRollupSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+      await upsertCaseFactsSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
       if (slackClient && config.SLACK_DIGEST_CHANNEL) {
         await upsertDigestSchedule(temporal, {
           taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -1,5 +1,5 @@
 // The workflow bundle's entry point: every workflow the worker runs is exported here.
 export { campaignWorkflow } from './campaigns/workflow.ts';
 export { caseWorkflow } from './case-workflow.ts';
-export { metricsRollupWorkflow, weeklyDigestWorkflow } from './digest/workflow.ts';
+export { caseFactsRefreshWorkflow, metricsRollupWorkflow, weeklyDigestWorkflow } from './digest/workflow.ts';
 export { screeningWorkflow } from './screening-workflow.ts';

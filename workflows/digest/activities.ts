@@ -26,6 +26,7 @@ export interface DigestSummary {
 export interface DigestActivities {
   postWeeklyDigest(req: DigestRequest): Promise<DigestSummary>;
   refreshMetricsRollup(): Promise<{ from: string; to: string }>;
+  refreshCaseFacts(): Promise<void>;
 }
 
 const fmt = (v: number | null) => (v === null ? '–' : v.toLocaleString('en'));
@@ -54,6 +55,7 @@ export function digestText(m: Metrics): string {
 export function createDigestActivities(deps: { pool: Pool; slack?: webApi.WebClient }): DigestActivities {
   return {
     refreshMetricsRollup: () => refreshMetrics(deps.pool),
+    refreshCaseFacts: () => refreshCaseFacts(deps.pool),
     async postWeeklyDigest(req) {
       const slack = deps.slack;
       if (!slack)

@@ -1,9 +1,11 @@
-// The Temporal Schedules of the metrics: the weekly digest (Mondays 08:00 UTC by default) and the nightly
-// rollup refresh (00:20 UTC). Idempotent upserts.
+// The Temporal Schedules of the metrics: the weekly digest (Mondays 08:00 UTC by default), the nightly
+// rollup refresh (00:20 UTC) and the case facts refresh every 15 minutes, so the dashboard trails the
+// review queue by minutes, not a day. Idempotent upserts.
 import {
   type Client,
   ScheduleAlreadyRunning,
   type ScheduleHandle,
+  type ScheduleOptions,
   ScheduleOverlapPolicy,
 } from '@temporalio/client';
 import type { DigestInput } from './workflow.ts';
@@ -34,43 +36,59 @@ function body(o: DigestScheduleOptions) {
   };
 }
 
-export async function upsertDigestSchedule(
+/** Creates the schedule, or brings an existing one up to date. */
+async function upsertSchedule(
   client: Client,
-  o: DigestScheduleOptions,
+  scheduleId: string,
+  body: Omit<ScheduleOptions, 'scheduleId'>,
 ): Promise<ScheduleHandle> {
-  const scheduleId = o.scheduleId ?? DIGEST_SCHEDULE_ID;
   try {
-    return await client.schedule.create({ scheduleId, ...body(o) });
+    return await client.schedule.create({ scheduleId, ...body });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     const handle = client.schedule.getHandle(scheduleId);
-    await handle.update((prev) => ({ ...prev, ...body(o) }));
+    await handle.update((prev) => ({ ...prev, ...body }));
     return handle;
   }
 }
 
+export function upsertDigestSchedule(client: Client, o: DigestScheduleOptions): Promise<ScheduleHandle> {
+  return upsertSchedule(client, o.scheduleId ?? DIGEST_SCHEDULE_ID, body(o));
+}
+
 export const ROLLUP_SCHEDULE_ID = 'nightly-metrics-rollup';
 
-export async function upsertRollupSchedule(
+const refresh = (scheduleId: string, workflowType: string, taskQueue: string) => ({
+  action: {
+    type: 'startWorkflow' as const,
+    workflowType,
+    workflowId: `${scheduleId}-run`,
+    taskQueue,
+    args: [] as [],
+  },
+  policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' as const },
+});
+
+export function upsertRollupSchedule(
   client: Client,
   o: { taskQueue: string; scheduleId?: string },
 ): Promise<ScheduleHandle> {
   const scheduleId = o.scheduleId ?? ROLLUP_SCHEDULE_ID;
-  const spec = { calendars: [{ hour: 0, minute: 20, comment: 'nightly metrics rollup' }] };
-  const action = {
-    type: 'startWorkflow' as const,
-    workflowType: 'metricsRollupWorkflow',
-    workflowId: `${scheduleId}-run`,
-    taskQueue: o.taskQueue,
-    args: [] as [],
-  };
-  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' as const };
-  try {
-    return await client.schedule.create({ scheduleId, spec, action, policies });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    const handle = client.schedule.getHandle(scheduleId);
-    await handle.update((prev) => ({ ...prev, spec, action, policies }));
-    return handle;
-  }
+  return upsertSchedule(client, scheduleId, {
+    spec: { calendars: [{ hour: 0, minute: 20, comment: 'nightly metrics rollup' }] },
+    ...refresh(scheduleId, 'metricsRollupWorkflow', o.taskQueue),
+  });
+}
+
+export const CASE_FACTS_SCHEDULE_ID = 'metrics-case-facts-refresh';
+
+export function upsertCaseFactsSchedule(
+  client: Client,
+  o: { taskQueue: string; scheduleId?: string },
+): Promise<ScheduleHandle> {
+  const scheduleId = o.scheduleId ?? CASE_FACTS_SCHEDULE_ID;
+  return upsertSchedule(client, scheduleId, {
+    spec: { intervals: [{ every: '15 minutes' }] },
+    ...refresh(scheduleId, 'caseFactsRefreshWorkflow', o.taskQueue),
+  });
 }

@@ -1,6 +1,6 @@
 // The weekly digest: started by a Temporal Schedule every Monday; covers the seven whole UTC days before
-// the run (or an explicit period) and posts it through one idempotent activity. And the nightly refresh of
-// the metrics rollup.
+// the run (or an explicit period) and posts it through one idempotent activity. And the scheduled refreshes
+// of the metrics rollup (nightly) and of the case facts (every 15 minutes).
 import { proxyActivities } from '@temporalio/workflow';
 import type { DigestActivities, DigestSummary } from './activities.ts';
 
@@ -15,7 +15,7 @@ const { postWeeklyDigest } = proxyActivities<DigestActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
 });
-const { refreshMetricsRollup } = proxyActivities<DigestActivities>({
+const { refreshMetricsRollup, refreshCaseFacts } = proxyActivities<DigestActivities>({
   startToCloseTimeout: '30 minutes',
   retry: { initialInterval: '10 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
 });
@@ -35,4 +35,9 @@ export async function weeklyDigestWorkflow(input: DigestInput): Promise<DigestSu
 /** Nightly: recounts the recent days of the screened-listings rollup from the stored events. */
 export async function metricsRollupWorkflow(): Promise<{ from: string; to: string }> {
   return refreshMetricsRollup();
+}
+
+/** Every 15 minutes: re-materialises the per-case facts the dashboard and reports read. */
+export async function caseFactsRefreshWorkflow(): Promise<void> {
+  await refreshCaseFacts();
 }

@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createWebClient } from '../../../bots/slack/app.ts';
 import { createDigestActivities } from '../../../workflows/digest/activities.ts';
 import { digestChartSvg, renderPng } from '../../../workflows/digest/chart.ts';
-import { upsertDigestSchedule, upsertRollupSchedule } from '../../../workflows/digest/schedule.ts';
+import {
+  upsertCaseFactsSchedule,
+  upsertDigestSchedule,
+  upsertRollupSchedule,
+} from '../../../workflows/digest/schedule.ts';
 import type { weeklyDigestWorkflow } from '../../../workflows/digest/workflow.ts';
 import { listen, type RunningServer, sendJson } from '../../fakes/http.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.ts';
@@ -233,6 +237,36 @@ describe('nightly rollup schedule', () => {
         "SELECT sum(screened)::int AS n FROM metrics_screened_daily WHERE species = ''",
       );
       expect(rows[0].n).toBe(6);
+    } finally {
+      await handle.delete();
+    }
+  });
+});
+
+describe('case facts schedule', () => {
+  it('re-materialises the per-case facts every 15 minutes', async () => {
+    const scheduleId = `case-facts-test-${Date.now()}`;
+    const handle = await upsertCaseFactsSchedule(client, { taskQueue, scheduleId });
+    try {
+      expect((await handle.describe()).spec.intervals).toMatchObject([{ every: 15 * 60_000 }]);
+      const fresh = await addListing(db.pool, {
+        platform: 'shopa',
+        externalId: `fresh-${scheduleId}`,
+        title: 'fresh listing',
+        receivedAt: new Date(),
+        verdict: 'review',
+        evidence: [{ term: 'ivory', kind: 'product', species: 'elephant' }],
+      });
+      const facts = async () =>
+        (await db.pool.query('SELECT 1 FROM metrics_case_facts WHERE case_id = $1', [fresh.caseId])).rowCount;
+      expect(await facts()).toBe(0);
+      await handle.trigger();
+      const workflowId = await eventually(
+        async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId,
+        'the schedule to start the refresh',
+      );
+      await client.workflow.getHandle(workflowId).result();
+      expect(await facts()).toBe(1);
     } finally {
       await handle.delete();
     }
