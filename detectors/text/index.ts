@@ -78,17 +78,18 @@ function automatonScanner(lib: CompiledLibrary): Scanner {
   let scanner = scanners.get(lib);
   if (!scanner) {
     const automaton = lib.automaton;
+    // One boundary check for every call (no closure per listing): it reads the text being checked.
+    let checking: NormalizedText | undefined;
+    const atBoundaries = (pattern: number, end: number) => boundedEnd(lib, checking!, pattern, end) >= 0;
     scanner = {
       scan: (text) => automaton.scan(text.units, text.length),
       get hits() {
         return automaton.hits;
       },
-      mayHaveEvidence: (text) =>
-        automaton.hasKeyMatch(
-          text.units,
-          text.length,
-          (pattern, end) => boundedEnd(lib, text, pattern, end) >= 0,
-        ),
+      mayHaveEvidence: (text) => {
+        checking = text;
+        return automaton.hasKeyMatch(text.units, text.length, atBoundaries);
+      },
     };
     scanners.set(lib, scanner);
   }
