@@ -50,6 +50,28 @@ const REMOVED = `SELECT DISTINCT c.listing_id FROM takedowns t JOIN cases c ON c
     AND c.status <> 'restored'`;
 
 /**
+ * CTEs `mine` (the hashes $2) and `matched` (listing_id, distance): listings removed here, other than $1, with
+ * a photo within $3 bits of one of $2, and the closest pair's distance. Shared by linking and recording.
+ * The distance is computed only for rows the EXISTS keeps, so a scan that matches nothing costs the same.
+ */
+const MATCHED_REMOVED = `
+  mine AS MATERIALIZED (SELECT ('x' || pdq)::bit(256) AS bits FROM unnest($2::text[]) AS m(pdq)),
+  matched AS MATERIALIZED (
+    SELECT x.listing_id, min(x.distance) AS distance FROM (
+      SELECT p.listing_id, (SELECT min(bit_count(m.bits # p.bits)) FROM mine m) AS distance
+      FROM (${REMOVED} AND c.listing_id <> $1) r JOIN listing_photo_hashes p ON p.listing_id = r.listing_id
+      WHERE EXISTS (SELECT 1 FROM mine m WHERE bit_count(m.bits # p.bits) <= $3)) x
+    GROUP BY x.listing_id)`;
+
+async function photoHashes(db: Queryable, listingId: string): Promise<string[]> {
+  const { rows } = await db.query<{ pdq: string }>(
+    'SELECT pdq FROM listing_photo_hashes WHERE listing_id = $1',
+    [listingId],
+  );
+  return rows.map((r) => r.pdq);
+}
+
+/**
  * Removed listings (here and shared) with a photo within the threshold of one of this listing's photos;
  * null when there are none.
  *
@@ -62,16 +84,10 @@ const REMOVED = `SELECT DISTINCT c.listing_id FROM takedowns t JOIN cases c ON c
  * from a change log like the bank matcher) should take over: microseconds per lookup at 1M hashes.
  */
 export async function linkListingPhotos(db: Queryable, listingId: string): Promise<PhotoLink | null> {
-  const mine = await db.query<{ pdq: string }>('SELECT pdq FROM listing_photo_hashes WHERE listing_id = $1', [
-    listingId,
-  ]);
-  if (mine.rows.length === 0) return null;
+  const mine = await photoHashes(db, listingId);
+  if (mine.length === 0) return null;
   const { rows } = await db.query(
-    `WITH mine AS MATERIALIZED (SELECT ('x' || pdq)::bit(256) AS bits FROM unnest($2::text[]) AS m(pdq)),
-     matched AS MATERIALIZED (
-       SELECT DISTINCT p.listing_id FROM (${REMOVED} AND c.listing_id <> $1) r
-         JOIN listing_photo_hashes p ON p.listing_id = r.listing_id
-       WHERE EXISTS (SELECT 1 FROM mine m WHERE bit_count(m.bits # p.bits) <= $3)),
+    `WITH ${MATCHED_REMOVED},
      local AS (
        SELECT count(*) AS listings, count(DISTINCT l.platform_id) AS platforms
        FROM matched JOIN listings l ON l.id = matched.listing_id),
@@ -88,7 +104,7 @@ export async function linkListingPhotos(db: Queryable, listingId: string): Promi
             (SELECT sum(listings) FROM shared) AS s_listings, (SELECT sum(platforms) FROM shared) AS s_platforms,
             (SELECT array_agg(origin ORDER BY origin) FROM shared) AS origins
      FROM local`,
-    [listingId, mine.rows.map((r) => r.pdq), PDQ_MATCH_THRESHOLD],
+    [listingId, mine, PDQ_MATCH_THRESHOLD],
   );
   const r = rows[0]!;
   const link: PhotoLink = {
@@ -99,6 +115,24 @@ export async function linkListingPhotos(db: Queryable, listingId: string): Promi
     origins: (r.origins as string[] | null) ?? [],
   };
   return link.localRemovedListings + link.sharedRemovedListings > 0 ? link : null;
+}
+
+/**
+ * Records which removed listings here this listing's photos link to (listing_photo_links), for the re-listing
+ * metric; returns how many are new. Called where linking sets a case's priority (screening's startCase),
+ * so the metric counts the photo re-listings that deep screening linked when their case opened.
+ */
+export async function recordPhotoLinks(db: Queryable, listingId: string): Promise<number> {
+  const mine = await photoHashes(db, listingId);
+  if (mine.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `WITH ${MATCHED_REMOVED}
+     INSERT INTO listing_photo_links (listing_id, removed_listing_id, distance)
+     SELECT $1, listing_id, distance FROM matched
+     ON CONFLICT DO NOTHING`,
+    [listingId, mine, PDQ_MATCH_THRESHOLD],
+  );
+  return rowCount ?? 0;
 }
 
 /** Photo hashes of listings removed here (not restored) since a time, for share bundles. */

@@ -12,7 +12,7 @@ import { insertDetection } from '../../shared/db/listings.ts';
 import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import { type ListingInput, listingInputSchema } from '../../shared/listing.ts';
 import { linkListing } from '../../shared/sharing/linking.ts';
-import { recordListingPhotos } from '../../shared/sharing/photos.ts';
+import { recordListingPhotos, recordPhotoLinks } from '../../shared/sharing/photos.ts';
 import type { CaseInput, caseWorkflow } from '../case-workflow.ts';
 
 export interface ScreeningActivityDeps {
@@ -74,6 +74,11 @@ export function createScreeningActivities(deps: ScreeningActivityDeps) {
       const caseId = caseIdFor(input.platformId, input.externalId);
       await inTransaction(deps.pool, async (tx) => {
         const links = await linkListing(tx, input.listingId);
+        // Kept for the re-listing metric. Matched again only when a photo linked (rare), so the usual case
+        // opening scans the removed photos once.
+        if (links.matches.some((m) => m.kind === 'photo' && m.localRemovedListings > 0)) {
+          await recordPhotoLinks(tx, input.listingId);
+        }
         const priority = links.suggestedPriority ?? undefined;
         if (await openCase(tx, { id: caseId, listingId: input.listingId, verdict: 'review', priority })) {
           await appendAudit(tx, {
