@@ -44,7 +44,7 @@ const scope = `
 export const removedScope = `
   SELECT f.case_id, f.status, f.listing_id AS id, f.platform_id, f.language, f.received_at, f.species,
          f.removed_at AS completed_at, f.actions, f.first_report_at,
-         f.relisted_seller, f.relisted_title, f.relisted_contact
+         f.relisted_seller, f.relisted_title, f.relisted_contact, f.relisted_photo
   FROM metrics_case_facts f
   WHERE f.removed_at >= $1 AND f.removed_at < $2 AND ($3::text IS NULL OR f.platform_id = $3) AND ${factSpecies}`;
 

@@ -1,6 +1,12 @@
 // Re-listing rate: of the listings removed in the period, how many came back afterwards — a later listing
-// from the same seller on the same platform, with the same title, or carrying one of its contact ids. The
-// matches are computed when metrics_case_facts is refreshed.
+// from the same seller on the same platform, with the same title, carrying one of its contact ids, or
+// showing one of its photos. The matches are computed when metrics_case_facts is refreshed.
+//
+// By photo counts only the links deep screening recorded when the later listing's case opened
+// (listing_photo_links): a re-posted photo on a listing that never became a case is not counted. Comparing
+// every listing's photos with every removed photo at refresh would be a quadratic Hamming-distance self-join
+// (10M listings a year), and linking runs only when a case opens (a scan per listing; see photos.ts), so the
+// links found then are stored and this reads them.
 import type { Queryable } from '../db/pool.ts';
 import { filterParams, type MetricsFilters } from './filters.ts';
 import { removedScope } from './listings.ts';
@@ -12,16 +18,18 @@ export interface Relisting {
   bySeller: number;
   byTitle: number;
   byContact: number;
+  byPhoto: number;
 }
 
 export async function relisting(db: Queryable, f: MetricsFilters): Promise<Relisting> {
   const { rows } = await db.query(
     `WITH r AS (${removedScope}),
-     m AS (SELECT relisted_seller AS seller, relisted_title AS title, relisted_contact AS contact
+     m AS (SELECT relisted_seller AS seller, relisted_title AS title, relisted_contact AS contact,
+                  relisted_photo AS photo
            FROM r WHERE r.status <> 'restored')
-     SELECT count(*) AS removed, count(*) FILTER (WHERE seller OR title OR contact) AS relisted,
+     SELECT count(*) AS removed, count(*) FILTER (WHERE seller OR title OR contact OR photo) AS relisted,
             count(*) FILTER (WHERE seller) AS by_seller, count(*) FILTER (WHERE title) AS by_title,
-            count(*) FILTER (WHERE contact) AS by_contact
+            count(*) FILTER (WHERE contact) AS by_contact, count(*) FILTER (WHERE photo) AS by_photo
      FROM m`,
     filterParams(f),
   );
@@ -35,5 +43,6 @@ export async function relisting(db: Queryable, f: MetricsFilters): Promise<Relis
     bySeller: Number(r.by_seller),
     byTitle: Number(r.by_title),
     byContact: Number(r.by_contact),
+    byPhoto: Number(r.by_photo),
   };
 }

@@ -1,6 +1,7 @@
 // Re-listing by photo, end to end: two listings on one platform are removed through Slack; a new listing on
 // another platform whose photo is a retouched, resized copy of theirs is linked to both (the case card
-// says so and the case is most urgent), while a listing with an unrelated photo is not linked.
+// says so and the case is most urgent, and the re-listing metric counts both by photo), while a listing with
+// an unrelated photo is not linked.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { pdqDistance, pdqHashImage } from '../../detectors/image/index.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { getCaseView } from '../../shared/db/cases.ts';
 import { createPlatform } from '../../shared/db/platforms.ts';
+import { computeMetrics } from '../../shared/metrics/index.ts';
+import { refreshCaseFacts } from '../../shared/metrics/rollup.ts';
 import { listen, type RunningServer } from '../fakes/http.ts';
 import { type FakePlatform, startFakePlatform } from '../fakes/platform-endpoint.ts';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.ts';
@@ -36,6 +39,7 @@ describe('photo linking: a removed listing’s photo re-listed on another platfo
   let system: RunningSystem;
   const keys: Record<string, string> = {};
   const photos = new Map<string, Buffer>();
+  const startedAt = new Date();
 
   beforeAll(async () => {
     installTestRuntime();
@@ -115,6 +119,17 @@ describe('photo linking: a removed listing’s photo re-listed on another platfo
     return { caseId, card: JSON.stringify(card.args.blocks) };
   }
 
+  /** External ids of the removed listings recorded as linked by photo from a listing. */
+  async function linkedFrom(externalId: string): Promise<string[]> {
+    const { rows } = await db.pool.query(
+      `SELECT r.external_id FROM listing_photo_links pl JOIN listings n ON n.id = pl.listing_id
+         JOIN listings r ON r.id = pl.removed_listing_id
+       WHERE n.external_id = $1 ORDER BY 1`,
+      [externalId],
+    );
+    return rows.map((r) => String(r.external_id));
+  }
+
   async function remove(caseId: string) {
     const res = await sendBlockAction(
       `${system.apiUrl}/slack/events`,
@@ -160,6 +175,11 @@ describe('photo linking: a removed listing’s photo re-listed on another platfo
       [relisted.caseId],
     );
     expect(rows[0]?.details).toMatchObject({ priority: 1, links: [PHOTO_LINE] });
+    // The links are recorded as the case opens, and the re-listing metric counts them (by photo).
+    expect(await linkedFrom('B-1')).toEqual(['A-1', 'A-2']);
+    await refreshCaseFacts(db.pool);
+    const m = await computeMetrics(db.pool, { from: startedAt, to: new Date(Date.now() + 3600_000) });
+    expect(m.relisting).toMatchObject({ removed: 2, relisted: 2, byPhoto: 2 });
   });
 
   it('does not link a listing whose photo is unrelated', async () => {
@@ -174,5 +194,6 @@ describe('photo linking: a removed listing’s photo re-listed on another platfo
       ['B-2'],
     );
     expect(Number(rows[0].n)).toBe(1);
+    expect(await linkedFrom('B-2')).toEqual([]);
   });
 });

@@ -1,7 +1,16 @@
+import { createHash } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pdqDistance } from '../../detectors/image/pdq.ts';
+import { metricsToCsv } from '../../shared/metrics/csv.ts';
 import { computeMetrics, type Metrics, metricsFiltersSchema } from '../../shared/metrics/index.ts';
 import { bucketStarts } from '../../shared/metrics/listings.ts';
 import { refreshCaseFacts, refreshScreenedRollup } from '../../shared/metrics/rollup.ts';
+import { recordListingPhotos } from '../../shared/sharing/photos.ts';
+import {
+  createScreeningActivities,
+  type ScreeningActivities,
+} from '../../workflows/activities/screening-activities.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addListing, addPlatform, addVolunteer, hoursAfter, report, review, T0, takeDown } from './seed.ts';
 
@@ -234,6 +243,7 @@ describe('computeMetrics', () => {
       bySeller: 1,
       byTitle: 1,
       byContact: 1,
+      byPhoto: 0,
     });
   });
 });
@@ -284,5 +294,132 @@ describe('filters', () => {
   it('rejects a period that ends before it starts', () => {
     expect(metricsFiltersSchema.safeParse({ from: '2026-03-02', to: '2026-03-01' }).success).toBe(false);
     expect(metricsFiltersSchema.safeParse({ from: 'x', to: '2026-03-01' }).success).toBe(false);
+  });
+});
+
+/** A PDQ hash with its first n bits flipped: a re-encoded or retouched copy of the photo. */
+function flipBits(hex: string, n: number): string {
+  const b = Buffer.from(hex, 'hex');
+  for (let i = 0; i < n; i++) b[i >> 3] = b[i >> 3]! ^ (0x80 >> (i & 7));
+  return b.toString('hex');
+}
+
+describe('re-listing by photo', () => {
+  // In May, apart from the March history: three listings removed, each with one photo. r1's photo comes back
+  // (a near copy) in a later listing whose case opens; the one after it (n2) has an unrelated photo; r3's
+  // photo is in a listing received before r3 was removed (its case opens after, so it links but is no
+  // re-listing). Cases open through screening's startCase, as after deep screening.
+  const may = metricsFiltersSchema.parse({ from: '2026-05-01T00:00:00Z', to: '2026-06-01T00:00:00Z' });
+  const m0 = new Date('2026-05-04T00:00:00Z');
+  const hash = (s: string) => createHash('sha256').update(s).digest('hex');
+  const photo = { a: hash('photo-a'), b: hash('photo-b'), c: hash('photo-c'), d: hash('photo-d') };
+  const ids: Record<string, string> = {};
+  const started: string[] = [];
+  const fakeTemporal = {
+    workflow: { start: async (_: string, o: { workflowId: string }) => void started.push(o.workflowId) },
+  } as unknown as Client;
+  let startCase: ScreeningActivities['startCase'];
+
+  /** A listing with one photo stored as deep screening stores it (no case yet unless removed). */
+  async function listing(
+    externalId: string,
+    platform: string,
+    pdq: string,
+    hours: number,
+    removedAt?: number,
+  ) {
+    const row = await addListing(db.pool, {
+      platform,
+      externalId,
+      title: `Photo-only listing ${externalId}`,
+      receivedAt: hoursAfter(hours, m0),
+      verdict: removedAt === undefined ? 'allow' : 'review',
+    });
+    await recordListingPhotos(db.pool, row.id, [{ pdq, quality: 100 }]);
+    if (removedAt !== undefined)
+      await takeDown(db.pool, row.caseId!, 'remove_listing', hoursAfter(removedAt, m0));
+    ids[externalId] = row.id;
+  }
+  const openCase = (externalId: string, platformId: string) =>
+    startCase({ listingId: ids[externalId]!, platformId, externalId });
+
+  beforeAll(async () => {
+    ({ startCase } = createScreeningActivities({
+      pool: db.pool,
+      temporal: fakeTemporal,
+      taskQueue: 'unused',
+      reviewers: [],
+      policy: async () => {
+        throw new Error('startCase does not screen');
+      },
+    }));
+    await listing('r1', 'shopa', photo.a, 0, 4);
+    await listing('r2', 'shopa', photo.b, 1, 5);
+    await listing('r3', 'shopb', photo.c, 2, 30);
+    await listing('n3', 'shopa', flipBits(photo.c, 9), 10);
+    await listing('n1', 'shopb', flipBits(photo.a, 12), 48);
+    await listing('n2', 'shopa', photo.d, 50);
+    for (const [ext, platform] of [
+      ['n3', 'shopa'],
+      ['n1', 'shopb'],
+      ['n2', 'shopa'],
+    ] as const) {
+      await openCase(ext, platform);
+    }
+    await refreshCaseFacts(db.pool);
+  });
+
+  it('records the removed listings a case’s photo links to when it opens, with the distance', async () => {
+    expect(pdqDistance(photo.a, photo.d)).toBeGreaterThan(31);
+    expect(pdqDistance(photo.b, photo.d)).toBeGreaterThan(31);
+    const links = async () =>
+      (
+        await db.pool.query(
+          'SELECT listing_id, removed_listing_id, distance FROM listing_photo_links ORDER BY listing_id',
+        )
+      ).rows.map((r) => [String(r.listing_id), String(r.removed_listing_id), r.distance]);
+    expect(await links()).toEqual([
+      [ids.n3, ids.r3, 9],
+      [ids.n1, ids.r1, 12],
+    ]);
+    const { rows } = await db.pool.query(
+      'SELECT listing_id, priority FROM cases WHERE listing_id = ANY($1) ORDER BY listing_id',
+      [[ids.n1, ids.n2]],
+    );
+    expect(rows.map((r) => [String(r.listing_id), r.priority])).toEqual([
+      [ids.n1, 1],
+      [ids.n2, 2],
+    ]);
+    expect(started).toHaveLength(3);
+    // A retried activity records nothing twice.
+    await openCase('n1', 'shopb');
+    expect(await links()).toHaveLength(2);
+  });
+
+  it('counts a removed listing whose photo came back after its removal, and no unrelated or earlier one', async () => {
+    const m = await computeMetrics(db.pool, may);
+    expect(m.relisting).toEqual({
+      removed: 3,
+      relisted: 1,
+      rate: 0.3333,
+      bySeller: 0,
+      byTitle: 0,
+      byContact: 0,
+      byPhoto: 1,
+    });
+    expect(metricsToCsv(m)).toContain('relisting,all,byPhoto,1\r\n');
+    // r1 was removed on shopa and came back on shopb; r3 (shopb) only linked from an earlier listing.
+    expect((await computeMetrics(db.pool, { ...may, platform: 'shopa' })).relisting).toMatchObject({
+      removed: 2,
+      relisted: 1,
+      byPhoto: 1,
+    });
+    expect((await computeMetrics(db.pool, { ...may, platform: 'shopb' })).relisting).toMatchObject({
+      removed: 1,
+      relisted: 0,
+      byPhoto: 0,
+    });
+    // March is untouched.
+    expect((await computeMetrics(db.pool, march)).relisting.byPhoto).toBe(0);
   });
 });
