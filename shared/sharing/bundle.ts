@@ -75,14 +75,47 @@ export const itemSchema = z.discriminatedUnion('type', [
 ]);
 export type ShareItem = z.infer<typeof itemSchema>;
 
-export const bundleBodySchema = z.object({
+const bundleHeader = {
   format: z.literal(BUNDLE_FORMAT),
   version: z.literal(1),
   origin: originSchema,
   createdAt: isoTime,
-  items: z.array(itemSchema).max(1_000_000),
-});
+};
+export const bundleBodySchema = z.object({ ...bundleHeader, items: z.array(itemSchema).max(1_000_000) });
 export type BundleBody = z.infer<typeof bundleBodySchema>;
+/** What an importer reads: items are checked one by one, so one it cannot use does not sink the rest. */
+const receivedBodySchema = z.object({ ...bundleHeader, items: z.array(z.unknown()).max(1_000_000) });
+
+/** An item an importer could not use: of a type newer than this deployment, or malformed. */
+export interface SkippedItem {
+  index: number;
+  itemId: string | null;
+  type: string | null;
+  reason: string;
+}
+
+function readItems(items: unknown[]): { items: ShareItem[]; skipped: SkippedItem[] } {
+  const good: ShareItem[] = [];
+  const skipped: SkippedItem[] = [];
+  items.forEach((raw, index) => {
+    const parsed = itemSchema.safeParse(raw);
+    if (parsed.success) {
+      good.push(parsed.data);
+      return;
+    }
+    const { id, type } = (raw ?? {}) as { id?: unknown; type?: unknown };
+    const known = (ITEM_TYPES as readonly unknown[]).includes(type);
+    skipped.push({
+      index,
+      itemId: typeof id === 'string' ? id.slice(0, 200) : null,
+      type: typeof type === 'string' ? type.slice(0, 100) : null,
+      reason: known
+        ? `malformed ${String(type)} item: ${parsed.error.issues[0]?.message ?? 'invalid'}`
+        : `unknown item type ${JSON.stringify(type)} (a newer format than this deployment reads)`,
+    });
+  });
+  return { items: good, skipped };
+}
 
 export const signedBundleSchema = z.object({
   body: z.unknown(),
@@ -131,10 +164,14 @@ export function loadSigningKey(env: NodeJS.ProcessEnv = process.env): KeyObject 
 }
 
 export function signBundle(body: BundleBody, privateKey: KeyObject): SignedBundle {
-  const parsed = bundleBodySchema.parse(body);
-  const bytes = Buffer.from(canonicalJson(parsed));
+  return signBody(bundleBodySchema.parse(body), privateKey);
+}
+
+/** Signs a body as it is, unchecked (signBundle checks it first; tests sign what a newer version might send). */
+export function signBody(body: unknown, privateKey: KeyObject): SignedBundle {
+  const bytes = Buffer.from(canonicalJson(body));
   return {
-    body: parsed,
+    body,
     signature: {
       alg: 'ed25519',
       keyId: keyId(createPublicKey(privateKey)),
@@ -165,9 +202,13 @@ export function claimedOrigin(input: unknown): string {
 
 /**
  * Verifies the signature over the canonical body with the origin's public key, then validates the body.
- * Returns the body and its id (sha256 of the signed bytes).
+ * Returns the body with the items this deployment can use, those it skipped and why, and the bundle's id
+ * (sha256 of the signed bytes).
  */
-export function verifyBundle(input: unknown, publicKey: KeyObject): { id: string; body: BundleBody } {
+export function verifyBundle(
+  input: unknown,
+  publicKey: KeyObject,
+): { id: string; body: BundleBody; skipped: SkippedItem[] } {
   const envelope = signedBundleSchema.safeParse(input);
   if (!envelope.success) throw new ShareError('invalid_bundle', 'not a signed share bundle');
   const { body, signature } = envelope.data;
@@ -184,12 +225,13 @@ export function verifyBundle(input: unknown, publicKey: KeyObject): { id: string
       'the bundle signature does not verify: it was altered or not signed by its origin',
     );
   }
-  const parsed = bundleBodySchema.safeParse(body);
+  const parsed = receivedBodySchema.safeParse(body);
   if (!parsed.success) {
     throw new ShareError(
       'invalid_bundle',
       `invalid bundle body: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
     );
   }
-  return { id: createHash('sha256').update(bytes).digest('hex'), body: parsed.data };
+  const { items, skipped } = readItems(parsed.data.items);
+  return { id: createHash('sha256').update(bytes).digest('hex'), body: { ...parsed.data, items }, skipped };
 }

@@ -1,12 +1,19 @@
 // Imports a signed share bundle: verifies it against the origin's trusted key, then decides each item
-// (accept, quarantine or reject) under the importer's policy. Expired, future-dated or malformed items are
+// (accept, quarantine or reject) under the importer's policy. Expired or future-dated items are
 // rejected whatever the policy. Accepted image hashes go into a bank named after the origin.
 import { createPublicKey } from 'node:crypto';
 import { parseBankFile } from '../../detectors/image/bank-formats.ts';
 import { addItems, BankError, createBank, getBank } from '../../detectors/image/bank-store.ts';
 import { appendAudit } from '../db/audit.ts';
 import { inTransaction, type Pool } from '../db/pool.ts';
-import { claimedOrigin, type ItemType, ShareError, type ShareItem, verifyBundle } from './bundle.ts';
+import {
+  claimedOrigin,
+  type ItemType,
+  ShareError,
+  type ShareItem,
+  type SkippedItem,
+  verifyBundle,
+} from './bundle.ts';
 
 export type ImportAction = 'accept' | 'quarantine' | 'reject';
 export type ItemStatus = 'accepted' | 'quarantined' | 'rejected';
@@ -48,6 +55,8 @@ export interface ImportReport {
   /** Items left as a newer bundle had set them. */
   stale: number;
   items: ItemDecision[];
+  /** Items this deployment cannot read (newer types, malformed): not stored; the rest is imported. */
+  skipped: SkippedItem[];
 }
 
 export interface ImportOptions {
@@ -118,7 +127,7 @@ export async function importBundle(db: Pool, input: unknown, o: ImportOptions): 
     [origin],
   );
   if (!peers[0]) throw new ShareError('unknown_origin', `no trusted key for origin "${origin}"`);
-  const { id, body } = verifyBundle(input, createPublicKey(peers[0].public_key));
+  const { id, body, skipped } = verifyBundle(input, createPublicKey(peers[0].public_key));
 
   const report = await inTransaction(db, async (tx) => {
     const inserted = await tx.query(
@@ -135,6 +144,7 @@ export async function importBundle(db: Pool, input: unknown, o: ImportOptions): 
       rejected: 0,
       stale: 0,
       items: [],
+      skipped,
     };
     if (result.duplicate) return result;
     for (const item of body.items) {
@@ -182,6 +192,7 @@ export async function importBundle(db: Pool, input: unknown, o: ImportOptions): 
       quarantined: result.quarantined,
       rejected: result.rejected,
       stale: result.stale,
+      skipped: skipped.length,
     };
     await tx.query('UPDATE share_bundles SET summary = $2 WHERE id = $1', [id, JSON.stringify(summary)]);
     await appendAudit(tx, {

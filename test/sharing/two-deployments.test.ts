@@ -6,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addItems, createBank, listItems } from '../../detectors/image/bank-store.ts';
 import type { Pool } from '../../shared/db/pool.ts';
 import {
+  BUNDLE_FORMAT,
   generateSigningKey,
   ShareError,
   type SignedBundle,
+  signBody,
   signBundle,
 } from '../../shared/sharing/bundle.ts';
 import { buildBundle, exportSignedBundle } from '../../shared/sharing/export.ts';
@@ -269,6 +271,52 @@ describe('signed bundles between two deployments', () => {
     await expect(importBundle(b.pool, { hello: 'world' }, { actor: 'lead-b' })).rejects.toMatchObject({
       code: 'invalid_bundle',
     });
+  });
+
+  it('imports what it can read from a newer deployment and lists the items it skipped', async () => {
+    const now = new Date();
+    const item = (id: string, type: string, payload: unknown) => ({
+      id,
+      type,
+      payload,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 30 * 24 * 3600_000).toISOString(),
+      provenance: { origin: 'deploy-a', source: 'removed cases' },
+    });
+    const newer = signBody(
+      {
+        format: BUNDLE_FORMAT,
+        version: 1,
+        origin: 'deploy-a',
+        createdAt: now.toISOString(),
+        items: [
+          item('future-1', 'video-signal', { vpdq: 'abc' }),
+          item('phone-ok', 'seller-signal', { kind: 'phone', hash: 'c'.repeat(64) }),
+          item('phone-bad', 'seller-signal', { kind: 'phone', hash: 'not-a-hash' }),
+        ],
+      },
+      privateA,
+    );
+    const report = await importBundle(b.pool, newer, { actor: 'lead-b' });
+    expect(report.items.map((i) => [i.itemId, i.status])).toEqual([['phone-ok', 'accepted']]);
+    expect(report.skipped).toEqual([
+      expect.objectContaining({
+        index: 0,
+        itemId: 'future-1',
+        type: 'video-signal',
+        reason: expect.stringMatching(/unknown item type/),
+      }),
+      expect.objectContaining({
+        index: 2,
+        itemId: 'phone-bad',
+        type: 'seller-signal',
+        reason: expect.stringMatching(/malformed/),
+      }),
+    ]);
+    const { rows } = await b.pool.query(
+      "SELECT item_id FROM shared_items WHERE origin = 'deploy-a' AND item_id IN ('future-1', 'phone-ok', 'phone-bad')",
+    );
+    expect(rows.map((r) => r.item_id)).toEqual(['phone-ok']);
   });
 
   it('ignores a replayed older bundle, rejects expired items and stops using signals once they expire', async () => {
