@@ -10,6 +10,7 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -53,6 +54,8 @@ export type {
 /** A volunteer's report attached to the case (the report row is stored before the signal is sent). */
 export interface VolunteerReportSignal {
   reportId: string;
+  /** The priority the report raised the case to (already stored), if it did. */
+  priority?: number;
 }
 
 export const decideUpdate = defineUpdate<CaseState, [DecisionInput]>('decide');
@@ -141,12 +144,17 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   const reject = (refusal: string | undefined) => {
     if (refusal) throw new Error(refusal);
   };
+  /** Set once the review's deadline is known; until then a raised priority is read from the database. */
+  let raisePriority: (priority: number) => void = () => {};
+  let deadlineMoved = false;
 
   setHandler(caseStateQuery, () => state);
-  setHandler(volunteerReportSignal, ({ reportId }) => {
-    if (state.reports.includes(reportId)) return;
-    state.reports.push(reportId);
-    cardStale = true;
+  setHandler(volunteerReportSignal, ({ reportId, priority }) => {
+    if (!state.reports.includes(reportId)) {
+      state.reports.push(reportId);
+      cardStale = true;
+    }
+    if (priority !== undefined) raisePriority(priority);
   });
   setHandler(caseChangedSignal, () => {
     cardStale = true;
@@ -247,8 +255,18 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   const setup = await activities.prepareReview({ caseId });
   roles = { reviewers: union(input.reviewers, setup.reviewers), leads: union(input.leads, setup.leads) };
   const sla = mergeSla(setup.sla, input.sla);
+  const reviewStart = Date.now();
   state.priority = setup.priority;
-  state.dueAt = Date.now() + reviewDeadlineMs(sla, setup.priority);
+  state.dueAt = reviewStart + reviewDeadlineMs(sla, setup.priority);
+  // A priority raised while the review runs (a strong reporter) brings the deadline forward to what a case
+  // of that priority would have had. Raised before this point, it was read from the database above.
+  raisePriority = (priority) => {
+    if (!isReviewing(state) || priority >= state.priority) return;
+    state.priority = priority;
+    state.dueAt = Math.min(state.dueAt!, reviewStart + reviewDeadlineMs(sla, priority));
+    deadlineMoved = true;
+    cardStale = true;
+  };
   await activities.recordDueAt({ caseId, dueAt: state.dueAt });
   await postCard();
 
@@ -258,6 +276,14 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     const woke =
       wait > 0 && (await condition(() => !isReviewing(state) || outbox.length > 0 || cardStale, wait));
     await drain();
+    if (deadlineMoved) {
+      deadlineMoved = false;
+      if (!state.escalated) {
+        alarm = state.dueAt!;
+        await activities.recordDueAt({ caseId, dueAt: state.dueAt! });
+        continue; // the loop waits again, up to the new deadline (or escalates at once if it has passed)
+      }
+    }
     if (!woke && isReviewing(state)) {
       await refreshRoles();
       if (!state.escalated) {
@@ -279,6 +305,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   }
 
   // ---- Decided ------------------------------------------------------------------------------------
+  // A decision that arrived while the loop was awaiting (posting the card, say) is still in the outbox:
+  // record it before anything acts on it. Earlier histories went straight on, hence the patch marker.
+  if (patched('record-decision-before-takedown')) await drain();
   const decision = state.decision!;
   // Reporters learn the outcome and their accuracy moves with it.
   await activities.recordReportOutcomes({

@@ -8,7 +8,7 @@ import type { CaseView } from '../../shared/db/cases.ts';
 import { caseIdFor, openCase } from '../../shared/db/cases.ts';
 import { insertDetection, upsertListing } from '../../shared/db/listings.ts';
 import { inTransaction } from '../../shared/db/pool.ts';
-import { type CaseInput, caseWorkflow } from '../../workflows/case-workflow.ts';
+import { type CaseInput, caseWorkflow, volunteerReportSignal } from '../../workflows/case-workflow.ts';
 import type { EvidencePack } from '../../workflows/use-cases/evidence-pack.ts';
 import { eventually } from '../support/temporal.ts';
 import { buttonIds, mrkdwnTexts, type ReviewHarness, startReviewHarness } from './support/review-system.ts';
@@ -345,6 +345,55 @@ describe('reviewer journey', () => {
     );
 
     // A lead decides; the reminders stop.
+    await h.click({ actionId: 'case_approve', caseId, userId: 'UL1' });
+    await h.waitFor(caseId, 'the takedown', (x) => x.status === 'taken_down');
+  });
+
+  it('brings the deadline forward when a report raises a running case to priority 1', async () => {
+    const external = 'PRIO-1';
+    const caseId = caseIdFor('shop', external);
+    await inTransaction(h.db.pool, async (tx) => {
+      const row = await upsertListing(tx, 'shop', {
+        externalId: external,
+        title: 'Pangolin scales, 1 kg',
+        description: '',
+        imageUrls: [],
+      });
+      await openCase(tx, { id: caseId, listingId: row.id, verdict: 'review', priority: 2 });
+    });
+    const input: CaseInput = {
+      caseId,
+      platformId: 'shop',
+      externalId: external,
+      reviewers: [],
+      sla: { reviewMs: { 1: 1500, 2: 3_600_000 }, reminderMs: 3_600_000 },
+    };
+    await h.system.temporal.workflow.start(caseWorkflow, {
+      workflowId: caseId,
+      taskQueue: h.config.TEMPORAL_TASK_QUEUE,
+      args: [input],
+    });
+    const before = await h.waitFor(caseId, 'the review deadline', (x) => x.dueAt !== undefined);
+    expect(before.priority).toBe(2);
+    // As the report use case does: the report and the raised priority are stored, then signalled.
+    const vol = await h.db.pool.query(
+      "INSERT INTO volunteers (channel, external_user_id) VALUES ('telegram', 'tg-prio') RETURNING id",
+    );
+    const report = await h.db.pool.query(
+      "INSERT INTO reports (volunteer_id, case_id, platform_id, listing_url) VALUES ($1, $2, 'shop', 'https://shop.example/p') RETURNING id",
+      [vol.rows[0].id, caseId],
+    );
+    await h.db.pool.query('UPDATE cases SET priority = 1 WHERE id = $1', [caseId]);
+    await h.system.temporal.workflow
+      .getHandle(caseId)
+      .signal(volunteerReportSignal, { reportId: String(report.rows[0].id), priority: 1 });
+    // Due 1.5 s after the review started instead of an hour: escalated well before the old deadline.
+    const s = await h.waitFor(caseId, 'the escalation', (x) => x.escalated !== undefined);
+    expect(s.priority).toBe(1);
+    expect(s.dueAt).toBeLessThan(before.dueAt! - 3_500_000);
+    expect(s.escalated?.by).toBe('system:sla');
+    const row = await h.db.pool.query('SELECT due_at FROM cases WHERE id = $1', [caseId]);
+    expect((row.rows[0].due_at as Date).getTime()).toBe(s.dueAt);
     await h.click({ actionId: 'case_approve', caseId, userId: 'UL1' });
     await h.waitFor(caseId, 'the takedown', (x) => x.status === 'taken_down');
   });

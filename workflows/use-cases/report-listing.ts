@@ -19,7 +19,12 @@ import {
 } from '../../shared/db/reports.ts';
 import { volunteerStats } from '../../shared/db/volunteers.ts';
 import type { ReportOutcome } from '../activities/case-activities.ts';
-import { type CaseInput, type caseWorkflow, volunteerReportSignal } from '../case-workflow.ts';
+import {
+  type CaseInput,
+  type caseWorkflow,
+  type VolunteerReportSignal,
+  volunteerReportSignal,
+} from '../case-workflow.ts';
 
 export interface ReportListingDeps {
   pool: Pool;
@@ -191,12 +196,14 @@ export async function reportListing(
     externalId: link.externalId,
     reviewers: deps.reviewers,
   };
-  await deps.temporal.workflow.signalWithStart<typeof caseWorkflow, [{ reportId: string }]>('caseWorkflow', {
+  const signal: VolunteerReportSignal = { reportId: stored.reportId };
+  if (stored.priorityRaised) signal.priority = STRONG_REPORTER_PRIORITY;
+  await deps.temporal.workflow.signalWithStart<typeof caseWorkflow, [VolunteerReportSignal]>('caseWorkflow', {
     workflowId: caseId,
     taskQueue: deps.taskQueue,
     args: [caseInput],
     signal: volunteerReportSignal,
-    signalArgs: [{ reportId: stored.reportId }],
+    signalArgs: [signal],
   });
   return { ...stored, caseId };
 }
