@@ -44,6 +44,36 @@ afterAll(async () => {
   await h?.close();
 });
 
+/**
+ * Stores a listing (and a detection) with its case, then starts the case workflow with deadlines from the
+ * input (seconds instead of hours), as the tests of timers need.
+ */
+async function startStoredCase(o: {
+  external: string;
+  listing: { title: string; description?: string; imageUrls?: string[] };
+  detection?: Parameters<typeof insertDetection>[3];
+  priority?: number;
+  sla: CaseInput['sla'];
+}) {
+  const caseId = caseIdFor('shop', o.external);
+  await inTransaction(h.db.pool, async (tx) => {
+    const row = await upsertListing(tx, 'shop', {
+      externalId: o.external,
+      description: '',
+      imageUrls: [],
+      ...o.listing,
+    });
+    if (o.detection) await insertDetection(tx, row.id, 'screening', o.detection);
+    await openCase(tx, { id: caseId, listingId: row.id, verdict: 'review', priority: o.priority });
+  });
+  const input: CaseInput = { caseId, platformId: 'shop', externalId: o.external, reviewers: [], sla: o.sla };
+  return h.system.temporal.workflow.start(caseWorkflow, {
+    workflowId: caseId,
+    taskQueue: h.config.TEMPORAL_TASK_QUEUE,
+    args: [input],
+  });
+}
+
 describe('reviewer journey', () => {
   it('approves a removal with a seller warning: two takedown actions, card and audit follow', async () => {
     const caseId = await h.ingest(
@@ -273,16 +303,14 @@ describe('reviewer journey', () => {
   it('escalates to leads when nobody decides in time, then reminds them until someone does', async () => {
     // A priority-1 case whose durations come from the workflow input (seconds instead of hours), with
     // image-hash, OCR and model evidence for the card.
-    const external = 'ESC-1';
-    const caseId = caseIdFor('shop', external);
-    await inTransaction(h.db.pool, async (tx) => {
-      const row = await upsertListing(tx, 'shop', {
-        externalId: external,
+    const caseId = await startStoredCase({
+      external: 'ESC-1',
+      listing: {
         title: 'Rhino horn cup',
         description: 'old cup',
         imageUrls: ['https://shop.example/img/1.jpg'],
-      });
-      await insertDetection(tx, row.id, 'screening', {
+      },
+      detection: {
         verdict: 'review',
         score: 0.7,
         clause: 'cites-appendix-i',
@@ -299,21 +327,10 @@ describe('reviewer journey', () => {
           { detector: 'ocr', kind: 'product', strength: 0.6, field: 'ocr', term: 'sừng tê giác <!channel>' },
           { detector: 'llm', kind: 'model-flag', strength: 0.5, detail: 'model: carved horn cup <@U2>' },
         ],
-      });
-      await openCase(tx, { id: caseId, listingId: row.id, verdict: 'review', priority: 1 });
-    });
-    const input: CaseInput = {
-      caseId,
-      platformId: 'shop',
-      externalId: external,
-      reviewers: [],
+      },
+      priority: 1,
       sla: { reviewMs: { 1: 1500 }, reminderMs: 1500 },
-    };
-    await h.system.temporal.workflow.start(caseWorkflow, {
-      workflowId: caseId,
-      taskQueue: h.config.TEMPORAL_TASK_QUEUE,
-      args: [input],
-    });
+    }).then((started) => started.workflowId);
     const s = await h.waitFor(caseId, 'two reminders', (x) => x.reminders >= 2);
     expect(s.status).toBe('open');
     expect(s.escalated?.by).toBe('system:sla');
@@ -350,29 +367,12 @@ describe('reviewer journey', () => {
   });
 
   it('brings the deadline forward when a report raises a running case to priority 1', async () => {
-    const external = 'PRIO-1';
-    const caseId = caseIdFor('shop', external);
-    await inTransaction(h.db.pool, async (tx) => {
-      const row = await upsertListing(tx, 'shop', {
-        externalId: external,
-        title: 'Pangolin scales, 1 kg',
-        description: '',
-        imageUrls: [],
-      });
-      await openCase(tx, { id: caseId, listingId: row.id, verdict: 'review', priority: 2 });
-    });
-    const input: CaseInput = {
-      caseId,
-      platformId: 'shop',
-      externalId: external,
-      reviewers: [],
+    const caseId = await startStoredCase({
+      external: 'PRIO-1',
+      listing: { title: 'Pangolin scales, 1 kg' },
+      priority: 2,
       sla: { reviewMs: { 1: 1500, 2: 3_600_000 }, reminderMs: 3_600_000 },
-    };
-    await h.system.temporal.workflow.start(caseWorkflow, {
-      workflowId: caseId,
-      taskQueue: h.config.TEMPORAL_TASK_QUEUE,
-      args: [input],
-    });
+    }).then((started) => started.workflowId);
     const before = await h.waitFor(caseId, 'the review deadline', (x) => x.dueAt !== undefined);
     expect(before.priority).toBe(2);
     // As the report use case does: the report and the raised priority are stored, then signalled.
@@ -424,36 +424,19 @@ describe('reviewer journey', () => {
   });
 
   it('closes the undo window and then the appeal window on durable timers', async () => {
-    const external = 'WIN-1';
-    const caseId = caseIdFor('shop', external);
-    await inTransaction(h.db.pool, async (tx) => {
-      const row = await upsertListing(tx, 'shop', {
-        externalId: external,
-        title: 'Tiger skin rug',
-        description: '',
-        imageUrls: [],
-      });
-      await insertDetection(tx, row.id, 'screening', {
+    const handle = await startStoredCase({
+      external: 'WIN-1',
+      listing: { title: 'Tiger skin rug' },
+      detection: {
         verdict: 'review',
         score: 0.8,
         clause: 'cites-appendix-i',
         explanation: 'Appendix I species product',
         evidence: [],
-      });
-      await openCase(tx, { id: caseId, listingId: row.id, verdict: 'review' });
-    });
-    const input: CaseInput = {
-      caseId,
-      platformId: 'shop',
-      externalId: external,
-      reviewers: [],
+      },
       sla: { undoWindowMs: 1500, appealWindowMs: 4000 },
-    };
-    const handle = await h.system.temporal.workflow.start(caseWorkflow, {
-      workflowId: caseId,
-      taskQueue: h.config.TEMPORAL_TASK_QUEUE,
-      args: [input],
     });
+    const caseId = handle.workflowId;
     await eventually(
       async () =>
         (await h.db.pool.query('SELECT 1 FROM cases WHERE id = $1 AND slack_ts IS NOT NULL', [caseId]))
