@@ -3,9 +3,10 @@
 // rollups (the nightly schedule does this too).
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../shared/config.ts';
-import { computeMetrics, metricsFiltersSchema } from '../../shared/metrics/index.ts';
+import { computeMetrics } from '../../shared/metrics/index.ts';
 import { refreshMetrics } from '../../shared/metrics/rollup.ts';
 import { withDatabase } from '../database.ts';
+import { readFilterArgs } from '../metrics-filters.ts';
 
 const USAGE =
   'usage: wild-sentinel metrics --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--platform <id>] [--species <name>]\n' +
@@ -25,30 +26,9 @@ async function refresh(args: string[]): Promise<number> {
 
 export async function run(args: string[]): Promise<number> {
   if (args[0] === 'refresh') return refresh(args.slice(1));
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        from: { type: 'string' },
-        to: { type: 'string' },
-        platform: { type: 'string' },
-        species: { type: 'string' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const filters = metricsFiltersSchema.safeParse(values);
-  if (!filters.success) {
-    console.error(
-      `${filters.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}\n${USAGE}`,
-    );
-    return 2;
-  }
-  const metrics = await withDatabase(loadConfig(), (pool) => computeMetrics(pool, filters.data));
+  const read = readFilterArgs(args, USAGE);
+  if (!read) return 2;
+  const metrics = await withDatabase(loadConfig(), (pool) => computeMetrics(pool, read.filters));
   console.log(JSON.stringify(metrics, null, 2));
   return 0;
 }

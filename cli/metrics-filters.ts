@@ -1,0 +1,39 @@
+// The period and filter options the metrics and report commands share, read into validated filters.
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type MetricsFilters, metricsFiltersSchema } from '../shared/metrics/filters.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const FILTER_OPTIONS = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  platform: { type: 'string' },
+  species: { type: 'string' },
+} as const satisfies Options;
+
+/**
+ * --from, --to, --platform and --species, plus a command's own string options. On a bad argument it
+ * prints what is wrong and the usage, and returns undefined (the command exits with 2).
+ */
+export function readFilterArgs(
+  args: string[],
+  usage: string,
+  own: Options = {},
+): { filters: MetricsFilters; own: Record<string, string | undefined> } | undefined {
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    ({ values } = parseArgs({ args, options: { ...FILTER_OPTIONS, ...own }, strict: true }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${usage}`);
+    return undefined;
+  }
+  const { from, to, platform, species, ...rest } = values;
+  const filters = metricsFiltersSchema.safeParse({ from, to, platform, species });
+  if (!filters.success) {
+    console.error(
+      `${filters.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}\n${usage}`,
+    );
+    return undefined;
+  }
+  return { filters: filters.data, own: rest as Record<string, string | undefined> };
+}
