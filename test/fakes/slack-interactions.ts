@@ -43,15 +43,26 @@ export interface BlockActionInput {
 
 export function blockActionPayload(input: BlockActionInput) {
   const actionTs = input.actionTs ?? `${Date.now() / 1000}`;
+  const common = {
+    type: 'block_actions',
+    user: { id: input.userId, username: input.userId.toLowerCase(), team_id: 'T0TEST' },
+    api_app_id: 'A0TEST',
+    token: 'legacy-verification-token',
+    team: { id: 'T0TEST', domain: 'wild-sentinel-test' },
+    trigger_id: `trigger-${actionTs}`,
+  };
+  const action = (blockId: string) => ({
+    type: 'button',
+    action_id: input.actionId,
+    block_id: blockId,
+    value: input.value,
+    action_ts: actionTs,
+    text: { type: 'plain_text', text: input.actionId },
+  });
   if (input.fromHome) {
     return {
-      type: 'block_actions',
-      user: { id: input.userId, username: input.userId.toLowerCase(), team_id: 'T0TEST' },
-      api_app_id: 'A0TEST',
-      token: 'legacy-verification-token',
-      team: { id: 'T0TEST', domain: 'wild-sentinel-test' },
+      ...common,
       container: { type: 'view', view_id: 'VHOME' },
-      trigger_id: `trigger-${actionTs}`,
       view: {
         id: 'VHOME',
         type: 'home',
@@ -60,43 +71,20 @@ export function blockActionPayload(input: BlockActionInput) {
         callback_id: '',
         state: { values: {} },
       },
-      actions: [
-        {
-          type: 'button',
-          action_id: input.actionId,
-          block_id: `queue_${input.value}`,
-          value: input.value,
-          action_ts: actionTs,
-          text: { type: 'plain_text', text: input.actionId },
-        },
-      ],
+      actions: [action(`queue_${input.value}`)],
     };
   }
   return {
-    type: 'block_actions',
-    user: { id: input.userId, username: input.userId.toLowerCase(), team_id: 'T0TEST' },
-    api_app_id: 'A0TEST',
-    token: 'legacy-verification-token',
-    team: { id: 'T0TEST', domain: 'wild-sentinel-test' },
+    ...common,
     container: {
       type: 'message',
       message_ts: input.messageTs ?? '1.0',
       channel_id: input.channel ?? 'C0REVIEW',
     },
-    trigger_id: `trigger-${actionTs}`,
     channel: { id: input.channel ?? 'C0REVIEW', name: 'wildlife-review' },
     message: { ts: input.messageTs ?? '1.0', type: 'message', text: '' },
     response_url: input.responseUrl ?? 'http://127.0.0.1:9/unused',
-    actions: [
-      {
-        type: 'button',
-        action_id: input.actionId,
-        block_id: 'case_actions',
-        value: input.value,
-        action_ts: actionTs,
-        text: { type: 'plain_text', text: input.actionId },
-      },
-    ],
+    actions: [action('case_actions')],
   };
 }
 
