@@ -1,10 +1,20 @@
 # One image for every role (worker, api, bots); docker-compose.yml picks the role per service.
+# The WebAssembly text-screening module is compiled in a build stage (its compiler is a dev dependency).
+FROM node:20-bookworm-slim AS wasm
+WORKDIR /build
+ENV ONNXRUNTIME_NODE_INSTALL=skip ONNXRUNTIME_NODE_INSTALL_CUDA=skip
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY detectors/text/wasm detectors/text/wasm
+RUN npm run build:wasm
+
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production ONNXRUNTIME_NODE_INSTALL=skip ONNXRUNTIME_NODE_INSTALL_CUDA=skip
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
+COPY --from=wasm /build/detectors/text/wasm/quick-check.wasm detectors/text/wasm/
 USER node
 ENTRYPOINT ["node", "bin/wild-sentinel.mjs"]
 CMD ["start"]

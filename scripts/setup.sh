@@ -38,3 +38,7 @@ fi
 echo "== npm ci"
 # onnxruntime-node's install script would fetch GPU libraries; its CPU binaries ship in the package.
 ONNXRUNTIME_NODE_INSTALL=skip ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci --no-audit --no-fund
+
+echo "== WebAssembly text screening module"
+# The screener's quick check (detectors/text/wasm/), compiled from AssemblyScript; a few seconds.
+npm run --silent build:wasm

@@ -11,6 +11,7 @@ import {
   NormalizedText,
   normalizeInto,
 } from './normalize.ts';
+import { QUICK_KEY, QUICK_NONE, QUICK_UNSURE, quickCheck } from './quick-check.ts';
 import { decide, type ScoredHit } from './score.ts';
 import { findNumericSignals } from './signals.ts';
 
@@ -68,13 +69,17 @@ export interface Scanner {
   /** Scans normalised text; returns the match count, matches left in `hits`. */
   scan(text: NormalizedText): number;
   readonly hits: Int32Array;
-  /** A quick "may this text hold wildlife evidence?" (false means certainly not); optional. */
-  mayHaveEvidence?(text: NormalizedText): boolean;
+}
+
+/** The library's automaton as a scanner, with its key check. */
+interface AutomatonScanner extends Scanner {
+  /** "May this text hold wildlife evidence?": a key pattern at word boundaries (false means certainly not). */
+  mayHaveEvidence(text: NormalizedText): boolean;
 }
 
 // One scanner object per compiled library, so screening allocates nothing per call to find matches.
-const scanners = new WeakMap<CompiledLibrary, Scanner>();
-function automatonScanner(lib: CompiledLibrary): Scanner {
+const scanners = new WeakMap<CompiledLibrary, AutomatonScanner>();
+function automatonScanner(lib: CompiledLibrary): AutomatonScanner {
   let scanner = scanners.get(lib);
   if (!scanner) {
     const automaton = lib.automaton;
@@ -114,7 +119,12 @@ function boundedEnd(lib: CompiledLibrary, text: NormalizedText, pattern: number,
   if (!(flags & FLAG_RIGHT) || end >= text.length || !isWord(units[end]!)) return end;
   if (!(flags & FLAG_INFLECT)) return -1;
   if (units[end] === 0x73 && (end + 1 === text.length || !isWord(units[end + 1]!))) return end + 1;
-  if (units[end] === 0x65 && units[end + 1] === 0x73 && (end + 2 === text.length || !isWord(units[end + 2]!)))
+  if (
+    units[end] === 0x65 &&
+    end + 1 < text.length &&
+    units[end + 1] === 0x73 &&
+    (end + 2 === text.length || !isWord(units[end + 2]!))
+  )
     return end + 2;
   return -1;
 }
@@ -219,6 +229,26 @@ function resolveOverlaps(hits: ScoredHit[]): ScoredHit[] {
   return kept;
 }
 
+/**
+ * The quick check in JavaScript (the reference for the WebAssembly one, quick-check.ts): quick
+ * normalisation, units only, then the scanner's key check on each field. QUICK_NONE or QUICK_KEY.
+ */
+export function quickCheckInJs(
+  lib: CompiledLibrary,
+  title: string,
+  description: string,
+  accented: boolean,
+): number {
+  const scan = automatonScanner(lib);
+  let t = normalizeInto(title, buffers.title, accented, true);
+  let d = !accented && t.vietnamese ? t : normalizeInto(description, buffers.description, accented, true);
+  if (!accented && (t.vietnamese || d.vietnamese)) {
+    t = normalizeInto(title, buffers.title, true, true);
+    d = normalizeInto(description, buffers.description, true, true);
+  }
+  return scan.mayHaveEvidence(t) || scan.mayHaveEvidence(d) ? QUICK_KEY : QUICK_NONE;
+}
+
 /** Screens with a given compiled library (and, for the benchmark, another matcher). Never throws on bad input. */
 export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?: Scanner): TextScreenResult {
   let title = typeof listing.title === 'string' ? listing.title : '';
@@ -243,18 +273,15 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
   if (truncated) result.truncated = true;
   // Plain mode unless the listing says Vietnamese or has letters only Vietnamese uses (diacritics kept).
   let accented = typeof listing.language === 'string' && listing.language.toLowerCase().startsWith('vi');
-  if (scan.mayHaveEvidence) {
-    // Quick pass, units only: most listings hold no wildlife term at all, and are allowed here. Sale words
-    // or lookalikes alone cannot produce a verdict.
-    let t = normalizeInto(title, buffers.title, accented, true);
-    let d = !accented && t.vietnamese ? t : normalizeInto(description, buffers.description, accented, true);
-    if (!accented && (t.vietnamese || d.vietnamese)) {
-      accented = true;
-      t = normalizeInto(title, buffers.title, true, true);
-      d = normalizeInto(description, buffers.description, true, true);
-    }
-    if (!scan.mayHaveEvidence(t) && !scan.mayHaveEvidence(d)) return result;
-  } else if (!accented) accented = looksVietnamese(title) || looksVietnamese(description);
+  // Quick check first: most listings hold no wildlife term at all, and are allowed here (sale words or
+  // lookalikes alone cannot produce a verdict). WebAssembly answers most; JavaScript the rest.
+  // (The benchmark's other matchers skip it: they are measured on the full path.)
+  if (!scanner) {
+    let quick = quickCheck(lib, title, description, accented);
+    if (quick === QUICK_UNSURE) quick = quickCheckInJs(lib, title, description, accented);
+    if (quick === QUICK_NONE) return result;
+  }
+  if (!accented) accented = looksVietnamese(title) || looksVietnamese(description);
   const t = normalizeInto(title, buffers.title, accented);
   const d = normalizeInto(description, buffers.description, accented);
   rawCount = 0;

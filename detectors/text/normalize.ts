@@ -197,7 +197,8 @@ function computeCode(c: number, accented: boolean): number {
   return MULTI_BASE - (multi.length - 1);
 }
 
-function foldCode(c: number, accented: boolean): number {
+/** The fold code of BMP unit c (see the codes above), computed on first use. */
+export function foldCode(c: number, accented: boolean): number {
   const table = accented ? foldAccented : foldPlain;
   let v = table[c]!;
   if (v === UNKNOWN) {
@@ -483,3 +484,17 @@ export function normalizeTerm(term: string, accented: boolean): string {
   const out = normalizeInto(term, new NormalizedText(term.length * 2 + 16), accented);
   return out.toString().trim();
 }
+
+/**
+ * The tables the WebAssembly quick check copies (quick-check.ts). The fold tables and `multi` grow as new
+ * characters are met (foldCode).
+ */
+export const normalizerTables = {
+  separator: SEPARATOR,
+  leet: LEET,
+  homoglyph: HOMOGLYPH_TABLE,
+  foldPlain,
+  foldAccented,
+  multi: multi as readonly string[],
+  UNKNOWN,
+};

@@ -1,0 +1,355 @@
+// AssemblyScript, compiled to quick-check.wasm by `npm run build:wasm` (asconfig.json).
+//
+// The screener's quick check in WebAssembly: normalise a listing's title and description (units only, no
+// offsets) and ask the automaton whether a wildlife ("key") pattern stands at word boundaries. Most
+// listings hold none and are settled here; the rest go through the JavaScript path, which records offsets
+// and scores. This is a line-by-line port of normalizeInto(…, quick = true) (../normalize.ts) and
+// hasKeyMatch + boundedEnd (../automaton.ts, ../index.ts): change them together; a test compares the two
+// on thousands of listings. The fixed tables sit at the addresses exported below; JavaScript
+// (../quick-check.ts) fills them, places the library's tables and writes their addresses into a header.
+
+// Results of check(). A result >= FOLD_UNKNOWN means the fold table has no entry yet for unit
+// (result - FOLD_UNKNOWN): JavaScript fills the table and calls again.
+const NO_KEY: i32 = 0;
+const KEY: i32 = 1;
+/** Something only the JavaScript path handles (surrogates, combining marks, an overflow). */
+const FALLBACK: i32 = 2;
+/** A letter only Vietnamese uses, met in plain mode: call again in accented mode. */
+const VIETNAMESE: i32 = 3;
+const FOLD_UNKNOWN: i32 = 0x10000;
+
+// Fold table codes (normalize.ts).
+const DROP: i32 = -1;
+const UNKNOWN: i32 = -2;
+const MULTI_BASE: i32 = -5;
+const VIETNAMESE_FLAG: i32 = 1 << 16;
+const HOMOGLYPH_FLAG: i32 = 1 << 17;
+
+// Character classes (normalize.ts) and pattern flags (compile.ts).
+const CLASS_WORD: u32 = 1;
+const CLASS_UNSPACED: u32 = 2;
+const CLASS_DIGIT: u32 = 3;
+const CLASS_SPACE: u32 = 4;
+const FLAG_LEFT: u32 = 1;
+const FLAG_RIGHT: u32 = 2;
+const FLAG_INFLECT: u32 = 4;
+
+// Fixed layout: tables that do not depend on the library, and the text buffers, at constant addresses (a
+// constant address saves a global read per table access). JavaScript reads these exports to fill them.
+// Below 64 KB lives AssemblyScript's own data.
+export const TEXT_CAPACITY: i32 = 32768;
+export const MULTI_CAPACITY: i32 = 4096;
+export const MULTI_UNITS_CAPACITY: i32 = 65536;
+const UNITS_CAPACITY: i32 = TEXT_CAPACITY * 2 + 64;
+/** u8[65536]: character class of each unit. */
+export const CHAR_CLASS: usize = 65536;
+/** u8[65536]: 1 for separators obfuscators put between letters. */
+export const SEPARATOR: usize = CHAR_CLASS + 65536;
+/** i32[128]: leetspeak letter of an ASCII unit, or -1. */
+export const LEET: usize = SEPARATOR + 65536;
+/** i32[65536]: Latin lookalike of a Cyrillic or Greek unit. */
+export const HOMOGLYPH: usize = LEET + 512;
+/** i32[65536] each: fold codes, filled by JavaScript as units are met. */
+export const FOLD_PLAIN: usize = HOMOGLYPH + 262144;
+export const FOLD_ACCENTED: usize = FOLD_PLAIN + 262144;
+/** i32[MULTI_CAPACITY + 1] and u16[MULTI_UNITS_CAPACITY]: multi-unit folds, as offsets into a pool. */
+export const MULTI_START: usize = FOLD_ACCENTED + 262144;
+export const MULTI_UNITS: usize = MULTI_START + (<usize>MULTI_CAPACITY + 16) * 4;
+/** u16[TEXT_CAPACITY + 1] each: the title and the description, each followed by a 0. */
+export const SRC_TITLE: usize = MULTI_UNITS + <usize>MULTI_UNITS_CAPACITY * 2;
+export const SRC_DESCRIPTION: usize = SRC_TITLE + (<usize>TEXT_CAPACITY + 16) * 2;
+/** u16[UNITS_CAPACITY]: normalised units. */
+const UNITS: usize = SRC_DESCRIPTION + (<usize>TEXT_CAPACITY + 16) * 2;
+/** i32[HEADER_SLOTS]: the library's table addresses and counts, written by JavaScript (configure()). */
+export const HEADER: usize = UNITS + <usize>UNITS_CAPACITY * 2;
+/** Where JavaScript puts the library's tables. */
+export const LIBRARY_BASE: usize = HEADER + 256;
+
+// The library's tables, read from the header by configure().
+let multiCount: i32 = 0;
+let classOf: usize = 0;
+let dense: usize = 0;
+let denseIsU16: bool = true;
+let denseClasses: u32 = 0;
+let rootNext: usize = 0;
+let edgeStart: usize = 0;
+let edgeClass: usize = 0;
+let edgeTarget: usize = 0;
+let fail: usize = 0;
+let sparseMask: usize = 0;
+let outStart: usize = 0;
+let outPattern: usize = 0;
+let keyPattern: usize = 0;
+let patternLength: usize = 0;
+let patternFlags: usize = 0;
+let firstKeyState: i32 = 0;
+
+/** Why normalise() stopped early (one of the results above). */
+let pending: i32 = 0;
+
+function slot(k: i32): i32 {
+  return load<i32>(HEADER + (<usize>k << 2));
+}
+
+/** Reads the header (its order is HEADER_SLOTS in ../quick-check.ts). */
+export function configure(): void {
+  multiCount = slot(0);
+  classOf = <usize>slot(1);
+  dense = <usize>slot(2);
+  denseIsU16 = slot(3) === 1;
+  denseClasses = <u32>slot(4);
+  rootNext = <usize>slot(5);
+  edgeStart = <usize>slot(6);
+  edgeClass = <usize>slot(7);
+  edgeTarget = <usize>slot(8);
+  fail = <usize>slot(9);
+  sparseMask = <usize>slot(10);
+  outStart = <usize>slot(11);
+  outPattern = <usize>slot(12);
+  keyPattern = <usize>slot(13);
+  patternLength = <usize>slot(14);
+  patternFlags = <usize>slot(15);
+  firstKeyState = slot(16);
+}
+
+@inline function classOfUnit(c: u32): u32 {
+  return <u32>load<u8>(CHAR_CLASS + <usize>c);
+}
+@inline function isLetter(c: u32): bool {
+  return classOfUnit(c) === CLASS_WORD;
+}
+@inline function isWordUnit(c: u32): bool {
+  const k = classOfUnit(c);
+  return k === CLASS_WORD || k === CLASS_DIGIT;
+}
+@inline function isSeparator(c: u32): bool {
+  return load<u8>(SEPARATOR + <usize>c) === 1;
+}
+@inline function leetOf(c: u32): i32 {
+  return load<i32>(LEET + (<usize>c << 2));
+}
+@inline function isAsciiLetter(c: u32): bool {
+  return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+}
+@inline function at(src: usize, i: i32): u32 {
+  return <u32>load<u16>(src + (<usize>i << 1));
+}
+@inline function i32At(table: usize, i: i32): i32 {
+  return load<i32>(table + (<usize>i << 2));
+}
+
+/** leetAt in normalize.ts. */
+function leetAt(src: usize, i: i32, n: i32): bool {
+  const before = i > 0 && isLetter(at(src, i - 1));
+  const after = i + 1 < n && isLetter(at(src, i + 1));
+  if (before && after) return true;
+  if (!after || before) return false;
+  if (i > 0) {
+    const p = at(src, i - 1);
+    if (p < 128 && (leetOf(p) >= 0 || (p >= 0x30 && p <= 0x39))) return false;
+  }
+  return i + 3 < n && isLetter(at(src, i + 2)) && isLetter(at(src, i + 3));
+}
+
+/** spacedRunEnd in normalize.ts. */
+function spacedRunEnd(src: usize, i: i32, n: i32): i32 {
+  if (i > 0) {
+    const p = at(src, i - 1);
+    if (isLetter(p) || (p >= 0x30 && p <= 0x39)) return -1;
+  }
+  const sep = at(src, i + 1);
+  if (!isSeparator(sep)) return -1;
+  let j = i;
+  let count = 1;
+  while (j + 2 < n && at(src, j + 1) === sep) {
+    const k = j + 2;
+    const c = at(src, k);
+    const single = k + 1 >= n || !isLetter(at(src, k + 1));
+    if (!single || !(isLetter(c) || (c < 128 && leetOf(c) >= 0 && c !== 0x24))) break;
+    j = k;
+    count++;
+  }
+  return count >= 3 ? j + 1 : -1;
+}
+
+/** sparseStep in automaton.ts. */
+function sparseStep(state: i32, c: u32): i32 {
+  let s = state;
+  while (s !== 0) {
+    const to = i32At(edgeStart, s + 1);
+    for (let e = i32At(edgeStart, s); e < to; e++) {
+      const ec = <u32>load<u16>(edgeClass + (<usize>e << 1));
+      if (ec === c) return i32At(edgeTarget, e);
+      if (ec > c) break;
+    }
+    s = i32At(fail, s);
+  }
+  return i32At(rootNext, <i32>c);
+}
+
+/** One automaton transition on unit u (the step expression of hasKeyMatch in automaton.ts). */
+@inline function step(s: i32, u: u32): i32 {
+  const c = <u32>load<u16>(classOf + (<usize>u << 1));
+  if (c <= denseClasses) {
+    const cell = <usize>(<u32>s * (denseClasses + 1) + c);
+    return denseIsU16 ? <i32>load<u16>(dense + (cell << 1)) : load<i32>(dense + (cell << 2));
+  }
+  if ((i32At(sparseMask, s) & (1 << (c & 31))) === 0) return i32At(rootNext, <i32>c);
+  return sparseStep(s, c);
+}
+
+/** Whether the automaton passed a state with a key pattern while normalise() ran (boundaries unchecked). */
+let keyStateSeen = false;
+
+/**
+ * normalizeInto(…, quick = true): normalises src[0, n) (followed by a 0) into units; returns the length,
+ * or -1 with `pending` set when JavaScript has to step in. The automaton runs over each unit as it is
+ * written (keyStateSeen): its chain of dependent loads then overlaps the normalising work, and text that
+ * never reaches a key state, most text, needs no second pass.
+ */
+function normalise(src: usize, n: i32, accented: bool): i32 {
+  const fold = accented ? FOLD_ACCENTED : FOLD_PLAIN;
+  let len = 0;
+  let last: u32 = 0x20;
+  let lastClass: u32 = CLASS_SPACE;
+  let runEnd = -1;
+  let state: i32 = 0;
+  let seen = false;
+  for (let i = 0; i < n; i++) {
+    let c = at(src, i);
+    if (i < runEnd) {
+      if (isSeparator(c)) continue;
+    } else runEnd = -1;
+
+    if (c < 128) {
+      if (classOfUnit(c) === CLASS_WORD) {
+        c |= 0x20;
+        if (lastClass !== CLASS_WORD) {
+          if (runEnd < 0 && isSeparator(at(src, i + 1))) runEnd = spacedRunEnd(src, i, n);
+        } else if (c === last) continue;
+        store<u16>(UNITS + (<usize>len << 1), <u16>c);
+        len++;
+        state = step(state, c);
+        seen = seen || state >= firstKeyState;
+        last = c;
+        lastClass = CLASS_WORD;
+        continue;
+      }
+      if (c <= 0x20 || c === 0x7f) c = 0x20;
+      else {
+        const l = leetOf(c);
+        if (l >= 0 && (i < runEnd ? c !== 0x24 : leetAt(src, i, n))) c = <u32>l;
+      }
+    } else {
+      const v = i32At(fold, <i32>c);
+      if (v >= 0) {
+        if ((v & VIETNAMESE_FLAG) !== 0 && !accented) {
+          pending = VIETNAMESE;
+          return -1;
+        }
+        c = <u32>(v & 0xffff);
+        if ((v & HOMOGLYPH_FLAG) !== 0 && (isAsciiLetter(last) || isAsciiLetter(at(src, i + 1))))
+          c = <u32>i32At(HOMOGLYPH, <i32>c);
+      } else if (v === DROP) {
+        continue;
+      } else if (v === UNKNOWN) {
+        pending = FOLD_UNKNOWN + <i32>c;
+        return -1;
+      } else if (v <= MULTI_BASE && MULTI_BASE - v < multiCount) {
+        const k = MULTI_BASE - v;
+        const from = i32At(MULTI_START, k);
+        const to = i32At(MULTI_START, k + 1);
+        // Room for this fold and one unit per source unit still to come.
+        if (len + (to - from) + (n - i) + 2 > UNITS_CAPACITY) {
+          pending = FALLBACK;
+          return -1;
+        }
+        for (let p = from; p < to; p++) {
+          const u = at(MULTI_UNITS, p);
+          if (u === 0x20 ? last === 0x20 : u === last && classOfUnit(u) === CLASS_WORD) continue;
+          store<u16>(UNITS + (<usize>len << 1), <u16>u);
+          len++;
+          state = step(state, u);
+          seen = seen || state >= firstKeyState;
+          last = u;
+          lastClass = classOfUnit(u);
+        }
+        continue;
+      } else {
+        // A surrogate, a combining mark (accented mode) or a multi-unit fold not copied here yet.
+        pending = FALLBACK;
+        return -1;
+      }
+    }
+
+    const cls = classOfUnit(c);
+    if (c === 0x20) {
+      if (last === 0x20) continue;
+      if (lastClass === CLASS_UNSPACED && i + 1 < n && classOfUnit(at(src, i + 1)) === CLASS_UNSPACED) continue;
+    } else if (c === last && (cls === CLASS_WORD || cls === CLASS_UNSPACED)) {
+      continue;
+    } else if (
+      lastClass === CLASS_UNSPACED &&
+      isSeparator(c) &&
+      i + 1 < n &&
+      classOfUnit(at(src, i + 1)) === CLASS_UNSPACED
+    ) {
+      continue;
+    }
+    store<u16>(UNITS + (<usize>len << 1), <u16>c);
+    len++;
+    state = step(state, c);
+    seen = seen || state >= firstKeyState;
+    last = c;
+    lastClass = cls;
+  }
+  if (len > 0 && at(UNITS, len - 1) === 0x20) len--;
+  keyStateSeen = seen;
+  return len;
+}
+
+/** boundedEnd in index.ts: where a match really ends at word boundaries, or -1. */
+function boundedEnd(pattern: i32, end: i32, len: i32): i32 {
+  const start = end - i32At(patternLength, pattern);
+  const flags = <u32>load<u8>(patternFlags + <usize>pattern);
+  if ((flags & FLAG_LEFT) !== 0 && start > 0 && isWordUnit(at(UNITS, start - 1))) return -1;
+  if ((flags & FLAG_RIGHT) === 0 || end >= len || !isWordUnit(at(UNITS, end))) return end;
+  if ((flags & FLAG_INFLECT) === 0) return -1;
+  const next = at(UNITS, end);
+  if (next === 0x73 && (end + 1 === len || !isWordUnit(at(UNITS, end + 1)))) return end + 1;
+  if (next === 0x65 && end + 1 < len && at(UNITS, end + 1) === 0x73) {
+    if (end + 2 === len || !isWordUnit(at(UNITS, end + 2))) return end + 2;
+  }
+  return -1;
+}
+
+/** hasKeyMatch in automaton.ts, accepting key patterns at word boundaries. */
+function hasKeyMatch(len: i32): bool {
+  let s: i32 = 0;
+  for (let i = 0; i < len; i++) {
+    s = step(s, at(UNITS, i));
+    if (s < firstKeyState) continue;
+    const to = i32At(outStart, s + 1);
+    for (let o = i32At(outStart, s); o < to; o++) {
+      const pattern = i32At(outPattern, o);
+      if (load<u8>(keyPattern + <usize>pattern) === 1 && boundedEnd(pattern, i + 1, len) >= 0) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether the title (SRC_TITLE, titleLength units) or the description holds a key pattern at word
+ * boundaries, after quick normalisation; see the results at the top.
+ */
+export function check(titleLength: i32, descriptionLength: i32, accented: bool): i32 {
+  let len = normalise(SRC_TITLE, titleLength, accented);
+  if (len < 0) return pending;
+  const titleKey = keyStateSeen && hasKeyMatch(len);
+  if (titleKey && accented) return KEY;
+  // In plain mode the description is read even after a key in the title: a letter only Vietnamese uses
+  // there switches both fields to accented mode, which may change the title's answer.
+  len = normalise(SRC_DESCRIPTION, descriptionLength, accented);
+  if (len < 0) return pending;
+  return titleKey || (keyStateSeen && hasKeyMatch(len)) ? KEY : NO_KEY;
+}

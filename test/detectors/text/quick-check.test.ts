@@ -1,0 +1,168 @@
+// The WebAssembly quick check must answer exactly as the JavaScript one whenever it answers at all: a
+// "no wildlife term" from it allows a listing without any other look.
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { corpusBatch } from '../../../bench/text-corpus.ts';
+import { compileLibrary } from '../../../detectors/text/compile.ts';
+import { quickCheckInJs, screenWith } from '../../../detectors/text/index.ts';
+import {
+  QUICK_KEY,
+  QUICK_NONE,
+  QUICK_UNSURE,
+  quickCheck,
+  wasmQuickCheck,
+} from '../../../detectors/text/quick-check.ts';
+import { loadLibraryFromDir } from '../../../keywords/load.ts';
+
+const library = loadLibraryFromDir();
+const lib = compileLibrary(library);
+
+interface Text {
+  title: string;
+  description?: string;
+  language?: string;
+}
+
+const devSet: Text[] = fs
+  .readFileSync(new URL('../../fixtures/text/dev-set.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => JSON.parse(line) as Text);
+
+/** Texts built to reach every branch of the normaliser: obfuscation, scripts, folds, bad UTF-16. */
+const tricky: Text[] = [
+  { title: 'i.v.o.r.y bangle', description: 's l o w l o r i s for sale' },
+  { title: '1vory carving', description: 'p@ngolin sc@les, iv0ry, rhin0 h0rn' },
+  { title: 'іvоrу (Cyrillic)', description: 'ρangolin scales' },
+  { title: 'ＩＶＯＲＹ ｂａｎｇｌｅ', description: 'ﬁne ㎏ ivory ① ⑴' },
+  { title: 'ivooory tusks', description: 'tuske tusk tusks tuskes rhinohorn #rhinohorn' },
+  { title: 'vòng ngà voi thật', description: 'cao hổ cốt, sừng tê giác', language: 'vi' },
+  { title: 'nga voi', description: 'vòng tay ngà' },
+  { title: 'Ivory lace dress', description: 'ngà' },
+  { title: '象 牙 手镯', description: '犀角 出售 穿山甲鳞片 虎骨酒 象牙' },
+  { title: '象牙．手镯', description: '微信 tusk888' },
+  { title: 'งาช้าง แท้', description: 'นอแรด ราคาถูก ขำ ๆ คำ' },
+  { title: 'ペンダント 象牙', description: 'べっ甲 かんざし' },
+  { title: '🐘🦷 for sale', description: '🦏 horn, DM 📩' },
+  { title: 'nga\u0300 voi', description: 'decomposed marks', language: 'vi' },
+  { title: 'zero\u200bwidth i\u200dvory', description: 'soft\u00adhyphen ivo\u00adry' },
+  { title: 'lone \ud83d surrogate', description: 'low \udc18 first ivory' },
+  { title: 'control \u0000\u0007 ivory \u007f', description: '\t\r\nivory\n' },
+  { title: '', description: '' },
+  { title: 'a', description: 'ivory' },
+  { title: 'x'.repeat(40_000), description: 'ivory' },
+  { title: `${'filler text '.repeat(3000)}ivory`, description: '' },
+  { title: 'ﷺ ﷽ ivory', description: 'ﬃ ﬄ' },
+];
+
+/** Random texts from fragments of library terms, separators, leetspeak and several scripts. */
+function fuzzTexts(count: number): Text[] {
+  let seed = 12345;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const terms = lib.entries.map((e) => e.term);
+  const bits = [
+    ' ',
+    '.',
+    '-',
+    '_',
+    '1',
+    '0',
+    '@',
+    '$',
+    '3',
+    'ờ',
+    'ă',
+    'ó',
+    'e',
+    's',
+    'es',
+    '象',
+    'ำ',
+    'а',
+    'ο',
+  ];
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+  const text = () => {
+    let s = '';
+    const parts = 1 + Math.floor(random() * 8);
+    for (let k = 0; k < parts; k++) {
+      const term = pick(terms);
+      const cut = Math.floor(random() * (term.length + 1));
+      s += random() < 0.5 ? term : term.slice(0, cut);
+      s += pick(bits);
+      if (random() < 0.3) s += pick(bits).repeat(1 + Math.floor(random() * 3));
+    }
+    return s;
+  };
+  return Array.from({ length: count }, () => ({ title: text(), description: text() }));
+}
+
+const accentedFor = (t: Text) => t.language?.startsWith('vi') === true;
+
+function compare(texts: Text[], library = lib) {
+  const counts = [0, 0, 0];
+  const disagreements: Text[] = [];
+  for (const t of texts) {
+    const description = t.description ?? '';
+    const wasm = quickCheck(library, t.title, description, accentedFor(t));
+    counts[wasm]!++;
+    if (wasm === QUICK_UNSURE) continue;
+    if (wasm !== quickCheckInJs(library, t.title, description, accentedFor(t))) disagreements.push(t);
+  }
+  return { none: counts[QUICK_NONE]!, key: counts[QUICK_KEY]!, unsure: counts[QUICK_UNSURE]!, disagreements };
+}
+
+describe('the WebAssembly quick check', () => {
+  it('is built and loads (npm run build:wasm)', () => {
+    expect(wasmQuickCheck()).not.toBeNull();
+  });
+
+  it('agrees with the JavaScript check on the development set', () => {
+    const result = compare(devSet);
+    expect(result.disagreements).toEqual([]);
+    expect(result.key).toBeGreaterThan(100);
+    expect(result.unsure).toBeLessThan(devSet.length * 0.1);
+  });
+
+  it('agrees on obfuscated, multi-script, malformed and over-long texts', () => {
+    const result = compare(tricky);
+    expect(result.disagreements).toEqual([]);
+    expect(result.key).toBeGreaterThan(12);
+    // Emoji, decomposed marks and over-long texts are left to JavaScript.
+    expect(result.unsure).toBeGreaterThanOrEqual(3);
+  });
+
+  it('agrees on 20,000 benchmark listings and answers almost all of them itself', () => {
+    const result = compare(corpusBatch(lib, 0, 20_000));
+    expect(result.disagreements).toEqual([]);
+    expect(result.unsure).toBeLessThan(20);
+    expect(result.key).toBeGreaterThan(100);
+  });
+
+  it('agrees on 5,000 random texts cut from library terms', () => {
+    const result = compare(fuzzTexts(5000));
+    expect(result.disagreements).toEqual([]);
+    expect(result.none).toBeGreaterThan(100);
+    expect(result.key).toBeGreaterThan(100);
+  });
+
+  it('follows the library it is given when two alternate', () => {
+    const small = compileLibrary({
+      ...library,
+      version: 'small',
+      entries: library.entries.filter((e) => e.term !== 'ivory'),
+    });
+    const listing = { title: 'ivory bangle', description: 'carved' };
+    for (let round = 0; round < 3; round++) {
+      expect(quickCheck(lib, listing.title, listing.description, false)).toBe(QUICK_KEY);
+      expect(quickCheck(small, listing.title, listing.description, false)).toBe(
+        quickCheckInJs(small, listing.title, listing.description, false),
+      );
+    }
+    expect(compare(devSet.slice(0, 100), small).disagreements).toEqual([]);
+    expect(screenWith(lib, listing).verdict).not.toBe('allow');
+  });
+});
