@@ -62,8 +62,10 @@ export const SRC_DESCRIPTION: usize = SRC_TITLE + (<usize>TEXT_CAPACITY + 16) * 
 const UNITS: usize = SRC_DESCRIPTION + (<usize>TEXT_CAPACITY + 16) * 2;
 /** i32[HEADER_SLOTS]: the library's table addresses and counts, written by JavaScript (configure()). */
 export const HEADER: usize = UNITS + <usize>UNITS_CAPACITY * 2;
+/** i32[2 * 64]: key states met by normalise(), with where they were met. */
+const CANDIDATES: usize = HEADER + 256;
 /** Where JavaScript puts the library's tables. */
-export const LIBRARY_BASE: usize = HEADER + 256;
+export const LIBRARY_BASE: usize = CANDIDATES + 512;
 
 // The library's tables, read from the header by configure().
 let multiCount: i32 = 0;
@@ -198,14 +200,27 @@ function sparseStep(state: i32, c: u32): i32 {
   return sparseStep(s, c);
 }
 
-/** Whether the automaton passed a state with a key pattern while normalise() ran (boundaries unchecked). */
-let keyStateSeen = false;
+// Key states the automaton passed while normalise() ran, as (state, end) pairs: their word boundaries
+// are checked once the text is complete (the boundary after a match is a unit not yet written).
+const MAX_CANDIDATES: i32 = 64;
+let candidates: i32 = 0;
+
+@inline function noteKeyState(state: i32, end: i32): void {
+  if (state >= firstKeyState) {
+    if (candidates < MAX_CANDIDATES) {
+      const at = CANDIDATES + (<usize>candidates << 3);
+      store<i32>(at, state);
+      store<i32>(at, end, 4);
+    }
+    candidates++;
+  }
+}
 
 /**
  * normalizeInto(…, quick = true): normalises src[0, n) (followed by a 0) into units; returns the length,
  * or -1 with `pending` set when JavaScript has to step in. The automaton runs over each unit as it is
- * written (keyStateSeen): its chain of dependent loads then overlaps the normalising work, and text that
- * never reaches a key state, most text, needs no second pass.
+ * written, noting key states (noteKeyState): its chain of dependent loads then overlaps the normalising
+ * work, and text that never reaches a key state, most text, needs no second look.
  */
 function normalise(src: usize, n: i32, accented: bool): i32 {
   const fold = accented ? FOLD_ACCENTED : FOLD_PLAIN;
@@ -214,7 +229,7 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
   let lastClass: u32 = CLASS_SPACE;
   let runEnd = -1;
   let state: i32 = 0;
-  let seen = false;
+  candidates = 0;
   for (let i = 0; i < n; i++) {
     let c = at(src, i);
     if (i < runEnd) {
@@ -230,7 +245,7 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
         store<u16>(UNITS + (<usize>len << 1), <u16>c);
         len++;
         state = step(state, c);
-        seen = seen || state >= firstKeyState;
+        noteKeyState(state, len);
         last = c;
         lastClass = CLASS_WORD;
         continue;
@@ -270,7 +285,7 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
           store<u16>(UNITS + (<usize>len << 1), <u16>u);
           len++;
           state = step(state, u);
-          seen = seen || state >= firstKeyState;
+          noteKeyState(state, len);
           last = u;
           lastClass = classOfUnit(u);
         }
@@ -299,12 +314,11 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
     store<u16>(UNITS + (<usize>len << 1), <u16>c);
     len++;
     state = step(state, c);
-    seen = seen || state >= firstKeyState;
+    noteKeyState(state, len);
     last = c;
     lastClass = cls;
   }
   if (len > 0 && at(UNITS, len - 1) === 0x20) len--;
-  keyStateSeen = seen;
   return len;
 }
 
@@ -323,17 +337,33 @@ function boundedEnd(pattern: i32, end: i32, len: i32): i32 {
   return -1;
 }
 
-/** hasKeyMatch in automaton.ts, accepting key patterns at word boundaries. */
+/** Whether state's outputs include a key pattern that stands at word boundaries when it ends at end. */
+function keyOutputAt(state: i32, end: i32, len: i32): bool {
+  const to = i32At(outStart, state + 1);
+  for (let o = i32At(outStart, state); o < to; o++) {
+    const pattern = i32At(outPattern, o);
+    if (load<u8>(keyPattern + <usize>pattern) === 1 && boundedEnd(pattern, end, len) >= 0) return true;
+  }
+  return false;
+}
+
+/** Whether the units normalise() just wrote hold a key pattern at word boundaries. */
 function hasKeyMatch(len: i32): bool {
+  if (candidates === 0) return false;
+  if (candidates > MAX_CANDIDATES) return scanForKeyMatch(len);
+  for (let k = 0; k < candidates; k++) {
+    const at = CANDIDATES + (<usize>k << 3);
+    if (keyOutputAt(load<i32>(at), load<i32>(at, 4), len)) return true;
+  }
+  return false;
+}
+
+/** hasKeyMatch in automaton.ts (for texts with more key states than noted), at word boundaries. */
+function scanForKeyMatch(len: i32): bool {
   let s: i32 = 0;
   for (let i = 0; i < len; i++) {
     s = step(s, at(UNITS, i));
-    if (s < firstKeyState) continue;
-    const to = i32At(outStart, s + 1);
-    for (let o = i32At(outStart, s); o < to; o++) {
-      const pattern = i32At(outPattern, o);
-      if (load<u8>(keyPattern + <usize>pattern) === 1 && boundedEnd(pattern, i + 1, len) >= 0) return true;
-    }
+    if (s >= firstKeyState && keyOutputAt(s, i + 1, len)) return true;
   }
   return false;
 }
@@ -345,11 +375,11 @@ function hasKeyMatch(len: i32): bool {
 export function check(titleLength: i32, descriptionLength: i32, accented: bool): i32 {
   let len = normalise(SRC_TITLE, titleLength, accented);
   if (len < 0) return pending;
-  const titleKey = keyStateSeen && hasKeyMatch(len);
+  const titleKey = hasKeyMatch(len);
   if (titleKey && accented) return KEY;
   // In plain mode the description is read even after a key in the title: a letter only Vietnamese uses
   // there switches both fields to accented mode, which may change the title's answer.
   len = normalise(SRC_DESCRIPTION, descriptionLength, accented);
   if (len < 0) return pending;
-  return titleKey || (keyStateSeen && hasKeyMatch(len)) ? KEY : NO_KEY;
+  return titleKey || hasKeyMatch(len) ? KEY : NO_KEY;
 }

@@ -53,6 +53,9 @@ const tricky: Text[] = [
   { title: 'x'.repeat(40_000), description: 'ivory' },
   { title: `${'filler text '.repeat(3000)}ivory`, description: '' },
   { title: 'ﷺ ﷽ ivory', description: 'ﬃ ﬄ' },
+  // More key-pattern hits inside words than the module notes while normalising (it then rescans).
+  { title: `${'xivoryx '.repeat(70)}ivory`, description: '' },
+  { title: 'xivoryx '.repeat(70), description: 'xtuskx' },
 ];
 
 /** Random texts from fragments of library terms, separators, leetspeak and several scripts. */
@@ -131,6 +134,9 @@ describe('the WebAssembly quick check', () => {
     const result = compare(tricky);
     expect(result.disagreements).toEqual([]);
     expect(result.key).toBeGreaterThan(12);
+    const inWords = 'xivoryx '.repeat(70);
+    expect(quickCheck(lib, `${inWords}ivory`, '', false)).toBe(QUICK_KEY);
+    expect(quickCheck(lib, inWords, 'xtuskx', false)).toBe(QUICK_NONE);
     // Emoji, decomposed marks and over-long texts are left to JavaScript.
     expect(result.unsure).toBeGreaterThanOrEqual(3);
   });
