@@ -72,6 +72,11 @@ export const takedownConfirmedSignal =
   defineSignal<[{ action: string; reference: string }]>('takedownConfirmed');
 /** Something shown on the card changed in the database (a note was added): refresh the card. */
 export const caseChangedSignal = defineSignal('caseChanged');
+/**
+ * The case's priority was raised (already stored) by something found after it opened, such as a photo
+ * seen in removed listings: a running review's deadline moves forward.
+ */
+export const priorityRaisedSignal = defineSignal<[{ priority: number }]>('priorityRaised');
 
 const RETRY_BASE: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -157,6 +162,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     if (priority !== undefined) raisePriority(priority);
   });
   setHandler(caseChangedSignal, () => {
+    cardStale = true;
+  });
+  setHandler(priorityRaisedSignal, ({ priority }) => {
+    raisePriority(priority);
     cardStale = true;
   });
   setHandler(takedownConfirmedSignal, ({ action, reference }) => {

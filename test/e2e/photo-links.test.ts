@@ -15,6 +15,7 @@ import { getCaseView } from '../../shared/db/cases.ts';
 import { createPlatform } from '../../shared/db/platforms.ts';
 import { computeMetrics } from '../../shared/metrics/index.ts';
 import { refreshCaseFacts } from '../../shared/metrics/rollup.ts';
+import { caseStateQuery } from '../../workflows/case-workflow.ts';
 import { listen, type RunningServer } from '../fakes/http.ts';
 import { type FakePlatform, startFakePlatform } from '../fakes/platform-endpoint.ts';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.ts';
@@ -95,8 +96,8 @@ describe('photo linking: a removed listing’s photo re-listed on another platfo
     await db?.drop();
   });
 
-  /** Ingests a flagged listing with one photo and waits for its first review card. */
-  async function ingestWithCard(platformId: string, externalId: string, photo: string) {
+  /** Posts a flagged listing with one photo (again, to update it); returns its case id. */
+  async function post(platformId: string, externalId: string, photo: string): Promise<string> {
     const res = await fetch(`${system.apiUrl}/v1/listings`, {
       method: 'POST',
       headers: { authorization: `Bearer ${keys[platformId]}`, 'content-type': 'application/json' },
@@ -107,8 +108,13 @@ describe('photo linking: a removed listing’s photo re-listed on another platfo
         imageUrls: [`${photoServer.url}${photo}`],
       }),
     });
-    expect(res.status).toBe(201);
-    const { caseId } = (await res.json()) as { caseId: string };
+    expect(res.ok).toBe(true);
+    return ((await res.json()) as { caseId: string }).caseId;
+  }
+
+  /** Ingests a flagged listing with one photo and waits for its first review card. */
+  async function ingestWithCard(platformId: string, externalId: string, photo: string) {
+    const caseId = await post(platformId, externalId, photo);
     expect(caseId).toMatch(/^case-/);
     const card = await eventually(
       async () =>
@@ -195,5 +201,33 @@ describe('photo linking: a removed listing’s photo re-listed on another platfo
     );
     expect(Number(rows[0].n)).toBe(1);
     expect(await linkedFrom('B-2')).toEqual([]);
+  });
+
+  it('raises a case already under review when the listing comes back with a removed photo, and moves its deadline', async () => {
+    const { caseId } = await ingestWithCard('shopb', 'B-3', '/unrelated.jpg');
+    const review = system.temporal.workflow.getHandle(caseId);
+    const before = await eventually(async () => {
+      const state = await review.query(caseStateQuery);
+      return state.dueAt !== undefined ? state : undefined;
+    }, 'the review deadline');
+    expect(before.priority).toBe(2);
+
+    // The seller updates the listing with a copy of a removed listing's photo while it is under review.
+    expect(await post('shopb', 'B-3', '/copy.jpg')).toBe(caseId);
+    const after = await eventually(
+      async () => {
+        const state = await review.query(caseStateQuery);
+        return state.priority === 1 ? state : undefined;
+      },
+      'the raised priority in the running review',
+      60_000,
+    );
+    // Priority 1 is due an hour after the review started, priority 2 four hours.
+    expect(after.dueAt).toBeLessThan(before.dueAt! - 2.5 * 3600_000);
+    await eventually(async () => {
+      const { rows } = await db.pool.query('SELECT priority, due_at FROM cases WHERE id = $1', [caseId]);
+      return rows[0].priority === 1 && (rows[0].due_at as Date).getTime() === after.dueAt ? true : undefined;
+    }, 'the moved deadline stored');
+    expect(await linkedFrom('B-3')).toEqual(['A-1', 'A-2']);
   });
 });

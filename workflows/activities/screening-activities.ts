@@ -13,7 +13,7 @@ import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import { type ListingInput, listingInputSchema } from '../../shared/listing.ts';
 import { linkListing } from '../../shared/sharing/linking.ts';
 import { recordListingPhotos, recordPhotoLinks } from '../../shared/sharing/photos.ts';
-import type { CaseInput, caseWorkflow } from '../case-workflow.ts';
+import { type CaseInput, type caseWorkflow, priorityRaisedSignal } from '../case-workflow.ts';
 
 export interface ScreeningActivityDeps {
   pool: Pool;
@@ -72,7 +72,7 @@ export function createScreeningActivities(deps: ScreeningActivityDeps) {
      */
     async startCase(input: { listingId: string; platformId: string; externalId: string }): Promise<string> {
       const caseId = caseIdFor(input.platformId, input.externalId);
-      await inTransaction(deps.pool, async (tx) => {
+      const raised = await inTransaction(deps.pool, async (tx) => {
         const links = await linkListing(tx, input.listingId);
         // Kept for the re-listing metric. Matched again only when a photo linked (rare), so the usual case
         // opening scans the removed photos once.
@@ -96,7 +96,9 @@ export function createScreeningActivities(deps: ScreeningActivityDeps) {
             subjectId: caseId,
             details: { priority, links: links.lines },
           });
+          return priority;
         }
+        return undefined;
       });
       const caseInput: CaseInput = {
         caseId,
@@ -104,12 +106,27 @@ export function createScreeningActivities(deps: ScreeningActivityDeps) {
         externalId: input.externalId,
         reviewers: deps.reviewers,
       };
-      await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-        workflowId: caseId,
-        taskQueue: deps.taskQueue,
-        args: [caseInput],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      });
+      if (raised) {
+        // The case may be under review already (a volunteer's report, an earlier version of the listing):
+        // tell it, so its deadline moves forward. A workflow not yet running reads the stored priority.
+        await deps.temporal.workflow.signalWithStart<typeof caseWorkflow, [{ priority: number }]>(
+          'caseWorkflow',
+          {
+            workflowId: caseId,
+            taskQueue: deps.taskQueue,
+            args: [caseInput],
+            signal: priorityRaisedSignal,
+            signalArgs: [{ priority: raised }],
+          },
+        );
+      } else {
+        await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+          workflowId: caseId,
+          taskQueue: deps.taskQueue,
+          args: [caseInput],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        });
+      }
       return caseId;
     },
   };
