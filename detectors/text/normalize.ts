@@ -209,7 +209,8 @@ export function foldCode(c: number, accented: boolean): number {
 }
 
 const astralCache = new Map<number, string>();
-function foldAstral(cp: number): string {
+/** The fold of a supplementary character (code point cp): an emoji spelled out, a space, or its NFKC form. */
+export function foldAstral(cp: number): string {
   let s = astralCache.get(cp);
   if (s === undefined) {
     const emoji = EMOJI_WORDS.get(cp);

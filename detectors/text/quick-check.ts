@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import { log } from '../../shared/logger.ts';
 import type { CompiledLibrary } from './compile.ts';
-import { charClass, foldCode, normalizerTables } from './normalize.ts';
+import { charClass, foldAstral, foldCode, normalizerTables } from './normalize.ts';
 
 /** No key pattern in either field: the listing is allowed. */
 export const QUICK_NONE = 0;
@@ -39,6 +39,7 @@ const HEADER_SLOTS = [
   'patternLength',
   'patternFlags',
   'firstKeyState',
+  'astralFull',
 ] as const;
 type Slot = (typeof HEADER_SLOTS)[number];
 
@@ -67,6 +68,10 @@ interface Exports {
   TEXT_CAPACITY: WasmGlobal;
   MULTI_CAPACITY: WasmGlobal;
   MULTI_UNITS_CAPACITY: WasmGlobal;
+  ASTRAL_SLOTS: WasmGlobal;
+  ASTRAL_UNITS_CAPACITY: WasmGlobal;
+  ASTRAL_TABLE: WasmGlobal;
+  ASTRAL_UNITS: WasmGlobal;
   CHAR_CLASS: WasmGlobal;
   SEPARATOR: WasmGlobal;
   LEET: WasmGlobal;
@@ -96,6 +101,9 @@ export class WasmQuickCheck {
   private readonly descriptionAt: number;
   private library: CompiledLibrary | undefined;
   private syncedMulti = 0;
+  /** Entries in the astral table, and units used in its pool (offset 0 holds " "). */
+  private astralEntries = 0;
+  private astralUnits = 1;
   private buffer!: Buffer;
   private units16!: Uint16Array;
   private foldPlain!: Int32Array;
@@ -116,6 +124,7 @@ export class WasmQuickCheck {
     // The fold tables as JavaScript has filled them so far; check() asks for the rest as it meets them.
     u8.set(bytesOf(normalizerTables.foldPlain), this.at('FOLD_PLAIN'));
     u8.set(bytesOf(normalizerTables.foldAccented), this.at('FOLD_ACCENTED'));
+    this.units16[this.at('ASTRAL_UNITS') >> 1] = 0x20;
     this.syncMulti();
   }
 
@@ -217,13 +226,46 @@ export class WasmQuickCheck {
     units[first + s.length] = 0;
   }
 
-  /** Fills the module's fold table for every character of s it has no entry for yet. */
+  /** Fills the module's fold tables for every character of s they have no entry for yet. */
   private fillFolds(s: string, accented: boolean): void {
     const table = accented ? this.foldAccented : this.foldPlain;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c >= 128 && table[c] === normalizerTables.UNKNOWN) table[c] = foldCode(c, accented);
+      const low = s.charCodeAt(i + 1);
+      if (c >= 0xd800 && c <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+        this.addAstral(((c - 0xd800) << 10) + (low - 0xdc00) + 0x10000);
+        i++;
+      }
     }
+  }
+
+  /** Adds a supplementary character's fold to the astral table (the module's astralFold()). */
+  private addAstral(cp: number): void {
+    const slots = this.at('ASTRAL_SLOTS');
+    const table = new Uint32Array(this.exports.memory.buffer, this.at('ASTRAL_TABLE'), 2 * slots);
+    let slot = Math.imul(cp, 0x9e3779b1) >>> 19;
+    while (table[2 * slot] !== 0) {
+      if (table[2 * slot] === cp) return;
+      slot = (slot + 1) & (slots - 1);
+    }
+    const folded = foldAstral(cp);
+    if (folded.length > 255) return; // too long to pack: the module hands such text to JavaScript
+    // Half full at most, so every search meets an empty slot soon.
+    if (
+      this.astralEntries + 1 > slots / 2 ||
+      this.astralUnits + folded.length > this.at('ASTRAL_UNITS_CAPACITY')
+    ) {
+      this.header.set('astralFull', 1);
+      this.writeHeader();
+      return;
+    }
+    const pool = this.at('ASTRAL_UNITS') >> 1;
+    for (let k = 0; k < folded.length; k++) this.units16[pool + this.astralUnits + k] = folded.charCodeAt(k);
+    table[2 * slot] = cp;
+    table[2 * slot + 1] = (this.astralUnits << 8) | folded.length;
+    this.astralUnits += folded.length;
+    this.astralEntries++;
   }
 
   check(lib: CompiledLibrary, title: string, description: string, accented: boolean): number {

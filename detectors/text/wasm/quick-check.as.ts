@@ -21,6 +21,7 @@ const FOLD_UNKNOWN: i32 = 0x10000;
 // Fold table codes (normalize.ts).
 const DROP: i32 = -1;
 const UNKNOWN: i32 = -2;
+const SURROGATE: i32 = -4;
 const MULTI_BASE: i32 = -5;
 const VIETNAMESE_FLAG: i32 = 1 << 16;
 const HOMOGLYPH_FLAG: i32 = 1 << 17;
@@ -40,6 +41,8 @@ const FLAG_INFLECT: u32 = 4;
 export const TEXT_CAPACITY: i32 = 32768;
 export const MULTI_CAPACITY: i32 = 4096;
 export const MULTI_UNITS_CAPACITY: i32 = 65536;
+export const ASTRAL_SLOTS: i32 = 8192;
+export const ASTRAL_UNITS_CAPACITY: i32 = 32768;
 const UNITS_CAPACITY: i32 = TEXT_CAPACITY * 2 + 64;
 /** u8[65536]: character class of each unit. */
 export const CHAR_CLASS: usize = 65536;
@@ -55,8 +58,15 @@ export const FOLD_ACCENTED: usize = FOLD_PLAIN + 262144;
 /** i32[MULTI_CAPACITY + 1] and u16[MULTI_UNITS_CAPACITY]: multi-unit folds, as offsets into a pool. */
 export const MULTI_START: usize = FOLD_ACCENTED + 262144;
 export const MULTI_UNITS: usize = MULTI_START + (<usize>MULTI_CAPACITY + 16) * 4;
+/**
+ * u32[2 * ASTRAL_SLOTS] and u16[ASTRAL_UNITS_CAPACITY]: folds of supplementary characters (emoji spelled
+ * out, or dropped), as an open-addressed table of code point -> offset << 8 | length into a pool.
+ * JavaScript fills it as they are met, keeps it at most half full, and keeps " " at offset 0.
+ */
+export const ASTRAL_TABLE: usize = MULTI_UNITS + <usize>MULTI_UNITS_CAPACITY * 2;
+export const ASTRAL_UNITS: usize = ASTRAL_TABLE + <usize>ASTRAL_SLOTS * 8;
 /** u16[TEXT_CAPACITY + 1] each: the title and the description, each followed by a 0. */
-export const SRC_TITLE: usize = MULTI_UNITS + <usize>MULTI_UNITS_CAPACITY * 2;
+export const SRC_TITLE: usize = ASTRAL_UNITS + <usize>ASTRAL_UNITS_CAPACITY * 2;
 export const SRC_DESCRIPTION: usize = SRC_TITLE + (<usize>TEXT_CAPACITY + 16) * 2;
 /** u16[UNITS_CAPACITY]: normalised units. */
 const UNITS: usize = SRC_DESCRIPTION + (<usize>TEXT_CAPACITY + 16) * 2;
@@ -69,6 +79,8 @@ export const LIBRARY_BASE: usize = CANDIDATES + 512;
 
 // The library's tables, read from the header by configure().
 let multiCount: i32 = 0;
+/** The astral table takes no more entries: an unknown supplementary character goes to JavaScript. */
+let astralFull = false;
 let classOf: usize = 0;
 let dense: usize = 0;
 let denseIsU16: bool = true;
@@ -112,6 +124,7 @@ export function configure(): void {
   patternLength = <usize>slot(14);
   patternFlags = <usize>slot(15);
   firstKeyState = slot(16);
+  astralFull = slot(17) === 1;
 }
 
 @inline function classOfUnit(c: u32): u32 {
@@ -172,6 +185,17 @@ function spacedRunEnd(src: usize, i: i32, n: i32): i32 {
     count++;
   }
   return count >= 3 ? j + 1 : -1;
+}
+
+/** The astral table's entry for code point cp, or -1 when it has none. */
+function astralFold(cp: u32): i32 {
+  let slot = (cp * 2654435761) >>> 19; // Fibonacci hashing into 8192 slots
+  // The table is never full, so an empty slot ends every search.
+  while (load<u32>(ASTRAL_TABLE + (<usize>slot << 3)) !== cp) {
+    if (load<u32>(ASTRAL_TABLE + (<usize>slot << 3)) === 0) return -1;
+    slot = (slot + 1) & (ASTRAL_SLOTS - 1);
+  }
+  return load<i32>(ASTRAL_TABLE + (<usize>slot << 3), 4);
 }
 
 /** sparseStep in automaton.ts. */
@@ -270,17 +294,36 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
       } else if (v === UNKNOWN) {
         pending = FOLD_UNKNOWN + <i32>c;
         return -1;
-      } else if (v <= MULTI_BASE && MULTI_BASE - v < multiCount) {
-        const k = MULTI_BASE - v;
-        const from = i32At(MULTI_START, k);
-        const to = i32At(MULTI_START, k + 1);
+      } else if ((v <= MULTI_BASE && MULTI_BASE - v < multiCount) || v === SURROGATE) {
+        // Several units (or none) for one character: a multi-unit fold, or a supplementary character.
+        let pool = MULTI_UNITS;
+        let from = 0;
+        let to = 1; // a lone high surrogate reads as the " " at ASTRAL_UNITS[0]
+        let width = 1;
+        if (v === SURROGATE) {
+          pool = ASTRAL_UNITS;
+          const low = at(src, i + 1);
+          if (low >= 0xdc00 && low <= 0xdfff) {
+            const packed = astralFold(((c - 0xd800) << 10) + (low - 0xdc00) + 0x10000);
+            if (packed < 0) {
+              pending = astralFull ? FALLBACK : FOLD_UNKNOWN + <i32>c;
+              return -1;
+            }
+            from = packed >>> 8;
+            to = from + (packed & 0xff);
+            width = 2;
+          }
+        } else {
+          from = i32At(MULTI_START, MULTI_BASE - v);
+          to = i32At(MULTI_START, MULTI_BASE - v + 1);
+        }
         // Room for this fold and one unit per source unit still to come.
         if (len + (to - from) + (n - i) + 2 > UNITS_CAPACITY) {
           pending = FALLBACK;
           return -1;
         }
         for (let p = from; p < to; p++) {
-          const u = at(MULTI_UNITS, p);
+          const u = at(pool, p);
           if (u === 0x20 ? last === 0x20 : u === last && classOfUnit(u) === CLASS_WORD) continue;
           store<u16>(UNITS + (<usize>len << 1), <u16>u);
           len++;
@@ -289,9 +332,10 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
           last = u;
           lastClass = classOfUnit(u);
         }
+        i += width - 1;
         continue;
       } else {
-        // A surrogate, a combining mark (accented mode) or a multi-unit fold not copied here yet.
+        // A combining mark (accented mode) or a multi-unit fold not copied here yet.
         pending = FALLBACK;
         return -1;
       }

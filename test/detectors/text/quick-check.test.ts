@@ -44,6 +44,8 @@ const tricky: Text[] = [
   { title: 'งาช้าง แท้', description: 'นอแรด ราคาถูก ขำ ๆ คำ' },
   { title: 'ペンダント 象牙', description: 'べっ甲 かんざし' },
   { title: '🐘🦷 for sale', description: '🦏 horn, DM 📩' },
+  { title: '😀 nice bag 👍🏽', description: '𝐢𝐯𝐨𝐫𝐲 bangle, 𝓹𝓪𝓷𝓰𝓸𝓵𝓲𝓷' },
+  { title: '象\ud83d牙 手镯', description: '🐯骨 🦷🦷' },
   { title: 'nga\u0300 voi', description: 'decomposed marks', language: 'vi' },
   { title: 'zero\u200bwidth i\u200dvory', description: 'soft\u00adhyphen ivo\u00adry' },
   { title: 'lone \ud83d surrogate', description: 'low \udc18 first ivory' },
@@ -87,6 +89,7 @@ function fuzzTexts(count: number): Text[] {
     'а',
     'ο',
   ];
+  bits.push('🐘', '🦷', '😀', '👍🏽', '𝐢', '\ud83d', '\udc18');
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
   const text = () => {
     let s = '';
@@ -137,8 +140,12 @@ describe('the WebAssembly quick check', () => {
     const inWords = 'xivoryx '.repeat(70);
     expect(quickCheck(lib, `${inWords}ivory`, '', false)).toBe(QUICK_KEY);
     expect(quickCheck(lib, inWords, 'xtuskx', false)).toBe(QUICK_NONE);
-    // Emoji, decomposed marks and over-long texts are left to JavaScript.
-    expect(result.unsure).toBeGreaterThanOrEqual(3);
+    // Emoji and other supplementary characters are answered here too.
+    expect(quickCheck(lib, '🐘🦷 for sale', '', false)).toBe(QUICK_KEY);
+    expect(quickCheck(lib, '😀 nice bag 👍🏽', '', false)).toBe(QUICK_NONE);
+    expect(quickCheck(lib, '𝐢𝐯𝐨𝐫𝐲 bangle', '', false)).toBe(QUICK_KEY);
+    // Decomposed marks and over-long texts are left to JavaScript.
+    expect(result.unsure).toBe(3);
   });
 
   it('agrees on 20,000 benchmark listings and answers almost all of them itself', () => {
@@ -170,5 +177,18 @@ describe('the WebAssembly quick check', () => {
     }
     expect(compare(devSet.slice(0, 100), small).disagreements).toEqual([]);
     expect(screenWith(lib, listing).verdict).not.toBe('allow');
+  });
+
+  // Last: it leaves the module's table of supplementary characters full for the rest of this file.
+  it('hands new supplementary characters to JavaScript once their table is full, answering the same', () => {
+    const rare = Array.from({ length: 5000 }, (_, k) => String.fromCodePoint(0x20000 + k)).join('');
+    const result = compare([
+      { title: rare, description: 'ivory bangle' },
+      { title: '🐘🦷 for sale', description: rare.slice(0, 40) },
+    ]);
+    expect(result.disagreements).toEqual([]);
+    expect(quickCheck(lib, `${String.fromCodePoint(0x21800)} ivory`, '', false)).toBe(QUICK_UNSURE);
+    // Characters met before it filled are still answered here.
+    expect(quickCheck(lib, '🐘🦷 for sale', '', false)).toBe(QUICK_KEY);
   });
 });
