@@ -1,6 +1,7 @@
 // The benchmark corpus: ordinary marketplace listings in ten languages, built with a seeded PRNG so every
 // engine (and every run) sees exactly the same text; about 1% carry a strong wildlife product term plus a
-// sale phrase and a phone number, and about 3% a lookalike term.
+// sale phrase and a phone number, and about 3% a lookalike term. Written as people post: punctuation and
+// line breaks between phrases, prices in local formats on a third of listings, emoji on a quarter.
 import type { CompiledLibrary } from '../detectors/text/compile.ts';
 import type { TextListing } from '../detectors/text/index.ts';
 
@@ -79,6 +80,12 @@ const WORDS: Record<string, { spaced: boolean; words: string[] }> = {
 };
 const LANGS = Object.keys(WORDS);
 
+/** Emoji that sellers use and that are not wildlife words (animal emoji are spelled out as species). */
+const EMOJI = ['🔥', '✨', '💯', '😍', '👍', '📦', '🚚', '❤️', '⭐', '🎁', '✅', '😊', '🙏', '👉'];
+const PRICES = ['$120', '45 USD', '500k', '1.200.000đ', '¥300', '฿450', 'Rp 250.000', '€80', 'R$ 90', '3tr5'];
+const SPACED_BREAKS = [' ', ' ', ' ', ' ', ', ', '. ', ' - ', '! ', '\n'];
+const UNSPACED_BREAKS = ['', '', '', '', '，', '。', '！', ' ', '\n'];
+
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -100,18 +107,29 @@ export function corpusBatch(lib: CompiledLibrary, from: number, count: number): 
   for (let i = 0; i < count; i++) {
     const lang = pick(LANGS);
     const { spaced, words } = WORDS[lang]!;
-    const sep = spaced ? ' ' : '';
-    const phrase = (n: number) => Array.from({ length: n }, () => pick(words)).join(sep);
-    let title = phrase(3 + Math.floor(random() * 8));
-    let description = phrase(10 + Math.floor(random() * 70));
+    const breaks = spaced ? SPACED_BREAKS : UNSPACED_BREAKS;
+    // Each field is joined from its parts once: a flat string, as JSON.parse gives (a string built by
+    // repeated concatenation would make the screener flatten it, and time that).
+    const phrase = (parts: string[], n: number) => {
+      parts.push(pick(words));
+      for (let k = 1; k < n; k++) parts.push(random() < 0.2 ? pick(breaks) : spaced ? ' ' : '', pick(words));
+    };
+    const title: string[] = [];
+    const description: string[] = [];
+    phrase(title, 3 + Math.floor(random() * 8));
+    phrase(description, 10 + Math.floor(random() * 70));
+    if (random() < 0.33) description.push(' ', pick(PRICES));
+    if (random() < 0.25) title.push(' ', pick(EMOJI));
+    if (random() < 0.25) description.unshift(pick(EMOJI), pick(EMOJI), ' ');
+    if (random() < 0.25) description.push(' ', pick(EMOJI));
     const roll = random();
     if (roll < 0.01) {
-      title = `${pick(positives).term} ${title}`;
-      description = `${description} ${pick(sale).term} +84 912 345 678`;
+      title.unshift(pick(positives).term, ' ');
+      description.push(' ', pick(sale).term, ' +84 912 345 678');
     } else if (roll < 0.04) {
-      description = `${pick(negatives).term} ${description}`;
+      description.unshift(pick(negatives).term, ' ');
     }
-    out.push({ title, description });
+    out.push({ title: title.join(''), description: description.join('') });
   }
   return out;
 }
