@@ -10,7 +10,7 @@ import { DEFAULT_DECODE_LIMITS, type DecodeLimits, ImageInputError } from './dec
 import { pdqDihedralHashImage } from './hash-image.ts';
 import { ImageIntakeError, type ImageSource, type IntakeOptions, intakeImage } from './intake.ts';
 import type { OcrEngine } from './ocr.ts';
-import type { Dihedral } from './pdq.ts';
+import { DIHEDRAL_NAMES, type Dihedral } from './pdq.ts';
 
 export type ImageEvidence =
   | {
@@ -54,6 +54,8 @@ export interface AnalysedImage {
   ref: string;
   pdq?: string;
   quality?: number;
+  /** The PDQ hashes of the image's seven rotations and mirror images (photo linking finds such re-posts). */
+  variants?: string[];
   ocrText?: string;
   /** Why this image could not be analysed (fetch or decode), with a stable code. */
   error?: { code: string; message: string };
@@ -126,6 +128,7 @@ async function analyseOne(source: ImageSource, deps: ImageAnalysisDeps, out: Ima
     const pdq = await pdqDihedralHashImage(bytes, deps.decode);
     record.pdq = pdq.hashes.original;
     record.quality = pdq.quality;
+    record.variants = DIHEDRAL_NAMES.filter((name) => name !== 'original').map((name) => pdq.hashes[name]);
 
     if (deps.matcher) {
       const result = deps.matcher.match({ hashes: pdq.hashes, quality: pdq.quality });

@@ -1,13 +1,16 @@
 // Photo linking: deep screening stores each listing's photo hashes (PDQ); a listing whose photo is a
 // near-duplicate of a photo of a listing removed here, or of a photo signal shared by another deployment,
 // is linked like a shared contact id. "Same photo" is PDQ's usual 31 bits, so a re-encoded, resized or
-// retouched copy still links (rotations and flips do not: only the photo as posted is compared).
+// retouched copy still links; so does a mirrored or rotated one, since a listing's photos are compared by
+// all eight of their dihedral hashes with the removed photos as posted.
 import { PDQ_MATCH_THRESHOLD, PDQ_QUALITY_THRESHOLD, pdqDistance } from '../../detectors/image/pdq.ts';
 import type { Queryable } from '../db/pool.ts';
 
 export interface ListingPhoto {
   pdq?: string;
   quality?: number;
+  /** Hashes of the photo's rotations and mirror images. */
+  variants?: string[];
 }
 
 /**
@@ -20,19 +23,27 @@ export async function recordListingPhotos(
   listingId: string,
   photos: readonly ListingPhoto[],
 ): Promise<string[]> {
-  const kept: { pdq: string; quality: number }[] = [];
+  const kept: { pdq: string; quality: number; variants: string[] }[] = [];
   for (const p of photos) {
     if (!p.pdq || p.quality === undefined || p.quality < PDQ_QUALITY_THRESHOLD) continue;
     const pdq = p.pdq.toLowerCase();
     if (kept.some((k) => pdqDistance(k.pdq, pdq) <= PDQ_MATCH_THRESHOLD)) continue;
-    kept.push({ pdq, quality: p.quality });
+    const variants = (p.variants ?? []).map((v) => v.toLowerCase()).filter((v) => v !== pdq);
+    kept.push({ pdq, quality: p.quality, variants: [...new Set(variants)].slice(0, 7) });
   }
   if (kept.length === 0) return [];
+  // One row per photo; its variants as a text[] literal each (unnest cannot take an array of arrays).
   await db.query(
-    `INSERT INTO listing_photo_hashes (listing_id, pdq, quality)
-     SELECT $1, pdq, quality FROM unnest($2::text[], $3::smallint[]) AS p(pdq, quality)
+    `INSERT INTO listing_photo_hashes (listing_id, pdq, quality, variants)
+     SELECT $1, pdq, quality, variants::text[]
+     FROM unnest($2::text[], $3::smallint[], $4::text[]) AS p(pdq, quality, variants)
      ON CONFLICT DO NOTHING`,
-    [listingId, kept.map((k) => k.pdq), kept.map((k) => k.quality)],
+    [
+      listingId,
+      kept.map((k) => k.pdq),
+      kept.map((k) => k.quality),
+      kept.map((k) => `{${k.variants.join(',')}}`),
+    ],
   );
   return kept.map((k) => k.pdq);
 }
@@ -63,21 +74,24 @@ const MATCHED_REMOVED = `
       WHERE EXISTS (SELECT 1 FROM mine m WHERE bit_count(m.bits # p.bits) <= $3)) x
     GROUP BY x.listing_id)`;
 
+/** A listing's photo hashes with their rotations and mirror images: what linking compares. */
 async function photoHashes(db: Queryable, listingId: string): Promise<string[]> {
-  const { rows } = await db.query<{ pdq: string }>(
-    'SELECT pdq FROM listing_photo_hashes WHERE listing_id = $1',
+  const { rows } = await db.query<{ hash: string }>(
+    `SELECT DISTINCT h AS hash FROM listing_photo_hashes p, unnest(array_prepend(p.pdq, p.variants)) AS h
+     WHERE p.listing_id = $1`,
     [listingId],
   );
-  return rows.map((r) => r.pdq);
+  return rows.map((r) => r.hash);
 }
 
 /**
  * Removed listings (here and shared) with a photo within the threshold of one of this listing's photos;
  * null when there are none.
  *
- * A scan, not an index: the listing's few hashes are compared (bit_count of the 256-bit XOR) with the
- * photos of removed listings only, not of every listing, and with accepted shared photo signals. Measured
- * on PostgreSQL 15: ~35 ms with 10k removed photos, ~330 ms with 150k (three photos on the listing). It
+ * A scan, not an index: the listing's few hashes (eight per photo) are compared (bit_count of the 256-bit
+ * XOR) with the photos of removed listings only, not of every listing, and with accepted shared photo
+ * signals. Measured on PostgreSQL 15 (three photos on the listing, so 24 hashes): ~70 ms with 10k removed
+ * photos, ~1 s with 150k; comparing the photos as posted only took ~27 ms and ~150 ms. It
  * runs only where a link is shown or sets a priority (a case opening, its card, `share link`), and not at
  * all for a listing without stored photos (the ingest fast path). Past ~50k removed or shared photos, or
  * to link every screened listing, the in-memory PdqHashIndex (detectors/image/hash-index.ts, kept current

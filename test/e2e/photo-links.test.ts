@@ -55,6 +55,9 @@ describe('photo linking: a removed listing’s photo re-listed on another platfo
     photos.set('/contrast.jpg', fixture('bridge-mod-high-contrast.jpg'));
     photos.set('/copy.jpg', copy);
     photos.set('/unrelated.jpg', fixture('wee.jpg'));
+    // Re-listers also mirror or rotate a photo, which changes its hash as posted completely.
+    photos.set('/mirrored.jpg', await sharp(copy).flop().toBuffer());
+    photos.set('/rotated.jpg', await sharp(copy).rotate(90).toBuffer());
     [db, slack, platform, photoServer] = await Promise.all([
       createTestDatabase(),
       startFakeSlack({ token: SLACK_TOKEN }),
@@ -229,5 +232,24 @@ describe('photo linking: a removed listing’s photo re-listed on another platfo
       return rows[0].priority === 1 && (rows[0].due_at as Date).getTime() === after.dueAt ? true : undefined;
     }, 'the moved deadline stored');
     expect(await linkedFrom('B-3')).toEqual(['A-1', 'A-2']);
+  });
+
+  it('links a mirrored or rotated copy of a removed photo', async () => {
+    const [original, mirrored, rotated] = await Promise.all(
+      ['/original.jpg', '/mirrored.jpg', '/rotated.jpg'].map((p) => pdqHashImage(photos.get(p)!)),
+    );
+    // As posted, neither is near the original: only their rotations and mirror images are.
+    expect(pdqDistance(original!.hash, mirrored!.hash)).toBeGreaterThan(31);
+    expect(pdqDistance(original!.hash, rotated!.hash)).toBeGreaterThan(31);
+    for (const [externalId, photo] of [
+      ['B-5', '/mirrored.jpg'],
+      ['B-6', '/rotated.jpg'],
+    ] as const) {
+      const relisted = await ingestWithCard('shopb', externalId, photo);
+      const view = await getCaseView(db.pool, relisted.caseId);
+      expect(view?.sellerLinks).toEqual([PHOTO_LINE]);
+      expect(view?.priority).toBe(1);
+      expect(await linkedFrom(externalId)).toEqual(['A-1', 'A-2']);
+    }
   });
 });
