@@ -49,7 +49,15 @@ export function describeMatch(m: LinkMatch): string {
   return `${LABEL[m.kind]} seen in ${plural(listings, 'removed listing')} on ${plural(platforms, 'platform')}${via}`;
 }
 
-export async function linkListing(db: Queryable, listingId: string): Promise<LinkingSummary> {
+/**
+ * What links a listing to removed ones. With recordPhotoLinks, the photo links found are also stored
+ * (listing_photo_links, for the re-listing metric) by the same scan: where linking sets a case's priority.
+ */
+export async function linkListing(
+  db: Queryable,
+  listingId: string,
+  options: { recordPhotoLinks?: boolean } = {},
+): Promise<LinkingSummary> {
   const { rows } = await db.query(
     `WITH mine AS (SELECT kind, hash FROM listing_contact_signals WHERE listing_id = $1),
      local AS (
@@ -80,7 +88,7 @@ export async function linkListing(db: Queryable, listingId: string): Promise<Lin
     sharedPlatforms: Number(r.s_platforms ?? 0),
     origins: (r.origins as string[] | null) ?? [],
   }));
-  const photo = await linkListingPhotos(db, listingId);
+  const photo = await linkListingPhotos(db, listingId, { record: options.recordPhotoLinks });
   if (photo) matches.push({ kind: 'photo', ...photo });
   return {
     listingId,

@@ -62,7 +62,7 @@ const REMOVED = `SELECT DISTINCT c.listing_id FROM takedowns t JOIN cases c ON c
 
 /**
  * CTEs `mine` (the hashes $2) and `matched` (listing_id, distance): listings removed here, other than $1, with
- * a photo within $3 bits of one of $2, and the closest pair's distance. Shared by linking and recording.
+ * a photo within $3 bits of one of $2, and the closest pair's distance.
  * The distance is computed only for rows the EXISTS keeps, so a scan that matches nothing costs the same.
  */
 const MATCHED_REMOVED = `
@@ -97,11 +97,20 @@ async function photoHashes(db: Queryable, listingId: string): Promise<string[]> 
  * to link every screened listing, the in-memory PdqHashIndex (detectors/image/hash-index.ts, kept current
  * from a change log like the bank matcher) should take over: microseconds per lookup at 1M hashes.
  */
-export async function linkListingPhotos(db: Queryable, listingId: string): Promise<PhotoLink | null> {
+export async function linkListingPhotos(
+  db: Queryable,
+  listingId: string,
+  options: { record?: boolean } = {},
+): Promise<PhotoLink | null> {
   const mine = await photoHashes(db, listingId);
   if (mine.length === 0) return null;
   const { rows } = await db.query(
     `WITH ${MATCHED_REMOVED},
+     -- With record, the same scan also stores the links, for the re-listing metric.
+     recorded AS (
+       INSERT INTO listing_photo_links (listing_id, removed_listing_id, distance)
+       SELECT $1, listing_id, distance FROM matched WHERE $4::boolean
+       ON CONFLICT DO NOTHING),
      local AS (
        SELECT count(*) AS listings, count(DISTINCT l.platform_id) AS platforms
        FROM matched JOIN listings l ON l.id = matched.listing_id),
@@ -118,7 +127,7 @@ export async function linkListingPhotos(db: Queryable, listingId: string): Promi
             (SELECT sum(listings) FROM shared) AS s_listings, (SELECT sum(platforms) FROM shared) AS s_platforms,
             (SELECT array_agg(origin ORDER BY origin) FROM shared) AS origins
      FROM local`,
-    [listingId, mine, PDQ_MATCH_THRESHOLD],
+    [listingId, mine, PDQ_MATCH_THRESHOLD, options.record === true],
   );
   const r = rows[0]!;
   const link: PhotoLink = {
@@ -129,24 +138,6 @@ export async function linkListingPhotos(db: Queryable, listingId: string): Promi
     origins: (r.origins as string[] | null) ?? [],
   };
   return link.localRemovedListings + link.sharedRemovedListings > 0 ? link : null;
-}
-
-/**
- * Records which removed listings here this listing's photos link to (listing_photo_links), for the re-listing
- * metric; returns how many are new. Called where linking sets a case's priority (screening's startCase),
- * so the metric counts the photo re-listings that deep screening linked when their case opened.
- */
-export async function recordPhotoLinks(db: Queryable, listingId: string): Promise<number> {
-  const mine = await photoHashes(db, listingId);
-  if (mine.length === 0) return 0;
-  const { rowCount } = await db.query(
-    `WITH ${MATCHED_REMOVED}
-     INSERT INTO listing_photo_links (listing_id, removed_listing_id, distance)
-     SELECT $1, listing_id, distance FROM matched
-     ON CONFLICT DO NOTHING`,
-    [listingId, mine, PDQ_MATCH_THRESHOLD],
-  );
-  return rowCount ?? 0;
 }
 
 /** Photo hashes of listings removed here (not restored) since a time, for share bundles. */

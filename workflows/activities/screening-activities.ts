@@ -12,7 +12,7 @@ import { insertDetection } from '../../shared/db/listings.ts';
 import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import { type ListingInput, listingInputSchema } from '../../shared/listing.ts';
 import { linkListing } from '../../shared/sharing/linking.ts';
-import { recordListingPhotos, recordPhotoLinks } from '../../shared/sharing/photos.ts';
+import { recordListingPhotos } from '../../shared/sharing/photos.ts';
 import { type CaseInput, type caseWorkflow, priorityRaisedSignal } from '../case-workflow.ts';
 
 export interface ScreeningActivityDeps {
@@ -73,12 +73,8 @@ export function createScreeningActivities(deps: ScreeningActivityDeps) {
     async startCase(input: { listingId: string; platformId: string; externalId: string }): Promise<string> {
       const caseId = caseIdFor(input.platformId, input.externalId);
       const raised = await inTransaction(deps.pool, async (tx) => {
-        const links = await linkListing(tx, input.listingId);
-        // Kept for the re-listing metric. Matched again only when a photo linked (rare), so the usual case
-        // opening scans the removed photos once.
-        if (links.matches.some((m) => m.kind === 'photo' && m.localRemovedListings > 0)) {
-          await recordPhotoLinks(tx, input.listingId);
-        }
+        // Photo links are stored as they are found, for the re-listing metric.
+        const links = await linkListing(tx, input.listingId, { recordPhotoLinks: true });
         const priority = links.suggestedPriority ?? undefined;
         if (await openCase(tx, { id: caseId, listingId: input.listingId, verdict: 'review', priority })) {
           await appendAudit(tx, {
