@@ -4,8 +4,9 @@
 // corpus, this one 11 to 15 (bench/text.bench.ts). Without the built module, screening falls back to the
 // JavaScript check, with one warning.
 //
-// Memory: this file owns the layout. Fixed tables (character classes, folds, separators) and buffers for
-// the two texts come first, then the tables of the library being screened; a header lists every address.
+// Memory: the module exports the addresses of its fixed tables (character classes, folds, separators) and
+// of the buffers for the two texts, which this file fills; the tables of the library being screened
+// follow them, and a header tells the module where they are.
 import fs from 'node:fs';
 import { log } from '../../shared/logger.ts';
 import type { CompiledLibrary } from './compile.ts';
@@ -15,7 +16,7 @@ import { charClass, foldAstral, foldCode, normalizerTables } from './normalize.t
 export const QUICK_NONE = 0;
 /** A key pattern stands at word boundaries: screen the listing in full. */
 export const QUICK_KEY = 1;
-/** The WebAssembly check cannot tell (emoji, combining marks, no module): use the JavaScript check. */
+/** The WebAssembly check cannot tell (decomposed marks, over-long text, no module): use the JavaScript one. */
 export const QUICK_UNSURE = 2;
 const VIETNAMESE = 3;
 const FOLD_UNKNOWN = 0x10000;
