@@ -8,11 +8,12 @@
 // on thousands of listings. The fixed tables sit at the addresses exported below; JavaScript
 // (../quick-check.ts) fills them, places the library's tables and writes their addresses into a header.
 
-// Results of check(). A result >= FOLD_UNKNOWN means the fold table has no entry yet for unit
-// (result - FOLD_UNKNOWN): JavaScript fills the table and calls again.
+// Results of check(). A result >= FOLD_UNKNOWN means a fold table has no entry yet for unit
+// (result - FOLD_UNKNOWN; for a supplementary character, its high surrogate): JavaScript fills the tables
+// for the whole text and calls again.
 const NO_KEY: i32 = 0;
 const KEY: i32 = 1;
-/** Something only the JavaScript path handles (surrogates, combining marks, an overflow). */
+/** Something only the JavaScript path handles (combining marks in accented mode, an overflow). */
 const FALLBACK: i32 = 2;
 /** A letter only Vietnamese uses, met in plain mode: call again in accented mode. */
 const VIETNAMESE: i32 = 3;
