@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type GatewayIdentifyData, GatewayOpcodes, type GatewayReceivePayload } from 'discord-api-types/v10';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { type FakeDiscord, fakeSnowflake } from './discord-rest.ts';
+import { botMessage, type FakeDiscord, fakeSnowflake } from './discord-rest.ts';
+
+export { botMessage };
 
 export interface FakeDiscordGateway {
   url: string;
@@ -92,27 +94,6 @@ export async function startFakeDiscordGateway(options: {
       for (const ws of wss.clients) ws.terminate();
       await new Promise((resolve) => wss.close(resolve));
     },
-  };
-}
-
-/** A message the bot wrote, in Discord's wire shape (as interactions and webhook edits carry it). */
-export function botMessage(botUserId: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: fakeSnowflake(),
-    channel_id: '0',
-    content: '',
-    author: { id: botUserId, username: 'wild-sentinel', discriminator: '0', avatar: null, global_name: null },
-    timestamp: new Date().toISOString(),
-    edited_timestamp: null,
-    tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
-    attachments: [],
-    embeds: [],
-    pinned: false,
-    type: 0,
-    ...fields,
   };
 }
 

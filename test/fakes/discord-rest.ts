@@ -122,29 +122,11 @@ export async function startFakeDiscord(options: { token: string }): Promise<Fake
         },
       };
     }
-    const message = {
-      id: fakeSnowflake(),
+    const message = botMessage(botUserId, {
       channel_id: channelId,
-      author: {
-        id: botUserId,
-        username: 'wild-sentinel',
-        discriminator: '0',
-        global_name: null,
-        avatar: null,
-        bot: true,
-      },
       content: b.content ?? '',
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
       embeds,
-      pinned: false,
-      type: 0,
-    } as APIMessage;
+    }) as unknown as APIMessage;
     const list = messages.get(channelId) ?? [];
     list.push(message);
     messages.set(channelId, list);
@@ -226,5 +208,33 @@ export async function startFakeDiscord(options: { token: string }): Promise<Fake
       failures.length = 0;
     },
     route: addRoute,
+  };
+}
+
+/** A message the bot wrote, in Discord's wire shape (as interactions and webhook edits carry it). */
+export function botMessage(botUserId: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: fakeSnowflake(),
+    channel_id: '0',
+    content: '',
+    author: {
+      id: botUserId,
+      username: 'wild-sentinel',
+      discriminator: '0',
+      avatar: null,
+      global_name: null,
+      bot: true,
+    },
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    pinned: false,
+    type: 0,
+    ...fields,
   };
 }
