@@ -16,10 +16,12 @@ import { charClass, foldAstral, foldCode, normalizerTables } from './normalize.t
 export const QUICK_NONE = 0;
 /** A key pattern stands at word boundaries: screen the listing in full. */
 export const QUICK_KEY = 1;
-/** The WebAssembly check cannot tell (decomposed marks, over-long text, no module): use the JavaScript one. */
+/** The WebAssembly check cannot tell (over-long text, full tables, no module): use the JavaScript one. */
 export const QUICK_UNSURE = 2;
 const VIETNAMESE = 3;
 const FOLD_UNKNOWN = 0x10000;
+const COMPOSE_UNKNOWN = 0x1000000;
+const NO_COMPOSITION = 0xffffffff;
 
 /** Header slots, in the order configure() reads them. */
 const HEADER_SLOTS = [
@@ -41,6 +43,7 @@ const HEADER_SLOTS = [
   'patternFlags',
   'firstKeyState',
   'astralFull',
+  'composeFull',
 ] as const;
 type Slot = (typeof HEADER_SLOTS)[number];
 
@@ -73,6 +76,8 @@ interface Exports {
   ASTRAL_UNITS_CAPACITY: WasmGlobal;
   ASTRAL_TABLE: WasmGlobal;
   ASTRAL_UNITS: WasmGlobal;
+  COMPOSE_SLOTS: WasmGlobal;
+  COMPOSE_TABLE: WasmGlobal;
   CHAR_CLASS: WasmGlobal;
   SEPARATOR: WasmGlobal;
   LEET: WasmGlobal;
@@ -105,6 +110,7 @@ export class WasmQuickCheck {
   /** Entries in the astral table, and units used in its pool (offset 0 holds " "). */
   private astralEntries = 0;
   private astralUnits = 1;
+  private compositions = 0;
   private buffer!: Buffer;
   private units16!: Uint16Array;
   private foldPlain!: Int32Array;
@@ -241,6 +247,28 @@ export class WasmQuickCheck {
     }
   }
 
+  /** Adds NFC's composition of unit and combining mark to the composition table (the module's composition()). */
+  private addComposition(unit: number, mark: number): void {
+    const slots = this.at('COMPOSE_SLOTS');
+    // Half full at most, so every search meets an empty slot soon.
+    if (this.compositions + 1 > slots / 2) {
+      this.header.set('composeFull', 1);
+      this.writeHeader();
+      return;
+    }
+    const table = new Uint32Array(this.exports.memory.buffer, this.at('COMPOSE_TABLE'), 2 * slots);
+    const key = ((unit << 16) | mark) >>> 0;
+    let slot = Math.imul(key, 0x9e3779b1) >>> 21;
+    while (table[2 * slot] !== 0) {
+      if (table[2 * slot] === key) return;
+      slot = (slot + 1) & (slots - 1);
+    }
+    const composed = String.fromCharCode(unit, mark).normalize('NFC');
+    table[2 * slot] = key;
+    table[2 * slot + 1] = composed.length === 1 ? composed.charCodeAt(0) : NO_COMPOSITION;
+    this.compositions++;
+  }
+
   /** Adds a supplementary character's fold to the astral table (the module's astralFold()). */
   private addAstral(cp: number): void {
     const slots = this.at('ASTRAL_SLOTS');
@@ -276,12 +304,16 @@ export class WasmQuickCheck {
     this.writeText(title, this.titleAt);
     this.writeText(description, this.descriptionAt);
     let mode = accented;
-    // At most: fill plain folds, switch to accented mode, fill accented folds.
-    for (let attempt = 0; attempt < 4; attempt++) {
+    // Fill plain folds, switch to accented mode, fill accented folds, learn a few compositions; a text
+    // that needs more is left to JavaScript this time (the tables keep what was learnt).
+    for (let attempt = 0; attempt < 8; attempt++) {
       const result = this.exports.check(title.length, description.length, mode ? 1 : 0);
       if (result === QUICK_NONE || result === QUICK_KEY) return result;
       if (result === VIETNAMESE) mode = true;
-      else if (result >= FOLD_UNKNOWN) {
+      else if (result >= COMPOSE_UNKNOWN) {
+        const pair = result - COMPOSE_UNKNOWN;
+        this.addComposition(pair >> 7, 0x300 + (pair & 0x7f));
+      } else if (result >= FOLD_UNKNOWN) {
         this.fillFolds(title, mode);
         this.fillFolds(description, mode);
         this.syncMulti();

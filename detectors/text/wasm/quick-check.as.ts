@@ -8,20 +8,23 @@
 // on thousands of listings. The fixed tables sit at the addresses exported below; JavaScript
 // (../quick-check.ts) fills them, places the library's tables and writes their addresses into a header.
 
-// Results of check(). A result >= FOLD_UNKNOWN means a fold table has no entry yet for unit
-// (result - FOLD_UNKNOWN; for a supplementary character, its high surrogate): JavaScript fills the tables
-// for the whole text and calls again.
+// Results of check(). A result in [FOLD_UNKNOWN, COMPOSE_UNKNOWN) means a fold table has no entry yet
+// for unit (result - FOLD_UNKNOWN; for a supplementary character, its high surrogate): JavaScript fills
+// the tables for the whole text and calls again. From COMPOSE_UNKNOWN on, the composition table has no
+// entry for unit (result - COMPOSE_UNKNOWN) >> 7 followed by combining mark 0x300 + (… & 0x7f).
 const NO_KEY: i32 = 0;
 const KEY: i32 = 1;
-/** Something only the JavaScript path handles (combining marks in accented mode, an overflow). */
+/** Something only the JavaScript path handles (an overflow, a full table). */
 const FALLBACK: i32 = 2;
 /** A letter only Vietnamese uses, met in plain mode: call again in accented mode. */
 const VIETNAMESE: i32 = 3;
 const FOLD_UNKNOWN: i32 = 0x10000;
+const COMPOSE_UNKNOWN: i32 = 0x1000000;
 
 // Fold table codes (normalize.ts).
 const DROP: i32 = -1;
 const UNKNOWN: i32 = -2;
+const COMBINE: i32 = -3;
 const SURROGATE: i32 = -4;
 const MULTI_BASE: i32 = -5;
 const VIETNAMESE_FLAG: i32 = 1 << 16;
@@ -44,6 +47,7 @@ export const MULTI_CAPACITY: i32 = 4096;
 export const MULTI_UNITS_CAPACITY: i32 = 65536;
 export const ASTRAL_SLOTS: i32 = 8192;
 export const ASTRAL_UNITS_CAPACITY: i32 = 32768;
+export const COMPOSE_SLOTS: i32 = 2048;
 const UNITS_CAPACITY: i32 = TEXT_CAPACITY * 2 + 64;
 /** u8[65536]: character class of each unit. */
 export const CHAR_CLASS: usize = 65536;
@@ -66,8 +70,15 @@ export const MULTI_UNITS: usize = MULTI_START + (<usize>MULTI_CAPACITY + 16) * 4
  */
 export const ASTRAL_TABLE: usize = MULTI_UNITS + <usize>MULTI_UNITS_CAPACITY * 2;
 export const ASTRAL_UNITS: usize = ASTRAL_TABLE + <usize>ASTRAL_SLOTS * 8;
+/**
+ * u32[2 * COMPOSE_SLOTS]: NFC compositions of a unit and a combining mark (decomposed Vietnamese), as an
+ * open-addressed table of unit << 16 | mark -> the composed unit, or NO_COMPOSITION. JavaScript fills it
+ * as pairs are met and keeps it at most half full.
+ */
+export const COMPOSE_TABLE: usize = ASTRAL_UNITS + <usize>ASTRAL_UNITS_CAPACITY * 2;
+const NO_COMPOSITION: u32 = 0xffffffff;
 /** u16[TEXT_CAPACITY + 1] each: the title and the description, each followed by a 0. */
-export const SRC_TITLE: usize = ASTRAL_UNITS + <usize>ASTRAL_UNITS_CAPACITY * 2;
+export const SRC_TITLE: usize = COMPOSE_TABLE + <usize>COMPOSE_SLOTS * 8;
 export const SRC_DESCRIPTION: usize = SRC_TITLE + (<usize>TEXT_CAPACITY + 16) * 2;
 /** u16[UNITS_CAPACITY]: normalised units. */
 const UNITS: usize = SRC_DESCRIPTION + (<usize>TEXT_CAPACITY + 16) * 2;
@@ -82,6 +93,8 @@ export const LIBRARY_BASE: usize = CANDIDATES + 512;
 let multiCount: i32 = 0;
 /** The astral table takes no more entries: an unknown supplementary character goes to JavaScript. */
 let astralFull = false;
+/** Likewise for the composition table. */
+let composeFull = false;
 let classOf: usize = 0;
 let dense: usize = 0;
 let denseIsU16: bool = true;
@@ -126,6 +139,7 @@ export function configure(): void {
   patternFlags = <usize>slot(15);
   firstKeyState = slot(16);
   astralFull = slot(17) === 1;
+  composeFull = slot(18) === 1;
 }
 
 @inline function classOfUnit(c: u32): u32 {
@@ -199,6 +213,17 @@ function astralFold(cp: u32): i32 {
   return load<i32>(ASTRAL_TABLE + (<usize>slot << 3), 4);
 }
 
+/** The composition table's entry for key (unit << 16 | mark), or -1 when it has none. */
+function composition(key: u32): i64 {
+  let slot = (key * 2654435761) >>> 21; // Fibonacci hashing into 2048 slots
+  // The table is never full, so an empty slot ends every search.
+  while (load<u32>(COMPOSE_TABLE + (<usize>slot << 3)) !== key) {
+    if (load<u32>(COMPOSE_TABLE + (<usize>slot << 3)) === 0) return -1;
+    slot = (slot + 1) & (COMPOSE_SLOTS - 1);
+  }
+  return <i64>load<u32>(COMPOSE_TABLE + (<usize>slot << 3), 4);
+}
+
 /** sparseStep in automaton.ts. */
 function sparseStep(state: i32, c: u32): i32 {
   let s = state;
@@ -254,6 +279,7 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
   let lastClass: u32 = CLASS_SPACE;
   let runEnd = -1;
   let state: i32 = 0;
+  let previous: i32 = 0; // the state before the last unit written: a combining mark may change that unit
   candidates = 0;
   for (let i = 0; i < n; i++) {
     let c = at(src, i);
@@ -269,6 +295,7 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
         } else if (c === last) continue;
         store<u16>(UNITS + (<usize>len << 1), <u16>c);
         len++;
+        previous = state;
         state = step(state, c);
         noteKeyState(state, len);
         last = c;
@@ -291,6 +318,26 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
         if ((v & HOMOGLYPH_FLAG) !== 0 && (isAsciiLetter(last) || isAsciiLetter(at(src, i + 1))))
           c = <u32>i32At(HOMOGLYPH, <i32>c);
       } else if (v === DROP) {
+        continue;
+      } else if (v === COMBINE) {
+        // A decomposed diacritic (accented mode): composed onto the last unit when NFC makes them one, and
+        // the automaton steps again from where it was before that unit.
+        if (len === 0) continue;
+        const base = at(UNITS, len - 1);
+        const composed = composition((base << 16) | c);
+        if (composed < 0) {
+          pending = composeFull ? FALLBACK : COMPOSE_UNKNOWN + <i32>((base << 7) | (c - 0x300));
+          return -1;
+        }
+        if (<u32>composed === NO_COMPOSITION) continue;
+        // A key state noted for the unit as it was no longer holds (past MAX_CANDIDATES, the rescan of the
+        // final units decides anyway).
+        const lastNoted = CANDIDATES + (<usize>(candidates - 1) << 3);
+        if (candidates > 0 && candidates <= MAX_CANDIDATES && load<i32>(lastNoted, 4) === len) candidates--;
+        last = <u32>composed;
+        store<u16>(UNITS + (<usize>(len - 1) << 1), <u16>last);
+        state = step(previous, last);
+        noteKeyState(state, len);
         continue;
       } else if (v === UNKNOWN) {
         pending = FOLD_UNKNOWN + <i32>c;
@@ -328,6 +375,7 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
           if (u === 0x20 ? last === 0x20 : u === last && classOfUnit(u) === CLASS_WORD) continue;
           store<u16>(UNITS + (<usize>len << 1), <u16>u);
           len++;
+          previous = state;
           state = step(state, u);
           noteKeyState(state, len);
           last = u;
@@ -358,6 +406,7 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
     }
     store<u16>(UNITS + (<usize>len << 1), <u16>c);
     len++;
+    previous = state;
     state = step(state, c);
     noteKeyState(state, len);
     last = c;
