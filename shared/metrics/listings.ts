@@ -24,9 +24,6 @@ export interface Breakdown {
   counts: ListingCounts;
 }
 
-/** Takedown actions that remove the listing (every approval does). */
-export const REMOVAL_ACTIONS = ['remove_listing', 'warn_seller', 'suspend_seller'] as const;
-
 /** Species filter on a metrics_case_facts row (alias f). */
 export const factSpecies = `($4::text IS NULL OR $4 = ANY(f.species))`;
 

@@ -1,6 +1,7 @@
 // Seller linking: does a listing share a contact id, seller account or photo with listings removed here, or
 // with signals imported from other deployments? The summary goes on the case card and can raise priority.
 import type { Queryable } from '../db/pool.ts';
+import { REMOVING_TAKEDOWN } from '../db/removals.ts';
 import type { ContactKind } from './contacts.ts';
 import type { CoalitionKey } from './keyed-hash.ts';
 import { linkListingPhotos } from './photos.ts';
@@ -65,8 +66,7 @@ export async function linkListing(
        FROM mine m JOIN listing_contact_signals s ON s.hash = m.hash AND s.listing_id <> $1
          JOIN listings l ON l.id = s.listing_id
          JOIN cases c ON c.listing_id = l.id AND c.status <> 'restored'
-       WHERE EXISTS (SELECT 1 FROM takedowns t WHERE t.case_id = c.id AND t.status = 'done'
-                       AND t.action IN ('remove_listing', 'warn_seller', 'suspend_seller'))
+       WHERE EXISTS (SELECT 1 FROM takedowns t WHERE t.case_id = c.id AND ${REMOVING_TAKEDOWN})
        GROUP BY m.kind),
      shared AS (
        SELECT m.kind, sum(coalesce((si.provenance->>'removedListings')::int, 1)) AS listings,

@@ -5,6 +5,7 @@
 // all eight of their dihedral hashes with the removed photos as posted.
 import { PDQ_MATCH_THRESHOLD, PDQ_QUALITY_THRESHOLD, pdqDistance } from '../../detectors/image/pdq.ts';
 import type { Queryable } from '../db/pool.ts';
+import { REMOVING_TAKEDOWN } from '../db/removals.ts';
 
 export interface ListingPhoto {
   pdq?: string;
@@ -57,7 +58,7 @@ export interface PhotoLink {
 }
 
 const REMOVED = `SELECT DISTINCT c.listing_id FROM takedowns t JOIN cases c ON c.id = t.case_id
-  WHERE t.status = 'done' AND t.action IN ('remove_listing', 'warn_seller', 'suspend_seller')
+  WHERE ${REMOVING_TAKEDOWN}
     AND c.status <> 'restored'`;
 
 /**
@@ -150,8 +151,7 @@ export async function removedPhotoSignals(
             min(t.completed_at) AS first_seen, max(t.completed_at) AS last_seen
      FROM listing_photo_hashes p JOIN listings l ON l.id = p.listing_id
        JOIN cases c ON c.listing_id = l.id AND c.status <> 'restored'
-       JOIN takedowns t ON t.case_id = c.id AND t.status = 'done'
-         AND t.action IN ('remove_listing', 'warn_seller', 'suspend_seller')
+       JOIN takedowns t ON t.case_id = c.id AND ${REMOVING_TAKEDOWN}
      WHERE t.completed_at >= $1
      GROUP BY p.pdq ORDER BY p.pdq`,
     [since],

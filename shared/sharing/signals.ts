@@ -1,6 +1,7 @@
 // Records a listing's contact identifiers as keyed hashes (listing_contact_signals). The lead calls this on
 // ingest, in the listing's transaction; raw identifiers are hashed in memory and never stored here.
 import type { Queryable } from '../db/pool.ts';
+import { REMOVING_TAKEDOWN } from '../db/removals.ts';
 import { type ContactKind, listingContacts } from './contacts.ts';
 import type { CoalitionKey } from './keyed-hash.ts';
 
@@ -56,8 +57,7 @@ export async function removedSellerSignals(
             min(t.completed_at) AS first_seen, max(t.completed_at) AS last_seen
      FROM listing_contact_signals s JOIN listings l ON l.id = s.listing_id
        JOIN cases c ON c.listing_id = l.id AND c.status <> 'restored'
-       JOIN takedowns t ON t.case_id = c.id AND t.status = 'done'
-         AND t.action IN ('remove_listing', 'warn_seller', 'suspend_seller')
+       JOIN takedowns t ON t.case_id = c.id AND ${REMOVING_TAKEDOWN}
      WHERE t.completed_at >= $1 AND s.kind <> 'seller'
      GROUP BY s.kind, s.hash ORDER BY s.kind, s.hash`,
     [since],
