@@ -95,6 +95,17 @@ interface Exports {
 const MODULE_URL = new URL('./wasm/quick-check.wasm', import.meta.url);
 
 const align = (n: number) => (n + 15) & ~15;
+
+/**
+ * Where key is, or the empty slot it would take, in an open-addressed table of (key, value) u32 pairs whose
+ * slot count is a power of two (the module's lookup() searches the same way).
+ */
+function hashSlot(table: Uint32Array, key: number): number {
+  const slots = table.length / 2;
+  let slot = Math.imul(key, 0x9e3779b1) >>> (Math.clz32(slots) + 1); // Fibonacci hashing
+  while (table[2 * slot] !== 0 && table[2 * slot] !== key) slot = (slot + 1) & (slots - 1);
+  return slot;
+}
 const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 export class WasmQuickCheck {
@@ -247,21 +258,22 @@ export class WasmQuickCheck {
     }
   }
 
-  /** Adds NFC's composition of unit and combining mark to the composition table (the module's composition()). */
+  /** One of the module's hash tables: (key, value) u32 pairs. */
+  private hashTable(address: 'COMPOSE_TABLE' | 'ASTRAL_TABLE', slots: 'COMPOSE_SLOTS' | 'ASTRAL_SLOTS') {
+    return new Uint32Array(this.exports.memory.buffer, this.at(address), 2 * this.at(slots));
+  }
+
+  /** Adds NFC's composition of unit and combining mark to the composition table. */
   private addComposition(unit: number, mark: number): void {
-    const slots = this.at('COMPOSE_SLOTS');
-    // Half full at most, so every search meets an empty slot soon.
-    if (this.compositions + 1 > slots / 2) {
+    const table = this.hashTable('COMPOSE_TABLE', 'COMPOSE_SLOTS');
+    const key = ((unit << 16) | mark) >>> 0;
+    const slot = hashSlot(table, key);
+    if (table[2 * slot] === key) return;
+    // Half the slots at most (two u32s each), so every search meets an empty slot soon.
+    if (this.compositions + 1 > table.length / 4) {
       this.header.set('composeFull', 1);
       this.writeHeader();
       return;
-    }
-    const table = new Uint32Array(this.exports.memory.buffer, this.at('COMPOSE_TABLE'), 2 * slots);
-    const key = ((unit << 16) | mark) >>> 0;
-    let slot = Math.imul(key, 0x9e3779b1) >>> 21;
-    while (table[2 * slot] !== 0) {
-      if (table[2 * slot] === key) return;
-      slot = (slot + 1) & (slots - 1);
     }
     const composed = String.fromCharCode(unit, mark).normalize('NFC');
     table[2 * slot] = key;
@@ -269,20 +281,16 @@ export class WasmQuickCheck {
     this.compositions++;
   }
 
-  /** Adds a supplementary character's fold to the astral table (the module's astralFold()). */
+  /** Adds a supplementary character's fold to the astral table. */
   private addAstral(cp: number): void {
-    const slots = this.at('ASTRAL_SLOTS');
-    const table = new Uint32Array(this.exports.memory.buffer, this.at('ASTRAL_TABLE'), 2 * slots);
-    let slot = Math.imul(cp, 0x9e3779b1) >>> 19;
-    while (table[2 * slot] !== 0) {
-      if (table[2 * slot] === cp) return;
-      slot = (slot + 1) & (slots - 1);
-    }
+    const table = this.hashTable('ASTRAL_TABLE', 'ASTRAL_SLOTS');
+    const slot = hashSlot(table, cp);
+    if (table[2 * slot] === cp) return;
     const folded = foldAstral(cp);
     if (folded.length > 255) return; // too long to pack: the module hands such text to JavaScript
-    // Half full at most, so every search meets an empty slot soon.
+    // Half the slots at most (two u32s each), so every search meets an empty slot soon.
     if (
-      this.astralEntries + 1 > slots / 2 ||
+      this.astralEntries + 1 > table.length / 4 ||
       this.astralUnits + folded.length > this.at('ASTRAL_UNITS_CAPACITY')
     ) {
       this.header.set('astralFull', 1);

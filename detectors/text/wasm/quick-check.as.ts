@@ -45,9 +45,11 @@ const FLAG_INFLECT: u32 = 4;
 export const TEXT_CAPACITY: i32 = 32768;
 export const MULTI_CAPACITY: i32 = 4096;
 export const MULTI_UNITS_CAPACITY: i32 = 65536;
-export const ASTRAL_SLOTS: i32 = 8192;
+const ASTRAL_SLOT_BITS: u32 = 13;
+export const ASTRAL_SLOTS: i32 = 1 << ASTRAL_SLOT_BITS;
 export const ASTRAL_UNITS_CAPACITY: i32 = 32768;
-export const COMPOSE_SLOTS: i32 = 2048;
+const COMPOSE_SLOT_BITS: u32 = 11;
+export const COMPOSE_SLOTS: i32 = 1 << COMPOSE_SLOT_BITS;
 const UNITS_CAPACITY: i32 = TEXT_CAPACITY * 2 + 64;
 /** u8[65536]: character class of each unit. */
 export const CHAR_CLASS: usize = 65536;
@@ -202,26 +204,20 @@ function spacedRunEnd(src: usize, i: i32, n: i32): i32 {
   return count >= 3 ? j + 1 : -1;
 }
 
-/** The astral table's entry for code point cp, or -1 when it has none. */
-function astralFold(cp: u32): i32 {
-  let slot = (cp * 2654435761) >>> 19; // Fibonacci hashing into 8192 slots
-  // The table is never full, so an empty slot ends every search.
-  while (load<u32>(ASTRAL_TABLE + (<usize>slot << 3)) !== cp) {
-    if (load<u32>(ASTRAL_TABLE + (<usize>slot << 3)) === 0) return -1;
-    slot = (slot + 1) & (ASTRAL_SLOTS - 1);
+/**
+ * The value for a non-zero key in an open-addressed table of 2^slotBits (key, value) u32 pairs, or -1
+ * when it has none (hashSlot in ../quick-check.ts fills them the same way).
+ */
+function lookup(table: usize, slotBits: u32, key: u32): i64 {
+  let slot = (key * 2654435761) >>> (32 - slotBits); // Fibonacci hashing
+  let entry = table + (<usize>slot << 3);
+  // The tables are never full, so an empty slot ends every search.
+  while (load<u32>(entry) !== key) {
+    if (load<u32>(entry) === 0) return -1;
+    slot = (slot + 1) & ((1 << slotBits) - 1);
+    entry = table + (<usize>slot << 3);
   }
-  return load<i32>(ASTRAL_TABLE + (<usize>slot << 3), 4);
-}
-
-/** The composition table's entry for key (unit << 16 | mark), or -1 when it has none. */
-function composition(key: u32): i64 {
-  let slot = (key * 2654435761) >>> 21; // Fibonacci hashing into 2048 slots
-  // The table is never full, so an empty slot ends every search.
-  while (load<u32>(COMPOSE_TABLE + (<usize>slot << 3)) !== key) {
-    if (load<u32>(COMPOSE_TABLE + (<usize>slot << 3)) === 0) return -1;
-    slot = (slot + 1) & (COMPOSE_SLOTS - 1);
-  }
-  return <i64>load<u32>(COMPOSE_TABLE + (<usize>slot << 3), 4);
+  return <i64>load<u32>(entry, 4);
 }
 
 /** sparseStep in automaton.ts. */
@@ -324,7 +320,7 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
         // the automaton steps again from where it was before that unit.
         if (len === 0) continue;
         const base = at(UNITS, len - 1);
-        const composed = composition((base << 16) | c);
+        const composed = lookup(COMPOSE_TABLE, COMPOSE_SLOT_BITS, (base << 16) | c);
         if (composed < 0) {
           pending = composeFull ? FALLBACK : COMPOSE_UNKNOWN + <i32>((base << 7) | (c - 0x300));
           return -1;
@@ -352,13 +348,13 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
           pool = ASTRAL_UNITS;
           const low = at(src, i + 1);
           if (low >= 0xdc00 && low <= 0xdfff) {
-            const packed = astralFold(((c - 0xd800) << 10) + (low - 0xdc00) + 0x10000);
+            const packed = lookup(ASTRAL_TABLE, ASTRAL_SLOT_BITS, ((c - 0xd800) << 10) + (low - 0xdc00) + 0x10000);
             if (packed < 0) {
               pending = astralFull ? FALLBACK : FOLD_UNKNOWN + <i32>c;
               return -1;
             }
-            from = packed >>> 8;
-            to = from + (packed & 0xff);
+            from = <i32>(packed >>> 8);
+            to = from + <i32>(packed & 0xff);
             width = 2;
           }
         } else {
@@ -384,7 +380,7 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
         i += width - 1;
         continue;
       } else {
-        // A combining mark (accented mode) or a multi-unit fold not copied here yet.
+        // A multi-unit fold not copied here yet.
         pending = FALLBACK;
         return -1;
       }
