@@ -6,7 +6,7 @@
 // array read with no branch; rarer classes (CJK, Thai, accented letters) use sorted sparse edges plus
 // failure links, with a full row for the root. Outputs are merged along failure links at build time, and
 // states are numbered by what they output: none, then ordinary patterns, then "key" patterns. "Any match
-// here?" and "any key pattern in this text?" are each one comparison per character.
+// here?" is one comparison per character, and so is "any key pattern here?" in the WebAssembly quick check.
 
 export interface CompileOptions {
   /** Upper bound on dense-table cells (states x dense classes); trades memory for speed. */
@@ -242,23 +242,11 @@ export class CompactAutomaton {
     length: number,
     accept: (pattern: number, end: number) => boolean = () => true,
   ): boolean {
-    const { classOf, dense, denseClasses: d, sparseMask, rootNext, firstKeyState: firstKey } = this.tables;
-    const { outStart, outPattern, keyPattern } = this.tables;
-    const width = d + 1;
-    let s = 0;
-    for (let i = 0; i < length; i++) {
-      const c = classOf[units[i]!]!;
-      s =
-        c <= d
-          ? dense[s * width + c]!
-          : (sparseMask[s]! & (1 << (c & 31))) === 0
-            ? rootNext[c]!
-            : this.sparseStep(s, c);
-      if (s < firstKey) continue;
-      for (let o = outStart[s]!; o < outStart[s + 1]!; o++) {
-        const pattern = outPattern[o]!;
-        if (keyPattern[pattern] === 1 && accept(pattern, i + 1)) return true;
-      }
+    const count = this.scan(units, length);
+    const { keyPattern } = this.tables;
+    for (let k = 0; k < count; k++) {
+      const pattern = this.buffer[2 * k]!;
+      if (keyPattern[pattern] === 1 && accept(pattern, this.buffer[2 * k + 1]!)) return true;
     }
     return false;
   }
