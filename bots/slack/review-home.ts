@@ -6,6 +6,7 @@ import type { QueueItem } from '../../shared/db/review.ts';
 import type { CaseState } from '../../workflows/case-workflow.ts';
 import { ACTION_CLAIM, ACTION_RELEASE, slackTime } from './case-card.ts';
 import { escapeMrkdwn, truncate } from './mrkdwn.ts';
+import type { Reporter } from './review-use-cases.ts';
 
 const PRIORITY = ['', ':red_circle: P1', ':large_orange_circle: P2', ':white_circle: P3'];
 
@@ -56,7 +57,7 @@ export function homeView(reviewer: string, items: QueueItem[], authorised: boole
 export function caseSummary(
   view: CaseView,
   state: CaseState | undefined,
-  reporters?: readonly { channel: string; reporter: string; erased: boolean }[],
+  reporters?: readonly Reporter[],
 ): string {
   const lines = [
     `*${escapeMrkdwn(truncate(view.listing.title, 150))}*`,
