@@ -2,7 +2,7 @@
 // "no wildlife term" from it allows a listing without any other look.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { corpusBatch } from '../../../bench/text-corpus.ts';
+import { corpusBatch, prng } from '../../../bench/text-corpus.ts';
 import { compileLibrary } from '../../../detectors/text/compile.ts';
 import { quickCheckInJs, screenWith } from '../../../detectors/text/index.ts';
 import {
@@ -66,11 +66,7 @@ const tricky: Text[] = [
 
 /** Random texts from fragments of library terms, separators, leetspeak and several scripts. */
 function fuzzTexts(count: number): Text[] {
-  let seed = 12345;
-  const random = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
+  const random = prng(12345);
   const terms = lib.entries.map((e) => e.term);
   const bits = [
     ' ',
