@@ -9,8 +9,6 @@ import { type GatewayIdentifyData, GatewayOpcodes, type GatewayReceivePayload } 
 import { type WebSocket, WebSocketServer } from 'ws';
 import { botMessage, type FakeDiscord, fakeSnowflake } from './discord-rest.ts';
 
-export { botMessage };
-
 export interface FakeDiscordGateway {
   url: string;
   identifies: GatewayIdentifyData[];

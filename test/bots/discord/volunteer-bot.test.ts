@@ -9,12 +9,11 @@ import { discordOutcomeDelivery } from '../../../bots/discord/outcome.ts';
 import { caseStateQuery } from '../../../workflows/case-workflow.ts';
 import {
   attachGateway,
-  botMessage,
   type FakeDiscordGateway,
   startFakeDiscordGateway,
   type VolunteerBotRoutes,
 } from '../../fakes/discord-gateway.ts';
-import { type FakeDiscord, fakeSnowflake, startFakeDiscord } from '../../fakes/discord-rest.ts';
+import { botMessage, type FakeDiscord, fakeSnowflake, startFakeDiscord } from '../../fakes/discord-rest.ts';
 import { eventually } from '../../support/temporal.ts';
 import { startVolunteerHarness, type VolunteerHarness } from '../volunteers/harness.ts';
 

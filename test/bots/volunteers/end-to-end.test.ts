@@ -18,12 +18,11 @@ import { caseStateQuery } from '../../../workflows/case-workflow.ts';
 import { decideCase } from '../../../workflows/use-cases/decide-case.ts';
 import {
   attachGateway,
-  botMessage,
   type FakeDiscordGateway,
   startFakeDiscordGateway,
   type VolunteerBotRoutes,
 } from '../../fakes/discord-gateway.ts';
-import { type FakeDiscord, fakeSnowflake, startFakeDiscord } from '../../fakes/discord-rest.ts';
+import { botMessage, type FakeDiscord, fakeSnowflake, startFakeDiscord } from '../../fakes/discord-rest.ts';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-bot-api.ts';
 import { eventually } from '../../support/temporal.ts';
 import { REVIEWER, startVolunteerHarness, type VolunteerHarness } from './harness.ts';
