@@ -139,14 +139,14 @@ const external = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
 if (values.reuse && !process.env.BENCH_DATABASE_URL) throw new Error('--reuse needs BENCH_DATABASE_URL');
 const server = external ? undefined : await startPostgres();
 const adminUrl = external ?? server!.url;
-const admin = createPool(adminUrl, 1);
+const admin = createPool(adminUrl, { max: 1 });
 const name = values.reuse
   ? new URL(adminUrl).pathname.slice(1)
   : `ws_bench_${randomBytes(4).toString('hex')}`;
 if (!values.reuse) await admin.query(`CREATE DATABASE ${name}`);
 const url = new URL(adminUrl);
 url.pathname = `/${name}`;
-const db = createPool(url.toString(), 16);
+const db = createPool(url.toString(), { max: 16, statementTimeoutMs: 0 });
 const results: Record<string, number | string> = {
   cpus: os.cpus().length,
   loadAvg1m: Number(os.loadavg()[0]!.toFixed(2)),

@@ -20,7 +20,7 @@ import { activePolicyCache } from '../detectors/policy/index.ts';
 import { getActiveLibrary } from '../detectors/text/index.ts';
 import { watchLibrary } from '../keywords/reload.ts';
 import type { Config } from '../shared/config.ts';
-import { startEmbeddedDatabase } from '../shared/db/embedded.ts';
+import { openEmbeddedDatabase } from '../shared/db/embedded.ts';
 import { migrate } from '../shared/db/migrate.ts';
 import { countPlatforms, createPlatform } from '../shared/db/platforms.ts';
 import { createPool, type Pool } from '../shared/db/pool.ts';
@@ -91,10 +91,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
   try {
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
-      const embedded = await startEmbeddedDatabase(config.DATA_DIR);
+      const embedded = await openEmbeddedDatabase(config.DATA_DIR, 'system');
       stops.push(() => embedded.stop());
       databaseUrl = embedded.url;
-      log.info('using the embedded database (PGlite)', { dir: join(config.DATA_DIR, 'pglite') });
+      log.info('using the embedded PostgreSQL', { dir: join(config.DATA_DIR, 'postgres'), owned: embedded.owned });
     }
     const pool = createPool(databaseUrl);
     stops.push(() => pool.end());
@@ -115,6 +115,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       const dev = await startTemporalDevServer({
         cliPath: config.TEMPORAL_CLI_PATH,
         dbFilename: join(config.DATA_DIR, 'temporal.sqlite'),
+        ownerFile: join(config.DATA_DIR, 'temporal.owner.json'),
         namespace: config.TEMPORAL_NAMESPACE,
       });
       stops.push(() => dev.stop());

@@ -7,6 +7,14 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from '../shared/net/free-port.ts';
+import {
+  commandLine,
+  isAlive,
+  readJsonFile,
+  removeFile,
+  waitForExit,
+  writeJsonFile,
+} from '../shared/process-files.ts';
 
 export const TEMPORAL_INSTALL_HINT =
   'Install the Temporal CLI (it contains the dev server): `go install github.com/temporalio/cli/cmd/temporal@v1.5.1`, ' +
@@ -56,12 +64,38 @@ export interface DevServerOptions {
   port?: number;
   /** How long to wait for the server to answer; the SDK's own 5 s is too short on 2 busy cores. */
   startTimeoutMs?: number;
+  /**
+   * Records which process runs the server (with dbFilename, under DATA_DIR): a second system process on
+   * the same data joins it, and one left behind by a killed process is stopped before a new one starts.
+   */
+  ownerFile?: string;
+}
+
+interface DevServerOwner {
+  pid: number;
+  serverPid: number;
+  address: string;
+}
+
+/** Joins the server a live process runs on this data, or stops one whose owner was killed. */
+async function joinOrClearOwner(ownerFile: string): Promise<DevServer | undefined> {
+  const owner = readJsonFile<DevServerOwner>(ownerFile);
+  if (!owner) return undefined;
+  if (owner.pid !== process.pid && isAlive(owner.pid)) return { address: owner.address, stop: async () => {} };
+  if (isAlive(owner.serverPid) && commandLine(owner.serverPid).includes('start-dev')) {
+    process.kill(owner.serverPid, 'SIGTERM');
+    if (!(await waitForExit(owner.serverPid, 10_000))) process.kill(owner.serverPid, 'SIGKILL');
+  }
+  removeFile(ownerFile);
+  return undefined;
 }
 
 export async function startTemporalDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
   const namespace = opts.namespace ?? 'default';
   const cli = findTemporalCli(opts.cliPath);
   if (!cli) return startWithSdkDownload(opts, namespace);
+  const joined = opts.ownerFile ? await joinOrClearOwner(opts.ownerFile) : undefined;
+  if (joined) return joined;
 
   const port = opts.port ?? (await freePort());
   const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port)];
@@ -89,7 +123,16 @@ export async function startTemporalDevServer(opts: DevServerOptions = {}): Promi
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}\n${stderr}`);
   }
-  return { address, stop: () => stopChild(child) };
+  const ownerFile = opts.ownerFile;
+  if (!ownerFile) return { address, stop: () => stopChild(child) };
+  writeJsonFile(ownerFile, { pid: process.pid, serverPid: child.pid ?? 0, address } satisfies DevServerOwner);
+  return {
+    address,
+    stop: async () => {
+      await stopChild(child);
+      removeFile(ownerFile);
+    },
+  };
 }
 
 async function waitForTemporal(address: string, namespace: string, child: ChildProcess, timeoutMs: number) {

@@ -3,11 +3,16 @@ import { loadConfig } from '../../shared/config.ts';
 import { migrate } from '../../shared/db/migrate.ts';
 import { withDatabase } from '../database.ts';
 
-export async function run(): Promise<number> {
-  const applied = await withDatabase(loadConfig(), async (pool) => {
-    // withDatabase already migrated; a second call reports nothing new but proves the state is current.
-    return migrate(pool);
-  });
+const USAGE = 'usage: wild-sentinel migrate\nApplies pending database migrations and lists them.';
+
+export async function run(args: string[] = []): Promise<number> {
+  if (args.length) {
+    const help = args.every((a) => a === '--help' || a === '-h');
+    if (help) console.log(USAGE);
+    else console.error(`unknown argument: ${args[0]}\n${USAGE}`);
+    return help ? 0 : 2;
+  }
+  const applied = await withDatabase(loadConfig(), migrate, { migrate: false });
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
   return 0;
 }

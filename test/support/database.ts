@@ -13,7 +13,7 @@ export interface TestDatabase {
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const adminUrl = inject('databaseUrl');
   const name = `ws_test_${randomBytes(6).toString('hex')}`;
-  const admin = createPool(adminUrl, 1);
+  const admin = createPool(adminUrl, { max: 1 });
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;

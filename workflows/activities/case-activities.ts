@@ -308,6 +308,11 @@ export function createCaseActivities(deps: CaseActivityDeps) {
             error: `no takedown adapter configured for platform ${view.listing.platformId}`,
           } as const);
 
+      // Read before the transaction: no I/O on a second connection while it holds one.
+      const policy =
+        outcome.kind === 'done' && input.action === 'remove_listing' && view.detection && deps.policy
+          ? await deps.policy()
+          : undefined;
       return inTransaction(pool, async (tx) => {
         if (outcome.kind === 'done') {
           await tx.query(
@@ -320,9 +325,7 @@ export function createCaseActivities(deps: CaseActivityDeps) {
             [idempotencyKey, outcome.error],
           );
         }
-        if (outcome.kind === 'done' && input.action === 'remove_listing' && view.detection && deps.policy) {
-          await recordStatementOfReasons(tx, view, await deps.policy());
-        }
+        if (policy) await recordStatementOfReasons(tx, view, policy);
         await appendAudit(tx, {
           actor: 'system:takedown',
           action: outcome.kind === 'done' ? 'takedown.done' : 'takedown.failed',
