@@ -94,7 +94,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       const embedded = await openEmbeddedDatabase(config.DATA_DIR, 'system');
       stops.push(() => embedded.stop());
       databaseUrl = embedded.url;
-      log.info('using the embedded PostgreSQL', { dir: join(config.DATA_DIR, 'postgres'), owned: embedded.owned });
+      log.info('using the embedded PostgreSQL', {
+        dir: join(config.DATA_DIR, 'postgres'),
+        owned: embedded.owned,
+      });
     }
     const pool = createPool(databaseUrl);
     stops.push(() => pool.end());

@@ -81,7 +81,8 @@ interface DevServerOwner {
 async function joinOrClearOwner(ownerFile: string): Promise<DevServer | undefined> {
   const owner = readJsonFile<DevServerOwner>(ownerFile);
   if (!owner) return undefined;
-  if (owner.pid !== process.pid && isAlive(owner.pid)) return { address: owner.address, stop: async () => {} };
+  if (owner.pid !== process.pid && isAlive(owner.pid))
+    return { address: owner.address, stop: async () => {} };
   if (isAlive(owner.serverPid) && commandLine(owner.serverPid).includes('start-dev')) {
     process.kill(owner.serverPid, 'SIGTERM');
     if (!(await waitForExit(owner.serverPid, 10_000))) process.kill(owner.serverPid, 'SIGKILL');

@@ -91,7 +91,10 @@ export async function openEmbeddedDatabase(
     }
     if (owner && waitingFor !== owner.pid) {
       waitingFor = owner.pid;
-      log.info('waiting for another process using the embedded database', { pid: owner.pid, role: owner.role });
+      log.info('waiting for another process using the embedded database', {
+        pid: owner.pid,
+        role: owner.role,
+      });
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -21,6 +21,8 @@ export interface FakePlatform extends RunningServer {
    * when that request has been performed.
    */
   holdNext(): Promise<void>;
+  /** Resolves right after the next performed request has been answered. */
+  answeredNext(): Promise<void>;
 }
 
 export async function startFakePlatform(signingSecret: string): Promise<FakePlatform> {
@@ -28,6 +30,7 @@ export async function startFakePlatform(signingSecret: string): Promise<FakePlat
   const performed = new Map<string, string>();
   let failure = { status: 0, left: 0 };
   let hold: (() => void) | undefined;
+  let answered: (() => void) | undefined;
 
   const server = await listen(async (req, res) => {
     const raw = await readBody(req);
@@ -55,7 +58,10 @@ export async function startFakePlatform(signingSecret: string): Promise<FakePlat
       performedNow();
       return; // performed, never answered
     }
-    return sendJson(res, 200, { reference, status: 'done' });
+    sendJson(res, 200, { reference, status: 'done' });
+    const answeredNow = answered;
+    answered = undefined;
+    answeredNow?.();
   });
 
   return {
@@ -69,6 +75,11 @@ export async function startFakePlatform(signingSecret: string): Promise<FakePlat
     holdNext() {
       return new Promise<void>((resolve) => {
         hold = resolve;
+      });
+    },
+    answeredNext() {
+      return new Promise<void>((resolve) => {
+        answered = resolve;
       });
     },
   };
