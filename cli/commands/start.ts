@@ -4,6 +4,8 @@ import { ConfigError, loadConfig, redactConfig } from '../../shared/config.ts';
 import { log, setLogLevel } from '../../shared/logger.ts';
 import { ROLES, type Role, startSystem } from '../system.ts';
 
+const SHUTDOWN_LIMIT_MS = 30_000;
+
 const USAGE = `usage: wild-sentinel start [--role worker|api|bots]...
 Runs every part in this process unless roles are named (docker-compose runs one role per service).`;
 
@@ -43,6 +45,11 @@ export async function run(args: string[]): Promise<number> {
   const force = () => process.exit(130);
   process.once('SIGINT', force);
   process.once('SIGTERM', force);
+  // A hung query or server must not keep the process alive forever.
+  setTimeout(() => {
+    console.error(`Shutdown did not finish within ${SHUTDOWN_LIMIT_MS / 1000} s; exiting.`);
+    process.exit(1);
+  }, SHUTDOWN_LIMIT_MS).unref();
   await system.stop();
   console.log('Stopped.');
   return 0;
