@@ -1,0 +1,69 @@
+// The embedded PostgreSQL under DATA_DIR: one server per directory whoever asks, CLI commands that wait
+// for each other instead of sharing a server one of them will stop, and data that outlives the server.
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openEmbeddedDatabase } from '../../shared/db/embedded.ts';
+import { createPool } from '../../shared/db/pool.ts';
+
+const CLI = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
+const dirs: string[] = [];
+
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ws-embedded-'));
+  chmodSync(dir, 0o755); // the server runs as `postgres` when the tests run as root
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the embedded PostgreSQL', () => {
+  it('starts one server for two simultaneous openers, serves 64 concurrent queries, and keeps data', async () => {
+    const dir = dataDir();
+    const [a, b] = await Promise.all([
+      openEmbeddedDatabase(dir, 'system'),
+      openEmbeddedDatabase(dir, 'system'),
+    ]);
+    expect([a.owned, b.owned].sort()).toEqual([false, true]);
+    expect(a.url).toBe(b.url);
+    const owner = a.owned ? a : b;
+
+    const pool = createPool(owner.url, { max: 16 });
+    await pool.query('CREATE TABLE kept (n int)');
+    const sums = await Promise.all(
+      Array.from({ length: 64 }, (_, i) =>
+        pool.query<{ s: number }>('SELECT $1::int + count(*)::int AS s FROM pg_class', [i]),
+      ),
+    );
+    expect(new Set(sums.map((r, i) => r.rows[0]!.s - i)).size).toBe(1); // every answer is its own query's
+    await pool.query('INSERT INTO kept VALUES (42)');
+    await pool.end();
+    await owner.stop();
+    expect(existsSync(join(dir, 'postgres', 'postmaster.pid'))).toBe(false);
+
+    const again = await openEmbeddedDatabase(dir, 'cli');
+    const reopened = createPool(again.url, { max: 1 });
+    expect((await reopened.query('SELECT n FROM kept')).rows).toEqual([{ n: 42 }]);
+    await reopened.end();
+    await again.stop();
+  });
+
+  it('runs two CLI commands on one directory one after the other', async () => {
+    const dir = dataDir();
+    const run = () =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, 'migrate'], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dir, LOG_LEVEL: 'error' },
+      });
+    const outputs = (await Promise.all([run(), run()])).map((r) => r.stdout.trim()).sort();
+    expect(outputs[0]).toMatch(/^applied: 0001, /);
+    expect(outputs[1]).toBe('database is up to date');
+    expect(existsSync(join(dir, 'postgres', 'postmaster.pid'))).toBe(false);
+  });
+});
