@@ -12,7 +12,7 @@ import {
   normalizeInto,
 } from './normalize.ts';
 import { QUICK_KEY, QUICK_NONE, QUICK_UNSURE, quickCheck } from './quick-check.ts';
-import { decide, type ScoredHit } from './score.ts';
+import { decide, isPositive, type ScoredHit } from './score.ts';
 import { findNumericSignals } from './signals.ts';
 
 export { getActiveLibrary, onLibraryChange, setActiveLibrary } from './active.ts';
@@ -171,7 +171,7 @@ function materialize(lib: CompiledLibrary): ScoredHit[] {
   return hits;
 }
 
-/** "not resin", "no es resina", "không phải nhựa", "不是树脂": a negation cancels a lookalike term. */
+/** "not resin", "no es resina", "không phải nhựa", "不是树脂": a negation before a term. */
 const NEGATION =
   /(?:^|[^\p{L}])(?:not|no|non|never|sin|pas|nicht|kein|bukan|não|não é|không phải|ไม่ใช่|不是|非|没有)[\s-]*$/iu;
 
@@ -288,9 +288,12 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
   const positives = collectRaw(lib, t, 0, scan) + collectRaw(lib, d, 1, scan);
   if (positives === 0) return result; // no wildlife evidence once word boundaries are applied
 
-  const hits = resolveOverlaps(materialize(lib)).filter(
-    (h) => h.entry.kind !== 'negative' || !negatedBefore(h.field === 'title' ? title : description, h.start),
-  );
+  // A negation cancels a lookalike term ("not resin") and qualifies a wildlife term ("not ivory").
+  const hits = resolveOverlaps(materialize(lib)).filter((h) => {
+    if (!negatedBefore(h.field === 'title' ? title : description, h.start)) return true;
+    if (h.entry.kind !== 'negative' && isPositive(h.entry)) h.negated = true;
+    return h.entry.kind !== 'negative';
+  });
   const evidence: TextEvidence[] = hits.map((h) => {
     const e: TextEvidence = {
       term: h.entry.term,
@@ -320,7 +323,7 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
       });
     }
   }
-  const decision = decide(hits, numericSale, lib);
+  const decision = decide(hits, numericSale, lib, { title, description });
   result.verdict = decision.verdict;
   result.score = decision.score;
   result.species = decision.species;

@@ -44,6 +44,8 @@ export interface ScoredHit {
   field: 'title' | 'description';
   start: number;
   end: number;
+  /** A wildlife term right after a negation ("not ivory", "非象牙"): qualified like an imitation term. */
+  negated?: boolean;
 }
 
 /** A product-form cue ("carving", "powder", "cub"): a product term with no species of its own. */
@@ -58,30 +60,73 @@ export interface Decision {
   species: string[];
 }
 
+/** The original text of each field, where the scorer looks for the clause breaks between two hits. */
+export type FieldTexts = Readonly<Record<ScoredHit['field'], string>>;
+
+/**
+ * How far a lookalike or disclaimer reaches: it qualifies a wildlife term it overlaps, or one at most this
+ * many characters away in the same clause ("faux ivory", "ivory-coloured silk", "tiger's eye stone").
+ */
+const QUALIFY_WINDOW = 16;
+/** Clause breaks: sentence ends, line breaks, separators, and the start of a hashtag. */
+const CLAUSE_BREAK = /[.!?;:|•\n\r#。！？；،؛]/;
+/** Commas end a clause too, except after a material named for the object ("horn cup, resin"). */
+const COMMA = /[,，、،]/;
+const MATERIAL_CONTEXTS = new Set(['imitation', 'legal-material']);
+
+/**
+ * Whether a negative hit qualifies a positive one: same field, same clause, next to it. News and
+ * awareness context reaches the whole text of a listing that sells nothing (an article, a campaign post).
+ */
+function qualifies(negative: ScoredHit, positive: ScoredHit, texts: FieldTexts, sale: boolean): boolean {
+  if (!sale && negative.entry.negativeContext === 'news') return true;
+  if (negative.field !== positive.field) return false;
+  if (negative.start < positive.end && positive.start < negative.end) return true;
+  const from = Math.min(negative.end, positive.end);
+  const to = Math.max(negative.start, positive.start);
+  if (to - from > QUALIFY_WINDOW) return false;
+  const between = texts[positive.field].slice(from, to);
+  if (CLAUSE_BREAK.test(between)) return false;
+  return MATERIAL_CONTEXTS.has(negative.entry.negativeContext ?? 'other') || !COMMA.test(between);
+}
+
+const isStrongTerm = (e: Entry): boolean =>
+  e.strength === 'strong' && e.fpRisk === 'low' && e.kind !== 'species';
+
+/**
+ * Context is local: a negative term weakens only the wildlife terms it directly qualifies, never the
+ * whole listing, so a sentence added elsewhere ("great gift for kids", "#faux") cannot clear a listing.
+ * A negative anywhere still keeps a human in the loop: it rules out an automatic block.
+ */
 export function decide(
   hits: readonly ScoredHit[],
   hasNumericSale: boolean,
   library: CompiledLibrary,
+  texts: FieldTexts,
 ): Decision {
-  const weights: number[] = [];
-  const species = new Set<string>();
-  let strong = false;
   let sale = hasNumericSale;
   let legality = false;
   let form = false;
-  const negatives = new Map<string, Set<Entry>>(); // context -> distinct terms
-  for (const { entry } of hits) {
-    if (isPositive(entry)) {
-      weights.push(entryWeight(entry, library));
-      if (entry.species) species.add(entry.species);
-      if (entry.strength === 'strong' && entry.fpRisk === 'low' && entry.kind !== 'species') strong = true;
-    } else if (isFormCue(entry)) form = true;
+  const positives: ScoredHit[] = [];
+  const negatives: ScoredHit[] = [];
+  for (const hit of hits) {
+    const { entry } = hit;
+    if (isPositive(entry)) positives.push(hit);
+    else if (isFormCue(entry)) form = true;
     else if (entry.kind === 'sale') sale = true;
     else if (entry.kind === 'legality') legality = true;
-    else if (entry.kind === 'negative') {
-      const context = entry.negativeContext ?? 'other';
-      negatives.set(context, (negatives.get(context) ?? new Set()).add(entry));
-    }
+    else if (entry.kind === 'negative') negatives.push(hit);
+  }
+
+  const weights: number[] = [];
+  const species = new Set<string>();
+  let strong = false;
+  for (const hit of positives) {
+    const weight = entryWeight(hit.entry, library) - localPenalty(hit, negatives, texts, sale);
+    if (weight <= 0) continue; // explained away by its own context
+    weights.push(weight);
+    if (hit.entry.species) species.add(hit.entry.species);
+    if (isStrongTerm(hit.entry)) strong = true;
   }
   if (weights.length === 0) return { verdict: 'allow', score: 0, species: [] };
 
@@ -94,21 +139,41 @@ export function decide(
   if (form) score += FORM_BONUS;
   if (legality) score += LEGALITY_BONUS;
   score = sale ? score + SALE_BONUS : score * NO_SALE_FACTOR;
-  // Colour, food, plant and legal-material context explain away ambiguous terms, not a strong product term.
-  let penalty = 0;
-  // Several distinct terms of one context (police + seized + court) weigh more than one, up to double.
-  for (const [context, terms] of negatives) {
-    if (strong && CONTEXT_ONLY_FOR_WEAK.has(context)) continue;
-    penalty += (NEGATIVE_PENALTY[context] ?? 0.35) * Math.min(2, 1 + 0.5 * (terms.size - 1));
-  }
-  score = Math.max(0, Math.min(1, score - Math.min(penalty, 0.8)));
+  score = Math.max(0, Math.min(1, score));
 
   let verdict: Verdict = 'allow';
-  if (score >= BLOCK_THRESHOLD && strong && sale && negatives.size === 0) verdict = 'block';
+  if (score >= BLOCK_THRESHOLD && strong && sale && negatives.length === 0) verdict = 'block';
   else if (score >= REVIEW_THRESHOLD) verdict = 'review';
   return {
     verdict,
     score: Math.round(score * 1000) / 1000,
     species: verdict === 'allow' ? [] : [...species],
   };
+}
+
+/**
+ * What the negatives qualifying one wildlife term take from its weight. Colour, food, plant and
+ * legal-material context explain away ambiguous terms, not a strong product term. Several distinct terms
+ * of one context (police + seized + court) weigh more than one, up to double.
+ */
+function localPenalty(
+  hit: ScoredHit,
+  negatives: readonly ScoredHit[],
+  texts: FieldTexts,
+  sale: boolean,
+): number {
+  if (negatives.length === 0 && !hit.negated) return 0;
+  const strong = isStrongTerm(hit.entry);
+  const byContext = new Map<string, Set<Entry>>();
+  for (const negative of negatives) {
+    const context = negative.entry.negativeContext ?? 'other';
+    if (strong && CONTEXT_ONLY_FOR_WEAK.has(context)) continue;
+    if (!qualifies(negative, hit, texts, sale)) continue;
+    byContext.set(context, (byContext.get(context) ?? new Set()).add(negative.entry));
+  }
+  let penalty = hit.negated ? NEGATIVE_PENALTY.imitation! : 0;
+  for (const [context, terms] of byContext) {
+    penalty += (NEGATIVE_PENALTY[context] ?? 0.35) * Math.min(2, 1 + 0.5 * (terms.size - 1));
+  }
+  return Math.min(penalty, 0.8);
 }
