@@ -57,6 +57,8 @@ export interface InboxOptions {
   leaseMs?: number;
   /** Longest wait between tries. */
   maxBackoffMs?: number;
+  /** How long stop() waits for entries being processed; the rest stay pending for the next start. */
+  stopGraceMs?: number;
 }
 
 const NO_JOB: InboxJob = { run: async () => {} };
@@ -69,6 +71,7 @@ export function createInbox(opts: InboxOptions): Inbox {
   const attemptTimeoutMs = opts.attemptTimeoutMs ?? 20_000;
   const leaseMs = opts.leaseMs ?? attemptTimeoutMs * 3;
   const maxBackoffMs = opts.maxBackoffMs ?? 5 * 60_000;
+  const stopGraceMs = opts.stopGraceMs ?? 2_000;
   const handlers = new Map<string, InboxHandler<unknown, unknown>>();
   /** Entries this process is working on: a sweep leaves them alone. */
   const inFlight = new Map<string, Promise<void>>();
@@ -190,8 +193,12 @@ export function createInbox(opts: InboxOptions): Inbox {
       stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
-      await sweeping;
-      await Promise.all(inFlight.values());
+      let t: NodeJS.Timeout | undefined;
+      const grace = new Promise((resolve) => {
+        t = setTimeout(resolve, stopGraceMs);
+      });
+      await Promise.race([Promise.all([sweeping, ...inFlight.values()]), grace]);
+      clearTimeout(t);
     },
   };
 }
