@@ -133,7 +133,10 @@ export function createInbox(opts: InboxOptions): Inbox {
     const existing = inFlight.get(row.id);
     if (existing) return existing;
     const p = processEntry(row)
-      .catch((err: unknown) => log.error('inbox entry failed', { id: row.id, kind: row.kind, error: err }))
+      .catch((err: unknown) =>
+        // After stop() the pool may be gone: the entry simply stays pending for the next start.
+        (stopped ? log.info : log.error)('inbox entry failed', { id: row.id, kind: row.kind, error: err }),
+      )
       .finally(() => inFlight.delete(row.id));
     inFlight.set(row.id, p);
     return p;
