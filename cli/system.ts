@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createApiServer } from '../api/server.ts';
+import { createInbox } from '../bots/inbox.ts';
 import { createSlackApp, createWebClient } from '../bots/slack/app.ts';
 import { createSlackCampaignNotifier, registerCampaignHandlers } from '../bots/slack/campaigns.ts';
 import { createSlackReviewNotifier } from '../bots/slack/review-notifier.ts';
@@ -204,6 +205,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       });
     }
 
+    // Clicks and reports are stored here before their ack; what a crash left pending is applied at start.
+    const inbox = createInbox({ pool });
     const slack =
       roles.has('bots') && slackConfigured
         ? createSlackApp({
@@ -211,6 +214,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
             signingSecret: config.SLACK_SIGNING_SECRET!,
             apiUrl: config.SLACK_API_URL,
             useCases: createSlackUseCases({ pool, temporal, roles: reviewRoles }),
+            inbox,
           })
         : undefined;
     if (slack) {
@@ -221,6 +225,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           commsLeads: config.COMMS_LEADS,
         }),
+        inbox,
       });
     }
 
@@ -231,9 +236,12 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           temporal,
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           reviewers: config.SLACK_REVIEWERS,
+          inbox,
         })
       : undefined;
     if (volunteerBots) stops.push(() => volunteerBots.stop());
+    inbox.start();
+    stops.push(() => inbox.stop());
 
     if (options.seedDemoPlatform && (await countPlatforms(pool)) === 0) {
       const { apiKey } = await createPlatform(pool, { id: 'demo', name: 'Demo marketplace' });

@@ -1,7 +1,8 @@
 // The Discord front end of the volunteer journey (discord.js over the gateway): /report opens a modal
 // (link, species, note), /stats shows the volunteer's own record, /forgetme erases their identity. Every
 // interaction becomes a call of the shared volunteer use cases; replies are ephemeral, escaped and unable
-// to mention anyone. The volunteer's language is the one their Discord client reports.
+// to mention anyone. The volunteer's language is the one their Discord client reports. A submitted report
+// is stored in the inbox before the interaction is acknowledged, and applied after.
 import {
   ActionRowBuilder,
   ButtonBuilder,
@@ -13,8 +14,9 @@ import {
   MessageFlags,
 } from 'discord.js';
 import { log } from '../../shared/logger.ts';
+import type { Inbox } from '../inbox.ts';
 import { type Locale, localeFrom, type MessageKey, translator } from '../volunteers/i18n.ts';
-import { reportResultMessage, statsMessage } from '../volunteers/present.ts';
+import { statsMessage } from '../volunteers/present.ts';
 import type { VolunteerUseCases } from '../volunteers/use-cases.ts';
 import {
   CONSENT_BUTTON_ID,
@@ -27,12 +29,14 @@ import {
   reportModal,
 } from './commands.ts';
 import { discordTranslator, NO_MENTIONS } from './markup.ts';
+import { DISCORD_REPORT_KIND, type DiscordReportEntry, discordReportHandler } from './report-inbox.ts';
 
 export interface DiscordBotOptions {
   token: string;
   /** REST base without the version, e.g. http://127.0.0.1:PORT/api (discord.com by default). */
   apiUrl?: string;
   useCases: VolunteerUseCases;
+  inbox: Inbox;
 }
 
 export interface RunningDiscordBot {
@@ -45,7 +49,7 @@ const button = (id: string, label: string, style = ButtonStyle.Primary) =>
     new ButtonBuilder().setCustomId(id).setLabel(label.slice(0, 80)).setStyle(style),
   );
 
-export function handleVolunteerInteraction(uc: VolunteerUseCases) {
+export function handleVolunteerInteraction(uc: VolunteerUseCases, inbox: Inbox) {
   return async (interaction: Interaction): Promise<void> => {
     if (!interaction.isRepliable()) return;
     const user = interaction.user;
@@ -112,20 +116,24 @@ export function handleVolunteerInteraction(uc: VolunteerUseCases) {
     }
 
     if (interaction.isModalSubmit() && interaction.customId === REPORT_MODAL_ID) {
-      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       if (!(await uc.allow('discord', user.id, 'report'))) {
-        await interaction.editReply({ content: t('rate_limited'), allowedMentions: NO_MENTIONS });
+        await interaction.reply(ephemeral('rate_limited'));
         return;
       }
       const note = interaction.fields.getTextInputValue(FIELD_NOTE).trim();
       const species = interaction.fields.getTextInputValue(FIELD_SPECIES).trim();
-      const result = await uc.reportListing({
+      const entry: DiscordReportEntry = {
         volunteerId: v.id,
         url: interaction.fields.getTextInputValue(FIELD_LINK),
         species: species || null,
         note: note || null,
-      });
-      await interaction.editReply({ content: reportResultMessage(t, result), allowedMentions: NO_MENTIONS });
+        locale,
+        reply: { applicationId: interaction.applicationId, token: interaction.token },
+      };
+      // Stored before the ack; the inbox applies it and edits the deferred reply with the outcome.
+      const job = await inbox.record(DISCORD_REPORT_KIND, `discord:${interaction.id}`, entry);
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      await job.run();
       return;
     }
 
@@ -142,7 +150,8 @@ export async function startDiscordBot(opts: DiscordBotOptions): Promise<RunningD
     intents: [GatewayIntentBits.Guilds],
     ...(opts.apiUrl ? { rest: { api: opts.apiUrl } } : {}),
   });
-  const handle = handleVolunteerInteraction(opts.useCases);
+  opts.inbox.register(DISCORD_REPORT_KIND, discordReportHandler(opts.useCases, client.rest));
+  const handle = handleVolunteerInteraction(opts.useCases, opts.inbox);
   client.on(Events.InteractionCreate, (interaction) => {
     handle(interaction).catch(async (err: unknown) => {
       log.error('discord interaction failed', { interactionId: interaction.id, error: err });

@@ -1,9 +1,10 @@
 // The Slack front end: Bolt with its HTTP receiver (signature checks included). Handlers only translate
 // Slack events into use-case calls; the workflows decide what is allowed, and a refusal is shown to the
-// person who clicked (ephemeral in a channel, a DM from the Home tab).
-import { App, HTTPReceiver, LogLevel, webApi } from '@slack/bolt';
+// person who clicked (ephemeral in a channel, a DM from the Home tab). A move on a case is stored in the
+// inbox before Slack gets its ack and applied after it (see ../inbox.ts): an acknowledged click is never lost.
+import { App, type BlockAction, type ButtonAction, HTTPReceiver, LogLevel, webApi } from '@slack/bolt';
 import type { ApproveAction } from '../../workflows/case-workflow.ts';
-import type { DecideResult } from '../../workflows/use-cases/decide-case.ts';
+import type { Inbox } from '../inbox.ts';
 import {
   ACTION_APPEAL_RESTORE,
   ACTION_APPEAL_UPHOLD,
@@ -18,7 +19,9 @@ import {
   ACTION_REQUEST_INFO,
   ACTION_UNDO,
 } from './case-card.ts';
+import { escapeMrkdwn } from './mrkdwn.ts';
 import { caseSummary, homeView } from './review-home.ts';
+import { REVIEW_INBOX_KIND, type ReviewCommand, reviewInboxHandler, tellPrivately } from './review-inbox.ts';
 import {
   MODAL_NOTE,
   MODAL_REJECT,
@@ -41,6 +44,8 @@ export interface SlackAppOptions {
   apiUrl?: string;
   /** decideCase is the thin path; the rest of the review journey is registered when given. */
   useCases: Pick<SlackUseCases, 'decideCase'> & Partial<SlackUseCases>;
+  /** Where clicks and submissions are stored before they are acknowledged. */
+  inbox: Inbox;
 }
 
 export const CASE_COMMAND = '/case';
@@ -63,12 +68,6 @@ interface Clicked {
   fromHome: boolean;
 }
 
-/** Tells the user privately: ephemeral where they clicked, or a DM when they clicked in the App Home. */
-async function tell(client: webApi.WebClient, user: string, channel: string | undefined, text: string) {
-  if (channel) await client.chat.postEphemeral({ channel, user, text });
-  else await client.chat.postMessage({ channel: user, text });
-}
-
 export function createSlackApp(opts: SlackAppOptions): { app: App; receiver: HTTPReceiver } {
   const receiver = new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: '/slack/events' });
   const app = new App({
@@ -88,54 +87,90 @@ export function createSlackApp(opts: SlackAppOptions): { app: App; receiver: HTT
     await client.views.publish({ user_id: user, view: homeView(user, queue.items, queue.authorised) });
   };
 
-  /** Registers a button: acknowledges at once, then runs the use case and reports a refusal. */
-  const onButton = (
-    actionId: string,
-    run: (c: Clicked, client: webApi.WebClient) => Promise<DecideResult | undefined>,
+  const { inbox } = opts;
+  inbox.register(
+    REVIEW_INBOX_KIND,
+    reviewInboxHandler({
+      useCases: uc,
+      client: app.client,
+      publishHome: (user) => publishHome(app.client, user),
+    }),
+  );
+
+  /** Stores the move, acknowledges, then applies it; its outcome reaches the reviewer from the inbox. */
+  const recordMove = async (
+    ack: () => Promise<void>,
+    requestId: string,
+    entry: { caseId: string; user: string; channel?: string | undefined; fromHome: boolean },
+    command: ReviewCommand,
   ) => {
-    app.action(actionId, async ({ ack, body, action, client }) => {
-      await ack();
-      if (body.type !== 'block_actions' || action.type !== 'button' || !('action_ts' in action)) return;
-      const fromHome = body.container?.type === 'view' || body.view?.type === 'home';
-      const clicked: Clicked = {
-        caseId: action.value ?? '',
-        user: body.user.id,
-        channel: body.channel?.id,
-        requestId: `slack:${action.action_ts}:${body.user.id}`,
-        triggerId: body.trigger_id,
-        fromHome,
-      };
-      const result = await run(clicked, client);
-      if (result && !result.ok)
-        await tell(client, clicked.user, clicked.channel, `Your decision was not applied: ${result.reason}`);
-      if (fromHome) await publishHome(client, clicked.user);
+    const job = await inbox.record(REVIEW_INBOX_KIND, requestId, {
+      ...entry,
+      ...(entry.channel ? { channel: entry.channel } : {}),
+      requestId,
+      command,
+    });
+    await ack();
+    await job.run();
+  };
+
+  const readClick = (body: { type: string }, action: { type: string }): Clicked | undefined => {
+    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_ts' in action))
+      return undefined;
+    const b = body as BlockAction;
+    const a = action as ButtonAction;
+    return {
+      caseId: a.value ?? '',
+      user: b.user.id,
+      channel: b.channel?.id,
+      requestId: `slack:${a.action_ts}:${b.user.id}`,
+      triggerId: b.trigger_id,
+      fromHome: b.container?.type === 'view' || b.view?.type === 'home',
+    };
+  };
+
+  /** A button that moves the case: recorded before the ack. */
+  const onMove = (actionId: string, command: ReviewCommand) => {
+    app.action(actionId, async ({ ack, body, action }) => {
+      const c = readClick(body, action);
+      if (!c) return ack();
+      await recordMove(ack, c.requestId, c, command);
     });
   };
 
-  const approve = (action: ApproveAction) => (c: Clicked) =>
-    uc.decideCase({ caseId: c.caseId, actor: c.user, decision: 'approve', action, requestId: c.requestId });
-  onButton(ACTION_APPROVE, approve('remove_listing'));
-  onButton(ACTION_APPROVE_WARN, approve('warn_seller'));
-  onButton(ACTION_APPROVE_SUSPEND, approve('suspend_seller'));
-  onButton(ACTION_ESCALATE, (c) =>
-    uc.decideCase({ caseId: c.caseId, actor: c.user, decision: 'escalate', requestId: c.requestId }),
-  );
+  /** A button that only shows something (a modal): nothing to store, so it acknowledges at once. */
+  const onButton = (
+    actionId: string,
+    run: (c: Clicked, client: webApi.WebClient) => Promise<{ ok: false; reason: string } | undefined>,
+  ) => {
+    app.action(actionId, async ({ ack, body, action, client }) => {
+      await ack();
+      const clicked = readClick(body, action);
+      if (!clicked) return;
+      const result = await run(clicked, client);
+      if (result && !result.ok)
+        await tellPrivately(
+          client,
+          clicked.user,
+          clicked.channel,
+          `Your decision was not applied: ${escapeMrkdwn(result.reason)}`,
+        );
+    });
+  };
+
+  const approve = (action: ApproveAction): ReviewCommand => ({ op: 'decide', decision: 'approve', action });
+  onMove(ACTION_APPROVE, approve('remove_listing'));
+  onMove(ACTION_APPROVE_WARN, approve('warn_seller'));
+  onMove(ACTION_APPROVE_SUSPEND, approve('suspend_seller'));
+  onMove(ACTION_ESCALATE, { op: 'decide', decision: 'escalate' });
   const { claimCase, undoTakedown, decideAppeal, readCaseState, noteCase, lookupCase } = uc;
   const registerReviewJourney = () => {
     if (!claimCase || !undoTakedown || !decideAppeal || !readCaseState || !noteCase || !lookupCase) return;
-    onButton(ACTION_CLAIM, (c) =>
-      claimCase({ caseId: c.caseId, actor: c.user, claim: true, requestId: c.requestId }),
-    );
-    onButton(ACTION_RELEASE, (c) =>
-      claimCase({ caseId: c.caseId, actor: c.user, claim: false, requestId: c.requestId }),
-    );
-    onButton(ACTION_UNDO, (c) => undoTakedown({ caseId: c.caseId, actor: c.user, requestId: c.requestId }));
-    onButton(ACTION_APPEAL_RESTORE, (c) =>
-      decideAppeal({ caseId: c.caseId, actor: c.user, outcome: 'restore', requestId: c.requestId }),
-    );
-    onButton(ACTION_APPEAL_UPHOLD, (c) =>
-      decideAppeal({ caseId: c.caseId, actor: c.user, outcome: 'uphold', requestId: c.requestId }),
-    );
+    onMove(ACTION_CLAIM, { op: 'claim', claim: true });
+    onMove(ACTION_RELEASE, { op: 'claim', claim: false });
+    onMove(ACTION_UNDO, { op: 'undo' });
+    onMove(ACTION_APPEAL_RESTORE, { op: 'appeal', outcome: 'restore' });
+    onMove(ACTION_APPEAL_UPHOLD, { op: 'appeal', outcome: 'uphold' });
 
     // Buttons that need more words open a modal; a case that has moved on answers at once instead.
     for (const [actionId, open] of [
@@ -165,64 +200,74 @@ export function createSlackApp(opts: SlackAppOptions): { app: App; receiver: HTT
       return undefined;
     });
 
-    app.view(MODAL_REJECT, async ({ ack, body, view, client }) => {
+    /** A submitted modal: valid forms are stored before the ack closes the modal. */
+    const modalEntry = (body: { user: { id: string } }, view: { id: string }, channel?: string) => ({
+      requestId: `slack:view:${view.id}:${body.user.id}`,
+      entry: { user: body.user.id, channel, fromHome: !channel },
+    });
+
+    app.view(MODAL_REJECT, async ({ ack, body, view }) => {
       const ctx = readModalContext(view.private_metadata);
       const form = readRejectForm(view.state);
       if (!ctx) return ack({ response_action: 'errors', errors: { reason: 'this form has expired' } });
       if (!form.ok) return ack({ response_action: 'errors', errors: form.errors });
-      await ack();
-      const result = await uc.decideCase({
-        caseId: ctx.caseId,
-        actor: body.user.id,
-        decision: 'reject',
-        reasonCode: form.value.reasonCode,
-        reason: form.value.note,
-        requestId: `slack:view:${view.id}:${body.user.id}`,
-      });
-      if (!result.ok)
-        await tell(client, body.user.id, ctx.channel, `Your decision was not applied: ${result.reason}`);
+      const { requestId, entry } = modalEntry(body, view, ctx.channel);
+      await recordMove(
+        ack,
+        requestId,
+        { ...entry, caseId: ctx.caseId },
+        {
+          op: 'decide',
+          decision: 'reject',
+          reasonCode: form.value.reasonCode,
+          ...(form.value.note !== undefined ? { reason: form.value.note } : {}),
+        },
+      );
     });
 
-    app.view(MODAL_REQUEST_INFO, async ({ ack, body, view, client }) => {
+    app.view(MODAL_REQUEST_INFO, async ({ ack, body, view }) => {
       const ctx = readModalContext(view.private_metadata);
       const form = readInfoForm(view.state);
       if (!ctx) return ack({ response_action: 'errors', errors: { question: 'this form has expired' } });
       if (!form.ok) return ack({ response_action: 'errors', errors: form.errors });
-      await ack();
-      const result = await uc.decideCase({
-        caseId: ctx.caseId,
-        actor: body.user.id,
-        decision: 'request_info',
-        reason: form.value.question,
-        requestId: `slack:view:${view.id}:${body.user.id}`,
-      });
-      if (!result.ok)
-        await tell(client, body.user.id, ctx.channel, `Your request was not applied: ${result.reason}`);
+      const { requestId, entry } = modalEntry(body, view, ctx.channel);
+      await recordMove(
+        ack,
+        requestId,
+        { ...entry, caseId: ctx.caseId },
+        {
+          op: 'decide',
+          decision: 'request_info',
+          reason: form.value.question,
+        },
+      );
     });
 
-    app.view(MODAL_NOTE, async ({ ack, body, view, client }) => {
+    app.view(MODAL_NOTE, async ({ ack, body, view }) => {
       const ctx = readModalContext(view.private_metadata);
       const form = readNoteForm(view.state);
       if (!ctx) return ack({ response_action: 'errors', errors: { note: 'this form has expired' } });
       if (!form.ok) return ack({ response_action: 'errors', errors: form.errors });
-      await ack();
       const f = form.value;
-      const result = await noteCase({
-        caseId: ctx.caseId,
-        actor: body.user.id,
-        requestId: `slack:view:${view.id}:${body.user.id}`,
-        note: f.note,
-        codeWord: f.codeWord ? { term: f.codeWord, language: f.language, species: f.species } : undefined,
-      });
-      if (!result.ok)
-        await tell(client, body.user.id, ctx.channel, `Your note was not saved: ${result.reason}`);
-      else if (result.proposed)
-        await tell(
-          client,
-          body.user.id,
-          ctx.channel,
-          'Thanks: the code word was sent to the keyword library for review.',
-        );
+      const { requestId, entry } = modalEntry(body, view, ctx.channel);
+      await recordMove(
+        ack,
+        requestId,
+        { ...entry, caseId: ctx.caseId },
+        {
+          op: 'note',
+          ...(f.note !== undefined ? { note: f.note } : {}),
+          ...(f.codeWord
+            ? {
+                codeWord: {
+                  term: f.codeWord,
+                  ...(f.language !== undefined ? { language: f.language } : {}),
+                  ...(f.species !== undefined ? { species: f.species } : {}),
+                },
+              }
+            : {}),
+        },
+      );
     });
 
     app.event('app_home_opened', async ({ event, client }) => {

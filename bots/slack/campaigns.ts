@@ -3,6 +3,7 @@
 // changes and Cancel buttons; the workflow keeps the card current and posts a delivery summary in its
 // thread. Handlers only translate Slack payloads into campaign use cases.
 import type { App, types, webApi } from '@slack/bolt';
+import { z } from 'zod';
 import {
   calendarForYear,
   describeRule,
@@ -22,6 +23,7 @@ import type { CampaignNotifier } from '../../workflows/campaigns/activities.ts';
 import { summarize } from '../../workflows/campaigns/summary.ts';
 import type { CampaignUseCases } from '../../workflows/campaigns/use-cases.ts';
 import type { CampaignRunState, RunPhase } from '../../workflows/campaigns/workflow.ts';
+import type { Inbox, InboxHandler } from '../inbox.ts';
 import { escapeMrkdwn, truncate } from './mrkdwn.ts';
 
 export const CAMPAIGN_COMMAND = '/campaign';
@@ -481,6 +483,68 @@ export function overviewText(items: Awaited<ReturnType<CampaignUseCases['overvie
 
 export interface CampaignHandlerDeps {
   useCases: CampaignHandlerUseCases;
+  /** Approvals, change requests and cancellations are stored here before Slack gets its ack. */
+  inbox: Inbox;
+}
+
+export const CAMPAIGN_INBOX_KIND = 'slack.campaign';
+
+const campaignEntrySchema = z.object({
+  requestId: z.string().min(1).max(300),
+  user: z.string().min(1).max(100),
+  channel: z.string().max(100).optional(),
+  command: z.discriminatedUnion('op', [
+    z.object({ op: z.literal('approve'), workflowId: z.string().max(300), revision: z.number().int() }),
+    z.object({ op: z.literal('changes'), workflowId: z.string().max(300), note: z.string().max(5000) }),
+    z.object({ op: z.literal('cancel'), workflowId: z.string().max(300), campaignId: z.string().max(300) }),
+  ]),
+});
+type CampaignEntry = z.infer<typeof campaignEntrySchema>;
+type CampaignOutcome = { ok: true } | { ok: false; reason: string };
+
+const CAMPAIGN_REFUSAL = {
+  approve: 'Not approved',
+  changes: 'Your request was not sent',
+  cancel: 'Not cancelled',
+};
+
+/** Applies a stored campaign move (the request id is the Temporal update id) and tells a refusal. */
+function campaignInboxHandler(
+  useCases: CampaignHandlerUseCases,
+  client: webApi.WebClient,
+): InboxHandler<CampaignEntry, CampaignOutcome> {
+  return {
+    schema: campaignEntrySchema,
+    async apply({ requestId, user: actor, command: c }) {
+      const result =
+        c.op === 'approve'
+          ? await useCases.approveCampaign({
+              workflowId: c.workflowId,
+              actor,
+              revision: c.revision,
+              requestId,
+            })
+          : c.op === 'changes'
+            ? await useCases.requestChanges({ workflowId: c.workflowId, actor, note: c.note, requestId })
+            : await useCases.cancelCampaign({
+                campaignId: c.campaignId,
+                workflowId: c.workflowId,
+                actor,
+                reason: `cancelled in Slack by ${actor}`,
+                requestId,
+              });
+      return result.ok ? { ok: true } : { ok: false, reason: result.reason };
+    },
+    async tell(e, outcome) {
+      // A success shows on the campaign card, which the workflow keeps current.
+      if (outcome.ok || !e.channel) return;
+      await client.chat.postEphemeral({
+        channel: e.channel,
+        user: e.user,
+        text: `${CAMPAIGN_REFUSAL[e.command.op]}: ${escapeMrkdwn(outcome.reason)}`,
+      });
+    },
+  };
 }
 
 interface ButtonValue {
@@ -517,7 +581,14 @@ const USAGE = [
 ].join('\n');
 
 export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): void {
-  const { useCases } = deps;
+  const { useCases, inbox } = deps;
+  inbox.register(CAMPAIGN_INBOX_KIND, campaignInboxHandler(useCases, app.client));
+  /** Stores the move, acknowledges, then applies it. */
+  const recordMove = async (ack: () => Promise<void>, entry: CampaignEntry) => {
+    const job = await inbox.record(CAMPAIGN_INBOX_KIND, entry.requestId, entry);
+    await ack();
+    await job.run();
+  };
 
   app.command(CAMPAIGN_COMMAND, async ({ ack, command, client, respond }) => {
     const [sub = '', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
@@ -602,24 +673,18 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
     }
   });
 
-  app.action(ACTION_CAMPAIGN_APPROVE, async ({ ack, body, action, client }) => {
-    await ack();
-    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_ts' in action)) return;
-    const v = readButton(action.value);
-    if (!v) return;
-    const result = await useCases.approveCampaign({
-      workflowId: v.w,
-      actor: body.user.id,
-      revision: v.r,
+  app.action(ACTION_CAMPAIGN_APPROVE, async ({ ack, body, action }) => {
+    const v =
+      body.type === 'block_actions' && action.type === 'button' && 'action_ts' in action
+        ? readButton(action.value)
+        : undefined;
+    if (!v || body.type !== 'block_actions' || !('action_ts' in action)) return ack();
+    await recordMove(ack, {
       requestId: `slack:${action.action_ts}:${body.user.id}`,
+      user: body.user.id,
+      ...(body.channel ? { channel: body.channel.id } : {}),
+      command: { op: 'approve', workflowId: v.w, revision: v.r },
     });
-    if (!result.ok && body.channel) {
-      await client.chat.postEphemeral({
-        channel: body.channel.id,
-        user: body.user.id,
-        text: `Not approved: ${escapeMrkdwn(result.reason)}`,
-      });
-    }
   });
 
   app.action(ACTION_CAMPAIGN_CHANGES, async ({ ack, body, action, client }) => {
@@ -633,7 +698,7 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
     });
   });
 
-  app.view(CHANGES_MODAL, async ({ ack, view, body, client }) => {
+  app.view(CHANGES_MODAL, async ({ ack, view, body }) => {
     const meta = readMetadata<{ workflowId: string; campaignId: string; channelId: string }>(
       view.private_metadata,
     );
@@ -642,40 +707,25 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
       await ack({ response_action: 'errors', errors: { note: 'Say what should change.' } });
       return;
     }
-    await ack();
-    const result = await useCases.requestChanges({
-      workflowId: meta.workflowId,
-      actor: body.user.id,
-      note,
+    await recordMove(ack, {
       requestId: `slack:${view.id}:${view.hash}`,
+      user: body.user.id,
+      ...(meta.channelId ? { channel: meta.channelId } : {}),
+      command: { op: 'changes', workflowId: meta.workflowId, note },
     });
-    if (!result.ok && meta.channelId) {
-      await client.chat.postEphemeral({
-        channel: meta.channelId,
-        user: body.user.id,
-        text: `Your request was not sent: ${escapeMrkdwn(result.reason)}`,
-      });
-    }
   });
 
-  app.action(ACTION_CAMPAIGN_CANCEL, async ({ ack, body, action, client }) => {
-    await ack();
-    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_ts' in action)) return;
-    const v = readButton(action.value);
-    if (!v) return;
-    const result = await useCases.cancelCampaign({
-      campaignId: v.c,
-      workflowId: v.w,
-      actor: body.user.id,
-      reason: `cancelled in Slack by ${body.user.id}`,
+  app.action(ACTION_CAMPAIGN_CANCEL, async ({ ack, body, action }) => {
+    const v =
+      body.type === 'block_actions' && action.type === 'button' && 'action_ts' in action
+        ? readButton(action.value)
+        : undefined;
+    if (!v || body.type !== 'block_actions' || !('action_ts' in action)) return ack();
+    await recordMove(ack, {
       requestId: `slack:${action.action_ts}:${body.user.id}`,
+      user: body.user.id,
+      ...(body.channel ? { channel: body.channel.id } : {}),
+      command: { op: 'cancel', workflowId: v.w, campaignId: v.c },
     });
-    if (!result.ok && body.channel) {
-      await client.chat.postEphemeral({
-        channel: body.channel.id,
-        user: body.user.id,
-        text: `Not cancelled: ${escapeMrkdwn(result.reason)}`,
-      });
-    }
   });
 }

@@ -1,5 +1,9 @@
 // How updates reach the Telegram bot: long polling (getUpdates) or a webhook that Telegram calls with the
 // secret token in X-Telegram-Bot-Api-Secret-Token (grammY answers 401 when it does not match).
+// Durable before acknowledged: an update's handler stores what it changes before it returns. Long polling
+// confirms an update (the next getUpdates offset) only after its handler returned, so a crash mid-handler
+// gets it delivered again; the webhook answers 200 only after the handler returned, and 500 (Telegram
+// delivers again) when it runs past the timeout, never 200 for an update still being handled.
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { type Bot, webhookCallback } from 'grammy';
 import { log } from '../../shared/logger.ts';
@@ -31,18 +35,25 @@ export type TelegramWebhookListener = (req: IncomingMessage, res: ServerResponse
 export function telegramWebhookListener(
   bot: Bot<VolunteerContext>,
   secretToken: string,
+  options: { timeoutMs?: number } = {},
 ): TelegramWebhookListener {
   const handle = webhookCallback(bot, 'http', {
     secretToken,
-    onTimeout: 'return',
-    timeoutMilliseconds: 9_000,
+    onTimeout: 'throw',
+    timeoutMilliseconds: options.timeoutMs ?? 9_000,
   });
   return async (req, res) => {
     if (req.method !== 'POST') {
       res.writeHead(405).end();
       return;
     }
-    await handle(req, res);
+    try {
+      await handle(req, res);
+    } catch (err) {
+      // Not handled in time (it goes on): Telegram delivers the update again rather than losing it.
+      log.warn('telegram webhook update not handled in time', { error: err });
+      if (!res.headersSent) res.writeHead(500).end();
+    }
   };
 }
 

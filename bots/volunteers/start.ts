@@ -11,6 +11,7 @@ import { log } from '../../shared/logger.ts';
 import type { OutcomeDelivery } from '../../workflows/activities/volunteer-activities.ts';
 import { type RunningDiscordBot, startDiscordBot } from '../discord/bot.ts';
 import { discordOutcomeDelivery } from '../discord/outcome.ts';
+import type { Inbox } from '../inbox.ts';
 import { createTelegramBot, DEFAULT_API_ROOT } from '../telegram/bot.ts';
 import { publishTelegramCommands } from '../telegram/commands.ts';
 import { telegramOutcomeDelivery } from '../telegram/outcome.ts';
@@ -27,6 +28,8 @@ export interface VolunteerBotDeps {
   temporal: Client;
   taskQueue: string;
   reviewers: string[];
+  /** Where Discord reports are stored before their interaction is acknowledged. */
+  inbox: Inbox;
 }
 
 export interface RunningVolunteerBots {
@@ -87,6 +90,7 @@ export async function startVolunteerBots(
         token: config.DISCORD_BOT_TOKEN,
         apiUrl: config.DISCORD_API_URL && trimSlash(config.DISCORD_API_URL),
         useCases,
+        inbox: deps.inbox,
       });
       stops.push(() => discord.stop());
       log.info('discord bot connected');

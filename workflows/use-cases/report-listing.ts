@@ -153,7 +153,8 @@ export async function reportListing(
     ]);
     const status = rows[0]!.status;
     const existing = await findReport(tx, input.volunteerId, caseId);
-    if (existing) return { kind: 'duplicate' as const, reportId: existing.id };
+    // A repeat may be the redelivery of a report whose signal a crash cut off: signal again while open.
+    if (existing) return { kind: 'duplicate' as const, reportId: existing.id, open: !knownOutcome(status) };
 
     const outcome = knownOutcome(status);
     const priorityRaised =
@@ -187,7 +188,8 @@ export async function reportListing(
       : { kind: 'recorded' as const, reportId: report.id, photos, priorityRaised };
   });
 
-  if (stored.kind === 'duplicate') return { ...stored, caseId };
+  if (stored.kind === 'duplicate' && !stored.open)
+    return { kind: 'duplicate', reportId: stored.reportId, caseId };
   if (stored.kind === 'already_decided') return { ...stored, caseId };
 
   const caseInput: CaseInput = {
@@ -197,7 +199,7 @@ export async function reportListing(
     reviewers: deps.reviewers,
   };
   const signal: VolunteerReportSignal = { reportId: stored.reportId };
-  if (stored.priorityRaised) signal.priority = STRONG_REPORTER_PRIORITY;
+  if (stored.kind === 'recorded' && stored.priorityRaised) signal.priority = STRONG_REPORTER_PRIORITY;
   await deps.temporal.workflow.signalWithStart<typeof caseWorkflow, [VolunteerReportSignal]>('caseWorkflow', {
     workflowId: caseId,
     taskQueue: deps.taskQueue,
@@ -205,5 +207,6 @@ export async function reportListing(
     signal: volunteerReportSignal,
     signalArgs: [signal],
   });
+  if (stored.kind === 'duplicate') return { kind: 'duplicate', reportId: stored.reportId, caseId };
   return { ...stored, caseId };
 }

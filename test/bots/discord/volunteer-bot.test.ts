@@ -6,6 +6,7 @@ import { GatewayIntentBits, InteractionResponseType, InteractionType } from 'dis
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDiscordBot, startDiscordBot } from '../../../bots/discord/bot.ts';
 import { discordOutcomeDelivery } from '../../../bots/discord/outcome.ts';
+import { createInbox } from '../../../bots/inbox.ts';
 import { caseStateQuery } from '../../../workflows/case-workflow.ts';
 import {
   attachGateway,
@@ -42,7 +43,12 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
     });
     routes = attachGateway(rest, gateway);
     h.deliveries.discord = discordOutcomeDelivery(new REST({ api: rest.apiUrl, retries: 0 }).setToken(TOKEN));
-    bot = await startDiscordBot({ token: TOKEN, apiUrl: rest.apiUrl, useCases: h.useCases });
+    bot = await startDiscordBot({
+      token: TOKEN,
+      apiUrl: rest.apiUrl,
+      useCases: h.useCases,
+      inbox: createInbox({ pool: h.db.pool }),
+    });
   });
   afterAll(async () => {
     await bot?.stop();

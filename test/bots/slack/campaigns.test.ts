@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInbox } from '../../../bots/inbox.ts';
 import { createSlackApp } from '../../../bots/slack/app.ts';
 import {
   ACTION_CAMPAIGN_APPROVE,
@@ -69,11 +70,13 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
       platforms,
       notifier: createSlackCampaignNotifier(platforms.clients.slack, COMMS_CHANNEL),
     });
+    const inbox = createInbox({ pool: db.pool });
     const { app, receiver } = createSlackApp({
       token: SLACK_TOKEN,
       signingSecret: SIGNING_SECRET,
       apiUrl: platforms.slack.apiUrl,
       useCases: { decideCase: async () => ({ ok: false, reason: 'not in this test' }) },
+      inbox,
     });
     // Each test sets `current` with its own occurrence date; the handlers reach it through this object.
     const useCases: CampaignHandlerUseCases = {
@@ -86,7 +89,7 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
       findCampaign: (id) => current.findCampaign(id),
       overview: () => current.overview(),
     };
-    registerCampaignHandlers(app, { useCases });
+    registerCampaignHandlers(app, { useCases, inbox });
     server = createServer(receiver.requestListener);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}/slack/events`;

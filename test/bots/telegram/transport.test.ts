@@ -239,5 +239,42 @@ describe('Telegram transports and photo download (local Bot API server)', () => 
       );
       expect(rows[0].n).toBe(0);
     });
+
+    it('never answers 200 for an update still being handled: past the timeout it answers 500', async () => {
+      let finished = false;
+      // The volunteer's record is stored slowly (a busy database): the handler outlives the timeout.
+      const slow = createTelegramBot({
+        token: TOKEN,
+        apiRoot: fake.apiRoot,
+        useCases: {
+          ...h.useCases,
+          enrol: async (account) => {
+            await new Promise((r) => setTimeout(r, 600));
+            const v = await h.useCases.enrol(account);
+            finished = true;
+            return v;
+          },
+        },
+        botInfo: botInfo(fake),
+      });
+      const listener = telegramWebhookListener(slow, SECRET, { timeoutMs: 150 });
+      const slowServer = createServer((req, res) => void listener(req, res));
+      await new Promise<void>((resolve) => slowServer.listen(0, '127.0.0.1', resolve));
+      try {
+        const res = await fetch(`http://127.0.0.1:${(slowServer.address() as AddressInfo).port}/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+          body: JSON.stringify({ update_id: 700, ...text(603, '/help') }),
+        });
+        expect(res.status).toBe(500);
+        expect(finished).toBe(false);
+        // The handler goes on and stores its write; Telegram's redelivery finds it done.
+        await eventually(async () => finished || undefined, 'the slow handler');
+        expect(await nextText(603, 1)).toMatch(/\/report a listing/);
+      } finally {
+        slowServer.closeAllConnections();
+        await new Promise((r) => slowServer.close(r));
+      }
+    });
   });
 });

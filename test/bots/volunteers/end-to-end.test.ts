@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { InteractionType } from 'discord-api-types/v10';
 import type { Message, Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInbox } from '../../../bots/inbox.ts';
 import { mountTelegramWebhook, TELEGRAM_WEBHOOK_PATH } from '../../../bots/telegram/transport.ts';
 import {
   type RunningVolunteerBots,
@@ -70,6 +71,7 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
       temporal: h.temporal,
       taskQueue: h.taskQueue,
       reviewers: [REVIEWER],
+      inbox: createInbox({ pool: h.db.pool }),
     });
     expect(bots.telegramWebhook).toBeDefined();
     mountTelegramWebhook(server, bots.telegramWebhook!);
