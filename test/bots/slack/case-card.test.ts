@@ -18,6 +18,7 @@ function view(): CaseView {
     dueAt: null,
     escalatedAt: null,
     listing: {
+      version: 1,
       platformId: 'shop',
       externalId: 'X',
       url: 'https://shop.example/a|b>c',
@@ -45,8 +46,23 @@ function view(): CaseView {
         },
       ],
     },
+    versions: [
+      {
+        version: 1,
+        receivedAt: '2026-01-01T00:00:00.000Z',
+        url: 'https://shop.example/a|b>c',
+        title: `Ivory ${HOSTILE}`,
+        description: `Genuine ivory ${HOSTILE}`,
+        price: 10,
+        currency: 'USD',
+        sellerId: HOSTILE,
+        imageUrls: ['https://shop.example/1.jpg'],
+        verdict: 'review',
+      },
+    ],
     detections: [
       {
+        version: 1,
         detector: 'screening',
         verdict: 'review',
         score: 0.8,
