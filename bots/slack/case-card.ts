@@ -4,6 +4,7 @@
 // stage. Every piece of listing or report text is escaped or sent as plain_text.
 import type { types } from '@slack/bolt';
 import type { CaseView } from '../../shared/db/cases.ts';
+import { type FieldChange, listingChanges } from '../../shared/listing-diff.ts';
 import type { CaseState } from '../../workflows/case-workflow.ts';
 import { escapeMrkdwn, mrkdwnLink, truncate } from './mrkdwn.ts';
 
@@ -161,6 +162,39 @@ function sellerHistoryLines(view: CaseView): string[] {
   ];
 }
 
+const FIELD_LABEL: Record<FieldChange['field'], string> = {
+  title: 'Title',
+  description: 'Description',
+  price: 'Price',
+  url: 'Link',
+  seller: 'Seller',
+  photos: 'Photos',
+};
+
+/**
+ * The seller sent new versions after the case was flagged: say so, with a short diff against the flagged
+ * version. The card above keeps showing the flagged version, which stays the decision basis.
+ */
+function editLines(view: CaseView): string[] {
+  const flagged = view.listing;
+  const latest = view.versions.at(-1);
+  if (!latest || latest.version <= flagged.version) return [];
+  const edits = latest.version - flagged.version;
+  const changes = listingChanges(flagged, latest);
+  const verdict = latest.verdict
+    ? ` It screens as *${latest.verdict}*${latest.verdict === 'allow' ? '' : ' too, and its evidence is added to the case'}.`
+    : '';
+  return [
+    `:pencil2: *Edited after flagging:* the seller sent ${edits === 1 ? 'a new version' : `${edits} new versions`} (v${latest.version}, ${slackTime(Date.parse(latest.receivedAt))}). The decision stays on the flagged version (v${flagged.version}) shown above.${verdict}`,
+    ...(changes.length
+      ? changes.map(
+          (c) =>
+            `• ${FIELD_LABEL[c.field]}: “${escapeMrkdwn(truncate(c.before, 200))}” → “${escapeMrkdwn(truncate(c.after, 200))}”`,
+        )
+      : ['• nothing shown on this card changed']),
+  ];
+}
+
 function button(actionId: string, text: string, caseId: string, extra: Partial<Button> = {}): Button {
   return { type: 'button', action_id: actionId, text: { type: 'plain_text', text }, value: caseId, ...extra };
 }
@@ -282,6 +316,9 @@ export function caseCard(view: CaseView, state: CaseState): { text: string; bloc
       }`,
     },
   });
+  const edits = editLines(view);
+  if (edits.length)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(edits.join('\n'), 2900) } });
   const found = [...detectorLines(view), ...reportLines(view), ...sellerHistoryLines(view)];
   if (found.length)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(found.join('\n'), 2900) } });

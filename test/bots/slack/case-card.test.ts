@@ -157,4 +157,31 @@ describe('case card', () => {
     };
     expect(buttons(caseCard(view(), appealed))).toEqual(['appeal_restore', 'appeal_uphold', 'case_note']);
   });
+
+  it('shows an edit after flagging with a short, escaped diff, and keeps the flagged version as the card', () => {
+    const v = view();
+    v.versions.push({
+      ...v.versions[0]!,
+      version: 2,
+      receivedAt: '2026-01-02T00:00:00.000Z',
+      title: `Blue cotton scarf ${HOSTILE}`,
+      price: 12,
+      verdict: 'allow',
+    });
+    const card = caseCard(v, initialState('c'));
+    const header = card.blocks[0] as { text: { text: string } };
+    expect(header.text.text).toMatch(/^Case review: Ivory/);
+    const all = mrkdwn(card.blocks).join('\n');
+    expect(all).not.toMatch(/<!channel>|<@U999>/);
+    expect(all).toContain('*Edited after flagging:* the seller sent a new version (v2');
+    expect(all).toContain('The decision stays on the flagged version (v1)');
+    expect(all).toContain('It screens as *allow*.');
+    expect(all).toMatch(/• Title: “Ivory &lt;!channel&gt;.*” → “Blue cotton scarf &lt;!channel&gt;.*”/);
+    expect(all).toContain('• Price: “10 USD” → “12 USD”');
+    expect(all).not.toContain('• Description');
+    // No later version: no edit section.
+    expect(mrkdwn(caseCard(view(), initialState('c')).blocks).join('\n')).not.toContain(
+      'Edited after flagging',
+    );
+  });
 });
