@@ -32,7 +32,12 @@ describe('a listing edited after flagging', () => {
     const caseId = await h.ingest(ivory('ED-1'));
     const res = await h.api('/v1/listings', {
       method: 'POST',
-      body: JSON.stringify({ ...ivory('ED-1'), title: 'Blue cotton scarf <!here>', price: 12 }),
+      body: JSON.stringify({
+        ...ivory('ED-1'),
+        title: 'Blue cotton scarf <!here>',
+        description: 'Soft cotton',
+        price: 12,
+      }),
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ caseId, version: 2, verdict: 'allow' });
