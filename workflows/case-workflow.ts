@@ -382,6 +382,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     }
   }
 
+  // Nothing is accepted from here on: the last card offers no moves (state only, no new commands).
+  state.closed = true;
   await postCard();
   await condition(allHandlersFinished);
   return state;

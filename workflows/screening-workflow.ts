@@ -8,6 +8,8 @@ export interface ScreeningInput {
   listingId: string;
   platformId: string;
   externalId: string;
+  /** The version to screen (a listing sent again with new content is screened again); default current. */
+  version?: number;
   /** Whether the fast path already opened a case for this listing. */
   flagged: boolean;
 }
@@ -28,7 +30,13 @@ export async function screeningWorkflow(
 ): Promise<{ verdict: string; caseId: string | null }> {
   let verdict: string = input.flagged ? 'review' : 'allow';
   try {
-    verdict = (await heavy.deepScreen({ listingId: input.listingId, platformId: input.platformId })).verdict;
+    verdict = (
+      await heavy.deepScreen({
+        listingId: input.listingId,
+        platformId: input.platformId,
+        version: input.version,
+      })
+    ).verdict;
   } catch {
     // The fast path's decision stands; a flagged listing still gets its case below.
   }
@@ -37,6 +45,7 @@ export async function screeningWorkflow(
     listingId: input.listingId,
     platformId: input.platformId,
     externalId: input.externalId,
+    version: input.version,
   });
   return { verdict, caseId };
 }

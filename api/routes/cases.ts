@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getCaseView } from '../../shared/db/cases.ts';
+import { getCaseView, platformCaseView } from '../../shared/db/cases.ts';
 import { appealTakedown } from '../../workflows/use-cases/appeal-takedown.ts';
 import { buildEvidencePack, renderEvidenceHtml } from '../../workflows/use-cases/evidence-pack.ts';
 import { HttpError, readJson, sendJson } from '../http.ts';
@@ -16,14 +16,18 @@ async function ownCase({ params, deps, platform }: RouteContext) {
 /** GET /v1/cases/:id: a platform sees only the cases of its own listings, without reviewers' internals. */
 export async function getCase(ctx: RouteContext): Promise<void> {
   const { view } = await ownCase(ctx);
-  const { slack: _slack, notes: _notes, claimedBy: _claimedBy, reports: _reports, ...publicView } = view;
-  sendJson(ctx.res, 200, publicView);
+  sendJson(ctx.res, 200, platformCaseView(view));
 }
 
-/** GET /v1/cases/:id/evidence[?format=html]: the evidence pack as JSON or a readable HTML page. */
+/**
+ * GET /v1/cases/:id/evidence[?format=html]: the evidence pack as JSON or a readable HTML page, without
+ * reviewers' internals (as GET /v1/cases/:id).
+ */
 export async function getCaseEvidence(ctx: RouteContext): Promise<void> {
   const { platform } = await ownCase(ctx);
-  const pack = await buildEvidencePack(ctx.deps.pool, ctx.params.id!, `platform:${platform.id}`);
+  const pack = await buildEvidencePack(ctx.deps.pool, ctx.params.id!, `platform:${platform.id}`, {
+    audience: 'platform',
+  });
   if (!pack) throw new HttpError(404, 'not_found', 'no such case');
   if (ctx.url.searchParams.get('format') === 'html') {
     ctx.res.writeHead(200, {

@@ -20,6 +20,7 @@ export async function postListing({ req, res, deps, platform }: RouteContext): P
   sendJson(res, result.created ? 201 : 200, {
     listingId: result.listingId,
     caseId: result.caseId,
+    version: result.version,
     verdict: d.verdict,
     score: d.score,
     clause: d.clause,

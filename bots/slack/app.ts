@@ -4,6 +4,7 @@
 // inbox before Slack gets its ack and applied after it (see ../inbox.ts): an acknowledged click is never lost.
 import { App, type BlockAction, type ButtonAction, HTTPReceiver, LogLevel, webApi } from '@slack/bolt';
 import type { ApproveAction } from '../../workflows/case-workflow.ts';
+import { moveRefusal } from '../../workflows/review/moves.ts';
 import type { Inbox } from '../inbox.ts';
 import {
   ACTION_APPEAL_RESTORE,
@@ -180,11 +181,12 @@ export function createSlackApp(opts: SlackAppOptions): { app: App; receiver: HTT
       onButton(actionId, async (c, client) => {
         const state = await readCaseState(c.caseId);
         if (!state) return { ok: false, reason: `case ${c.caseId} is not open` };
-        if (
-          state.status !== 'open' &&
-          !(actionId === ACTION_REJECT && state.status === 'pending_second_approval')
-        )
-          return { ok: false, reason: `case is already ${state.status}` };
+        const refusal = moveRefusal(
+          state,
+          actionId === ACTION_REJECT ? 'reject' : 'request_info',
+          Date.now(),
+        );
+        if (refusal) return { ok: false, reason: refusal };
         await client.views.open({
           trigger_id: c.triggerId,
           view: open({ caseId: c.caseId, channel: c.channel }),

@@ -4,7 +4,9 @@
 // stage. Every piece of listing or report text is escaped or sent as plain_text.
 import type { types } from '@slack/bolt';
 import type { CaseView } from '../../shared/db/cases.ts';
+import { type FieldChange, listingChanges } from '../../shared/listing-diff.ts';
 import type { CaseState } from '../../workflows/case-workflow.ts';
+import { availableMoves } from '../../workflows/review/moves.ts';
 import { escapeMrkdwn, mrkdwnLink, truncate } from './mrkdwn.ts';
 
 export const ACTION_APPROVE = 'case_approve';
@@ -161,6 +163,39 @@ function sellerHistoryLines(view: CaseView): string[] {
   ];
 }
 
+const FIELD_LABEL: Record<FieldChange['field'], string> = {
+  title: 'Title',
+  description: 'Description',
+  price: 'Price',
+  url: 'Link',
+  seller: 'Seller',
+  photos: 'Photos',
+};
+
+/**
+ * The seller sent new versions after the case was flagged: say so, with a short diff against the flagged
+ * version. The card above keeps showing the flagged version, which stays the decision basis.
+ */
+function editLines(view: CaseView): string[] {
+  const flagged = view.listing;
+  const latest = view.versions.at(-1);
+  if (!latest || latest.version <= flagged.version) return [];
+  const edits = latest.version - flagged.version;
+  const changes = listingChanges(flagged, latest);
+  const verdict = latest.verdict
+    ? ` It screens as *${latest.verdict}*${latest.verdict === 'allow' ? '' : ' too, and its evidence is added to the case'}.`
+    : '';
+  return [
+    `:pencil2: *Edited after flagging:* the seller sent ${edits === 1 ? 'a new version' : `${edits} new versions`} (v${latest.version}, ${slackTime(Date.parse(latest.receivedAt))}). The decision stays on the flagged version (v${flagged.version}) shown above.${verdict}`,
+    ...(changes.length
+      ? changes.map(
+          (c) =>
+            `• ${FIELD_LABEL[c.field]}: “${escapeMrkdwn(truncate(c.before, 200))}” → “${escapeMrkdwn(truncate(c.after, 200))}”`,
+        )
+      : ['• nothing shown on this card changed']),
+  ];
+}
+
 function button(actionId: string, text: string, caseId: string, extra: Partial<Button> = {}): Button {
   return { type: 'button', action_id: actionId, text: { type: 'plain_text', text }, value: caseId, ...extra };
 }
@@ -174,74 +209,82 @@ function confirm(title: string, text: string, ok: string): Button['confirm'] {
   };
 }
 
-function actionButtons(view: CaseView, state: CaseState): Button[] {
+/** The buttons of the moves the case accepts now (workflow/review/moves.ts), and Note, always open. */
+function actionButtons(view: CaseView, state: CaseState, now: number): Button[] {
   const id = view.id;
-  if (state.status === 'open') {
-    return [
-      button(ACTION_APPROVE, 'Approve takedown', id, {
-        style: 'primary',
-        confirm: confirm(
-          'Remove this listing?',
-          'The platform will be asked to remove the listing.',
-          'Remove',
-        ),
-      }),
-      button(ACTION_APPROVE_WARN, 'Remove + warn seller', id, {
-        confirm: confirm(
-          'Remove and warn?',
-          'The listing is removed and the seller warned.',
-          'Remove and warn',
-        ),
-      }),
-      button(ACTION_APPROVE_SUSPEND, 'Remove + suspend seller', id, {
-        confirm: confirm(
-          'Propose a suspension?',
-          'The listing is removed and the seller suspended once a second lead approves.',
-          'Propose',
-        ),
-      }),
-      button(ACTION_REJECT, 'Reject', id, { style: 'danger' }),
-      button(ACTION_ESCALATE, 'Escalate', id),
-      button(ACTION_REQUEST_INFO, 'Ask for information', id),
-      button(ACTION_NOTE, 'Note / code word', id),
-      state.claimedBy ? button(ACTION_RELEASE, 'Release', id) : button(ACTION_CLAIM, 'Claim', id),
-    ];
-  }
-  if (state.status === 'pending_second_approval') {
-    return [
-      button(ACTION_APPROVE_SUSPEND, 'Second approval: suspend seller', id, {
-        style: 'primary',
-        confirm: confirm(
-          'Suspend the seller?',
-          'You are the second lead approving this suspension.',
-          'Suspend',
-        ),
-      }),
-      button(ACTION_REJECT, 'Decline', id, { style: 'danger' }),
-      button(ACTION_NOTE, 'Note / code word', id),
-    ];
-  }
+  const open = availableMoves(state, now);
   const buttons: Button[] = [];
-  if (state.status === 'taken_down' && state.undoUntil && !state.undone)
-    buttons.push(
-      button(ACTION_UNDO, 'Undo takedown', id, {
-        confirm: confirm(
-          'Undo the takedown?',
-          'The platform will be asked to restore the listing.',
-          'Restore',
-        ),
-      }),
-    );
-  if (state.appeal?.status === 'pending')
-    buttons.push(
-      button(ACTION_APPEAL_RESTORE, 'Grant appeal: restore', id, { style: 'primary' }),
-      button(ACTION_APPEAL_UPHOLD, 'Refuse appeal: uphold', id, { style: 'danger' }),
-    );
+  if (state.status === 'pending_second_approval') {
+    if (open.has('approve'))
+      buttons.push(
+        button(ACTION_APPROVE_SUSPEND, 'Second approval: suspend seller', id, {
+          style: 'primary',
+          confirm: confirm(
+            'Suspend the seller?',
+            'You are the second lead approving this suspension.',
+            'Suspend',
+          ),
+        }),
+      );
+    if (open.has('reject')) buttons.push(button(ACTION_REJECT, 'Decline', id, { style: 'danger' }));
+  } else {
+    if (open.has('approve'))
+      buttons.push(
+        button(ACTION_APPROVE, 'Approve takedown', id, {
+          style: 'primary',
+          confirm: confirm(
+            'Remove this listing?',
+            'The platform will be asked to remove the listing.',
+            'Remove',
+          ),
+        }),
+        button(ACTION_APPROVE_WARN, 'Remove + warn seller', id, {
+          confirm: confirm(
+            'Remove and warn?',
+            'The listing is removed and the seller warned.',
+            'Remove and warn',
+          ),
+        }),
+        button(ACTION_APPROVE_SUSPEND, 'Remove + suspend seller', id, {
+          confirm: confirm(
+            'Propose a suspension?',
+            'The listing is removed and the seller suspended once a second lead approves.',
+            'Propose',
+          ),
+        }),
+      );
+    if (open.has('reject')) buttons.push(button(ACTION_REJECT, 'Reject', id, { style: 'danger' }));
+    if (open.has('escalate')) buttons.push(button(ACTION_ESCALATE, 'Escalate', id));
+    if (open.has('request_info')) buttons.push(button(ACTION_REQUEST_INFO, 'Ask for information', id));
+    if (open.has('undo'))
+      buttons.push(
+        button(ACTION_UNDO, 'Undo takedown', id, {
+          confirm: confirm(
+            'Undo the takedown?',
+            'The platform will be asked to restore the listing.',
+            'Restore',
+          ),
+        }),
+      );
+    if (open.has('decide_appeal'))
+      buttons.push(
+        button(ACTION_APPEAL_RESTORE, 'Grant appeal: restore', id, { style: 'primary' }),
+        button(ACTION_APPEAL_UPHOLD, 'Refuse appeal: uphold', id, { style: 'danger' }),
+      );
+  }
+  // Notes are stored by the note use case, not the workflow: open on any case, decided or not.
   buttons.push(button(ACTION_NOTE, 'Note / code word', id));
+  if (open.has('claim')) buttons.push(button(ACTION_CLAIM, 'Claim', id));
+  if (open.has('release')) buttons.push(button(ACTION_RELEASE, 'Release', id));
   return buttons;
 }
 
-export function caseCard(view: CaseView, state: CaseState): { text: string; blocks: Block[] } {
+/** `now` decides whether the undo window is still open (the workflow also redraws when it closes). */
+export function caseCard(
+  view: CaseView,
+  state: CaseState,
+  now: number = Date.now(),
+): { text: string; blocks: Block[] } {
   const l = view.listing;
   const d = view.detection;
   const evidence = d?.evidence ?? [];
@@ -282,6 +325,9 @@ export function caseCard(view: CaseView, state: CaseState): { text: string; bloc
       }`,
     },
   });
+  const edits = editLines(view);
+  if (edits.length)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(edits.join('\n'), 2900) } });
   const found = [...detectorLines(view), ...reportLines(view), ...sellerHistoryLines(view)];
   if (found.length)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(found.join('\n'), 2900) } });
@@ -303,7 +349,7 @@ export function caseCard(view: CaseView, state: CaseState): { text: string; bloc
       type: 'context',
       elements: [{ type: 'mrkdwn', text: truncate(progress.join('\n'), 2900) }],
     });
-  const buttons = actionButtons(view, state);
+  const buttons = actionButtons(view, state, now);
   if (buttons.length) blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Case \`${view.id}\`` }] });
   // The notification text is mrkdwn too: escaped like everything else.

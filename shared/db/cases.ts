@@ -9,14 +9,50 @@ export function caseIdFor(platformId: string, externalId: string): string {
   return `case-${createHash('sha256').update(`${platformId}\u0000${externalId}`).digest('hex').slice(0, 24)}`;
 }
 
+/**
+ * Opens the listing's case on the version that was flagged (by default the current one): that version
+ * stays the case's decision basis whatever the seller sends later.
+ */
 export async function openCase(
   db: Queryable,
-  c: { id: string; listingId: string; verdict: Verdict; priority?: number },
+  c: { id: string; listingId: string; verdict: Verdict; priority?: number; listingVersion?: number },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    `INSERT INTO cases (id, listing_id, status, verdict, priority) VALUES ($1, $2, 'open', $3, $4)
+    `INSERT INTO cases (id, listing_id, status, verdict, priority, listing_version)
+     VALUES ($1, $2, 'open', $3, $4, coalesce($5, (SELECT current_version FROM listings WHERE id = $2)))
      ON CONFLICT (id) DO NOTHING`,
-    [c.id, c.listingId, c.verdict, c.priority ?? 2],
+    [c.id, c.listingId, c.verdict, c.priority ?? 2, c.listingVersion ?? null],
+  );
+  return rowCount === 1;
+}
+
+/** The case on a listing, with the version it was flagged on. */
+export async function caseOfListing(
+  db: Queryable,
+  listingId: string,
+): Promise<{ id: string; status: string; listingVersion: number } | undefined> {
+  const { rows } = await db.query<{ id: string; status: string; listing_version: number }>(
+    'SELECT id, status, listing_version FROM cases WHERE listing_id = $1',
+    [listingId],
+  );
+  const r = rows[0];
+  return r && { id: r.id, status: r.status, listingVersion: r.listing_version };
+}
+
+/**
+ * A case opened on a volunteer's link holds a placeholder listing (no content: see ensureReportedListing).
+ * The first version the platform sends is then the case's real basis, not an edit after flagging.
+ */
+export async function adoptVersionIfPlaceholder(
+  db: Queryable,
+  caseId: string,
+  version: number,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE cases c SET listing_version = $2 FROM listing_versions v
+     WHERE c.id = $1 AND v.listing_id = c.listing_id AND v.version = c.listing_version
+       AND v.raw->>'source' = 'volunteer-report' AND c.listing_version < $2`,
+    [caseId, version],
   );
   return rowCount === 1;
 }
@@ -48,7 +84,9 @@ export interface CaseView {
   /** When a decision is due (SLA), and when the case was escalated to leads. */
   dueAt: string | null;
   escalatedAt: string | null;
+  /** The listing as it was when the case was flagged (version `listing.version`): the decision basis. */
   listing: {
+    version: number;
     platformId: string;
     externalId: string;
     url: string | null;
@@ -59,6 +97,7 @@ export interface CaseView {
     sellerId: string | null;
     imageUrls: string[];
   };
+  /** The latest detection of the flagged version. */
   detection: {
     verdict: Verdict;
     score: number;
@@ -66,8 +105,22 @@ export interface CaseView {
     explanation: string | null;
     evidence: Evidence[];
   } | null;
-  /** Every detector's answer on the listing, oldest first (screening, image hashes, OCR, LLM). */
+  /** Every version the platform sent, oldest first, with the latest verdict on each. */
+  versions: {
+    version: number;
+    receivedAt: string;
+    url: string | null;
+    title: string;
+    description: string;
+    price: number | null;
+    currency: string | null;
+    sellerId: string | null;
+    imageUrls: string[];
+    verdict: Verdict | null;
+  }[];
+  /** Every detector's answer on every version of the listing, oldest first (screening, images, OCR, LLM). */
   detections: {
+    version: number;
     detector: string;
     verdict: Verdict;
     score: number;
@@ -108,20 +161,38 @@ export interface CaseView {
   }[];
 }
 
+/** What a platform sees of a case of its own listings: no reviewers' internals (notes, claims, reporters). */
+export type PlatformCaseView = Omit<CaseView, 'slack' | 'notes' | 'claimedBy' | 'reports'>;
+
+export function platformCaseView(view: CaseView): PlatformCaseView {
+  const { slack: _slack, notes: _notes, claimedBy: _claimedBy, reports: _reports, ...visible } = view;
+  return visible;
+}
+
+/** Audit entries about those same internals, left out of what a platform gets. */
+export const PLATFORM_HIDDEN_AUDIT_ACTIONS: readonly string[] = [
+  'case.note_added',
+  'case.claimed',
+  'case.released',
+  'report.received',
+];
+
 export async function getCaseView(db: Queryable, caseId: string): Promise<CaseView | undefined> {
   const { rows } = await db.query(
     `SELECT c.id, c.status, c.verdict, c.priority, c.opened_at, c.decided_at, c.slack_channel, c.slack_ts,
-            c.claimed_by, c.due_at, c.escalated_at, l.id AS listing_id,
-            l.platform_id, l.external_id, l.url, l.title, l.description, l.price, l.currency, l.seller_id, l.image_urls,
+            c.claimed_by, c.due_at, c.escalated_at, l.id AS listing_id, l.platform_id, l.external_id,
+            v.version, v.url, v.title, v.description, v.price, v.currency, v.seller_id, v.image_urls,
             d.verdict AS d_verdict, d.score, d.clause, d.explanation, d.evidence
      FROM cases c JOIN listings l ON l.id = c.listing_id
-     LEFT JOIN LATERAL (SELECT * FROM detections WHERE listing_id = l.id ORDER BY id DESC LIMIT 1) d ON true
+     JOIN listing_versions v ON v.listing_id = l.id AND v.version = c.listing_version
+     LEFT JOIN LATERAL (SELECT * FROM detections WHERE listing_id = l.id AND listing_version = v.version
+                        ORDER BY id DESC LIMIT 1) d ON true
      WHERE c.id = $1`,
     [caseId],
   );
   const r = rows[0];
   if (!r) return undefined;
-  const [decisions, takedowns, detections, reports, notes, appeals, links] = await Promise.all([
+  const [decisions, takedowns, detections, reports, notes, appeals, links, versions] = await Promise.all([
     db.query(
       'SELECT reviewer, decision, action, reason_code, reason, created_at FROM reviews WHERE case_id = $1 ORDER BY id',
       [caseId],
@@ -131,7 +202,7 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
       [caseId],
     ),
     db.query(
-      `SELECT detector, verdict, score, clause, explanation, evidence, created_at FROM detections
+      `SELECT listing_version, detector, verdict, score, clause, explanation, evidence, created_at FROM detections
        WHERE listing_id = $1 ORDER BY id`,
       [r.listing_id],
     ),
@@ -145,6 +216,16 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
       [caseId],
     ),
     linkListing(db, r.listing_id),
+    db.query(
+      `SELECT v.version, v.received_at, v.url, v.title, v.description, v.price, v.currency, v.seller_id,
+              v.image_urls, d.verdict
+       FROM listing_versions v
+       LEFT JOIN LATERAL (SELECT verdict FROM detections
+                          WHERE listing_id = v.listing_id AND listing_version = v.version
+                          ORDER BY id DESC LIMIT 1) d ON true
+       WHERE v.listing_id = $1 ORDER BY v.version`,
+      [r.listing_id],
+    ),
   ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
@@ -159,6 +240,7 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
     dueAt: iso(r.due_at),
     escalatedAt: iso(r.escalated_at),
     listing: {
+      version: r.version,
       platformId: r.platform_id,
       externalId: r.external_id,
       url: r.url,
@@ -178,7 +260,20 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
           evidence: r.evidence,
         }
       : null,
+    versions: versions.rows.map((v) => ({
+      version: v.version,
+      receivedAt: v.received_at.toISOString(),
+      url: v.url,
+      title: v.title,
+      description: v.description,
+      price: v.price,
+      currency: v.currency,
+      sellerId: v.seller_id,
+      imageUrls: v.image_urls,
+      verdict: v.verdict,
+    })),
     detections: detections.rows.map((d) => ({
+      version: d.listing_version,
       detector: d.detector,
       verdict: d.verdict,
       score: d.score,

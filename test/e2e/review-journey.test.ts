@@ -472,7 +472,7 @@ describe('reviewer journey', () => {
     await h.click({ actionId: 'case_approve', caseId, userId: 'U2' });
     await h.waitFor(caseId, 'the takedown', (x) => x.status === 'taken_down');
     const pack = await json<EvidencePack>(h.api(`/v1/cases/${caseId}/evidence`));
-    expect(pack.format).toBe('wild-sentinel-evidence-pack/1');
+    expect(pack.format).toBe('wild-sentinel-evidence-pack/2');
     expect((pack.listing.snapshot as { title: string }).title).toBe('Ivory <script>alert(1)</script> bangle');
     expect(pack.listing.snapshotSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(pack.case.decisions).toEqual([

@@ -279,7 +279,13 @@ describe('thin path: ingest → screen → case → Slack → approve → takedo
     const { rows } = await db.pool.query('SELECT action FROM audit_log WHERE subject_id = $1 ORDER BY seq', [
       caseId,
     ]);
-    expect(rows.map((r) => r.action)).toEqual(['case.opened', 'case.approved', 'takedown.done']);
+    // The listing was sent again at a lower price while flagged: an edit, on the record.
+    expect(rows.map((r) => r.action)).toEqual([
+      'case.opened',
+      'listing.edited',
+      'case.approved',
+      'takedown.done',
+    ]);
     expect((await verifyAuditChain(db.pool)).firstBrokenSeq).toBeNull();
   });
 });

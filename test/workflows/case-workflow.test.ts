@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { availableMoves, moveRefusal } from '../../workflows/review/moves.ts';
 import {
   appealDecisionRefusal,
   appealRefusal,
@@ -34,7 +35,9 @@ describe('case decisions', () => {
 
   it('refuses a second decision, unknown decisions, actions and reasons', () => {
     const decided: CaseState = { ...open(), status: 'approved' };
-    expect(decisionRefusal(roles, decided, { actor: 'U1', decision: 'reject' })).toMatch(/already approved/);
+    expect(decisionRefusal(roles, decided, { actor: 'U1', decision: 'reject' })).toMatch(
+      /already decided: the takedown was approved/,
+    );
     expect(decisionRefusal(roles, open(), { actor: 'U1', decision: 'delete' as 'approve' })).toMatch(
       /unknown/,
     );
@@ -122,5 +125,44 @@ describe('undo and appeals', () => {
     expect(appealDecisionRefusal(roles, takenDown(), { actor: 'U2', outcome: 'uphold' })).toMatch(
       /no pending/,
     );
+  });
+
+  it('refuses in plain words what the case no longer accepts, with the same words the card goes by', () => {
+    const upheld: CaseState = {
+      ...takenDown(),
+      decision: { actor: 'U1', decision: 'approve' },
+      appeal: { appealId: 'A1', statement: 'x', status: 'upheld', decidedBy: 'U2' },
+    };
+    // Inside the undo window by the clock, yet the appeal settled it.
+    expect(undoRefusal(roles, upheld, { actor: 'U2' }, 50)).toBe(
+      'the takedown was upheld on appeal by U2, nothing to undo',
+    );
+    expect(undoRefusal(roles, upheld, { actor: 'U2' }, 50)).toBe(moveRefusal(upheld, 'undo', 50));
+    expect(appealDecisionRefusal(roles, upheld, { actor: 'U2', outcome: 'restore' })).toMatch(
+      /upheld on appeal by U2, the appeal is decided/,
+    );
+    const undone: CaseState = { ...takenDown(), status: 'restored', undone: { actor: 'U2', at: 2 } };
+    expect(undoRefusal(roles, undone, { actor: 'U1' }, 50)).toBe(
+      'the takedown was undone by U2, nothing to undo',
+    );
+    const rejected: CaseState = {
+      ...open(),
+      status: 'rejected',
+      decision: { actor: 'U2', decision: 'reject' },
+    };
+    expect(decisionRefusal(roles, rejected, { actor: 'U1', decision: 'approve' })).toBe(
+      'the case was already decided: the case was rejected by U2',
+    );
+    expect(claimRefusal(roles, rejected, { actor: 'U1', claim: true })).toMatch(
+      /rejected by U2, nothing to claim/,
+    );
+    // A finished workflow accepts nothing: its reason, or that it is closed.
+    const closed: CaseState = { ...takenDown(), undoUntil: undefined, closed: true };
+    expect(moveRefusal(closed, 'undo', 50)).toBe('the undo window has closed');
+    expect(moveRefusal({ ...open(), closed: true }, 'approve', 50)).toBe(
+      'the case is closed: the case is still under review',
+    );
+    expect(availableMoves(closed, 50).size).toBe(0);
+    expect([...availableMoves(takenDown(), 50)]).toEqual(['undo']);
   });
 });

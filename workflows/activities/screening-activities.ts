@@ -27,22 +27,41 @@ export interface ScreeningActivityDeps {
   triage?: LlmTriage;
 }
 
-async function loadListing(pool: Pool, listingId: string): Promise<ListingInput & { caseOpen: boolean }> {
-  const { rows } = await pool.query<{ raw: unknown; case_id: string | null }>(
-    'SELECT l.raw, c.id AS case_id FROM listings l LEFT JOIN cases c ON c.listing_id = l.id WHERE l.id = $1',
-    [listingId],
+/** The version to screen, as received (by default the current one): a later edit must not replace it. */
+async function loadListing(
+  pool: Pool,
+  listingId: string,
+  version: number | undefined,
+): Promise<ListingInput & { caseOpen: boolean; version: number }> {
+  const { rows } = await pool.query<{ raw: unknown; version: number; case_id: string | null }>(
+    `SELECT v.raw, v.version, c.id AS case_id FROM listings l
+     JOIN listing_versions v ON v.listing_id = l.id AND v.version = coalesce($2, l.current_version)
+     LEFT JOIN cases c ON c.listing_id = l.id WHERE l.id = $1`,
+    [listingId, version ?? null],
   );
-  if (!rows[0]) throw new Error(`listing ${listingId} not found`);
+  if (!rows[0]) throw new Error(`listing ${listingId} (version ${version ?? 'current'}) not found`);
   // The raw listing was validated with this schema at ingest; parsing again restores defaults and types.
-  return { ...listingInputSchema.parse(rows[0].raw), caseOpen: rows[0].case_id !== null };
+  return {
+    ...listingInputSchema.parse(rows[0].raw),
+    caseOpen: rows[0].case_id !== null,
+    version: rows[0].version,
+  };
 }
 
 export function createScreeningActivities(deps: ScreeningActivityDeps) {
   return {
-    async deepScreen({ listingId, platformId }: { listingId: string; platformId: string }): Promise<{
+    async deepScreen({
+      listingId,
+      platformId,
+      version,
+    }: {
+      listingId: string;
+      platformId: string;
+      version?: number | undefined;
+    }): Promise<{
       verdict: ScreeningDecision['verdict'];
     }> {
-      const listing = await loadListing(deps.pool, listingId);
+      const listing = await loadListing(deps.pool, listingId, version);
       const policy = await deps.policy();
       const images =
         deps.images && listing.imageUrls.length > 0
@@ -56,10 +75,16 @@ export function createScreeningActivities(deps: ScreeningActivityDeps) {
       }
       const imageEvidence = images?.evidence ?? [];
       if (imageEvidence.length > 0 || decision.triage) {
-        await insertDetection(deps.pool, listingId, 'deep-screening', {
-          ...decision,
-          evidence: [...decision.evidence, ...imageEvidence.map((e) => ({ detector: 'image', ...e }))],
-        });
+        await insertDetection(
+          deps.pool,
+          listingId,
+          'deep-screening',
+          {
+            ...decision,
+            evidence: [...decision.evidence, ...imageEvidence.map((e) => ({ detector: 'image', ...e }))],
+          },
+          listing.version,
+        );
       }
       return { verdict: decision.verdict };
     },
@@ -70,13 +95,26 @@ export function createScreeningActivities(deps: ScreeningActivityDeps) {
      * photo seen in removed listings raises the priority (of a new case, or of one the fast path opened)
      * before the case workflow reads it for its deadline and first card.
      */
-    async startCase(input: { listingId: string; platformId: string; externalId: string }): Promise<string> {
+    async startCase(input: {
+      listingId: string;
+      platformId: string;
+      externalId: string;
+      /** The version deep screening flagged: a case it opens is decided on that version. */
+      version?: number | undefined;
+    }): Promise<string> {
       const caseId = caseIdFor(input.platformId, input.externalId);
       const raised = await inTransaction(deps.pool, async (tx) => {
         // Photo links are stored as they are found, for the re-listing metric.
         const links = await linkListing(tx, input.listingId, { recordPhotoLinks: true });
         const priority = links.suggestedPriority ?? undefined;
-        if (await openCase(tx, { id: caseId, listingId: input.listingId, verdict: 'review', priority })) {
+        const opened = await openCase(tx, {
+          id: caseId,
+          listingId: input.listingId,
+          verdict: 'review',
+          priority,
+          ...(input.version !== undefined ? { listingVersion: input.version } : {}),
+        });
+        if (opened) {
           await appendAudit(tx, {
             actor: 'system:deep-screening',
             action: 'case.opened',

@@ -1,5 +1,6 @@
 // Who may do what to a case, and when. Pure functions over the workflow's state: the workflow's update
 // validators call them (so the rules hold whatever the front end), and tests call them directly.
+import { moveRefusal } from './moves.ts';
 import type { SlaOverrides } from './sla.ts';
 
 export type CaseStatus =
@@ -97,6 +98,8 @@ export interface CaseState {
     decidedBy?: string;
     reason?: string;
   };
+  /** Set as the workflow ends: it accepts nothing more, so the last card offers no moves. */
+  closed?: boolean;
 }
 
 export interface Roles {
@@ -139,6 +142,8 @@ export function decisionRefusal(roles: Roles, state: CaseState, d: DecisionInput
   if (d.reason !== undefined && (typeof d.reason !== 'string' || d.reason.length > 3000))
     return 'the note is too long';
 
+  const stateRefusal = moveRefusal(state, d.decision, Date.now());
+  if (stateRefusal) return stateRefusal;
   if (state.status === 'pending_second_approval') {
     const first = state.approvals[0]!;
     if (d.decision === 'approve') {
@@ -148,13 +153,10 @@ export function decisionRefusal(roles: Roles, state: CaseState, d: DecisionInput
       if (d.actor === first.actor) return 'the second approval must come from a different lead';
       return undefined;
     }
-    if (d.decision === 'reject') return isLead(roles, d.actor) ? undefined : 'only a lead can decline this';
-    return 'the case awaits a second approval';
+    return isLead(roles, d.actor) ? undefined : 'only a lead can decline this';
   }
-  if (state.status !== 'open') return `case is already ${state.status}`;
   if (state.claimedBy && state.claimedBy !== d.actor && !isLead(roles, d.actor))
     return `case is claimed by ${state.claimedBy}`;
-  if (d.decision === 'escalate' && state.escalated) return 'case is already escalated';
   if (d.decision === 'request_info' && !d.reason?.trim()) return 'say what information is needed';
   return undefined;
 }
@@ -192,14 +194,11 @@ export interface ClaimInput {
 export function claimRefusal(roles: Roles, state: CaseState, c: ClaimInput): string | undefined {
   if (!c || typeof c.actor !== 'string') return 'malformed claim';
   if (!isAuthorised(roles, c.actor)) return notAuthorised(c.actor);
-  if (!isReviewing(state)) return `case is already ${state.status}`;
-  if (c.claim) {
-    if (state.claimedBy === c.actor) return 'you already hold this case';
-    if (state.claimedBy) return `case is claimed by ${state.claimedBy}`;
-    return undefined;
-  }
-  if (!state.claimedBy) return 'case is not claimed';
-  if (state.claimedBy !== c.actor && !isLead(roles, c.actor)) return `case is claimed by ${state.claimedBy}`;
+  if (c.claim && state.claimedBy === c.actor && state.status === 'open') return 'you already hold this case';
+  const stateRefusal = moveRefusal(state, c.claim ? 'claim' : 'release', Date.now());
+  if (stateRefusal) return stateRefusal;
+  if (!c.claim && state.claimedBy !== c.actor && !isLead(roles, c.actor))
+    return `case is claimed by ${state.claimedBy}`;
   return undefined;
 }
 
@@ -211,10 +210,7 @@ export interface UndoInput {
 export function undoRefusal(roles: Roles, state: CaseState, u: UndoInput, now: number): string | undefined {
   if (!u || typeof u.actor !== 'string') return 'malformed undo';
   if (!isAuthorised(roles, u.actor)) return notAuthorised(u.actor);
-  if (state.status !== 'taken_down') return `case is ${state.status}, nothing to undo`;
-  if (state.undone) return 'the takedown is already being undone';
-  if (state.undoUntil === undefined || now > state.undoUntil) return 'the undo window has closed';
-  return undefined;
+  return moveRefusal(state, 'undo', now);
 }
 
 export interface AppealInput {
@@ -244,7 +240,8 @@ export function appealDecisionRefusal(
   if (!d || typeof d.actor !== 'string') return 'malformed appeal decision';
   if (!isAuthorised(roles, d.actor)) return notAuthorised(d.actor);
   if (d.outcome !== 'restore' && d.outcome !== 'uphold') return 'unknown appeal outcome';
-  if (state.appeal?.status !== 'pending') return 'there is no pending appeal';
+  const stateRefusal = moveRefusal(state, 'decide_appeal', Date.now());
+  if (stateRefusal) return stateRefusal;
   if (state.approvals.some((a) => a.actor === d.actor))
     return 'an appeal must be decided by a reviewer who did not approve the takedown';
   return undefined;

@@ -15,6 +15,8 @@ import {
   type UndoInput,
   undoUpdate,
 } from '../case-workflow.ts';
+import type { CaseMove } from '../review/moves.ts';
+import { closedCaseRefusal } from './closed-case.ts';
 
 export type DecideResult = { ok: true; state: CaseState } | { ok: false; reason: string };
 
@@ -29,6 +31,8 @@ export async function runCaseUpdate<A>(
   ref: RequestRef,
   update: UpdateDefinition<CaseState, [A]>,
   arg: A,
+  /** The move this update makes, to explain a refusal by a finished case in plain words. */
+  move?: CaseMove,
 ): Promise<DecideResult> {
   try {
     const state = await client.workflow
@@ -38,29 +42,30 @@ export async function runCaseUpdate<A>(
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError)
       return { ok: false, reason: err.cause?.message ?? err.message };
-    if (err instanceof WorkflowNotFoundError) return { ok: false, reason: `case ${ref.caseId} is not open` };
+    if (err instanceof WorkflowNotFoundError)
+      return { ok: false, reason: await closedCaseRefusal(client, ref.caseId, move) };
     throw err;
   }
 }
 
 export function decideCase(client: Client, input: DecisionInput & RequestRef): Promise<DecideResult> {
   const { caseId, requestId, ...decision } = input;
-  return runCaseUpdate(client, { caseId, requestId }, decideUpdate, decision);
+  return runCaseUpdate(client, { caseId, requestId }, decideUpdate, decision, decision.decision);
 }
 
 export function claimCase(client: Client, input: ClaimInput & RequestRef): Promise<DecideResult> {
   const { caseId, requestId, ...claim } = input;
-  return runCaseUpdate(client, { caseId, requestId }, claimUpdate, claim);
+  return runCaseUpdate(client, { caseId, requestId }, claimUpdate, claim, claim.claim ? 'claim' : 'release');
 }
 
 export function undoTakedown(client: Client, input: UndoInput & RequestRef): Promise<DecideResult> {
   const { caseId, requestId, ...undo } = input;
-  return runCaseUpdate(client, { caseId, requestId }, undoUpdate, undo);
+  return runCaseUpdate(client, { caseId, requestId }, undoUpdate, undo, 'undo');
 }
 
 export function decideAppeal(client: Client, input: AppealDecisionInput & RequestRef): Promise<DecideResult> {
   const { caseId, requestId, ...decision } = input;
-  return runCaseUpdate(client, { caseId, requestId }, decideAppealUpdate, decision);
+  return runCaseUpdate(client, { caseId, requestId }, decideAppealUpdate, decision, 'decide_appeal');
 }
 
 /** The case's live state from its workflow, or undefined when there is no such case workflow. */

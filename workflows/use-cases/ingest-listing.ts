@@ -1,19 +1,24 @@
 // "Ingest a listing": screen it on the fast path and store listing and decision before acknowledging.
 // A flagged listing gets its case row at once; its case workflow starts after deep screening (images,
 // LLM triage), which also runs on unflagged listings that carry a risk signal and may open a case.
+// Sending the same external id with new content stores (and screens) a new version; a listing with a
+// case keeps the version the case was flagged on, and its reviewers see the edit.
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { triageReason } from '../../detectors/llm/index.ts';
 import { type Policy, saveStatement, statementOfReasons } from '../../detectors/policy/index.ts';
 import { type ScreeningDecision, screenListing } from '../../detectors/screen.ts';
 import { appendAudit } from '../../shared/db/audit.ts';
-import { caseIdFor, openCase } from '../../shared/db/cases.ts';
+import { caseIdFor, caseOfListing, openCase } from '../../shared/db/cases.ts';
 import { insertDetection, upsertListing } from '../../shared/db/listings.ts';
 import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import type { ListingInput } from '../../shared/listing.ts';
+import { log } from '../../shared/logger.ts';
 import type { CoalitionKey } from '../../shared/sharing/keyed-hash.ts';
 import { type LinkingSummary, recordAndLink } from '../../shared/sharing/linking.ts';
+import { caseChangedSignal } from '../case-workflow.ts';
 import type { ScreeningInput, screeningWorkflow } from '../screening-workflow.ts';
+import { recordListingEdit } from './listing-edits.ts';
 
 export interface IngestDeps {
   pool: Pool;
@@ -30,6 +35,9 @@ export interface IngestDeps {
 export interface IngestResult {
   listingId: string;
   created: boolean;
+  /** The listing's version now; a resubmission with identical content keeps the version. */
+  version: number;
+  /** The case this listing opened or already has (an edited listing keeps its case), if any. */
   caseId: string | null;
   decision: ScreeningDecision;
   /**
@@ -51,7 +59,11 @@ export async function ingestListing(
 
   const stored = await inTransaction(deps.pool, async (tx) => {
     const row = await upsertListing(tx, platformId, listing);
-    const detectionId = await insertDetection(tx, row.id, 'screening', decision);
+    const detectionId = await insertDetection(tx, row.id, 'screening', decision, row.version);
+    const editedCase =
+      row.changed && !row.created
+        ? await recordListingEdit(tx, { platformId, listingId: row.id, version: row.version, decision })
+        : undefined;
     const sellerLinks = await recordAndLink(tx, deps.coalitionKey, row.id, {
       platformId,
       title: listing.title,
@@ -61,7 +73,13 @@ export async function ingestListing(
     const priority = sellerLinks.suggestedPriority ?? undefined;
     if (
       caseId &&
-      (await openCase(tx, { id: caseId, listingId: row.id, verdict: decision.verdict, priority }))
+      (await openCase(tx, {
+        id: caseId,
+        listingId: row.id,
+        verdict: decision.verdict,
+        priority,
+        listingVersion: row.version,
+      }))
     ) {
       await appendAudit(tx, {
         actor: `platform:${platformId}`,
@@ -93,8 +111,12 @@ export async function ingestListing(
       if (statement)
         await saveStatement(tx, statement, { platformId, listingId: row.id, policyVersion: policy.version });
     }
-    return { ...row, sellerLinks };
+    // An allowed version of a listing that has a case still belongs to that case.
+    const ownCase = caseId ?? editedCase ?? (await caseOfListing(tx, row.id))?.id ?? null;
+    return { ...row, sellerLinks, editedCase, ownCase };
   });
+  // After the commit, so the refreshed card reads the new version.
+  if (stored.editedCase) await refreshCase(deps.temporal, stored.editedCase);
 
   // A seller with history gets the deeper checks even when the text alone looks harmless.
   const sellerHasHistory = stored.sellerLinks.matches.length > 0;
@@ -108,6 +130,7 @@ export async function ingestListing(
       listingId: stored.id,
       platformId,
       externalId: listing.externalId,
+      version: stored.version,
       flagged,
     };
     // One run per stored decision. The id must be unique across deployments sharing a Temporal namespace
@@ -118,5 +141,26 @@ export async function ingestListing(
       args: [input],
     });
   }
-  return { listingId: stored.id, created: stored.created, caseId, decision, sellerLinks: stored.sellerLinks };
+  return {
+    listingId: stored.id,
+    created: stored.created,
+    version: stored.version,
+    caseId: stored.ownCase,
+    decision,
+    sellerLinks: stored.sellerLinks,
+  };
+}
+
+/**
+ * Tells a running case workflow to redraw its card; a finished case has nothing to redraw. The edit is
+ * already stored (and in the audit log), and the card is drawn from the database whenever it is next
+ * redrawn, so a failed signal is logged rather than failing a request whose retry would change nothing.
+ */
+async function refreshCase(temporal: Client, caseId: string): Promise<void> {
+  try {
+    await temporal.workflow.getHandle(caseId).signal(caseChangedSignal);
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError))
+      log.warn('could not ask the case to redraw its card after an edit', { caseId, error: String(err) });
+  }
 }
