@@ -14,6 +14,8 @@ import {
   MessageFlags,
 } from 'discord.js';
 import { log } from '../../shared/logger.ts';
+import { findLink } from '../../workflows/use-cases/link-in-text.ts';
+import { MAX_NOTE_LENGTH } from '../../workflows/use-cases/report-listing.ts';
 import type { Inbox } from '../inbox.ts';
 import { type Locale, localeFrom, type MessageKey, translator } from '../volunteers/i18n.ts';
 import { statsMessage } from '../volunteers/present.ts';
@@ -120,11 +122,15 @@ export function handleVolunteerInteraction(uc: VolunteerUseCases, inbox: Inbox) 
         await interaction.reply(ephemeral('rate_limited'));
         return;
       }
-      const note = interaction.fields.getTextInputValue(FIELD_NOTE).trim();
+      // A link field pasted with words around it: the link is the listing, the words join the note.
+      const linkField = interaction.fields.getTextInputValue(FIELD_LINK);
+      const found = findLink(linkField);
+      const typedNote = interaction.fields.getTextInputValue(FIELD_NOTE).trim();
+      const note = [found?.rest, typedNote].filter(Boolean).join('\n').slice(0, MAX_NOTE_LENGTH);
       const species = interaction.fields.getTextInputValue(FIELD_SPECIES).trim();
       const entry: DiscordReportEntry = {
         volunteerId: v.id,
-        url: interaction.fields.getTextInputValue(FIELD_LINK),
+        url: found?.url ?? linkField,
         species: species || null,
         note: note || null,
         locale,

@@ -4,6 +4,7 @@
 import { Bot, type Context, InlineKeyboard } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { log } from '../../shared/logger.ts';
+import { findLink, type LinkInText } from '../../workflows/use-cases/link-in-text.ts';
 import { MAX_NOTE_LENGTH, MAX_SPECIES_LENGTH } from '../../workflows/use-cases/report-listing.ts';
 import { isSpeciesId, QUIZ, SPECIES, speciesLabelKey } from '../volunteers/catalog.ts';
 import {
@@ -187,7 +188,7 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
   const chooseSpecies = async (ctx: VolunteerContext, species: string) => {
     const d = await load(ctx);
     if (d?.step !== 'species') return;
-    await save(ctx, { step: 'photos', url: d.url, species });
+    await save(ctx, { step: 'photos', url: d.url, species, shared: d.shared });
     await askPhotos(ctx);
   };
   bot.callbackQuery(/^sp:([a-z_]+)$/, async (ctx) => {
@@ -200,7 +201,7 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
     await answer(ctx);
     const d = await load(ctx);
     if (d?.step !== 'photos') return;
-    await save(ctx, { step: 'note', url: d.url, species: d.species });
+    await save(ctx, { step: 'note', url: d.url, species: d.species, shared: d.shared });
     await askNote(ctx);
   });
 
@@ -208,7 +209,7 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
     await answer(ctx);
     const d = await load(ctx);
     if (d?.step !== 'note') return;
-    const next: Dialog = { step: 'confirm', url: d.url, species: d.species, note: null };
+    const next: Dialog = { step: 'confirm', url: d.url, species: d.species, note: d.shared ?? null };
     await save(ctx, next);
     await askConfirm(ctx, next);
   });
@@ -337,33 +338,46 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
     await say(ctx, 'forget_done');
   });
 
+  /** The link step: the message's first web link is the listing, its other words start the note. */
+  const takeLink = async (ctx: VolunteerContext, found: LinkInText | undefined) => {
+    if (!found) return say(ctx, 'invalid_link');
+    const link = await uc.recognizeLink(found.url);
+    if (!link.ok && link.reason === 'invalid_link') return say(ctx, 'invalid_link');
+    if (!link.ok) {
+      await uc.clearConversation(ctx.volunteer.id);
+      return say(ctx, 'unknown_platform', { domain: link.domain });
+    }
+    const shared = found.rest.slice(0, MAX_NOTE_LENGTH) || undefined;
+    await save(ctx, { step: 'species', url: link.url, shared });
+    return say(ctx, 'ask_species', {}, speciesKeyboard(ctx));
+  };
+
   bot.on('message:text', async (ctx) => {
     const text = ctx.message.text;
     if (text.startsWith('/')) return say(ctx, 'help');
+    const entities = ctx.message.entities ?? [];
     const d = await load(ctx);
     switch (d?.step) {
-      case 'link': {
-        const link = await uc.recognizeLink(text);
-        if (!link.ok && link.reason === 'invalid_link') return say(ctx, 'invalid_link');
-        if (!link.ok) {
-          await uc.clearConversation(ctx.volunteer.id);
-          return say(ctx, 'unknown_platform', { domain: link.domain });
-        }
-        await save(ctx, { step: 'species', url: link.url });
-        return say(ctx, 'ask_species', {}, speciesKeyboard(ctx));
-      }
+      case 'link':
+        return takeLink(ctx, findLink(text, entities));
       case 'species':
         return chooseSpecies(ctx, text.trim().slice(0, MAX_SPECIES_LENGTH));
       // Text while photos are awaited is the note: the volunteer skipped the photos.
       case 'photos':
       case 'note': {
         if (text.length > MAX_NOTE_LENGTH) return say(ctx, 'note_too_long', { max: MAX_NOTE_LENGTH });
-        const next: Dialog = { step: 'confirm', url: d.url, species: d.species, note: text.trim() || null };
+        const note = [d.shared, text.trim()].filter(Boolean).join('\n').slice(0, MAX_NOTE_LENGTH);
+        const next: Dialog = { step: 'confirm', url: d.url, species: d.species, note: note || null };
         await save(ctx, next);
         return askConfirm(ctx, next);
       }
-      default:
-        return say(ctx, 'help');
+      default: {
+        // A link pasted (or shared from another app) outside a dialog starts a report with it.
+        const found = findLink(text, entities, { strict: true });
+        if (!found) return say(ctx, 'help');
+        await uc.discardPhotos(ctx.volunteer.id);
+        return takeLink(ctx, found);
+      }
     }
   });
 

@@ -223,6 +223,53 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
     expect(rows).toEqual([{ species: 'ivory', note, case_id: caseRef }]);
   });
 
+  it('takes a link shared with words around it: the words become the note, and a link outside a dialog starts a report', async () => {
+    const cleo = await onboarded(1010, 'Cleo', 'en');
+    // A phone's share sheet, outside any dialog.
+    await cleo.say('look at this https://shop.example/items/SH-7 ivory bangle');
+    expect((await cleo.next())[0]!.text).toMatch(/What is offered/);
+    await cleo.press('sp:ivory');
+    await cleo.next();
+    await cleo.press('ph:done');
+    await cleo.next();
+    await cleo.say('seller is in Hanoi');
+    const [confirm] = await cleo.next();
+    expect(confirm!.text).toContain('https://shop.example/items/SH-7\n');
+    expect(confirm!.text).toContain('Note: look at this ivory bangle\nseller is in Hanoi');
+    await cleo.press('rep:send');
+    await cleo.next();
+
+    // Inside the dialog, with punctuation after the link and the note step skipped.
+    await cleo.command('/report');
+    await cleo.next();
+    await cleo.say('Check out this item! https://shop.example/items/SH-8.');
+    expect((await cleo.next())[0]!.text).toMatch(/What is offered/);
+    await cleo.press('sp:ivory');
+    await cleo.next();
+    await cleo.press('ph:done');
+    await cleo.next();
+    await cleo.press('note:skip');
+    await cleo.next();
+    await cleo.press('rep:send');
+    await cleo.next();
+
+    const { rows } = await h.db.pool.query(
+      `SELECT listing_url, note FROM reports r JOIN volunteers v ON v.id = r.volunteer_id
+       WHERE v.external_user_id = '1010' ORDER BY r.id`,
+    );
+    expect(rows).toEqual([
+      {
+        listing_url: 'https://shop.example/items/SH-7',
+        note: 'look at this ivory bangle\nseller is in Hanoi',
+      },
+      { listing_url: 'https://shop.example/items/SH-8', note: 'Check out this item!' },
+    ]);
+
+    // Words without a link outside a dialog still get the help.
+    await cleo.say('hello there');
+    expect((await cleo.next())[0]!.text).toMatch(/\/report/);
+  });
+
   it('attaches a second volunteer’s report of the same link to the same case; both learn the outcome', async () => {
     const chen = await onboarded(1003, 'Chen', 'zh');
     await chen.command('/report');
