@@ -49,7 +49,12 @@ export function patternForms(entry: Entry): string[] {
     forms.add(accented);
     // Unaccented Vietnamese is common online, but a single unaccented word ("nga") is a different word.
     if (accented === plain || plain.includes(' ')) forms.add(plain);
-  } else forms.add(plain);
+  } else {
+    forms.add(plain);
+    // A listing with one Vietnamese line is read in accented mode, where "bébé singe" keeps its accents:
+    // match the accented spelling too, so that line cannot hide the rest.
+    forms.add(normalizeTerm(raw, true));
+  }
   // Multi-word Latin terms also match run together, as in hashtags (#rhinohorn).
   for (const f of [...forms]) {
     if (f.includes(' ') && isWordUnit(f.charCodeAt(0))) {

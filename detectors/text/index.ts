@@ -171,9 +171,12 @@ function materialize(lib: CompiledLibrary): ScoredHit[] {
   return hits;
 }
 
-/** "not resin", "no es resina", "không phải nhựa", "不是树脂": a negation before a term. */
+/**
+ * "not resin", "no es resina", "không phải nhựa", "不是树脂": a negation before a term, maybe with an
+ * article ("not a toy", "n'est pas un jouet").
+ */
 const NEGATION =
-  /(?:^|[^\p{L}])(?:not|no|non|never|sin|pas|nicht|kein|bukan|não|não é|không phải|ไม่ใช่|不是|非|没有)[\s-]*$/iu;
+  /(?:^|[^\p{L}])(?:not|no|non|never|sin|pas|nicht|kein|bukan|não|não é|không phải|ไม่ใช่|不是|非|没有)(?:\s+(?:a|an|un|une|una|um|uma))?[\s-]*$/iu;
 
 function negatedBefore(text: string, start: number): boolean {
   return NEGATION.test(text.slice(Math.max(0, start - 14), start));

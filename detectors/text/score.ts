@@ -70,9 +70,32 @@ export type FieldTexts = Readonly<Record<ScoredHit['field'], string>>;
 const QUALIFY_WINDOW = 16;
 /** Clause breaks: sentence ends, line breaks, separators, and the start of a hashtag. */
 const CLAUSE_BREAK = /[.!?;:|•\n\r#。！？；،؛]/;
-/** Commas end a clause too, except after a material named for the object ("horn cup, resin"). */
-const COMMA = /[,，、،]/;
+/** Scripts written without spaces, where a space separates phrases as a comma does. */
+const UNSPACED =
+  '\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\p{sc=Thai}\\p{sc=Lao}\\p{sc=Khmer}\\p{sc=Myanmar}';
+/** Soft clause breaks: a comma, or a space beside a letter of a script written without spaces. */
+const SOFT_BREAK = new RegExp(`[,，、،]\\s*|(?<=[${UNSPACED}])\\s+|\\s+(?=[${UNSPACED}])`, 'gu');
 const MATERIAL_CONTEXTS = new Set(['imitation', 'legal-material']);
+/** A hashtag, or a tag list ("tags: toy", "标签：玩具"): labels of the whole listing, not of a word. */
+const IN_HASHTAG = /#[\p{L}\p{M}\p{N}_]*$/u;
+const IN_TAG_LIST =
+  /(?:^|[^\p{L}])(?:tags?|etiquetas?|étiquettes?|schlagwörter|标签|標籤|タグ|แท็ก|태그|теги|टैग)\s*[:：][^\n\r]*$/iu;
+
+function isTag(text: string, start: number): boolean {
+  const before = text.slice(Math.max(0, start - 80), start);
+  return IN_HASHTAG.test(before) || IN_TAG_LIST.test(before);
+}
+
+/**
+ * Whether a negative between `from` and `to` may still qualify across soft breaks: there are none, or one
+ * right before a material named after the object ("horn cup, resin"), never "made of resin, rhino horn".
+ */
+function acrossSoftBreaks(text: string, from: number, to: number, materialAfter: boolean): boolean {
+  SOFT_BREAK.lastIndex = from;
+  const first = SOFT_BREAK.exec(text);
+  if (first === null || first.index >= to) return true;
+  return materialAfter && first.index + first[0].length >= to;
+}
 
 /**
  * Whether a negative hit qualifies a positive one: same field, same clause, next to it. News and
@@ -82,12 +105,14 @@ function qualifies(negative: ScoredHit, positive: ScoredHit, texts: FieldTexts, 
   if (!sale && negative.entry.negativeContext === 'news') return true;
   if (negative.field !== positive.field) return false;
   if (negative.start < positive.end && positive.start < negative.end) return true;
+  const text = texts[positive.field];
+  if (isTag(text, negative.start)) return false; // a tag qualifies only what it overlaps
   const from = Math.min(negative.end, positive.end);
   const to = Math.max(negative.start, positive.start);
   if (to - from > QUALIFY_WINDOW) return false;
-  const between = texts[positive.field].slice(from, to);
-  if (CLAUSE_BREAK.test(between)) return false;
-  return MATERIAL_CONTEXTS.has(negative.entry.negativeContext ?? 'other') || !COMMA.test(between);
+  if (CLAUSE_BREAK.test(text.slice(from, to))) return false;
+  const material = MATERIAL_CONTEXTS.has(negative.entry.negativeContext ?? 'other');
+  return acrossSoftBreaks(text, from, to, material && negative.start >= positive.end);
 }
 
 const isStrongTerm = (e: Entry): boolean =>

@@ -109,3 +109,43 @@ describe('negation of lookalike terms', () => {
     expect(negated.score).toBeGreaterThan(declared.score);
   });
 });
+
+describe('context is local (keywords/FORMAT.md)', () => {
+  it('a Vietnamese line elsewhere does not hide accented terms of other languages', () => {
+    // One Vietnamese letter switches the listing to accented mode, where "bébé" keeps its accents.
+    const listing = { title: 'Bébé singe à vendre', description: 'Très affectueux, habitué aux enfants. MP' };
+    expect(verdict(listing)).not.toBe('allow');
+    expect(verdict({ ...listing, description: `${listing.description} Cảm ơn bạn đã ghé thăm.` })).not.toBe(
+      'allow',
+    );
+  });
+
+  it('a hashtag or a tag list qualifies only what it overlaps', () => {
+    expect(verdict({ title: '#replica Rhino horn cup' })).not.toBe('allow');
+    expect(verdict({ title: 'tags: toy Rhino horn cup' })).not.toBe('allow');
+    expect(verdict({ title: '标签：玩具 犀牛角杯' })).not.toBe('allow');
+    expect(verdict({ title: '#vegetableivory buttons' })).toBe('allow');
+  });
+
+  it('"not a toy" denies a lookalike, it does not declare one', () => {
+    expect(verdict({ title: 'not a toy Rhino horn cup' })).not.toBe('allow');
+    expect(verdict({ title: 'toy Rhino horn cup' })).toBe('allow');
+  });
+
+  it('a material qualifies across a comma only when named right after the object', () => {
+    expect(verdict({ title: 'Rhino horn cup, resin' })).toBe('allow');
+    expect(verdict({ title: 'Made of resin, rhino horn cup' })).not.toBe('allow');
+    expect(verdict({ title: 'Nyama pori ya kakakuona, piga simu Plastic, hand painted.' })).not.toBe('allow');
+  });
+
+  it('in scripts without spaces a space ends a phrase, as a comma does', () => {
+    expect(verdict({ title: '犀牛角杯 树脂' })).toBe('allow');
+    expect(verdict({ title: '树脂 犀牛角杯' })).not.toBe('allow');
+    expect(verdict({ title: 'ผลิตจากพลาสติก งาช้างแกะสลัก' })).not.toBe('allow');
+    expect(verdict({ title: '树脂工艺品 Rhino horn cup' })).not.toBe('allow');
+  });
+
+  it('"handicraft" (工艺品) is no imitation declaration: ivory handicraft is how carvings are sold', () => {
+    expect(verdict({ title: '象牙工艺品 出售 价格私聊' })).not.toBe('allow');
+  });
+});
