@@ -19,7 +19,7 @@ import { startVolunteerBots, volunteerDeliveries } from '../bots/volunteers/star
 import { createLlmTriage } from '../detectors/llm/index.ts';
 import { activePolicyCache } from '../detectors/policy/index.ts';
 import { getActiveLibrary } from '../detectors/text/index.ts';
-import { watchLibrary } from '../keywords/reload.ts';
+import { watchLibrary } from '../detectors/text/library-reload.ts';
 import type { Config } from '../shared/config.ts';
 import { openEmbeddedDatabase } from '../shared/db/embedded.ts';
 import { migrate } from '../shared/db/migrate.ts';

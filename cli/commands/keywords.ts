@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { screenText, setActiveLibrary } from '../../detectors/text/index.ts';
+import { evaluate, formatReport, HOLDOUT_PATH, readDevSet } from '../../detectors/text/quality.ts';
 import {
   diffLibraries,
   exportLibrary,
@@ -11,7 +12,6 @@ import {
   summarizeDiff,
 } from '../../keywords/exchange.ts';
 import { LibraryFileError, loadLibraryFromDir } from '../../keywords/load.ts';
-import { evaluate, formatReport, HOLDOUT_PATH, readDevSet } from '../../keywords/quality.ts';
 import type { Library } from '../../keywords/schema.ts';
 import {
   getVersion,

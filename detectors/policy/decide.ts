@@ -2,6 +2,7 @@
 // a confidence, the evidence it rests on and an explanation. Pure and synchronous.
 import { z } from 'zod';
 import { type Verdict, verdictRank } from '../../shared/listing.ts';
+import type { Exemption } from '../../shared/screening.ts';
 import { BASE_POLICY } from './framework.ts';
 import { type ExplanationParams, type LimitReason, type MessageKey, renderExplanation } from './messages.ts';
 import type { Clause, PlatformPolicy, Policy, Signal, Species } from './schema.ts';
@@ -38,7 +39,7 @@ export interface PolicyDecision {
   explanationParams: ExplanationParams;
   /** Why the verdict is below what the clause prescribes. */
   limits: LimitReason[];
-  exemption: 'declared-imitation' | null;
+  exemption: Exemption;
   species: string[];
   evidence: Signal[];
   matches: ClauseMatch[];

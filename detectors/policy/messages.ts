@@ -1,20 +1,13 @@
 // Human-readable explanations: every decision carries a message key and parameters, so a reviewer card
 // or a seller notice can render it in its own language; `renderExplanation` does so for the locales here.
 
+import type { LimitReason } from '../../shared/screening.ts';
+
 export const LOCALES = ['en', 'fr', 'es'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 export type MessageKey = 'no-signal' | 'clause' | 'declared-imitation';
-export type LimitReason =
-  | 'antique-claim'
-  | 'permit-claim'
-  | 'imitation-claim'
-  | 'imitation-contested'
-  | 'news-context'
-  | 'auto-block-off'
-  | 'auto-block-confidence'
-  | 'auto-block-clause'
-  | 'model-only';
+export type { LimitReason };
 
 export interface ExplanationParams {
   clauseTitle?: string;

@@ -24,70 +24,18 @@ export const speciesEntrySchema = z.object({
 export type SpeciesEntry = z.input<typeof speciesEntrySchema>;
 export type Species = z.output<typeof speciesEntrySchema>;
 
-// ---- Signals: what detectors tell the engine -------------------------------------------------------
+// ---- Signals: what detectors tell the engine (domain types, defined in shared/) --------------------
 
-/**
- * species     a species or taxon is named
- * product     a part or derivative (ivory, horn, skin, scale, fin, …), with or without a species
- * code-word   a known trade euphemism; implies both species and product
- * live        a live animal is offered
- * image-match a photo matched a bank of known wildlife-product images
- * commerce    a sale cue (price, "DM to buy", "for sale")
- * imitation   an imitation material is stated (resin, tagua, faux, bakelite…)
- * authenticity a claim that the item is genuine; contests an imitation claim
- * antique     an antique, pre-ban or pre-Convention claim
- * permit      a claim of CITES or other permits
- * lookalike   a legitimate homonym or colour use ("ivory dress", "Tiger Balm"); neutralises what it covers
- * news        news, education or awareness context rather than trade
- * model-flag  a model's overall judgement that the listing is suspicious, without a more specific signal
- */
-export const SIGNAL_KINDS = [
-  'species',
-  'product',
-  'code-word',
-  'live',
-  'image-match',
-  'commerce',
-  'imitation',
-  'authenticity',
-  'antique',
-  'permit',
-  'lookalike',
-  'news',
-  'model-flag',
-] as const;
-export type SignalKind = (typeof SIGNAL_KINDS)[number];
+import {
+  PRODUCT_FORMS,
+  type ProductForm,
+  SIGNAL_KINDS,
+  type Signal,
+  type SignalKind,
+  signalSchema,
+} from '../../shared/screening.ts';
 
-export const PRODUCT_FORMS = [
-  'ivory',
-  'horn',
-  'skin',
-  'bone',
-  'scale',
-  'fin',
-  'shell',
-  'tooth-claw',
-  'feather',
-  'meat',
-  'medicine',
-  'other',
-] as const;
-export type ProductForm = (typeof PRODUCT_FORMS)[number];
-
-export const signalSchema = z.object({
-  detector: z.string().min(1).max(50),
-  kind: z.enum(SIGNAL_KINDS),
-  /** How strongly the detector believes this signal, 0..1. */
-  strength: z.number().min(0).max(1),
-  species: z.string().min(1).max(200).optional(),
-  product: z.enum(PRODUCT_FORMS).optional(),
-  term: z.string().max(500).optional(),
-  field: z.string().max(50).optional(),
-  start: z.number().int().nonnegative().optional(),
-  end: z.number().int().nonnegative().optional(),
-  detail: z.string().max(2000).optional(),
-});
-export type Signal = z.infer<typeof signalSchema>;
+export { PRODUCT_FORMS, type ProductForm, SIGNAL_KINDS, type Signal, type SignalKind, signalSchema };
 
 // ---- Clauses ---------------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Evidence } from '../../detectors/screen.ts';
 import type { Verdict } from '../listing.ts';
+import type { Evidence } from '../screening.ts';
 import { linkListing } from '../sharing/linking.ts';
 import type { Queryable } from './pool.ts';
 

@@ -1,5 +1,5 @@
-import type { Evidence, ScreeningDecision } from '../../detectors/screen.ts';
 import type { ListingInput } from '../listing.ts';
+import type { Evidence, ScreeningDecision } from '../screening.ts';
 import type { Queryable } from './pool.ts';
 
 export interface StoredListing {

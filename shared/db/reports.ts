@@ -1,7 +1,9 @@
 // Volunteer reports: link recognition (platform domains), the report rows, their photos, outcomes and
 // the "told the reporter" mark that keeps outcome messages to one per report.
-import type { ReportOutcome } from '../../workflows/activities/case-activities.ts';
 import type { Queryable } from './pool.ts';
+
+/** What a volunteer's report came to: the reviewer confirmed it, rejected it, or asked for more. */
+export type ReportOutcome = 'confirmed' | 'rejected' | 'more_info';
 
 export interface PlatformDomain {
   domain: string;

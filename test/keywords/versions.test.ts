@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getActiveLibrary, screenText, setActiveLibrary } from '../../detectors/text/index.ts';
+import { reloadIfNewer, watchLibrary } from '../../detectors/text/library-reload.ts';
 import { loadLibraryFromDir } from '../../keywords/load.ts';
-import { reloadIfNewer, watchLibrary } from '../../keywords/reload.ts';
 import type { Library } from '../../keywords/schema.ts';
 import {
   getVersion,

@@ -6,6 +6,7 @@ import { appendAudit } from '../../shared/db/audit.ts';
 import { type CaseView, getCaseView } from '../../shared/db/cases.ts';
 import { getPlatform, type Platform } from '../../shared/db/platforms.ts';
 import { inTransaction, type Pool, type Queryable } from '../../shared/db/pool.ts';
+import type { ReportOutcome } from '../../shared/db/reports.ts';
 import { log } from '../../shared/logger.ts';
 import type {
   AppealDecisionInput,
@@ -31,7 +32,7 @@ export interface RoleDirectory {
   resolve(): Promise<{ reviewers: string[]; leads: string[] }>;
 }
 
-export type ReportOutcome = 'confirmed' | 'rejected' | 'more_info';
+export type { ReportOutcome };
 
 /** Tells volunteers what became of their reports (Telegram, Discord). */
 export interface VolunteerNotifier {

@@ -15,10 +15,10 @@ import {
   findReport,
   insertReport,
   type PlatformDomain,
+  type ReportOutcome,
   raiseCasePriority,
 } from '../../shared/db/reports.ts';
 import { volunteerStats } from '../../shared/db/volunteers.ts';
-import type { ReportOutcome } from '../activities/case-activities.ts';
 import {
   type CaseInput,
   type caseWorkflow,

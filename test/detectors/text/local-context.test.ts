@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { compileLibrary } from '../../../detectors/text/compile.ts';
 import { screenWith, type TextListing } from '../../../detectors/text/index.ts';
+import { type DevRow, readDevSet } from '../../../detectors/text/quality.ts';
 import { loadLibraryFromDir } from '../../../keywords/load.ts';
-import { type DevRow, readDevSet } from '../../../keywords/quality.ts';
 
 const KINDS = [
   'shipping',
@@ -30,7 +30,7 @@ const benign: Sentence[] = readFileSync(BENIGN_PATH, 'utf8')
   .map((l) => sentenceSchema.parse(JSON.parse(l)));
 
 const lib = compileLibrary(loadLibraryFromDir());
-// Screened as the quality floor screens the dev set (test/keywords/quality.test.ts).
+// Screened as the quality floor screens the dev set (test/detectors/text/quality.test.ts).
 const screen = (listing: TextListing) => screenWith(lib, listing);
 const flagged = readDevSet().filter(
   (r) => screen({ title: r.title, description: r.description }).verdict !== 'allow',

@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { TextScreenResult } from '../detectors/text/index.ts';
+import type { TextScreenResult } from './index.ts';
 
-export const DEV_SET_PATH = fileURLToPath(new URL('../test/fixtures/text/dev-set.jsonl', import.meta.url));
+export const DEV_SET_PATH = fileURLToPath(new URL('../../test/fixtures/text/dev-set.jsonl', import.meta.url));
 /** Hard cases kept out of tuning; reported, not asserted. */
-export const HOLDOUT_PATH = fileURLToPath(new URL('../test/fixtures/text/holdout.jsonl', import.meta.url));
+export const HOLDOUT_PATH = fileURLToPath(new URL('../../test/fixtures/text/holdout.jsonl', import.meta.url));
 
 export const devRowSchema = z.object({
   id: z.string(),

@@ -1,10 +1,11 @@
 // Hot reload: polls keyword_library_versions and activates a newer published version in this process,
 // compiled in a worker thread (the event loop keeps serving) and swapped in atomically (setActiveLibrary). Start it in the worker and the API:
 //   const stop = watchLibrary(pool, { intervalMs: 10_000, onError: (e) => log.warn(...) });
-import { compileLibraryOffThread } from '../detectors/text/compile-off-thread.ts';
-import { type CompiledLibrary, getActiveLibrary, setActiveLibrary } from '../detectors/text/index.ts';
-import type { Queryable } from '../shared/db/pool.ts';
-import { compareVersions, getVersion, latestVersion } from './versions.ts';
+
+import { compareVersions, getVersion, latestVersion } from '../../keywords/versions.ts';
+import type { Queryable } from '../../shared/db/pool.ts';
+import { compileLibraryOffThread } from './compile-off-thread.ts';
+import { type CompiledLibrary, getActiveLibrary, setActiveLibrary } from './index.ts';
 
 export interface WatchOptions {
   intervalMs?: number;

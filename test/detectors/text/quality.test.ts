@@ -1,9 +1,9 @@
 // The quality floor on the labelled development set (test/fixtures/text/dev-set.jsonl).
 import { describe, expect, it } from 'vitest';
-import { compileLibrary } from '../../detectors/text/compile.ts';
-import { screenWith } from '../../detectors/text/index.ts';
-import { loadLibraryFromDir } from '../../keywords/load.ts';
-import { evaluate, formatReport, readDevSet } from '../../keywords/quality.ts';
+import { compileLibrary } from '../../../detectors/text/compile.ts';
+import { screenWith } from '../../../detectors/text/index.ts';
+import { evaluate, formatReport, readDevSet } from '../../../detectors/text/quality.ts';
+import { loadLibraryFromDir } from '../../../keywords/load.ts';
 
 const rows = readDevSet();
 const lib = compileLibrary(loadLibraryFromDir());
