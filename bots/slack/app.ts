@@ -22,6 +22,7 @@ import {
   ACTION_UNDO,
 } from './case-card.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
+import { guardSlackRequests } from './request-guard.ts';
 import { caseSummary, homeView } from './review-home.ts';
 import { REVIEW_INBOX_KIND, type ReviewCommand, reviewInboxHandler, tellPrivately } from './review-inbox.ts';
 import {
@@ -73,6 +74,7 @@ interface Clicked {
 export function createSlackApp(opts: SlackAppOptions): { app: App; receiver: HTTPReceiver } {
   const receiver = new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: '/slack/events' });
   const botClient = createWebClient(opts.token, opts.apiUrl);
+  receiver.requestListener = guardSlackRequests(receiver.requestListener);
   const app = new App({
     authorize: botAuthorization(botClient, opts.token),
     receiver,
