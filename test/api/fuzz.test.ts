@@ -221,7 +221,38 @@ const slackListened: fc.Arbitrary<SlackRequest> = fc.oneof(
       ),
     ),
 );
+/** Envelopes of every payload type with each field Bolt or a handler reads replaced by anything. */
+const slackEnvelope = fc
+  .record(
+    {
+      type: fc.constantFrom(
+        'block_actions',
+        'view_submission',
+        'view_closed',
+        'event_callback',
+        'shortcut',
+        'message_action',
+        'block_suggestion',
+      ),
+      user: fc.oneof(json, fc.record({ id: slackUser })),
+      team: json,
+      enterprise: json,
+      channel: json,
+      container: json,
+      message: json,
+      actions: fc.oneof(json, fc.array(fc.record({ action_id: fc.constantFrom(...ACTIONS), value: json }))),
+      view: fc.oneof(json, fc.record({ callback_id: text, private_metadata: text, state: json })),
+      event: fc.oneof(json, fc.record({ type: text, channel: json, item: json, user: json, tab: text })),
+      authorizations: json,
+      command: text,
+      text: json,
+    },
+    { requiredKeys: ['type'] },
+  )
+  .map((v) => slackForm(payloadForm(v)));
 const slackAnything: fc.Arbitrary<SlackRequest> = fc.oneof(
+  slackEnvelope,
+  slackEnvelope,
   json.map((v) => ({ body: JSON.stringify(v) ?? 'null', contentType: 'application/json' })),
   json.map((v) => slackForm(payloadForm(v))),
   fc
@@ -350,7 +381,7 @@ describe('fuzzing every route and the Slack endpoint', () => {
         const ok = await Promise.all(batch.map((r) => check(r, send)));
         return ok.every(Boolean) && alive();
       }),
-      { numRuns: 150 },
+      { numRuns: 400 },
     );
     expect(failures).toEqual([]);
   });
@@ -365,11 +396,11 @@ describe('fuzzing every route and the Slack endpoint', () => {
     );
     // Payloads no listener takes: Bolt answers them after its 3-second ack timeout, so fewer rounds.
     await assertNoFailures(
-      fc.asyncProperty(fc.array(slackAnything, { minLength: 8, maxLength: 12 }), async (batch) => {
+      fc.asyncProperty(fc.array(slackAnything, { minLength: 12, maxLength: 16 }), async (batch) => {
         const ok = await Promise.all(batch.map((r) => check(r, sendSlack)));
         return ok.every(Boolean) && alive();
       }),
-      { numRuns: 3 },
+      { numRuns: 4 },
     );
     expect(failures).toEqual([]);
   });

@@ -56,6 +56,24 @@ describe('Slack request guard', () => {
     }
   });
 
+  it('refuses envelopes whose fields Bolt or a handler would dereference as the wrong kind', async () => {
+    const event = await post(JSON.stringify({ type: 'event_callback', event: null }), 'application/json');
+    expect(event.status).toBe(400);
+    expect(((await event.json()) as { message: string }).message).toMatch(/^event: /);
+    const view = {
+      type: 'view_submission',
+      user: { id: 'UREV' },
+      view: { callback_id: 'case_reject_modal' },
+    };
+    const submission = await post(new URLSearchParams({ payload: JSON.stringify(view) }).toString());
+    expect(submission.status).toBe(400);
+    expect(((await submission.json()) as { message: string }).message).toBe(
+      'view.state is missing or of the wrong kind',
+    );
+    const command = await post(new URLSearchParams({ command: '/case', user_id: 'UREV' }).toString());
+    expect(command.status).toBe(400);
+  });
+
   it('refuses payload fields with NUL or lone surrogates, naming the field', async () => {
     const res = await post(click({ userId: 'U\u0000X' }));
     expect(res.status).toBe(400);
