@@ -1,10 +1,12 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInbox } from '../../../bots/inbox.ts';
 import { createSlackApp, createWebClient } from '../../../bots/slack/app.ts';
 import { botAuthorization } from '../../../bots/slack/authorize.ts';
 import { freePort } from '../../../shared/net/free-port.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.ts';
 import { blockActionPayload, postSigned } from '../../fakes/slack-interactions.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 const TOKEN = 'xoxb-auth-test';
 const SECRET = 'auth-test-signing-secret';
@@ -12,10 +14,17 @@ const source = { teamId: 'T0TEST', enterpriseId: undefined, isEnterpriseInstall:
 
 describe('Slack bot authorization', () => {
   let slack: FakeSlack;
+  let db: TestDatabase;
   beforeAll(async () => {
-    slack = await startFakeSlack({ token: TOKEN, botUserId: 'UBOT' });
+    [slack, db] = await Promise.all([
+      startFakeSlack({ token: TOKEN, botUserId: 'UBOT' }),
+      createTestDatabase(),
+    ]);
   });
-  afterAll(() => slack.close());
+  afterAll(async () => {
+    await slack?.close();
+    await db?.drop();
+  });
 
   it('asks auth.test on first use, retries after a failure and keeps a success', async () => {
     const authorize = botAuthorization(createWebClient(TOKEN, slack.apiUrl), TOKEN);
@@ -39,7 +48,13 @@ describe('Slack bot authorization', () => {
     process.on('unhandledRejection', onRejection);
     try {
       const nowhere = `http://127.0.0.1:${await freePort()}/api/`;
-      createSlackApp({ token: TOKEN, signingSecret: SECRET, apiUrl: nowhere, useCases: { decideCase } });
+      createSlackApp({
+        token: TOKEN,
+        signingSecret: SECRET,
+        apiUrl: nowhere,
+        useCases: { decideCase },
+        inbox: createInbox({ pool: db.pool }),
+      });
       // Longer than the client's retries (200 + 400 + 800 ms) against a closed port.
       await new Promise((r) => setTimeout(r, 3000));
       expect(rejections).toEqual([]);
@@ -52,6 +67,7 @@ describe('Slack bot authorization', () => {
       signingSecret: SECRET,
       apiUrl: slack.apiUrl,
       useCases: { decideCase },
+      inbox: createInbox({ pool: db.pool }),
     });
     const server = createServer(receiver.requestListener);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,23 +1,27 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInbox } from '../../../bots/inbox.ts';
 import { createSlackApp } from '../../../bots/slack/app.ts';
 import { unsafeField } from '../../../bots/slack/request-guard.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.ts';
 import { blockActionPayload, postSigned } from '../../fakes/slack-interactions.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 const TOKEN = 'xoxb-guard';
 const SECRET = 'guard-signing-secret';
 
 describe('Slack request guard', () => {
   let slack: FakeSlack;
+  let db: TestDatabase;
   let server: Server;
   let url: string;
   const decided: string[] = [];
 
   beforeAll(async () => {
-    slack = await startFakeSlack({ token: TOKEN });
+    [slack, db] = await Promise.all([startFakeSlack({ token: TOKEN }), createTestDatabase()]);
     const { receiver } = createSlackApp({
+      inbox: createInbox({ pool: db.pool }),
       token: TOKEN,
       signingSecret: SECRET,
       apiUrl: slack.apiUrl,
@@ -35,6 +39,7 @@ describe('Slack request guard', () => {
   afterAll(async () => {
     await new Promise((r) => server.close(r));
     await slack.close();
+    await db.drop();
   });
 
   const click = (overrides: Partial<Parameters<typeof blockActionPayload>[0]>) => {
