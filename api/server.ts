@@ -9,6 +9,7 @@ import {
 } from 'node:http';
 import { findPlatformByApiKey, type Platform } from '../shared/db/platforms.ts';
 import { log } from '../shared/logger.ts';
+import { isSafeText, UNSAFE_TEXT_MESSAGE } from '../shared/text.ts';
 import type { IngestDeps } from '../workflows/use-cases/ingest-listing.ts';
 import { bearerToken, HttpError, sendJson } from './http.ts';
 import { getCase, getCaseEvidence, postAppeal } from './routes/cases.ts';
@@ -83,8 +84,26 @@ export function createApiServer(deps: ApiDeps): Server {
   });
 }
 
+/** A decoded path segment; malformed percent-encoding or unsafe text is the caller's mistake (400). */
+function pathParam(name: string, raw: string): string {
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, 'invalid_path', `the path parameter "${name}" is not valid percent-encoding`);
+  }
+  if (!isSafeText(value))
+    throw new HttpError(400, 'invalid_path', `the path parameter "${name}" ${UNSAFE_TEXT_MESSAGE}`);
+  return value;
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    throw new HttpError(400, 'invalid_path', 'the request target is not a valid URL');
+  }
   if (url.pathname.startsWith('/slack/')) {
     if (!deps.slackListener) throw new HttpError(404, 'not_found', 'Slack is not configured');
     return deps.slackListener(req, res);
@@ -95,7 +114,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps):
   if (!match)
     throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}`);
   const values = match.pattern.exec(url.pathname)!.slice(1);
-  const params = Object.fromEntries(match.keys.map((k, i) => [k, decodeURIComponent(values[i]!)]));
+  const params = Object.fromEntries(match.keys.map((k, i) => [k, pathParam(k, values[i]!)]));
   let platform: Platform | undefined;
   await match.handler({
     req,

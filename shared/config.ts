@@ -1,5 +1,12 @@
-// Configuration from the environment, validated once. Secrets are kept out of every printable form.
+// Configuration from the environment, validated once and completely before anything starts: every
+// variable, every problem in one message. Secrets are kept out of every printable form (problems name the
+// variable and the rule, never the value).
+import { createPrivateKey } from 'node:crypto';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
+import { llmTuningShape } from './llm-tuning.ts';
+import { slaSpecProblems } from './review-sla.ts';
+import { decodeKeyText, MIN_COALITION_KEY_BYTES } from './sharing/keyed-hash.ts';
 
 const list = z
   .string()
@@ -12,81 +19,150 @@ const list = z
           .filter(Boolean)
       : [],
   );
-const optionalUrl = z.url().optional();
+/** Base URLs of the APIs we call: http(s) only, so a typo cannot become a file: or javascript: URL. */
+const optionalUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional();
 const secret = z.string().min(1).optional();
+const name = z.string().trim().min(1, 'must not be blank');
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a port number')
+  .min(0, 'must be a port number (0-65535)')
+  .max(65535, 'must be a port number (0-65535)');
 
-export const configSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  DATA_DIR: z.string().default('./data'),
+function can(mode: number) {
+  return (path: string): boolean => {
+    try {
+      accessSync(path, mode);
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  };
+}
+const canRead = can(constants.R_OK);
 
-  // HTTP API
-  HOST: z.string().default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  PUBLIC_URL: optionalUrl,
-  /** Port of the bots' own HTTP endpoint (Slack events) when bots run without the API in one process. */
-  BOTS_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+/** Files the process needs: named here rather than failing deep in a component after others started. */
+const readableFile = z.string().refine(canRead, 'must name a readable file');
+const executableFile = z.string().refine(can(constants.X_OK), 'must name an executable file');
 
-  // Storage: embedded PGlite when unset
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-    .optional(),
+function isPrivateKey(path: string): boolean {
+  try {
+    createPrivateKey(readFileSync(path));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
-  // Temporal: a dev server is started from the Temporal CLI when unset
-  TEMPORAL_ADDRESS: z.string().optional(),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().default('wild-sentinel'),
-  TEMPORAL_CLI_PATH: z.string().optional(),
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    DATA_DIR: z.string().default('./data'),
 
-  // Slack (review and campaigns); the bot starts only when both are set
-  SLACK_BOT_TOKEN: secret,
-  SLACK_SIGNING_SECRET: secret,
-  SLACK_API_URL: optionalUrl,
-  SLACK_REVIEW_CHANNEL: z.string().default('#wildlife-review'),
-  SLACK_REVIEWERS: list,
-  SLACK_LEADS: list,
-  /** Slack user ids of the communications leads who approve awareness campaigns. */
-  COMMS_LEADS: list,
-  /** Where campaign cards go when /campaign is used outside a channel. */
-  SLACK_CAMPAIGN_CHANNEL: z.string().default('#campaigns'),
-  /** Slack user group ids (S…) whose members are reviewers, resp. leads, besides the users listed above. */
-  SLACK_REVIEWER_GROUPS: list,
-  SLACK_LEAD_GROUPS: list,
-  /** Review deadlines per priority and windows, e.g. "p1=1h,p2=4h,p3=24h,reminder=1h,undo=15m,appeal=30d". */
-  REVIEW_SLA: z.string().optional(),
+    // HTTP API
+    HOST: name.default('127.0.0.1'),
+    PORT: port.default(8080),
+    PUBLIC_URL: optionalUrl,
+    /** Port of the bots' own HTTP endpoint (Slack events) when bots run without the API in one process. */
+    BOTS_PORT: port.default(3000),
 
-  // Metrics, digest and sharing between deployments
-  SLACK_DIGEST_CHANNEL: z.string().optional(),
-  /** Sees every platform on the dashboard and metrics API; without it, each platform sees its own. */
-  DASHBOARD_TOKEN: secret,
-  /** Coalition-wide key (hex or base64, ≥ 32 bytes) that hashes seller contact ids before they are shared. */
-  COALITION_HASH_KEY: secret,
-  COALITION_HASH_KEY_FILE: z.string().optional(),
-  SHARE_SIGNING_KEY_FILE: z.string().optional(),
+    // Storage: embedded PGlite when unset
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .refine((u) => URL.canParse(u), 'must be a postgres:// URL')
+      .optional(),
 
-  // Takedown webhooks are signed with HMAC-SHA256 using this secret
-  TAKEDOWN_SIGNING_SECRET: secret,
+    // Temporal: a dev server is started from the Temporal CLI when unset
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. localhost:7233')
+      .optional(),
+    TEMPORAL_NAMESPACE: name.default('default'),
+    TEMPORAL_TASK_QUEUE: name.default('wild-sentinel'),
+    TEMPORAL_CLI_PATH: executableFile.optional(),
 
-  // Telegram and Discord volunteer bots
-  TELEGRAM_BOT_TOKEN: secret,
-  TELEGRAM_API_ROOT: optionalUrl,
-  TELEGRAM_WEBHOOK_SECRET: secret,
-  DISCORD_BOT_TOKEN: secret,
-  DISCORD_API_URL: optionalUrl,
+    // Slack (review and campaigns); the bot starts only when both are set
+    SLACK_BOT_TOKEN: secret,
+    SLACK_SIGNING_SECRET: secret,
+    SLACK_API_URL: optionalUrl,
+    SLACK_REVIEW_CHANNEL: name.default('#wildlife-review'),
+    SLACK_REVIEWERS: list,
+    SLACK_LEADS: list,
+    /** Slack user ids of the communications leads who approve awareness campaigns. */
+    COMMS_LEADS: list,
+    /** Where campaign cards go when /campaign is used outside a channel. */
+    SLACK_CAMPAIGN_CHANNEL: name.default('#campaigns'),
+    /** Slack user group ids (S…) whose members are reviewers, resp. leads, besides the users listed above. */
+    SLACK_REVIEWER_GROUPS: list,
+    SLACK_LEAD_GROUPS: list,
+    /** Review deadlines per priority and windows, e.g. "p1=1h,p2=4h,p3=24h,reminder=1h,undo=15m,appeal=30d". */
+    REVIEW_SLA: z
+      .string()
+      .superRefine((spec, ctx) => {
+        for (const message of slaSpecProblems(spec)) ctx.addIssue({ code: 'custom', message });
+      })
+      .optional(),
 
-  // Optional LLM triage through any OpenAI-compatible endpoint
-  LLM_BASE_URL: optionalUrl,
-  LLM_API_KEY: secret,
-  LLM_MODEL: z.string().default('gpt-4o-mini'),
+    // Metrics, digest and sharing between deployments
+    SLACK_DIGEST_CHANNEL: z.string().optional(),
+    /** Sees every platform on the dashboard and metrics API; without it, each platform sees its own. */
+    DASHBOARD_TOKEN: secret,
+    /** Coalition-wide key (hex or base64, ≥ 32 bytes) that hashes seller contact ids before they are shared. */
+    COALITION_HASH_KEY: z
+      .string()
+      .refine(
+        (key) => decodeKeyText(key).length >= MIN_COALITION_KEY_BYTES,
+        `must be at least ${MIN_COALITION_KEY_BYTES} bytes (hex or base64)`,
+      )
+      .optional(),
+    COALITION_HASH_KEY_FILE: readableFile
+      .refine(
+        // An unreadable file is reported once, by readableFile.
+        (path) =>
+          !canRead(path) || decodeKeyText(readFileSync(path, 'utf8')).length >= MIN_COALITION_KEY_BYTES,
+        `must hold a key of at least ${MIN_COALITION_KEY_BYTES} bytes (hex or base64)`,
+      )
+      .optional(),
+    SHARE_SIGNING_KEY_FILE: readableFile
+      .refine((path) => !canRead(path) || isPrivateKey(path), 'must hold a PEM private key (share keygen)')
+      .optional(),
 
-  // Image detection on listings with photos: hash banks always; OCR unless turned off; a classifier if given
-  IMAGE_OCR: z.stringbool().default(true),
-  /** Only for closed deployments and tests: lets image intake reach private and loopback addresses. */
-  IMAGE_FETCH_ALLOW_PRIVATE: z.stringbool().default(false),
-  IMAGE_CLASSIFIER_MODEL: z.string().optional(),
-  IMAGE_CLASSIFIER_LABELS: z.string().optional(),
-});
+    // Takedown webhooks are signed with HMAC-SHA256 using this secret
+    TAKEDOWN_SIGNING_SECRET: secret,
+
+    // Telegram and Discord volunteer bots
+    TELEGRAM_BOT_TOKEN: secret,
+    TELEGRAM_API_ROOT: optionalUrl,
+    TELEGRAM_WEBHOOK_SECRET: secret,
+    DISCORD_BOT_TOKEN: secret,
+    DISCORD_API_URL: optionalUrl,
+
+    // Optional LLM triage through any OpenAI-compatible endpoint
+    LLM_BASE_URL: optionalUrl,
+    LLM_API_KEY: secret,
+    LLM_MODEL: name.default('gpt-4o-mini'),
+    ...llmTuningShape,
+
+    // Image detection on listings with photos: hash banks always; OCR unless turned off; a classifier if given
+    IMAGE_OCR: z.stringbool().default(true),
+    /** Only for closed deployments and tests: lets image intake reach private and loopback addresses. */
+    IMAGE_FETCH_ALLOW_PRIVATE: z.stringbool().default(false),
+    IMAGE_CLASSIFIER_MODEL: readableFile.optional(),
+    IMAGE_CLASSIFIER_LABELS: readableFile.optional(),
+  })
+  // Pairs of variables, checked even when single variables failed, so one message lists everything.
+  .refine((c) => !(c?.COALITION_HASH_KEY && c.COALITION_HASH_KEY_FILE), {
+    path: ['COALITION_HASH_KEY_FILE'],
+    message: 'set COALITION_HASH_KEY or COALITION_HASH_KEY_FILE, not both',
+    when: () => true,
+  })
+  .refine((c) => !c?.IMAGE_CLASSIFIER_MODEL === !c?.IMAGE_CLASSIFIER_LABELS, {
+    path: ['IMAGE_CLASSIFIER_LABELS'],
+    message: 'IMAGE_CLASSIFIER_MODEL and IMAGE_CLASSIFIER_LABELS go together',
+    when: () => true,
+  });
 
 export type Config = z.infer<typeof configSchema>;
 

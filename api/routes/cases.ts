@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { getCaseView, platformCaseView } from '../../shared/db/cases.ts';
+import { safeString, safeText } from '../../shared/text.ts';
 import { appealTakedown } from '../../workflows/use-cases/appeal-takedown.ts';
 import { buildEvidencePack, renderEvidenceHtml } from '../../workflows/use-cases/evidence-pack.ts';
 import { HttpError, readJson, sendJson } from '../http.ts';
@@ -44,16 +45,9 @@ export async function getCaseEvidence(ctx: RouteContext): Promise<void> {
 
 const appealSchema = z.object({
   /** The platform's own id for the appeal: sending it again is the same appeal. */
-  appealId: z.string().min(1).max(200),
-  sellerId: z.string().min(1).max(200).optional(),
-  statement: z
-    .string()
-    .min(1)
-    .max(5000)
-    .refine(
-      (s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s),
-      'must not contain control characters',
-    ),
+  appealId: safeString().min(1).max(200),
+  sellerId: safeString().min(1).max(200).optional(),
+  statement: safeText().max(5000).min(1),
 });
 
 /** POST /v1/cases/:id/appeals: a seller's appeal against a takedown, forwarded by the platform. */

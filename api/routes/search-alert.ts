@@ -5,18 +5,17 @@
 import { z } from 'zod';
 import { getActiveLibrary, matchText } from '../../detectors/text/index.ts';
 import type { Entry } from '../../keywords/schema.ts';
+import { safeString } from '../../shared/text.ts';
 
 export const MAX_QUERY_LENGTH = 200;
 
 const querySchema = z.object({
-  q: z
-    .string({ error: 'q is required' })
+  q: safeString({ error: 'q is required' })
     .trim()
     .min(1, 'q must not be empty')
     .max(MAX_QUERY_LENGTH, `q must be at most ${MAX_QUERY_LENGTH} characters`)
     .refine((s) => !/[\u0000-\u001F\u007F]/.test(s), 'q must not contain control characters'),
-  lang: z
-    .string()
+  lang: safeString()
     .regex(/^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'lang must be a BCP 47 tag like en or zh-Hant')
     .optional(),
 });
@@ -51,7 +50,11 @@ export function searchAlert(query: URLSearchParams): { status: number; body: unk
   if (!parsed.success) {
     return {
       status: 400,
-      body: { error: 'invalid_query', issues: parsed.error.issues.map((i) => i.message) },
+      body: {
+        error: 'invalid_query',
+        issues: parsed.error.issues.map((i) => i.message),
+        details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      },
     };
   }
   const { q, lang } = parsed.data;

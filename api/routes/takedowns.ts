@@ -2,15 +2,16 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { inTransaction } from '../../shared/db/pool.ts';
 import { confirmTakedown } from '../../shared/db/review.ts';
+import { safeString } from '../../shared/text.ts';
 import { takedownConfirmedSignal } from '../../workflows/case-workflow.ts';
 import { HttpError, readJson, sendJson } from '../http.ts';
 import type { RouteContext } from '../server.ts';
 
 const confirmationSchema = z.object({
   /** The Idempotency-Key the takedown request carried. */
-  idempotencyKey: z.string().min(1).max(300),
+  idempotencyKey: safeString().min(1).max(300),
   /** The reference the platform answered with. */
-  reference: z.string().min(1).max(300),
+  reference: safeString().min(1).max(300),
   status: z.literal('done').default('done'),
   performedAt: z.iso.datetime().optional(),
 });

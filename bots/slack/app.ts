@@ -6,6 +6,7 @@ import { App, type BlockAction, type ButtonAction, HTTPReceiver, LogLevel, webAp
 import type { ApproveAction } from '../../workflows/case-workflow.ts';
 import { moveRefusal } from '../../workflows/review/moves.ts';
 import type { Inbox } from '../inbox.ts';
+import { botAuthorization } from './authorize.ts';
 import {
   ACTION_APPEAL_RESTORE,
   ACTION_APPEAL_UPHOLD,
@@ -21,6 +22,7 @@ import {
   ACTION_UNDO,
 } from './case-card.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
+import { guardSlackRequests } from './request-guard.ts';
 import { caseSummary, homeView } from './review-home.ts';
 import { REVIEW_INBOX_KIND, type ReviewCommand, reviewInboxHandler, tellPrivately } from './review-inbox.ts';
 import {
@@ -71,8 +73,10 @@ interface Clicked {
 
 export function createSlackApp(opts: SlackAppOptions): { app: App; receiver: HTTPReceiver } {
   const receiver = new HTTPReceiver({ signingSecret: opts.signingSecret, endpoints: '/slack/events' });
+  const botClient = createWebClient(opts.token, opts.apiUrl);
+  receiver.requestListener = guardSlackRequests(receiver.requestListener);
   const app = new App({
-    token: opts.token,
+    authorize: botAuthorization(botClient, opts.token),
     receiver,
     logLevel: LogLevel.WARN,
     clientOptions: {
@@ -80,6 +84,9 @@ export function createSlackApp(opts: SlackAppOptions): { app: App; receiver: HTT
       retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     },
   });
+  // Given authorize rather than a token (see ./authorize.ts), Bolt's own client has no token: give it the
+  // bot's, which the inbox and the campaign handlers use outside events.
+  app.client = botClient;
   const uc = opts.useCases;
 
   const publishHome = async (client: webApi.WebClient, user: string) => {

@@ -3,6 +3,7 @@
 // submitted values are validated with zod before any use case sees them.
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
+import { safeString, safeText } from '../../shared/text.ts';
 import { REJECT_REASONS, type RejectReason } from '../../workflows/review/rules.ts';
 
 export const MODAL_REJECT = 'case_reject_modal';
@@ -15,8 +16,8 @@ export interface ModalContext {
 }
 
 const contextSchema = z.object({
-  caseId: z.string().min(1).max(200),
-  channel: z.string().max(50).optional(),
+  caseId: safeString().min(1).max(200),
+  channel: safeString().max(50).optional(),
 });
 
 export function readModalContext(privateMetadata: string | undefined): ModalContext | undefined {
@@ -112,8 +113,7 @@ function value(state: ViewState, block: string): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-const noControl = (s: string) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s);
-const text = (max: number) => z.string().max(max).refine(noControl, 'must not contain control characters');
+const text = (max: number) => safeText().max(max);
 
 const rejectForm = z.object({
   reasonCode: z.enum(Object.keys(REJECT_REASONS) as [RejectReason, ...RejectReason[]]),
@@ -124,8 +124,7 @@ const noteForm = z
   .object({
     note: text(3000).optional(),
     codeWord: text(200).optional(),
-    language: z
-      .string()
+    language: safeString()
       .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'use a language tag like en or zh-Hans')
       .optional(),
     species: text(200).optional(),

@@ -4,6 +4,7 @@
 import { Bot, type Context, InlineKeyboard } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { log } from '../../shared/logger.ts';
+import { isSafeText } from '../../shared/text.ts';
 import { findLink, type LinkInText } from '../../workflows/use-cases/link-in-text.ts';
 import { MAX_NOTE_LENGTH, MAX_SPECIES_LENGTH } from '../../workflows/use-cases/report-listing.ts';
 import { isSpeciesId, QUIZ, SPECIES, speciesLabelKey } from '../volunteers/catalog.ts';
@@ -355,6 +356,8 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
   bot.on('message:text', async (ctx) => {
     const text = ctx.message.text;
     if (text.startsWith('/')) return say(ctx, 'help');
+    // Checked before the text reaches the stored dialog (jsonb cannot hold NUL).
+    if (!isSafeText(text)) return say(ctx, 'unreadable_text');
     const entities = ctx.message.entities ?? [];
     const d = await load(ctx);
     switch (d?.step) {

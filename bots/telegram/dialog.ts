@@ -1,19 +1,20 @@
 // The state of a volunteer's guided conversation (the /report dialog or a quiz), stored as JSON in
 // PostgreSQL between messages and validated when read back.
 import { z } from 'zod';
+import { safeString } from '../../shared/text.ts';
 
-const url = z.string().min(1).max(2000);
-const species = z.string().min(1).max(200);
+const url = safeString().min(1).max(2000);
+const species = safeString().min(1).max(200);
 
 /** Words the volunteer sent with the link (a share sheet's title or comment): the start of the note. */
-const shared = z.string().max(4000).optional();
+const shared = safeString().max(4000).optional();
 
 export const dialogSchema = z.discriminatedUnion('step', [
   z.object({ step: z.literal('link') }),
   z.object({ step: z.literal('species'), url, shared }),
   z.object({ step: z.literal('photos'), url, species, shared }),
   z.object({ step: z.literal('note'), url, species, shared }),
-  z.object({ step: z.literal('confirm'), url, species, note: z.string().max(4000).nullable() }),
+  z.object({ step: z.literal('confirm'), url, species, note: safeString().max(4000).nullable() }),
   z.object({ step: z.literal('quiz'), index: z.number().int().min(0), correct: z.number().int().min(0) }),
 ]);
 export type Dialog = z.infer<typeof dialogSchema>;

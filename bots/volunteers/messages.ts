@@ -22,6 +22,7 @@ const en = {
   photo_failed: 'The photo could not be downloaded. Please try again.',
   ask_note: 'Add a short note (optional), or press Skip.',
   note_too_long: 'The note is too long ({max} characters at most).',
+  unreadable_text: 'That message contains characters that cannot be read. Please type it again.',
   confirm:
     '**Please check your report**\nLink: {url}\nSpecies or product: {species}\nPhotos: {photos}\nNote: {note}',
   btn_send: 'Send report',
@@ -120,6 +121,7 @@ const fr: Catalogue = {
   photo_failed: 'La photo n’a pas pu être téléchargée. Réessayez.',
   ask_note: 'Ajoutez une courte note (facultatif) ou appuyez sur Passer.',
   note_too_long: 'La note est trop longue ({max} caractères au plus).',
+  unreadable_text: 'Ce message contient des caractères illisibles. Veuillez le saisir à nouveau.',
   confirm:
     '**Vérifiez votre signalement**\nLien : {url}\nEspèce ou produit : {species}\nPhotos : {photos}\nNote : {note}',
   btn_send: 'Envoyer',
@@ -216,6 +218,7 @@ const es: Catalogue = {
   photo_failed: 'No se pudo descargar la foto. Inténtalo de nuevo.',
   ask_note: 'Añade una nota breve (opcional) o pulsa Omitir.',
   note_too_long: 'La nota es demasiado larga (máximo {max} caracteres).',
+  unreadable_text: 'Ese mensaje contiene caracteres que no se pueden leer. Escríbelo de nuevo, por favor.',
   confirm:
     '**Revisa tu reporte**\nEnlace: {url}\nEspecie o producto: {species}\nFotos: {photos}\nNota: {note}',
   btn_send: 'Enviar reporte',
@@ -313,6 +316,7 @@ const pt: Catalogue = {
   photo_failed: 'Não foi possível baixar a foto. Tente de novo.',
   ask_note: 'Adicione uma nota curta (opcional) ou toque em Pular.',
   note_too_long: 'A nota é longa demais (no máximo {max} caracteres).',
+  unreadable_text: 'Essa mensagem contém caracteres que não podem ser lidos. Digite-a novamente, por favor.',
   confirm:
     '**Confira a sua denúncia**\nLink: {url}\nEspécie ou produto: {species}\nFotos: {photos}\nNota: {note}',
   btn_send: 'Enviar denúncia',
@@ -406,6 +410,7 @@ const zh: Catalogue = {
   photo_failed: '照片下载失败，请重试。',
   ask_note: '可添加简短备注（可选），或点“跳过”。',
   note_too_long: '备注太长（最多 {max} 个字符）。',
+  unreadable_text: '该消息包含无法读取的字符。请重新输入。',
   confirm: '**请确认您的举报**\n链接：{url}\n物种或产品：{species}\n照片：{photos}\n备注：{note}',
   btn_send: '提交举报',
   btn_cancel: '取消',
@@ -495,6 +500,7 @@ const vi: Catalogue = {
   photo_failed: 'Không tải được ảnh. Vui lòng thử lại.',
   ask_note: 'Thêm ghi chú ngắn (không bắt buộc), hoặc bấm Bỏ qua.',
   note_too_long: 'Ghi chú quá dài (tối đa {max} ký tự).',
+  unreadable_text: 'Tin nhắn có ký tự không đọc được. Vui lòng nhập lại.',
   confirm:
     '**Vui lòng kiểm tra báo cáo**\nLiên kết: {url}\nLoài hoặc sản phẩm: {species}\nẢnh: {photos}\nGhi chú: {note}',
   btn_send: 'Gửi báo cáo',
@@ -590,6 +596,7 @@ const id: Catalogue = {
   photo_failed: 'Foto tidak dapat diunduh. Silakan coba lagi.',
   ask_note: 'Tambahkan catatan singkat (opsional), atau tekan Lewati.',
   note_too_long: 'Catatan terlalu panjang (maksimal {max} karakter).',
+  unreadable_text: 'Pesan itu berisi karakter yang tidak dapat dibaca. Silakan ketik ulang.',
   confirm:
     '**Periksa laporan Anda**\nTautan: {url}\nSpesies atau produk: {species}\nFoto: {photos}\nCatatan: {note}',
   btn_send: 'Kirim laporan',
@@ -684,6 +691,7 @@ const th: Catalogue = {
   photo_failed: 'ดาวน์โหลดรูปไม่สำเร็จ โปรดลองอีกครั้ง',
   ask_note: 'เพิ่มหมายเหตุสั้น ๆ (ไม่บังคับ) หรือกด ข้าม',
   note_too_long: 'หมายเหตุยาวเกินไป (สูงสุด {max} ตัวอักษร)',
+  unreadable_text: 'ข้อความมีอักขระที่อ่านไม่ได้ กรุณาพิมพ์ใหม่อีกครั้ง',
   confirm:
     '**โปรดตรวจสอบรายงานของคุณ**\nลิงก์: {url}\nชนิดสัตว์หรือสินค้า: {species}\nรูปภาพ: {photos}\nหมายเหตุ: {note}',
   btn_send: 'ส่งรายงาน',

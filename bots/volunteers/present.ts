@@ -19,6 +19,8 @@ export function reportResultMessage(t: Translate, result: ReportListingResult): 
       return t('invalid_link');
     case 'unknown_platform':
       return t('unknown_platform', { domain: result.domain });
+    case 'invalid_text':
+      return t('unreadable_text');
   }
 }
 

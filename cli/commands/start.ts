@@ -2,6 +2,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig, redactConfig } from '../../shared/config.ts';
 import { log, setLogLevel } from '../../shared/logger.ts';
+import { keepServingOnUnhandledRejection } from '../process-guards.ts';
 import { ROLES, type Role, startSystem } from '../system.ts';
 
 const SHUTDOWN_LIMIT_MS = 30_000;
@@ -30,6 +31,7 @@ export async function run(args: string[]): Promise<number> {
     throw err;
   }
   setLogLevel(config.LOG_LEVEL);
+  keepServingOnUnhandledRejection();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   log.info('starting Wild Sentinel', { config: redactConfig(config) });
   const system = await startSystem(config, { seedDemoPlatform: !config.DATABASE_URL });

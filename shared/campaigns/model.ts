@@ -1,5 +1,6 @@
 // The campaign model: what a comms team plans for a wildlife day, validated with zod at every boundary.
 import { z } from 'zod';
+import { safeString, safeText, safeUrl } from '../text.ts';
 import { findWildlifeDay } from './calendar.ts';
 import { isValidTimeZone } from './time.ts';
 
@@ -48,12 +49,12 @@ export const audienceSchema = z
   .object({
     platform: z.enum(PLATFORMS),
     /** Slack channel id, Discord channel id, Telegram chat id or @channel. */
-    target: z.string().trim(),
+    target: safeString().trim(),
     timeZone: timeZoneSchema,
     language: languageSchema,
     /** Overrides the campaign's send time for this audience. */
     sendTime: localTimeSchema.optional(),
-    label: z.string().trim().max(80).optional(),
+    label: safeText().trim().max(80).optional(),
   })
   .superRefine((a, ctx) => {
     const rule = TARGET_RULES[a.platform];
@@ -69,9 +70,9 @@ export type Audience = z.infer<typeof audienceSchema>;
 
 export const variantSchema = z.object({
   /** Discord allows 2000 characters and escaping adds some; Telegram captions longer than 1024 go separately. */
-  text: z.string().trim().min(1).max(1800),
-  imageUrl: z.url({ protocol: /^https?$/ }).optional(),
-  imageAlt: z.string().trim().max(200).optional(),
+  text: safeText().trim().min(1).max(1800),
+  imageUrl: safeUrl({ protocol: /^https?$/ }).optional(),
+  imageAlt: safeText().trim().max(200).optional(),
 });
 export type Variant = z.infer<typeof variantSchema>;
 
@@ -79,7 +80,7 @@ export type Variant = z.infer<typeof variantSchema>;
 export const campaignContentSchema = z
   .object({
     dayId: z.string().refine((id) => findWildlifeDay(id) !== undefined, { message: 'unknown wildlife day' }),
-    name: z.string().trim().min(1).max(150),
+    name: safeText().trim().min(1).max(150),
     audiences: z.array(audienceSchema).min(1).max(50),
     /** Message per language tag. */
     variants: z.record(languageSchema, variantSchema),

@@ -1,22 +1,51 @@
 // The filters every metrics query takes: a period [from, to), and optionally one platform and one species.
+// Query strings reach this schema unchanged, so it bounds what PostgreSQL would otherwise reject (years far
+// outside its range, NUL in a species) with a 400 that names the field.
 import { z } from 'zod';
+import { safeString } from '../text.ts';
 
 const day = 24 * 3600 * 1000;
 
+/** The period a metrics query may cover: no platform data predates 2000, and 2100 is far enough. */
+export const EARLIEST = new Date('2000-01-01T00:00:00Z');
+export const LATEST = new Date('2101-01-01T00:00:00Z');
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
+const BOUNDS = 'must lie between 2000-01-01 and 2101-01-01';
+
+/** JavaScript rolls 2026-02-30 over to March 2; a calendar day must exist as written. */
+function realDay(s: string): boolean {
+  const [y, m, d] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+const instant = safeString()
+  .regex(ISO_INSTANT, {
+    error: 'must be a date like 2026-03-01 or a date-time like 2026-03-01T00:00:00Z',
+    abort: true,
+  })
+  .refine(realDay, 'is not a calendar date')
+  .transform((s) => new Date(s))
+  .pipe(z.date({ error: 'is not a calendar date' }).min(EARLIEST, BOUNDS).max(LATEST, BOUNDS));
+
 export const metricsFiltersSchema = z
   .object({
-    from: z.coerce.date(),
-    to: z.coerce.date(),
-    platform: z
-      .string()
+    from: instant,
+    to: instant,
+    platform: safeString()
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
       .optional(),
-    species: z.string().min(1).max(200).optional(),
+    species: safeString().min(1).max(200).optional(),
   })
-  .refine((f) => f.to.getTime() > f.from.getTime(), { message: '"to" must be after "from"', path: ['to'] })
-  .refine((f) => f.to.getTime() - f.from.getTime() <= 3700 * day, {
-    message: 'the period is at most ten years',
-    path: ['to'],
+  .superRefine((f, ctx) => {
+    // Zod still runs this when a field failed: compare only two dates that passed on their own.
+    const ok = (d: unknown) => d instanceof Date && d >= EARLIEST && d <= LATEST;
+    if (!ok(f.from) || !ok(f.to)) return;
+    const span = f.to.getTime() - f.from.getTime();
+    if (span <= 0) ctx.addIssue({ code: 'custom', message: '"to" must be after "from"', path: ['to'] });
+    else if (span > 3700 * day)
+      ctx.addIssue({ code: 'custom', message: 'the period is at most ten years', path: ['to'] });
   });
 
 export type MetricsFilters = z.infer<typeof metricsFiltersSchema>;

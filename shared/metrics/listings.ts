@@ -50,9 +50,12 @@ function num(v: unknown): number {
 }
 
 export async function totals(db: Queryable, f: MetricsFilters): Promise<Totals> {
-  const screened = screenedBy(db, f, SCREENED_KEYS.all);
-  const { rows } = await db.query(
-    `WITH s AS (${scope}), r AS (${removedScope})
+  // Both queries at once, awaited together: a promise started and awaited only later would be an
+  // unhandled rejection (and end the process) if the other query failed first.
+  const [screened, { rows }] = await Promise.all([
+    screenedBy(db, f, SCREENED_KEYS.all),
+    db.query(
+      `WITH s AS (${scope}), r AS (${removedScope})
      SELECT (SELECT count(*) FROM s) AS flagged,
             (SELECT count(*) FROM s WHERE case_verdict = 'block') AS blocked,
             (SELECT count(*) FROM r WHERE status <> 'restored') AS removed,
@@ -61,11 +64,12 @@ export async function totals(db: Queryable, f: MetricsFilters): Promise<Totals> 
             (SELECT count(*) FROM r WHERE status <> 'restored' AND 'suspend_seller' = ANY(actions)) AS suspended,
             (SELECT count(*) FROM (SELECT id FROM s WHERE case_verdict = 'block'
                                    UNION SELECT id FROM r WHERE status <> 'restored') u) AS removed_or_blocked`,
-    filterParams(f),
-  );
+      filterParams(f),
+    ),
+  ]);
   const r = rows[0]!;
   return {
-    screened: (await screened).get('') ?? 0,
+    screened: screened.get('') ?? 0,
     flagged: num(r.flagged),
     blocked: num(r.blocked),
     removed: num(r.removed),
@@ -83,18 +87,20 @@ async function breakdown(
   removedKey: string,
   screenedKey: ScreenedKey,
 ): Promise<Breakdown[]> {
-  const screened = screenedBy(db, f, screenedKey);
-  const { rows } = await db.query(
-    `WITH s AS (${scope}), r AS (${removedScope}),
+  const [screened, { rows }] = await Promise.all([
+    screenedBy(db, f, screenedKey),
+    db.query(
+      `WITH s AS (${scope}), r AS (${removedScope}),
      a AS (SELECT ${key} AS k, count(*) AS flagged, count(*) FILTER (WHERE case_verdict = 'block') AS blocked
            FROM s GROUP BY 1),
      b AS (SELECT ${removedKey} AS k, count(*) AS removed FROM r WHERE status <> 'restored' GROUP BY 1)
      SELECT coalesce(a.k, b.k)::text AS k, a.flagged, a.blocked, b.removed
      FROM a FULL JOIN b ON a.k = b.k`,
-    filterParams(f),
-  );
+      filterParams(f),
+    ),
+  ]);
   const counts = new Map<string, ListingCounts>();
-  for (const [k, n] of await screened) counts.set(k, { screened: n, flagged: 0, blocked: 0, removed: 0 });
+  for (const [k, n] of screened) counts.set(k, { screened: n, flagged: 0, blocked: 0, removed: 0 });
   for (const r of rows) {
     const c = counts.get(String(r.k)) ?? { screened: 0, flagged: 0, blocked: 0, removed: 0 };
     counts.set(String(r.k), {

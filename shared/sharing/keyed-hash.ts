@@ -4,10 +4,19 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Contact } from './contacts.ts';
 
+export const MIN_COALITION_KEY_BYTES = 32;
+
+/** The key's bytes from its text form, hex or base64 (loadConfig checks the length with this too). */
+export function decodeKeyText(text: string): Buffer {
+  const t = text.trim();
+  return /^[0-9a-f]+$/i.test(t) && t.length % 2 === 0 ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
+}
+
 export class CoalitionKey {
   readonly #key: Buffer;
   constructor(key: Buffer) {
-    if (key.length < 32) throw new Error('the coalition hashing key must be at least 32 bytes');
+    if (key.length < MIN_COALITION_KEY_BYTES)
+      throw new Error(`the coalition hashing key must be at least ${MIN_COALITION_KEY_BYTES} bytes`);
     this.#key = key;
   }
   hash(contact: Contact): string {
@@ -27,9 +36,5 @@ export function loadCoalitionKey(env: NodeJS.ProcessEnv = process.env): Coalitio
     ? readFileSync(env.COALITION_HASH_KEY_FILE, 'utf8').trim()
     : env.COALITION_HASH_KEY?.trim();
   if (!text) return undefined;
-  const bytes =
-    /^[0-9a-f]+$/i.test(text) && text.length % 2 === 0
-      ? Buffer.from(text, 'hex')
-      : Buffer.from(text, 'base64');
-  return new CoalitionKey(bytes);
+  return new CoalitionKey(decodeKeyText(text));
 }

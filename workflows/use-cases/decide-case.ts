@@ -3,6 +3,8 @@
 // refusal comes back as { ok: false, reason } for the front end to show.
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import { z } from 'zod';
+import { safeString } from '../../shared/text.ts';
 import {
   type AppealDecisionInput,
   type CaseState,
@@ -26,6 +28,19 @@ export interface RequestRef {
   requestId: string;
 }
 
+/** Ids arrive from chat payloads (a button's value, Slack's ids): checked before they reach Temporal. */
+const requestRefSchema = z.object({
+  caseId: safeString().min(1).max(200),
+  requestId: safeString().min(1).max(300),
+});
+
+function invalidRef(ref: RequestRef): string | undefined {
+  const parsed = requestRefSchema.safeParse(ref);
+  return parsed.success
+    ? undefined
+    : `invalid ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`;
+}
+
 export async function runCaseUpdate<A>(
   client: Client,
   ref: RequestRef,
@@ -34,6 +49,8 @@ export async function runCaseUpdate<A>(
   /** The move this update makes, to explain a refusal by a finished case in plain words. */
   move?: CaseMove,
 ): Promise<DecideResult> {
+  const invalid = invalidRef(ref);
+  if (invalid) return { ok: false, reason: invalid };
   try {
     const state = await client.workflow
       .getHandle(ref.caseId)
@@ -70,6 +87,7 @@ export function decideAppeal(client: Client, input: AppealDecisionInput & Reques
 
 /** The case's live state from its workflow, or undefined when there is no such case workflow. */
 export async function readCaseState(client: Client, caseId: string): Promise<CaseState | undefined> {
+  if (!requestRefSchema.shape.caseId.safeParse(caseId).success) return undefined;
   try {
     return await client.workflow.getHandle(caseId).query(caseStateQuery);
   } catch (err) {

@@ -19,6 +19,7 @@ import {
   raiseCasePriority,
 } from '../../shared/db/reports.ts';
 import { volunteerStats } from '../../shared/db/volunteers.ts';
+import { isSafeText, safeString, safeText } from '../../shared/text.ts';
 import {
   type CaseInput,
   type caseWorkflow,
@@ -41,13 +42,11 @@ export const STRONG_RECORD = { minDecided: 10, minAccuracy: 0.9 } as const;
 /** Priority given to cases reported by a strong volunteer (lower is more urgent; the default is 2). */
 export const STRONG_REPORTER_PRIORITY = 1;
 
-const noControl = (s: string) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s);
-
 export const reportInputSchema = z.object({
   volunteerId: z.string().regex(/^\d+$/),
-  url: z.string().trim().min(1).max(2000),
-  species: z.string().trim().max(MAX_SPECIES_LENGTH).refine(noControl).nullable(),
-  note: z.string().trim().max(MAX_NOTE_LENGTH).refine(noControl).nullable(),
+  url: safeString().trim().min(1).max(2000),
+  species: safeText().trim().max(MAX_SPECIES_LENGTH).nullable(),
+  note: safeText().trim().max(MAX_NOTE_LENGTH).nullable(),
 });
 export type ReportListingInput = z.input<typeof reportInputSchema>;
 
@@ -61,7 +60,9 @@ export type ReportListingResult =
   | { kind: 'duplicate'; reportId: string; caseId: string }
   | { kind: 'already_decided'; reportId: string; caseId: string; outcome: ReportOutcome }
   | { kind: 'invalid_link' }
-  | { kind: 'unknown_platform'; domain: string };
+  | { kind: 'unknown_platform'; domain: string }
+  /** A field holds text that cannot be stored (NUL, a lone surrogate, control characters, too long). */
+  | { kind: 'invalid_text'; field: string };
 
 const httpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.domain });
 
@@ -89,7 +90,11 @@ export async function recognizeLink(db: Queryable, raw: string): Promise<Recogni
   let externalId = known?.externalId;
   if (!externalId && domain.externalIdPattern) {
     const match = new RegExp(domain.externalIdPattern).exec(`${url.pathname}${url.search}`);
-    if (match?.[1]) externalId = decodeURIComponent(match[1]);
+    if (match?.[1]) {
+      const decoded = decodeLinkPart(match[1]);
+      if (decoded === undefined) return { ok: false, reason: 'invalid_link' };
+      externalId = decoded;
+    }
   }
   return {
     ok: true,
@@ -98,6 +103,16 @@ export async function recognizeLink(db: Queryable, raw: string): Promise<Recogni
     platformId: domain.platformId,
     externalId: externalId ?? `${host}${url.pathname}${url.search}`,
   };
+}
+
+/** A percent-encoded part of a volunteer's link, or undefined when it is malformed or unsafe. */
+function decodeLinkPart(part: string): string | undefined {
+  try {
+    const decoded = decodeURIComponent(part);
+    return isSafeText(decoded) ? decoded : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function domainFromListings(db: Queryable, host: string): Promise<PlatformDomain | undefined> {
@@ -121,7 +136,9 @@ export async function reportListing(
   deps: ReportListingDeps,
   rawInput: ReportListingInput,
 ): Promise<ReportListingResult> {
-  const input = reportInputSchema.parse(rawInput);
+  const parsed = reportInputSchema.safeParse(rawInput);
+  if (!parsed.success) return { kind: 'invalid_text', field: String(parsed.error.issues[0]?.path[0] ?? '') };
+  const input = parsed.data;
   const link = await recognizeLink(deps.pool, input.url);
   if (!link.ok)
     return link.reason === 'invalid_link'

@@ -171,6 +171,18 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
     return v;
   }
 
+  it('answers text it cannot store (NUL, a lone surrogate) with a message, and the dialog goes on', async () => {
+    const dara = await onboarded(1009, 'Dara', 'en');
+    await dara.command('/report');
+    await dara.next();
+    await dara.say('https://shop.example/items/IV-9\u0000');
+    expect((await dara.next())[0]!.text).toBe(
+      'That message contains characters that cannot be read. Please type it again.',
+    );
+    await dara.say('https://shop.example/items/IV-9');
+    expect((await dara.next())[0]!.text).toMatch(/What is offered/);
+  });
+
   let caseRef: string;
 
   it('guides a report from link to confirmation, refusing bad and unknown links, with the note escaped', async () => {

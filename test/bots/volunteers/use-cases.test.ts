@@ -67,6 +67,24 @@ describe('volunteer use cases', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('refuses unreadable text and undecodable link ids with an answer, storing nothing', async () => {
+    const v = await enrol('101');
+    const report = (fields: { url?: string; species?: string | null; note?: string | null }) =>
+      h.useCases.reportListing({
+        volunteerId: v.id,
+        url: 'https://shop.example/items/N1',
+        species: null,
+        note: null,
+        ...fields,
+      });
+    expect(await report({ note: 'call me\u0000' })).toEqual({ kind: 'invalid_text', field: 'note' });
+    expect(await report({ species: 'ivory\ud800' })).toEqual({ kind: 'invalid_text', field: 'species' });
+    expect(await report({ url: 'https://shop.example/items/%ZZ' })).toEqual({ kind: 'invalid_link' });
+    expect(await report({ url: 'https://shop.example/items/a%00b' })).toEqual({ kind: 'invalid_link' });
+    const { rows } = await h.db.pool.query('SELECT count(*)::int AS n FROM reports');
+    expect(rows[0].n).toBe(0);
+  });
+
   let caseId: string;
   let alice: Volunteer;
   let bob: Volunteer;
