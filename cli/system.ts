@@ -62,6 +62,8 @@ export interface SystemOptions {
 export interface RunningSystem {
   /** Where the API listens (or the bots' endpoint when this process runs no API). */
   apiUrl: string;
+  /** Settles with the error when a part that cannot recover on its own (the worker) has stopped. */
+  failed: Promise<Error>;
   pool: Pool;
   temporal: Client;
   stop(): Promise<void>;
@@ -80,7 +82,13 @@ function devSecret(dataDir: string, name: string): string {
 export async function startSystem(config: Config, options: SystemOptions = {}): Promise<RunningSystem> {
   const roles = new Set(options.roles ?? ROLES);
   const stops: (() => Promise<unknown> | unknown)[] = [];
+  let stopping = false;
+  let reportFailure: (err: Error) => void = () => {};
+  const failed = new Promise<Error>((resolve) => {
+    reportFailure = resolve;
+  });
   const stopAll = async () => {
+    stopping = true;
     for (const stop of stops.reverse()) {
       try {
         await stop();
@@ -189,7 +197,11 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         },
         workflowBundle: options.workflowBundle,
       });
-      const workerRun = worker.run();
+      // A worker that stops by itself (its connection lost for good, a fatal bug) ends the process, so
+      // that a supervisor restarts it, instead of leaving an API that accepts work nobody does.
+      const workerRun = worker.run().catch((err: unknown) => {
+        if (!stopping) reportFailure(err instanceof Error ? err : new Error(String(err)));
+      });
       // Metrics refreshes, and the weekly digest where a channel is configured (idempotent upserts).
       await upsertRollupSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
       await upsertCaseFactsSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
@@ -288,7 +300,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       );
       port = (s.address() as AddressInfo).port;
     }
-    return { apiUrl: server ? `http://${config.HOST}:${port}` : '', pool, temporal, stop: stopAll };
+    return { apiUrl: server ? `http://${config.HOST}:${port}` : '', failed, pool, temporal, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -39,10 +39,12 @@ export async function run(args: string[]): Promise<number> {
     `Wild Sentinel is running. API: ${system.apiUrl} (health: ${system.apiUrl}/healthz). Ctrl-C stops it.`,
   );
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const failure = await new Promise<Error | undefined>((resolve) => {
+    process.once('SIGINT', () => resolve(undefined));
+    process.once('SIGTERM', () => resolve(undefined));
+    void system.failed.then(resolve);
   });
+  if (failure) log.error('a part of the system stopped; shutting down', { error: failure });
   console.log('Shutting down… (Ctrl-C again to force)');
   const force = () => process.exit(130);
   process.once('SIGINT', force);
@@ -54,5 +56,5 @@ export async function run(args: string[]): Promise<number> {
   }, SHUTDOWN_LIMIT_MS).unref();
   await system.stop();
   console.log('Stopped.');
-  return 0;
+  return failure ? 1 : 0;
 }
