@@ -26,7 +26,6 @@ import { migrate } from '../shared/db/migrate.ts';
 import { countPlatforms, createPlatform } from '../shared/db/platforms.ts';
 import { createPool, type Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
-import { loadCoalitionKey } from '../shared/sharing/keyed-hash.ts';
 import { type CaseActivities, createCaseActivities } from '../workflows/activities/case-activities.ts';
 import { createScreeningActivities } from '../workflows/activities/screening-activities.ts';
 import { createVolunteerNotifier } from '../workflows/activities/volunteer-activities.ts';
@@ -41,6 +40,7 @@ import {
   upsertRollupSchedule,
 } from '../workflows/digest/schedule.ts';
 import { parseSlaSpec } from '../workflows/review/sla.ts';
+import { loadCoalitionKey } from '../workflows/sharing/keyed-hash.ts';
 import { createHttpTakedownAdapter } from '../workflows/takedown/http-adapter.ts';
 import { createWorker } from '../workflows/worker.ts';
 import { createImageDetectors } from './image-detectors.ts';

@@ -4,9 +4,9 @@
 import { createPrivateKey } from 'node:crypto';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
+import { decodeKeyText, MIN_COALITION_KEY_BYTES } from './key-text.ts';
 import { llmTuningShape } from './llm-tuning.ts';
 import { slaSpecProblems } from './review-sla.ts';
-import { decodeKeyText, MIN_COALITION_KEY_BYTES } from './sharing/keyed-hash.ts';
 
 const list = z
   .string()

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { getCaseView, platformCaseView } from '../../shared/db/cases.ts';
+import { platformCaseView } from '../../shared/db/cases.ts';
 import { safeString, safeText } from '../../shared/text.ts';
 import { appealTakedown } from '../../workflows/use-cases/appeal-takedown.ts';
+import { loadCaseView } from '../../workflows/use-cases/case-view.ts';
 import { buildEvidencePack, renderEvidenceHtml } from '../../workflows/use-cases/evidence-pack.ts';
 import { HttpError, readJson, sendJson } from '../http.ts';
 import type { RouteContext } from '../server.ts';
@@ -9,7 +10,7 @@ import type { RouteContext } from '../server.ts';
 /** The case, when it belongs to the calling platform (404 otherwise, so ids cannot be probed). */
 async function ownCase({ params, deps, platform }: RouteContext) {
   const p = await platform();
-  const view = await getCaseView(deps.pool, params.id!);
+  const view = await loadCaseView(deps.pool, params.id!);
   if (!view || view.listing.platformId !== p.id) throw new HttpError(404, 'not_found', 'no such case');
   return { platform: p, view };
 }

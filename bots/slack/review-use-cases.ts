@@ -1,6 +1,6 @@
 // The use cases the Slack front end calls, bound to their dependencies (Temporal client, database, roles).
 import type { Client } from '@temporalio/client';
-import { type CaseView, getCaseView } from '../../shared/db/cases.ts';
+import type { CaseView } from '../../shared/db/cases.ts';
 import type { Pool } from '../../shared/db/pool.ts';
 import { reportersOfCase } from '../../shared/db/reports.ts';
 import { type QueueItem, reviewQueue } from '../../shared/db/review.ts';
@@ -12,6 +12,7 @@ import type {
   DecisionInput,
   UndoInput,
 } from '../../workflows/case-workflow.ts';
+import { loadCaseView } from '../../workflows/use-cases/case-view.ts';
 import {
   claimCase,
   type DecideResult,
@@ -73,7 +74,7 @@ export function createSlackUseCases(deps: {
     async lookupCase(actor, caseId) {
       const role = await roleOf(actor);
       if (!role) return { ok: false, reason: `${actor} is not an authorised reviewer` };
-      const view = await getCaseView(pool, caseId);
+      const view = await loadCaseView(pool, caseId);
       if (!view) return { ok: false, reason: `no case ${caseId}` };
       const state = await readCaseState(temporal, caseId).catch(() => undefined);
       return role === 'lead'

@@ -10,11 +10,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../shared/config.ts';
-import { generateSigningKey, loadSigningKey, ShareError } from '../../shared/sharing/bundle.ts';
-import { exportSignedBundle } from '../../shared/sharing/export.ts';
-import { decideSharedItem, importBundle } from '../../shared/sharing/import.ts';
-import { linkListing } from '../../shared/sharing/linking.ts';
-import { trustPeer } from '../../shared/sharing/peers.ts';
+import { generateSigningKey, loadSigningKey, ShareError } from '../../workflows/sharing/bundle.ts';
+import { exportSignedBundle } from '../../workflows/sharing/export.ts';
+import { decideSharedItem, importBundle } from '../../workflows/sharing/import.ts';
+import { linkListing } from '../../workflows/sharing/linking.ts';
+import { trustPeer } from '../../workflows/sharing/peers.ts';
 import { withDatabase } from '../database.ts';
 
 const USAGE = `usage: wild-sentinel share keygen <dir>

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Verdict } from '../listing.ts';
 import type { Evidence } from '../screening.ts';
-import { linkListing } from '../sharing/linking.ts';
 import type { Queryable } from './pool.ts';
 
 /** Deterministic, URL-safe case id: the same listing always maps to the same case and workflow. */
@@ -177,7 +176,15 @@ export const PLATFORM_HIDDEN_AUDIT_ACTIONS: readonly string[] = [
   'report.received',
 ];
 
-export async function getCaseView(db: Queryable, caseId: string): Promise<CaseView | undefined> {
+/** What ties a listing to removed ones, as lines for people (found by workflows/sharing/linking.ts). */
+export type SellerLinks = (db: Queryable, listingId: string) => Promise<{ lines: string[] }>;
+
+/** A case as reviewers and platforms see it; `sellerLinks` adds the seller's history. */
+export async function getCaseView(
+  db: Queryable,
+  caseId: string,
+  sellerLinks: SellerLinks,
+): Promise<CaseView | undefined> {
   const { rows } = await db.query(
     `SELECT c.id, c.status, c.verdict, c.priority, c.opened_at, c.decided_at, c.slack_channel, c.slack_ts,
             c.claimed_by, c.due_at, c.escalated_at, l.id AS listing_id, l.platform_id, l.external_id,
@@ -215,7 +222,7 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
        FROM appeals WHERE case_id = $1 ORDER BY id`,
       [caseId],
     ),
-    linkListing(db, r.listing_id),
+    sellerLinks(db, r.listing_id),
     db.query(
       `SELECT v.version, v.received_at, v.url, v.title, v.description, v.price, v.currency, v.seller_id,
               v.image_urls, d.verdict

@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningSystem, startSystem } from '../../cli/system.ts';
 import { pdqDistance, pdqHashImage } from '../../detectors/image/index.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { getCaseView } from '../../shared/db/cases.ts';
 import { createPlatform } from '../../shared/db/platforms.ts';
 import { computeMetrics } from '../../shared/metrics/index.ts';
 import { refreshCaseFacts } from '../../shared/metrics/rollup.ts';
 import { caseStateQuery } from '../../workflows/case-workflow.ts';
+import { loadCaseView } from '../../workflows/use-cases/case-view.ts';
 import { listen, type RunningServer } from '../fakes/http.ts';
 import { type FakePlatform, startFakePlatform } from '../fakes/platform-endpoint.ts';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.ts';
@@ -147,7 +147,7 @@ describe('photo linking: a removed listing’s photo re-listed on another platfo
     );
     expect(res.status).toBe(200);
     await eventually(async () => {
-      const view = await getCaseView(db.pool, caseId);
+      const view = await loadCaseView(db.pool, caseId);
       return view?.takedowns.some((t) => t.status === 'done') || undefined;
     }, `the takedown of ${caseId}`);
   }
@@ -167,12 +167,12 @@ describe('photo linking: a removed listing’s photo re-listed on another platfo
     // Nothing was removed yet, so neither listing links to anything.
     expect(first.card).not.toContain('Seller history');
     expect(second.card).not.toContain('Seller history');
-    expect((await getCaseView(db.pool, second.caseId))?.sellerLinks).toEqual([]);
+    expect((await loadCaseView(db.pool, second.caseId))?.sellerLinks).toEqual([]);
     await remove(first.caseId);
     await remove(second.caseId);
 
     const relisted = await ingestWithCard('shopb', 'B-1', '/copy.jpg');
-    const view = await getCaseView(db.pool, relisted.caseId);
+    const view = await loadCaseView(db.pool, relisted.caseId);
     expect(view?.sellerLinks).toEqual([PHOTO_LINE]);
     expect(view?.priority).toBe(1);
     // The first card the reviewers get already shows the link (the case starts after deep screening).
@@ -193,7 +193,7 @@ describe('photo linking: a removed listing’s photo re-listed on another platfo
 
   it('does not link a listing whose photo is unrelated', async () => {
     const unrelated = await ingestWithCard('shopb', 'B-2', '/unrelated.jpg');
-    const view = await getCaseView(db.pool, unrelated.caseId);
+    const view = await loadCaseView(db.pool, unrelated.caseId);
     expect(view?.sellerLinks).toEqual([]);
     expect(view?.priority).toBe(2);
     expect(unrelated.card).not.toContain('Seller history');
@@ -246,7 +246,7 @@ describe('photo linking: a removed listing’s photo re-listed on another platfo
       ['B-6', '/rotated.jpg'],
     ] as const) {
       const relisted = await ingestWithCard('shopb', externalId, photo);
-      const view = await getCaseView(db.pool, relisted.caseId);
+      const view = await loadCaseView(db.pool, relisted.caseId);
       expect(view?.sellerLinks).toEqual([PHOTO_LINE]);
       expect(view?.priority).toBe(1);
       expect(await linkedFrom(externalId)).toEqual(['A-1', 'A-2']);

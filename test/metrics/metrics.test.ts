@@ -6,11 +6,11 @@ import { metricsToCsv } from '../../shared/metrics/csv.ts';
 import { computeMetrics, type Metrics, metricsFiltersSchema } from '../../shared/metrics/index.ts';
 import { bucketStarts } from '../../shared/metrics/listings.ts';
 import { refreshCaseFacts, refreshScreenedRollup } from '../../shared/metrics/rollup.ts';
-import { recordListingPhotos } from '../../shared/sharing/photos.ts';
 import {
   createScreeningActivities,
   type ScreeningActivities,
 } from '../../workflows/activities/screening-activities.ts';
+import { recordListingPhotos } from '../../workflows/sharing/photos.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { addListing, addPlatform, addVolunteer, hoursAfter, report, review, T0, takeDown } from './seed.ts';
 

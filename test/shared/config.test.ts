@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, redactConfig } from '../../shared/config.ts';
-import { generateSigningKey } from '../../shared/sharing/bundle.ts';
+import { generateSigningKey } from '../../workflows/sharing/bundle.ts';
 
 /** The problems loadConfig reports for env, as "VARIABLE: rule" lines. */
 function problems(env: Record<string, string>): string[] {

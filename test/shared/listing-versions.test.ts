@@ -4,10 +4,11 @@ import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCaseView, openCase } from '../../shared/db/cases.ts';
+import { openCase } from '../../shared/db/cases.ts';
 import { insertDetection, listingVersions, upsertListing } from '../../shared/db/listings.ts';
 import { MIGRATIONS_DIR, migrate } from '../../shared/db/migrate.ts';
 import { listingInputSchema } from '../../shared/listing.ts';
+import { loadCaseView } from '../../workflows/use-cases/case-view.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const ivory = listingInputSchema.parse({
@@ -57,7 +58,7 @@ describe('migration 0800 on a database with data', () => {
         raw: { externalId: 'OLD-1', title: 'Rhino horn cup' },
       }),
     ]);
-    const view = await getCaseView(db.pool, 'case-old');
+    const view = await loadCaseView(db.pool, 'case-old');
     expect(view?.listing).toMatchObject({ version: 1, title: 'Rhino horn cup' });
     expect(view?.detection).toMatchObject({ verdict: 'review', score: expect.closeTo(0.8, 5) });
     expect(view?.detections.map((d) => d.version)).toEqual([1]);
@@ -113,7 +114,7 @@ describe('listing versions', () => {
       explanation: 'nothing found',
       evidence: [],
     });
-    const view = (await getCaseView(db.pool, 'case-v2'))!;
+    const view = (await loadCaseView(db.pool, 'case-v2'))!;
     expect(view.listing).toMatchObject({ version: 1, title: 'Carved ivory bangle', price: 300 });
     // The decision basis is the flagged version's detection, not the later "allow".
     expect(view.detection).toMatchObject({ verdict: 'review', clause: 'cites-appendix-i' });

@@ -3,7 +3,7 @@
 // keyed by the workflow, takedowns through their idempotency key.
 import { type Policy, saveStatement, statementOfReasons } from '../../detectors/policy/index.ts';
 import { appendAudit } from '../../shared/db/audit.ts';
-import { type CaseView, getCaseView } from '../../shared/db/cases.ts';
+import type { CaseView } from '../../shared/db/cases.ts';
 import { getPlatform, type Platform } from '../../shared/db/platforms.ts';
 import { inTransaction, type Pool, type Queryable } from '../../shared/db/pool.ts';
 import type { ReportOutcome } from '../../shared/db/reports.ts';
@@ -17,6 +17,7 @@ import type {
 } from '../review/rules.ts';
 import type { SlaOverrides } from '../review/sla.ts';
 import type { TakedownAdapter } from '../takedown/adapter.ts';
+import { loadCaseView } from '../use-cases/case-view.ts';
 
 export type LeadAlert = 'escalated' | 'sla' | 'reminder' | 'second_approval' | 'appeal';
 
@@ -211,7 +212,7 @@ export function createCaseActivities(deps: CaseActivityDeps) {
   const { pool } = deps;
 
   async function loadCase(caseId: string): Promise<CaseView> {
-    const view = await getCaseView(pool, caseId);
+    const view = await loadCaseView(pool, caseId);
     if (!view) throw new Error(`case ${caseId} not found`);
     return view;
   }

@@ -11,9 +11,9 @@ import { caseIdFor, openCase, raiseOpenCasePriority } from '../../shared/db/case
 import { insertDetection } from '../../shared/db/listings.ts';
 import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import { type ListingInput, listingInputSchema } from '../../shared/listing.ts';
-import { linkListing } from '../../shared/sharing/linking.ts';
-import { recordListingPhotos } from '../../shared/sharing/photos.ts';
 import { type CaseInput, type caseWorkflow, priorityRaisedSignal } from '../case-workflow.ts';
+import { linkListing } from '../sharing/linking.ts';
+import { recordListingPhotos } from '../sharing/photos.ts';
 
 export interface ScreeningActivityDeps {
   pool: Pool;

@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { appendAudit, verifyAuditChain } from '../../shared/db/audit.ts';
 import {
   type CaseView,
-  getCaseView,
   PLATFORM_HIDDEN_AUDIT_ACTIONS,
   type PlatformCaseView,
   platformCaseView,
@@ -14,6 +13,7 @@ import {
 import { listingVersions } from '../../shared/db/listings.ts';
 import type { Pool } from '../../shared/db/pool.ts';
 import type { Verdict } from '../../shared/listing.ts';
+import { loadCaseView } from './case-view.ts';
 
 /** One version of the listing exactly as the platform sent it, with a hash of that JSON. */
 export interface VersionSnapshot {
@@ -62,7 +62,7 @@ export async function buildEvidencePack(
   options: { audience?: 'internal' | 'platform' } = {},
 ): Promise<EvidencePack | undefined> {
   const audience = options.audience ?? 'internal';
-  const view = await getCaseView(pool, caseId);
+  const view = await loadCaseView(pool, caseId);
   if (!view) return undefined;
   const { rows } = await pool.query(
     'SELECT l.id, l.received_at FROM cases c JOIN listings l ON l.id = c.listing_id WHERE c.id = $1',

@@ -14,10 +14,10 @@ import { insertDetection, upsertListing } from '../../shared/db/listings.ts';
 import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import type { ListingInput } from '../../shared/listing.ts';
 import { log } from '../../shared/logger.ts';
-import type { CoalitionKey } from '../../shared/sharing/keyed-hash.ts';
-import { type LinkingSummary, recordAndLink } from '../../shared/sharing/linking.ts';
 import { caseChangedSignal } from '../case-workflow.ts';
 import type { ScreeningInput, screeningWorkflow } from '../screening-workflow.ts';
+import type { CoalitionKey } from '../sharing/keyed-hash.ts';
+import { type LinkingSummary, recordAndLink } from '../sharing/linking.ts';
 import { recordListingEdit } from './listing-edits.ts';
 
 export interface IngestDeps {

@@ -4,10 +4,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BASE_POLICY_INPUT, type Policy, policySchema } from '../../../detectors/policy/index.ts';
-import { caseIdFor, getCaseView, openCase } from '../../../shared/db/cases.ts';
+import { caseIdFor, openCase } from '../../../shared/db/cases.ts';
 import { createPlatform } from '../../../shared/db/platforms.ts';
 import { ensureReportedListing } from '../../../shared/db/reports.ts';
 import { listingInputSchema } from '../../../shared/listing.ts';
+import { loadCaseView } from '../../../workflows/use-cases/case-view.ts';
 import { ingestListing } from '../../../workflows/use-cases/ingest-listing.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
@@ -62,7 +63,7 @@ describe('ingest: a listing sent again', () => {
     expect(scarf.decision.verdict).toBe('allow');
     expect(scarf).toMatchObject({ created: false, version: 2, caseId });
 
-    const view = (await getCaseView(db.pool, caseId))!;
+    const view = (await loadCaseView(db.pool, caseId))!;
     expect(view.listing).toMatchObject({ version: 1, title: 'Carved ivory bangle', price: 300 });
     expect(view.detection?.verdict).not.toBe('allow');
     expect(view.versions.map((v) => [v.version, v.title, v.verdict])).toEqual([
@@ -104,7 +105,7 @@ describe('ingest: a listing sent again', () => {
     });
     expect(horn.decision.verdict).not.toBe('allow');
     expect(horn.caseId).toBe(first.caseId);
-    const view = (await getCaseView(db.pool, first.caseId!))!;
+    const view = (await loadCaseView(db.pool, first.caseId!))!;
     expect(view.listing.title).toBe('Carved ivory bangle');
     expect(view.versions.map((v) => v.verdict)).toEqual([first.decision.verdict, horn.decision.verdict]);
     expect(view.detections.filter((d) => d.version === 2).flatMap((d) => d.evidence).length).toBeGreaterThan(
@@ -124,7 +125,7 @@ describe('ingest: a listing sent again', () => {
     await openCase(db.pool, { id: caseId, listingId, verdict: 'review' });
     const sent = await ingest({ ...ivory, externalId: 'E-3', url: 'https://shop.example/E-3' });
     expect(sent).toMatchObject({ version: 2, caseId });
-    const view = (await getCaseView(db.pool, caseId))!;
+    const view = (await loadCaseView(db.pool, caseId))!;
     expect(view.listing).toMatchObject({ version: 2, title: 'Carved ivory bangle' });
     expect((await audit(caseId)).map((e) => e.action)).toEqual(['case.listing_received']);
   });

@@ -1,7 +1,7 @@
 // Deployments whose bundles this one trusts: an origin name and its Ed25519 public key.
 import { createPublicKey } from 'node:crypto';
-import { appendAudit } from '../db/audit.ts';
-import type { Queryable } from '../db/pool.ts';
+import { appendAudit } from '../../shared/db/audit.ts';
+import type { Queryable } from '../../shared/db/pool.ts';
 import { keyId } from './bundle.ts';
 
 export async function trustPeer(

@@ -1,7 +1,7 @@
 // Records a listing's contact identifiers as keyed hashes (listing_contact_signals). The lead calls this on
 // ingest, in the listing's transaction; raw identifiers are hashed in memory and never stored here.
-import type { Queryable } from '../db/pool.ts';
-import { REMOVING_TAKEDOWN } from '../db/removals.ts';
+import type { Queryable } from '../../shared/db/pool.ts';
+import { REMOVING_TAKEDOWN } from '../../shared/db/removals.ts';
 import { type ContactKind, listingContacts } from './contacts.ts';
 import type { CoalitionKey } from './keyed-hash.ts';
 

@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto';
 import { serializeBank } from '../../detectors/image/bank-formats.ts';
 import { getBank, listItems } from '../../detectors/image/bank-store.ts';
-import type { Queryable } from '../db/pool.ts';
+import type { Queryable } from '../../shared/db/pool.ts';
 import { BUNDLE_FORMAT, type BundleBody, type ShareItem, type SignedBundle, signBundle } from './bundle.ts';
 import { removedPhotoSignals } from './photos.ts';
 import { removedSellerSignals } from './signals.ts';

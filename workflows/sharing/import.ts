@@ -4,8 +4,8 @@
 import { createPublicKey } from 'node:crypto';
 import { parseBankFile } from '../../detectors/image/bank-formats.ts';
 import { addItems, BankError, createBank, getBank } from '../../detectors/image/bank-store.ts';
-import { appendAudit } from '../db/audit.ts';
-import { inTransaction, type Pool } from '../db/pool.ts';
+import { appendAudit } from '../../shared/db/audit.ts';
+import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import {
   claimedOrigin,
   type ItemType,

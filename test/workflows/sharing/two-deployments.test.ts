@@ -3,8 +3,8 @@
 // B; tampered bundles, unknown origins and expired items are refused.
 import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addItems, createBank, listItems } from '../../detectors/image/bank-store.ts';
-import type { Pool } from '../../shared/db/pool.ts';
+import { addItems, createBank, listItems } from '../../../detectors/image/bank-store.ts';
+import type { Pool } from '../../../shared/db/pool.ts';
 import {
   BUNDLE_FORMAT,
   generateSigningKey,
@@ -12,16 +12,16 @@ import {
   type SignedBundle,
   signBody,
   signBundle,
-} from '../../shared/sharing/bundle.ts';
-import { buildBundle, exportSignedBundle } from '../../shared/sharing/export.ts';
-import { decideSharedItem, importBundle, sharedBankName } from '../../shared/sharing/import.ts';
-import { CoalitionKey } from '../../shared/sharing/keyed-hash.ts';
-import { linkListing, recordAndLink } from '../../shared/sharing/linking.ts';
-import { trustPeer } from '../../shared/sharing/peers.ts';
-import { recordListingPhotos } from '../../shared/sharing/photos.ts';
-import { recordListingSignals } from '../../shared/sharing/signals.ts';
-import { addListing, addPlatform, hoursAfter, takeDown } from '../metrics/seed.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+} from '../../../workflows/sharing/bundle.ts';
+import { buildBundle, exportSignedBundle } from '../../../workflows/sharing/export.ts';
+import { decideSharedItem, importBundle, sharedBankName } from '../../../workflows/sharing/import.ts';
+import { CoalitionKey } from '../../../workflows/sharing/keyed-hash.ts';
+import { linkListing, recordAndLink } from '../../../workflows/sharing/linking.ts';
+import { trustPeer } from '../../../workflows/sharing/peers.ts';
+import { recordListingPhotos } from '../../../workflows/sharing/photos.ts';
+import { recordListingSignals } from '../../../workflows/sharing/signals.ts';
+import { addListing, addPlatform, hoursAfter, takeDown } from '../../metrics/seed.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 let a: TestDatabase;
 let b: TestDatabase;

@@ -1,7 +1,7 @@
 // Seller linking: does a listing share a contact id, seller account or photo with listings removed here, or
 // with signals imported from other deployments? The summary goes on the case card and can raise priority.
-import type { Queryable } from '../db/pool.ts';
-import { REMOVING_TAKEDOWN } from '../db/removals.ts';
+import type { Queryable } from '../../shared/db/pool.ts';
+import { REMOVING_TAKEDOWN } from '../../shared/db/removals.ts';
 import type { ContactKind } from './contacts.ts';
 import type { CoalitionKey } from './keyed-hash.ts';
 import { linkListingPhotos } from './photos.ts';

@@ -2,15 +2,8 @@
 // same secret, so equal identifiers give equal hashes across platforms while the raw values never leave.
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { decodeKeyText, MIN_COALITION_KEY_BYTES } from '../../shared/key-text.ts';
 import type { Contact } from './contacts.ts';
-
-export const MIN_COALITION_KEY_BYTES = 32;
-
-/** The key's bytes from its text form, hex or base64 (loadConfig checks the length with this too). */
-export function decodeKeyText(text: string): Buffer {
-  const t = text.trim();
-  return /^[0-9a-f]+$/i.test(t) && t.length % 2 === 0 ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
-}
 
 export class CoalitionKey {
   readonly #key: Buffer;

@@ -4,8 +4,8 @@
 // retouched copy still links; so does a mirrored or rotated one, since a listing's photos are compared by
 // all eight of their dihedral hashes with the removed photos as posted.
 import { PDQ_MATCH_THRESHOLD, PDQ_QUALITY_THRESHOLD, pdqDistance } from '../../detectors/image/pdq.ts';
-import type { Queryable } from '../db/pool.ts';
-import { REMOVING_TAKEDOWN } from '../db/removals.ts';
+import type { Queryable } from '../../shared/db/pool.ts';
+import { REMOVING_TAKEDOWN } from '../../shared/db/removals.ts';
 
 export interface ListingPhoto {
   pdq?: string;

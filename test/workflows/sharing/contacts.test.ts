@@ -5,8 +5,8 @@ import {
   listingContacts,
   normaliseEmail,
   normalisePhone,
-} from '../../shared/sharing/contacts.ts';
-import { CoalitionKey, loadCoalitionKey } from '../../shared/sharing/keyed-hash.ts';
+} from '../../../workflows/sharing/contacts.ts';
+import { CoalitionKey, loadCoalitionKey } from '../../../workflows/sharing/keyed-hash.ts';
 
 const kinds = (text: string) =>
   extractContacts(text)
