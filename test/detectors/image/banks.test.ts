@@ -12,6 +12,7 @@ import {
 } from '../../../detectors/image/bank-store.ts';
 import { pdqDihedralHashImage, pdqHashImage } from '../../../detectors/image/hash-image.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { eventually } from '../../support/temporal.ts';
 import { pdqImage } from './fixtures.ts';
 
 describe('hash banks in PostgreSQL', () => {
@@ -246,7 +247,12 @@ describe('hash banks in PostgreSQL', () => {
     } finally {
       slow.release();
     }
-    await matcher.sync(db.pool);
+    // The window closes at the cluster's oldest open transaction: another database's transaction (tests
+    // run side by side on one server) can hold it back for a moment, so the change arrives at a later sync.
+    await eventually(async () => {
+      await matcher.sync(db.pool);
+      return matcher.match({ hashes: { original: other.hash }, quality: 100 }).matches.length > 0;
+    }, "the slow transaction's item");
     expect(
       matcher.match({ hashes: { original: other.hash }, quality: 100 }).matches.map((m) => m.bank),
     ).toEqual(['SLOW_IMPORT']);
