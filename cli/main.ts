@@ -1,6 +1,8 @@
-// wild-sentinel <command> [args]: each command lives in cli/commands/<command>.ts and exports `run(args)`.
+// wild-sentinel <command> [args]: each command lives in cli/commands/<command>.ts and exports `run(args)`
+// and its `USAGE`. `--help` anywhere prints the usage; a failure is one line, its stack only with --debug.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { describeFailure } from './failure.ts';
 
 const commandsDir = fileURLToPath(new URL('./commands/', import.meta.url));
 const commands = readdirSync(commandsDir)
@@ -23,6 +25,21 @@ if (!commands.includes(name)) {
 }
 const mod = (await import(`./commands/${name}.ts`)) as {
   run: (args: string[]) => Promise<number | undefined>;
+  USAGE?: string;
 };
-const code = await mod.run(args);
-if (typeof code === 'number') process.exitCode = code;
+const debug = args.includes('--debug') || process.env.WS_DEBUG === '1';
+const commandArgs = args.filter((a) => a !== '--debug');
+if (mod.USAGE && commandArgs.some((a) => a === '--help' || a === '-h')) {
+  console.log(mod.USAGE);
+  process.exit(0);
+}
+try {
+  const code = await mod.run(commandArgs);
+  if (typeof code === 'number') process.exitCode = code;
+} catch (err) {
+  const failure = describeFailure(err, mod.USAGE);
+  console.error(failure.message);
+  if (debug) console.error(err);
+  else if (failure.exitCode === 1) console.error('(run again with --debug for the details)');
+  process.exitCode = failure.exitCode;
+}

@@ -12,7 +12,19 @@ const FILTER_OPTIONS = {
 } as const satisfies Options;
 
 /**
- * --from, --to, --platform and --species, plus a command's own string options. On a bad argument it
+ * People mean "up to and including" by `--to 2026-12-31`; the queries read a period [from, to), so a
+ * date alone ends at the start of the next day. A date-time is taken as it is.
+ */
+function inclusiveEnd(to: unknown): unknown {
+  if (typeof to !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(to)) return to;
+  const next = new Date(`${to}T00:00:00Z`);
+  if (Number.isNaN(next.getTime())) return to; // the schema names the bad date
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.toISOString().slice(0, 10);
+}
+
+/**
+ * --from, --to (inclusive), --platform and --species, plus a command's own string options. On a bad argument it
  * prints what is wrong and the usage, and returns undefined (the command exits with 2).
  */
 export function readFilterArgs(
@@ -28,7 +40,7 @@ export function readFilterArgs(
     return undefined;
   }
   const { from, to, platform, species, ...rest } = values;
-  const filters = metricsFiltersSchema.safeParse({ from, to, platform, species });
+  const filters = metricsFiltersSchema.safeParse({ from, to: inclusiveEnd(to), platform, species });
   if (!filters.success) {
     console.error(
       `${filters.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}\n${usage}`,

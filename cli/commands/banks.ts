@@ -25,7 +25,7 @@ import { isPdqHash } from '../../detectors/image/pdq.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { withDatabase } from '../database.ts';
 
-const USAGE = `usage: wild-sentinel banks <command>
+export const USAGE = `usage: wild-sentinel banks <command>
   list
   create <NAME> [--negative] [--threshold N] [--quality-floor N] [--description TEXT]
   update <NAME> [--threshold N] [--quality-floor N] [--enable | --disable]
@@ -34,7 +34,11 @@ const USAGE = `usage: wild-sentinel banks <command>
   export <NAME> [--format ${BANK_FORMATS.join('|')}]
   disable-item <ID> [--reason TEXT]   |   enable-item <ID>
   match <image…>
-Uses DATABASE_URL, or the embedded database under DATA_DIR. The actor recorded in the audit log is $USER.`;
+Uses DATABASE_URL, or the embedded database under DATA_DIR. The actor recorded in the audit log is $USER.
+Examples:
+  wild-sentinel banks create IVORY_CARVINGS --threshold 31
+  wild-sentinel banks import IVORY_CARVINGS hashes.txt --format pytx --create
+  wild-sentinel banks match photo.jpg`;
 
 const OPTIONS = {
   negative: { type: 'boolean' },

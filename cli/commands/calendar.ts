@@ -1,7 +1,9 @@
 // wild-sentinel calendar <year> [--include-unverified]: one JSON line per wildlife day, {"id","name","date"}.
 import { calendarForYear, MAX_YEAR, MIN_YEAR } from '../../shared/campaigns/calendar.ts';
 
-const USAGE = 'usage: wild-sentinel calendar <year> [--include-unverified]';
+export const USAGE =
+  'usage: wild-sentinel calendar <year> [--include-unverified]' +
+  '\nExamples:\n  wild-sentinel calendar 2027';
 
 export async function run(args: string[]): Promise<number | undefined> {
   const includeUnverified = args.includes('--include-unverified');

@@ -6,7 +6,9 @@ import { loadConfig } from '../../shared/config.ts';
 import { buildEvidencePack, renderEvidenceHtml } from '../../workflows/use-cases/evidence-pack.ts';
 import { withDatabase } from '../database.ts';
 
-const USAGE = 'usage: wild-sentinel evidence <caseId> [--html] [--out FILE]';
+export const USAGE =
+  'usage: wild-sentinel evidence <caseId> [--html] [--out FILE]' +
+  '\nExamples:\n  wild-sentinel evidence case-0123456789abcdef01234567 --html --out case.html';
 
 export async function run(args: string[]): Promise<number> {
   const caseId = args.find((a) => !a.startsWith('--') && args[args.indexOf(a) - 1] !== '--out');

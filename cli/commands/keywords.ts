@@ -24,7 +24,7 @@ import {
 import { loadConfig } from '../../shared/config.ts';
 import { withDatabase } from '../database.ts';
 
-const USAGE = `usage: wild-sentinel keywords <command>
+export const USAGE = `usage: wild-sentinel keywords <command>
   stats                                  entries per language and kind in the working files (keywords/library)
   quality [dev-set.jsonl]                precision, recall and false-positive rate per language
   versions                               published versions
@@ -32,7 +32,11 @@ const USAGE = `usage: wild-sentinel keywords <command>
   diff FROM TO                           FROM/TO: a published version, "files", or an export .json
   export [VERSION|files] [--out FILE]    write the documented JSON export (keywords/FORMAT.md)
   import FILE --by NAME                  validate an export and publish its new entries as proposed
-Uses DATABASE_URL, or the embedded database under DATA_DIR.`;
+Uses DATABASE_URL, or the embedded database under DATA_DIR.
+Examples:
+  wild-sentinel keywords quality
+  wild-sentinel keywords publish --by alice --changelog 'Korean terms'
+  wild-sentinel keywords export latest --out library.json`;
 
 /** "files" = the working copy; a path ending in .json = an export; anything else = a published version. */
 async function resolve(ref: string): Promise<Library> {

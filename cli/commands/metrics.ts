@@ -8,9 +8,10 @@ import { refreshMetrics } from '../../shared/metrics/rollup.ts';
 import { withDatabase } from '../database.ts';
 import { readFilterArgs } from '../metrics-filters.ts';
 
-const USAGE =
+export const USAGE =
   'usage: wild-sentinel metrics --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--platform <id>] [--species <name>]\n' +
-  '       wild-sentinel metrics refresh [--since <YYYY-MM-DD>]';
+  '       wild-sentinel metrics refresh [--since <YYYY-MM-DD>]' +
+  '\nExamples:\n  wild-sentinel metrics --from 2026-01-01 --to 2026-03-31 --platform shopa\n  wild-sentinel metrics refresh';
 
 async function refresh(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { since: { type: 'string' } } });

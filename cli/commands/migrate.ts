@@ -3,7 +3,9 @@ import { loadConfig } from '../../shared/config.ts';
 import { migrate } from '../../shared/db/migrate.ts';
 import { withDatabase } from '../database.ts';
 
-const USAGE = 'usage: wild-sentinel migrate\nApplies pending database migrations and lists them.';
+export const USAGE =
+  'usage: wild-sentinel migrate\nApplies pending database migrations and lists them.' +
+  '\nExamples:\n  wild-sentinel migrate';
 
 export async function run(args: string[] = []): Promise<number> {
   if (args.length) {

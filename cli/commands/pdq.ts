@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { ImageInputError } from '../../detectors/image/decode.ts';
 import { pdqDihedralHashImage, pdqHashImage } from '../../detectors/image/hash-image.ts';
 
-const USAGE = 'usage: wild-sentinel pdq [--dihedral] <image…>';
+export const USAGE =
+  'usage: wild-sentinel pdq [--dihedral] <image…>' + '\nExamples:\n  wild-sentinel pdq photos/*.jpg';
 
 export async function run(args: string[]): Promise<number> {
   const dihedral = args.includes('--dihedral');

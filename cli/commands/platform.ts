@@ -5,9 +5,12 @@ import { createPlatform, getPlatform } from '../../shared/db/platforms.ts';
 import { addPlatformDomain } from '../../shared/db/reports.ts';
 import { withDatabase } from '../database.ts';
 
-const USAGE = `usage: wild-sentinel platform add <id> --name <name> [--takedown-url <url>]
+export const USAGE = `usage: wild-sentinel platform add <id> --name <name> [--takedown-url <url>]
        wild-sentinel platform domain <id> --domain <host> [--external-id-pattern <regex>]
-       wild-sentinel platform list`;
+       wild-sentinel platform list
+Examples:
+  wild-sentinel platform add shopa --name 'Shop A' --takedown-url https://shopa.example/takedowns
+  wild-sentinel platform domain shopa --domain shopa.example --external-id-pattern '/item/(\\d+)'`;
 
 const addArgs = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'id: lowercase letters, digits and dashes'),

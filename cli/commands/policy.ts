@@ -19,7 +19,7 @@ import { loadConfig } from '../../shared/config.ts';
 import { listingInputSchema } from '../../shared/listing.ts';
 import { withDatabase } from '../database.ts';
 
-const USAGE = `usage: wild-sentinel policy <command>
+export const USAGE = `usage: wild-sentinel policy <command>
   show [--platform ID]               clauses in force for a platform (active policy)
   export                             the active policy as JSON
   versions                           proposed, active, superseded and rejected versions
@@ -27,7 +27,10 @@ const USAGE = `usage: wild-sentinel policy <command>
   approve VERSION --by NAME          a second person activates a proposed version
   reject VERSION --by NAME [--note TEXT]
   check --platform ID < listing.json screen one listing (LLM triage if LLM_BASE_URL is set)
-  statements                         unsubmitted statements of reasons, as DSA batches (JSON)`;
+  statements                         unsubmitted statements of reasons, as DSA batches (JSON)
+Examples:
+  wild-sentinel policy show --platform shopa
+  wild-sentinel policy check --platform shopa < listing.json`;
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 

@@ -7,8 +7,9 @@ import { buildProgressReport, renderHtml, renderMarkdown } from '../../shared/me
 import { withDatabase } from '../database.ts';
 import { readFilterArgs } from '../metrics-filters.ts';
 
-const USAGE =
-  'usage: wild-sentinel report --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--platform <id>] [--species <name>] [--format md|html|csv] [--out <file>]';
+export const USAGE =
+  'usage: wild-sentinel report --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--platform <id>] [--species <name>] [--format md|html|csv] [--out <file>]' +
+  '\nThe period includes both dates.\nExamples:\n  wild-sentinel report --from 2026-10-01 --to 2026-12-31 --format md --out q4.md';
 
 export async function run(args: string[]): Promise<number> {
   const read = readFilterArgs(args, USAGE, {

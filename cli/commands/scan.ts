@@ -87,11 +87,15 @@ export function parseLine(
   return { listing: result.data };
 }
 
+export const USAGE =
+  'usage: wild-sentinel scan <file.jsonl | ->\nScreens one JSON listing per line; prints one JSON verdict per line.\nExamples:\n  wild-sentinel scan listings.jsonl > verdicts.jsonl\n  cat listings.jsonl | wild-sentinel scan -';
+
 export async function run(args: string[]): Promise<number | undefined> {
   const source = args[0];
-  if (!source || args.includes('--help')) {
-    process.stderr.write('usage: wild-sentinel scan <file.jsonl | ->\n');
-    return source ? 0 : 2;
+  // "-" is standard input; any other word starting with "-" is an option scan does not have.
+  if (!source || args.length > 1 || (source.startsWith('-') && source !== '-')) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
   }
   let config: ReturnType<typeof loadConfig>;
   try {

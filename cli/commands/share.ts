@@ -17,12 +17,16 @@ import { linkListing } from '../../workflows/sharing/linking.ts';
 import { trustPeer } from '../../workflows/sharing/peers.ts';
 import { withDatabase } from '../database.ts';
 
-const USAGE = `usage: wild-sentinel share keygen <dir>
+export const USAGE = `usage: wild-sentinel share keygen <dir>
        wild-sentinel share trust <origin> <public-key.pem>
        wild-sentinel share export --origin <name> [--keywords <version|latest>] [--bank <NAME>]... [--signals-since <date>] [--ttl-days <n>] [--out <file>]
        wild-sentinel share import <bundle.json> [--actor <name>]
        wild-sentinel share decide <shared-item-id> accept|reject [--actor <name>]
-       wild-sentinel share link <listing-id>`;
+       wild-sentinel share link <listing-id>
+Examples:
+  wild-sentinel share keygen ./keys
+  wild-sentinel share export --origin ngo-a --keywords latest --out bundle.json
+  wild-sentinel share import bundle.json --actor bob`;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

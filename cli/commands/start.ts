@@ -7,8 +7,11 @@ import { ROLES, type Role, startSystem } from '../system.ts';
 
 const SHUTDOWN_LIMIT_MS = 30_000;
 
-const USAGE = `usage: wild-sentinel start [--role worker|api|bots]...
-Runs every part in this process unless roles are named (docker-compose runs one role per service).`;
+export const USAGE = `usage: wild-sentinel start [--role worker|api|bots]...
+Runs every part in this process unless roles are named (docker-compose runs one role per service).
+Examples:
+  wild-sentinel start
+  wild-sentinel start --role api --role bots`;
 
 export async function run(args: string[]): Promise<number> {
   const roles: Role[] = [];

@@ -60,6 +60,8 @@ export async function buildProgressReport(db: Queryable, f: MetricsFilters): Pro
 const n = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toLocaleString('en'));
 const pct = (r: number | null) => (r === null ? '–' : `${(r * 100).toFixed(1)}%`);
 const day = (iso: string) => iso.slice(0, 10);
+/** The last day a period [from, to) includes: a period ending at midnight ends the day before. */
+const lastDay = (isoTo: string) => day(new Date(Date.parse(isoTo) - 1).toISOString());
 
 /**
  * Plain text for Markdown: backslash-escapes the characters that format inline text, start links, HTML or
@@ -99,8 +101,8 @@ function sections(r: ProgressReport): { title: string; headline: string; section
     .filter(Boolean)
     .join(', ');
   return {
-    title: `Wild Sentinel progress report, ${day(m.filters.from)} to ${day(m.filters.to)}${scope ? ` (${scope})` : ''}`,
-    headline: `${n(t.removedOrBlocked)} prohibited wildlife listings removed or blocked in the period; ${n(r.cumulative.removedOrBlocked)} in total to ${day(m.filters.to)}.`,
+    title: `Wild Sentinel progress report, ${day(m.filters.from)} to ${lastDay(m.filters.to)} (both included)${scope ? `, ${scope}` : ''}`,
+    headline: `${n(t.removedOrBlocked)} prohibited wildlife listings removed or blocked in the period; ${n(r.cumulative.removedOrBlocked)} in total to ${lastDay(m.filters.to)}.`,
     sections: [
       {
         title: 'Totals',

@@ -68,9 +68,9 @@ describe('progress report', () => {
 
   it('renders Markdown shaped like the Coalition updates, with untrusted text escaped', () => {
     const md = renderMarkdown(r);
-    expect(md).toContain('# Wild Sentinel progress report, 2026-03-01 to 2026-04-01');
+    expect(md).toContain('# Wild Sentinel progress report, 2026-03-01 to 2026-03-31 (both included)');
     expect(md).toContain(
-      '**4 prohibited wildlife listings removed or blocked in the period; 5 in total to 2026-04-01.**',
+      '**4 prohibited wildlife listings removed or blocked in the period; 5 in total to 2026-03-31.**',
     );
     expect(md).toContain('## Company highlights');
     expect(md).toContain('| Listings removed | 4 | 5 |');
