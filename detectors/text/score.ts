@@ -67,7 +67,7 @@ export type FieldTexts = Readonly<Record<ScoredHit['field'], string>>;
  * How far a lookalike or disclaimer reaches: it qualifies a wildlife term it overlaps, or one at most this
  * many characters away in the same clause ("faux ivory", "ivory-coloured silk", "tiger's eye stone").
  */
-const QUALIFY_WINDOW = 16;
+const QUALIFY_WINDOW = 10;
 /** Clause breaks: sentence ends, line breaks, separators, and the start of a hashtag. */
 const CLAUSE_BREAK = /[.!?;:|•\n\r#。！？；،؛]/;
 /** Scripts written without spaces, where a space separates phrases as a comma does. */
