@@ -284,16 +284,26 @@ export class NormalizedText {
   }
 }
 
+/** A letter, or a leet character that could stand for one ("$" only ever starts a price). */
+function wordUnit(c: number): boolean {
+  return isLetter(c) || (c < 128 && LEET[c]! >= 0 && c !== 0x24);
+}
+
 /**
  * A leet character at i becomes a letter only inside a word: a single symbol between letters
- * ("p@ngolin", "iv0ry"), or one that starts a word of at least three letters ("1vory"). Prices such as
- * "500k", "5tr" or "$300" keep their digits.
+ * ("p@ngolin", "iv0ry"), one that starts a word of at least three letters ("1vory"), or one that ends
+ * one ("rh1n0"). Prices such as "500k", "5tr", "$300" or "abc00" keep their digits.
  */
 function leetAt(src: Uint16Array, i: number, n: number): boolean {
   const before = i > 0 && isLetter(src[i - 1]!);
   const after = i + 1 < n && isLetter(src[i + 1]!);
   if (before && after) return true;
-  if (!after || before) return false;
+  if (before) {
+    const next = i + 1 < n ? src[i + 1]! : 0x20;
+    const endsWord = !wordUnit(next) && !(next >= 0x30 && next <= 0x39);
+    return endsWord && src[i]! !== 0x24 && i >= 3 && wordUnit(src[i - 2]!) && wordUnit(src[i - 3]!);
+  }
+  if (!after) return false;
   if (i > 0) {
     const p = src[i - 1]!;
     if (p < 128 && (LEET[p]! >= 0 || (p >= 0x30 && p <= 0x39))) return false;

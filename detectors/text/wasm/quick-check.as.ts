@@ -170,12 +170,22 @@ export function configure(): void {
   return load<i32>(table + (<usize>i << 2));
 }
 
+/** wordUnit in normalize.ts. */
+@inline function wordUnit(c: u32): bool {
+  return isLetter(c) || (c < 128 && leetOf(c) >= 0 && c !== 0x24);
+}
+
 /** leetAt in normalize.ts. */
 function leetAt(src: usize, i: i32, n: i32): bool {
   const before = i > 0 && isLetter(at(src, i - 1));
   const after = i + 1 < n && isLetter(at(src, i + 1));
   if (before && after) return true;
-  if (!after || before) return false;
+  if (before) {
+    const next: u32 = i + 1 < n ? at(src, i + 1) : 0x20;
+    const endsWord = !wordUnit(next) && !(next >= 0x30 && next <= 0x39);
+    return endsWord && at(src, i) !== 0x24 && i >= 3 && wordUnit(at(src, i - 2)) && wordUnit(at(src, i - 3));
+  }
+  if (!after) return false;
   if (i > 0) {
     const p = at(src, i - 1);
     if (p < 128 && (leetOf(p) >= 0 || (p >= 0x30 && p <= 0x39))) return false;

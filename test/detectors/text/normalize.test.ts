@@ -22,6 +22,8 @@ describe('normalizeInto', () => {
     ['s l o w l o r i s', 'slowloris'],
     ['i-v-o-r-y', 'ivory'],
     ['1vory and p@ngolin', 'ivory and pangolin'],
+    ['rh1n0 h0rn', 'rhino horn'],
+    ['t1g3r b0n3 w1n3', 'tiger bone wine'],
     ['ＲＨＩＮＯ　ＨＯＲＮ', 'rhino horn'],
     ['іvоry', 'ivory'],
     ['ivooooory', 'ivory'],
@@ -37,6 +39,8 @@ describe('normalizeInto', () => {
 
   it('keeps prices and phone numbers as digits', () => {
     expect(norm('$300 or 500k, call 0912345678').text).toBe('$300 or 500k, cal 0912345678');
+    // A digit ends a word only after three letters, and not before more digits.
+    expect(norm('mp3 abc00 covid19 US$ 5tr').text).toBe('mp3 abc00 covid19 us$ 5tr');
   });
 
   it('leaves Cyrillic words alone when no Latin letter is next to them', () => {

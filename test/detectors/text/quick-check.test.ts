@@ -33,6 +33,7 @@ const devSet: Text[] = fs
 const tricky: Text[] = [
   { title: 'i.v.o.r.y bangle', description: 's l o w l o r i s for sale' },
   { title: '1vory carving', description: 'p@ngolin sc@les, iv0ry, rhin0 h0rn' },
+  { title: 'rh1n0 h0rn', description: 't1g3r b0n3 w1n3, mp3 abc00 covid19 US$ 5tr, p4ngol1n' },
   { title: 'іvоrу (Cyrillic)', description: 'ρangolin scales' },
   { title: 'ＩＶＯＲＹ ｂａｎｇｌｅ', description: 'ﬁne ㎏ ivory ① ⑴' },
   { title: 'ivooory tusks', description: 'tuske tusk tusks tuskes rhinohorn #rhinohorn' },
