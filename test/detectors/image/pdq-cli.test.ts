@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../cli/commands/pdq.ts';
+import { pdqHashImage } from '../../../detectors/image/hash-image.ts';
 import { pdqDistance } from '../../../detectors/image/pdq.ts';
-import { expectedPdq, PDQ_FIXTURES, PDQ_IMAGES } from './fixtures.ts';
+import { expectedPdq, PDQ_FIXTURES, PDQ_IMAGES, pdqImage } from './fixtures.ts';
 
 function capture() {
   const out: string[] = [];
@@ -41,6 +42,22 @@ describe('wild-sentinel pdq', () => {
       'flipPlus1',
       'flipMinus1',
     ]);
+  });
+
+  it('decodes at full size with --exact, as the reference tool does', async () => {
+    const { out } = capture();
+    const file = `${PDQ_IMAGES}bridge-1-original.jpg`;
+    expect(await run(['--exact', file])).toBe(0);
+    expect(await run([file])).toBe(0);
+    const [exact, fast] = out.map((l) => l.split(',')[0]!);
+    expect(exact).toBe(
+      (await pdqHashImage(pdqImage('bridge-1-original.jpg'), undefined, { exact: true })).hash,
+    );
+    expect(fast).toBe((await pdqHashImage(pdqImage('bridge-1-original.jpg'))).hash);
+    // The two paths differ (the photo is large enough to be shrunk on load), both within tolerance.
+    expect(exact).not.toBe(fast);
+    const reference = expectedPdq().find((e) => e.file === 'bridge-1-original.jpg')!.hash;
+    expect(pdqDistance(exact!, reference)).toBeLessThanOrEqual(10);
   });
 
   it('reports unreadable files on stderr, keeps going and exits 1', async () => {
