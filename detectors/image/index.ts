@@ -15,6 +15,7 @@
 //
 // Building blocks:
 //   pdqHashImage(bytes) / pdqDihedralHashImage(bytes)  PDQ (hash, quality) of encoded image bytes
+//   PdqWorkerPool / inThreadHasher                      the same on worker threads (every core) or here
 //   pdqFromPixels, pdqDistance, isPdqHash, DIHEDRAL_NAMES            pure PDQ (pdq.ts)
 //   decodeImage, inspectImage, ImageInputError                        limits on untrusted bytes (decode.ts)
 //   PdqHashIndex                                                      in-memory multi-index hash index
@@ -93,3 +94,4 @@ export {
   pdqDistance,
   pdqFromPixels,
 } from './pdq.ts';
+export { inThreadHasher, type PdqHasher, PdqWorkerPool } from './pdq-pool.ts';

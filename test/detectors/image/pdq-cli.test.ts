@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../cli/commands/pdq.ts';
 import { pdqHashImage } from '../../../detectors/image/hash-image.ts';
@@ -71,6 +72,30 @@ describe('wild-sentinel pdq', () => {
   it('prints usage without images', async () => {
     const { err } = capture();
     expect(await run([])).toBe(2);
+    expect(err[0]).toMatch(/usage/);
+  });
+});
+
+describe('wild-sentinel pdq over many images', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('hashes in worker threads and prints in the order given, as on one thread', async () => {
+    const names = readdirSync(PDQ_IMAGES);
+    const paths = [...names, ...names].map((f) => PDQ_IMAGES + f);
+    expect(paths.length).toBeGreaterThanOrEqual(16); // enough for the pool
+    const pooled = capture();
+    expect(await run(['--jobs', '2', ...paths])).toBe(0);
+    const onePooled = [...pooled.out];
+    vi.restoreAllMocks();
+    const single = capture();
+    expect(await run(['--jobs', '1', ...paths])).toBe(0);
+    expect(onePooled.map((l) => l.split(',')[2])).toEqual(paths);
+    expect(onePooled).toEqual(single.out);
+  });
+
+  it('rejects a bad --jobs value', async () => {
+    const { err } = capture();
+    expect(await run(['--jobs', '0', `${PDQ_IMAGES}wee.jpg`])).toBe(2);
     expect(err[0]).toMatch(/usage/);
   });
 });
