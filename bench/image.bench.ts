@@ -1,66 +1,158 @@
 // npm run bench:image — image detection throughput on this machine. Prints a human-readable table, then
 // one JSON line (the last line) for CI and reports.
-//   PDQ photos/s with decode (file bytes -> hash) and hash-only (decoded pixels -> hash) on the fixture photos;
+//   PDQ photos/s from file bytes to hash on the eight bridge photos (1600x1004 JPEG): ours on one thread and
+//   on a worker pool over every core, by default and with --exact's full-size decode, against Meta's
+//   reference (PyPI pdqhash + Pillow, in a venv created here; skipped with a note without Python) in one
+//   process and in one per core, and the ratios; CPU ms per photo on both sides; hash-only CPU time;
 //   index lookup µs (d <= 31, random hashes) at 10k, 100k and 1M entries; OCR ms per image.
-// Anchors (C++ reference, desktop CPU): ~550 photos/s hash-only, ~30/s with decode; MIH lookup 30 µs at 10k.
-// Options: --quick (fewer rounds, 10k/100k only), --no-ocr. Run on an idle machine: figures scale with load.
+// Options: --quick (fewer rounds, 10k/100k only), --no-ocr, --no-reference. Figures scale with the
+// machine's load, which is printed: on a shared machine run it a few times and take medians.
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { decodeImage } from '../detectors/image/decode.ts';
-import { pdqHashImage } from '../detectors/image/hash-image.ts';
 import { PdqHashIndex } from '../detectors/image/hash-index.ts';
 import { createPaddleOcr } from '../detectors/image/ocr.ts';
-import { pdqFromPixels } from '../detectors/image/pdq.ts';
+import { pdqDistance, pdqFromPixels } from '../detectors/image/pdq.ts';
+import { inThreadHasher, type PdqHasher, PdqWorkerPool } from '../detectors/image/pdq-pool.ts';
+import { referencePython, runReference } from './pdq-reference.ts';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const images = fileURLToPath(new URL('../../shared/fixtures/pdq/images/', import.meta.url));
-const photos = readdirSync(images)
-  .filter((f) => f.startsWith('bridge-'))
-  .map((f) => readFileSync(images + f));
+const photoPaths = readdirSync(images)
+  .filter((f) => /^bridge-\d/.test(f))
+  .map((f) => images + f);
+const photos = photoPaths.map((f) => readFileSync(f));
 
-const os = await import('node:os');
 // The load average is part of the result: on a shared machine every figure below scales with it.
 const results: Record<string, number | string> = {
-  cpus: os.cpus().length,
-  loadAvg1m: Number(os.loadavg()[0]!.toFixed(2)),
+  cpus: availableParallelism(),
+  loadAvg1m: Number(loadavg()[0]!.toFixed(2)),
 };
 const line = (label: string, value: string) => console.log(`${label.padEnd(44)} ${value}`);
 
-// --- PDQ with decode -----------------------------------------------------------------------------
-{
-  const rounds = quick ? 1 : 3;
-  await pdqHashImage(photos[0]!); // warm-up (libvips init, JIT)
-  const t0 = performance.now();
-  for (let r = 0; r < rounds; r++) for (const p of photos) await pdqHashImage(p);
-  const perSecond = (rounds * photos.length) / ((performance.now() - t0) / 1000);
-  results.pdqWithDecodePerSec = Number(perSecond.toFixed(1));
-  line(`PDQ with decode (${photos.length} photos ~1600x1004)`, `${perSecond.toFixed(1)} photos/s`);
+// --- PDQ, ours against Meta's reference, from file bytes to hash -----------------------------------
+// Rounds alternate between the two sides so that both see the same load on a shared machine; each
+// figure is the median round.
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const cores = availableParallelism();
+// Each round hashes the photos three times over, long enough for both sides' worker start-up not to count.
+const roundPhotos = [...photos, ...photos, ...photos];
+const roundPaths = [...photoPaths, ...photoPaths, ...photoPaths];
+async function hashAll(hasher: PdqHasher, options: { exact?: boolean }, window: number) {
+  let next = 0;
+  const lane = async () => {
+    while (next < roundPhotos.length) await hasher.hash(roundPhotos[next++]!, options);
+  };
+  await Promise.all(Array.from({ length: window }, lane));
 }
-
-// --- PDQ with decode, large photos shrunk to 512 by libvips first --------------------------------
-{
-  const rounds = quick ? 1 : 3;
+async function roundRate(hasher: PdqHasher, options: { exact?: boolean }, window: number) {
   const t0 = performance.now();
-  for (let r = 0; r < rounds; r++) for (const p of photos) await pdqHashImage(p, undefined, { maxSide: 512 });
-  const perSecond = (rounds * photos.length) / ((performance.now() - t0) / 1000);
-  results.pdqWithDecodeMaxSide512PerSec = Number(perSecond.toFixed(1));
-  line('PDQ with decode, shrunk to 512 first', `${perSecond.toFixed(1)} photos/s`);
+  await hashAll(hasher, options, window);
+  return roundPhotos.length / ((performance.now() - t0) / 1000);
+}
+{
+  const rounds = quick ? 3 : 5;
+  const here = inThreadHasher();
+  const pool = new PdqWorkerPool({ size: cores });
+  await hashAll(here, {}, 1); // warm-up (libvips init, JIT)
+  await hashAll(pool, {}, cores * 2);
+  const reference = args.has('--no-reference') ? { skipped: '--no-reference' } : referencePython();
+  const rates: Record<string, number[]> = {
+    one: [],
+    pool: [],
+    exactOne: [],
+    exactPool: [],
+    ref1: [],
+    refN: [],
+  };
+  for (let r = 0; r < rounds; r++) {
+    rates.one!.push(await roundRate(here, {}, 1));
+    rates.pool!.push(await roundRate(pool, {}, cores * 2));
+    rates.exactOne!.push(await roundRate(here, { exact: true }, 1));
+    rates.exactPool!.push(await roundRate(pool, { exact: true }, cores * 2));
+    if ('python' in reference) {
+      rates.ref1!.push(...runReference(reference.python, roundPaths, 1, 1).rates);
+      if (cores > 1) rates.refN!.push(...runReference(reference.python, roundPaths, 1, cores).rates);
+    }
+  }
+  await pool.close();
+  // CPU per photo on one thread: what a core costs, whatever else the machine runs.
+  const c0 = process.cpuUsage();
+  await hashAll(here, {}, 1);
+  const c = process.cpuUsage(c0);
+  const cpuMs = (c.user + c.system) / 1000 / roundPhotos.length;
+  const fig = (k: string) => Number(median(rates[k]!).toFixed(1));
+  results.pdqPhotos = `${photos.length} photos ~1600x1004 JPEG`;
+  results.pdqPerSecOneThread = fig('one');
+  results.pdqPerSecAllCores = fig('pool');
+  results.pdqExactPerSecOneThread = fig('exactOne');
+  results.pdqExactPerSecAllCores = fig('exactPool');
+  results.pdqCpuMsPerPhoto = Number(cpuMs.toFixed(2));
+  line(
+    `PDQ from file, one thread (${photos.length} photos ~1600x1004)`,
+    `${fig('one')} photos/s, ${cpuMs.toFixed(1)} ms CPU/photo`,
+  );
+  line(`PDQ from file, worker pool on ${cores} cores`, `${fig('pool')} photos/s`);
+  line('PDQ from file, full-size decode (--exact), one thread', `${fig('exactOne')} photos/s`);
+  line(`PDQ from file, full-size decode (--exact), ${cores} cores`, `${fig('exactPool')} photos/s`);
+  if ('python' in reference) {
+    const run = runReference(reference.python, photoPaths, 1, 1);
+    let maxBits = 0;
+    for (const [i, p] of photos.entries()) {
+      const ours = await here.hash(p, { exact: true });
+      maxBits = Math.max(maxBits, pdqDistance(ours.hash, run.hashes[i]!.hash));
+    }
+    const ref1 = fig('ref1');
+    const refN = rates.refN!.length > 0 ? fig('refN') : ref1;
+    results.referencePerSecOneProcess = ref1;
+    results.referencePerSecAllCores = refN;
+    results.referenceCpuMsPerPhoto = Number((run.cpuMsPerPhoto ?? 0).toFixed(2));
+    results.exactVsReferenceMaxBits = maxBits;
+    results.ratioAllCoresVsReferenceOneProcess = Number((fig('pool') / ref1).toFixed(2));
+    results.ratioAllCoresVsReferenceAllCores = Number((fig('pool') / refN).toFixed(2));
+    results.ratioOneThreadVsReferenceOneProcess = Number((fig('one') / ref1).toFixed(2));
+    line(
+      `reference (pdqhash ${run.pdqhash} + Pillow), one process`,
+      `${ref1} photos/s, ${run.cpuMsPerPhoto?.toFixed(1)} ms CPU/photo`,
+    );
+    line(`reference, ${cores} processes`, `${refN} photos/s`);
+    line('ours --exact vs reference hashes', `at most ${maxBits} bits apart`);
+    line(
+      'ratio ours / reference',
+      `${results.ratioAllCoresVsReferenceOneProcess}x (our ${cores} cores vs its one process), ` +
+        `${results.ratioAllCoresVsReferenceAllCores}x (${cores} cores each), ` +
+        `${results.ratioOneThreadVsReferenceOneProcess}x (one thread each)`,
+    );
+  } else {
+    results.reference = `skipped: ${reference.skipped}`;
+    line('reference (pdqhash)', `skipped: ${reference.skipped}`);
+  }
 }
 
 // --- PDQ hash only (decoded pixels) -------------------------------------------------------------
 {
-  const decoded = [];
-  for (const p of photos) decoded.push(await decodeImage(p));
-  const rounds = quick ? 2 : 5;
-  for (const d of decoded.slice(0, 2)) pdqFromPixels(d.data, d.width, d.height, d.channels);
-  const t0 = performance.now();
-  for (let r = 0; r < rounds; r++)
-    for (const d of decoded) pdqFromPixels(d.data, d.width, d.height, d.channels);
-  const perSecond = (rounds * decoded.length) / ((performance.now() - t0) / 1000);
-  results.pdqHashOnlyPerSec = Number(perSecond.toFixed(1));
-  line('PDQ hash only (decoded ~1600x1004)', `${perSecond.toFixed(1)} photos/s`);
+  const full = [];
+  const small = [];
+  for (const p of photos) {
+    full.push(await decodeImage(p));
+    small.push(await decodeImage(p, undefined, { fill: { width: 64, height: 64, minSide: 128 } }));
+  }
+  for (const [label, key, set, rounds] of [
+    ['PDQ hash only, full-size pixels (~1600x1004)', 'pdqHashOnlyFullSizeMs', full, quick ? 2 : 5],
+    ['PDQ hash only, 64x64 pixels from libvips', 'pdqHashOnly64Ms', small, quick ? 50 : 200],
+  ] as const) {
+    for (const d of set.slice(0, 2)) pdqFromPixels(d.data, d.width, d.height, d.channels);
+    const c0 = process.cpuUsage();
+    for (let r = 0; r < rounds; r++)
+      for (const d of set) pdqFromPixels(d.data, d.width, d.height, d.channels);
+    const c = process.cpuUsage(c0);
+    const ms = (c.user + c.system) / 1000 / (rounds * set.length);
+    results[key] = Number(ms.toFixed(3));
+    line(label, `${ms.toFixed(3)} ms CPU/photo`);
+  }
 }
 
 // --- Index lookups -------------------------------------------------------------------------------
