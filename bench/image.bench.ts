@@ -10,6 +10,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import sharp from 'sharp';
 import { decodeImage } from '../detectors/image/decode.ts';
 import { PdqHashIndex } from '../detectors/image/hash-index.ts';
@@ -19,6 +21,9 @@ import { inThreadHasher, type PdqHasher, PdqWorkerPool } from '../detectors/imag
 import { referencePython, runReference } from './pdq-reference.ts';
 
 const args = new Set(process.argv.slice(2));
+// A real GC before heap readings, without needing --expose-gc on the command line.
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
 const quick = args.has('--quick');
 const images = fileURLToPath(new URL('../../shared/fixtures/pdq/images/', import.meta.url));
 const photoPaths = readdirSync(images)
@@ -170,7 +175,10 @@ function rng(seed: number) {
   const rand = rng(2024);
   const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
   const index = new PdqHashIndex();
+  results.indexWasm = index.usesWasm ? 'yes' : 'no (JavaScript fallback)';
   const stored: Uint32Array[] = [];
+  gc();
+  const mem0 = process.memoryUsage();
   let n = 0;
   for (const size of sizes) {
     const t0 = performance.now();
@@ -226,10 +234,37 @@ function rng(seed: number) {
       `index lookup d<=31 at ${key} hashes`,
       `mean ${micros.toFixed(1)} µs, median ${median.toFixed(1)} µs, p99 ${p99.toFixed(1)} µs, cpu ${cpuMicros.toFixed(1)} µs/query (hit rate ${(hits / times.length).toFixed(2)})`,
     );
+    const addMicros = (addMs * 1000) / (size - (sizes[sizes.indexOf(size) - 1] ?? 0));
+    // Everything the process holds for the index, its id Maps included (the figure above counts its arrays).
+    gc();
+    const mem = process.memoryUsage();
+    const processBytes = mem.heapUsed + mem.external - mem0.heapUsed - mem0.external;
+    // Deletes: 1% of the entries, then the same again added back (tombstones, then a rebuild when due).
+    const victims = Array.from({ length: size / 100 }, (_, i) => i * 97);
+    const d0 = performance.now();
+    for (const id of victims) index.remove(id);
+    const removeMicros = ((performance.now() - d0) * 1000) / victims.length;
+    const r0 = performance.now();
+    index.compact();
+    const rebuildMs = performance.now() - r0;
+    results[`indexAddMicros${key}`] = Number(addMicros.toFixed(2));
+    results[`indexRemoveMicros${key}`] = Number(removeMicros.toFixed(2));
+    results[`indexRebuildMs${key}`] = Math.round(rebuildMs);
+    results[`processBytesPerHash${key}`] = Math.round(processBytes / size);
+    line(`  incremental adds up to ${key}`, `${addMicros.toFixed(2)} µs/add (rebuilds included)`);
     line(
-      `  incremental adds up to ${key}`,
-      `${((addMs * 1000) / (size - (sizes[sizes.indexOf(size) - 1] ?? 0))).toFixed(2)} µs/add`,
+      `  removals at ${key}`,
+      `${removeMicros.toFixed(2)} µs/remove; full rebuild ${rebuildMs.toFixed(0)} ms`,
     );
+    line(
+      `  memory at ${key}`,
+      `${results[`indexBytesPerHash${key}`]} B/hash in the index's arrays, ${Math.round(processBytes / size)} B/hash for the process (id Maps included)`,
+    );
+    for (const id of victims) {
+      const w = new Uint32Array(8);
+      for (let i = 0; i < 8; i++) w[i] = rand();
+      index.add(id, w);
+    }
   }
 }
 
