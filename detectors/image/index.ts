@@ -16,6 +16,7 @@
 // Building blocks:
 //   pdqHashImage(bytes) / pdqDihedralHashImage(bytes)  PDQ (hash, quality) of encoded image bytes
 //   PdqWorkerPool / inThreadHasher                      the same on worker threads (every core) or here
+//   vpdqFromAnimatedImage / vpdqFromVideoFile, matchVpdq  vPDQ of animated images and video (ffmpeg)
 //   pdqFromPixels, pdqDistance, isPdqHash, DIHEDRAL_NAMES            pure PDQ (pdq.ts)
 //   decodeImage, inspectImage, ImageInputError                        limits on untrusted bytes (decode.ts)
 //   PdqHashIndex                                                      in-memory multi-index hash index
@@ -73,6 +74,7 @@ export {
   ImageInputError,
   inspectImage,
 } from './decode.ts';
+export { VideoInputError, vpdqFromAnimatedImage, vpdqFromVideoBytes, vpdqFromVideoFile } from './frames.ts';
 export { pdqDihedralHashImage, pdqHashImage } from './hash-image.ts';
 export { type IndexMatch, PdqHashIndex } from './hash-index.ts';
 export {
@@ -95,3 +97,14 @@ export {
   pdqFromPixels,
 } from './pdq.ts';
 export { inThreadHasher, type PdqHasher, PdqWorkerPool } from './pdq-pool.ts';
+export {
+  formatVpdqFile,
+  formatVpdqSignal,
+  matchVpdq,
+  parseVpdqFile,
+  parseVpdqSignal,
+  VPDQ_DEFAULTS,
+  type VpdqFeature,
+  VpdqFormatError,
+  type VpdqMatch,
+} from './vpdq.ts';
