@@ -5,20 +5,25 @@
 //   reference (PyPI pdqhash + Pillow, in a venv created here; skipped with a note without Python) in one
 //   process and in one per core, and the ratios; CPU ms per photo on both sides; hash-only CPU time;
 //   index lookup µs (d <= 31, random hashes) at 10k, 100k and 1M entries; OCR ms per image.
-// Options: --quick (fewer rounds, 10k/100k only), --no-ocr, --no-reference. Figures scale with the
+// Also vPDQ of a 720p video made by ffmpeg, in multiples of real time, against PyPI's vpdq (built from
+// source by pip: skipped with the reason where it cannot be) with the bits between the two per frame.
+// Options: --quick (fewer rounds, 10k/100k only), --no-ocr, --no-reference, --no-video. Figures scale with the
 // machine's load, which is printed: on a shared machine run it a few times and take medians.
-import { readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import sharp from 'sharp';
 import { decodeImage } from '../detectors/image/decode.ts';
+import { vpdqFromVideoFile } from '../detectors/image/frames.ts';
 import { PdqHashIndex } from '../detectors/image/hash-index.ts';
 import { createPaddleOcr } from '../detectors/image/ocr.ts';
 import { pdqDistance, pdqFromPixels } from '../detectors/image/pdq.ts';
 import { inThreadHasher, type PdqHasher, PdqWorkerPool } from '../detectors/image/pdq-pool.ts';
-import { referencePython, runReference } from './pdq-reference.ts';
+import { referencePython, referenceVpdqPython, runReference, runVpdqReference } from './pdq-reference.ts';
 
 const args = new Set(process.argv.slice(2));
 // A real GC before heap readings, without needing --expose-gc on the command line.
@@ -158,6 +163,73 @@ async function roundRate(hasher: PdqHasher, options: { exact?: boolean }, window
     results[key] = Number(ms.toFixed(3));
     line(label, `${ms.toFixed(3)} ms CPU/photo`);
   }
+}
+
+// --- vPDQ: a 720p video, ours against Meta's vpdq ------------------------------------------------
+if (!args.has('--no-video')) {
+  const seconds = quick ? 10 : 20;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-vpdq-'));
+  const video = join(dir, 'testsrc2-720p.mp4');
+  try {
+    execFileSync('ffmpeg', [
+      '-y',
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=1280x720:rate=30:duration=${seconds}`,
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      video,
+    ]);
+  } catch (err) {
+    results.vpdq = `skipped: ffmpeg is needed to make and decode the test video (${(err as Error).message.split('\n')[0]})`;
+  }
+  if (!results.vpdq) {
+    const rounds = quick ? 1 : 3;
+    const times: number[] = [];
+    let ours: Awaited<ReturnType<typeof vpdqFromVideoFile>> = [];
+    for (let r = 0; r < rounds; r++) {
+      const t0 = performance.now();
+      ours = await vpdqFromVideoFile(video);
+      times.push((performance.now() - t0) / 1000);
+    }
+    const realTime = seconds / median(times);
+    results.vpdqRealTime720p = Number(realTime.toFixed(1));
+    line(
+      `vPDQ of ${seconds} s of 720p30 H.264 (ffmpeg + PDQ)`,
+      `${realTime.toFixed(1)}x real time, ${ours.length} frames`,
+    );
+    const base = args.has('--no-reference') ? { skipped: '--no-reference' } : referencePython();
+    const vp = 'python' in base ? referenceVpdqPython(base.python) : base;
+    if ('python' in vp) {
+      const ref = runVpdqReference(vp.python, video, rounds);
+      const refRealTime = seconds / median(ref.seconds);
+      const byFrame = new Map(ref.frames.map((f) => [f.frameNumber, f.hash]));
+      const distances = ours.map((f) => {
+        const theirs = byFrame.get(f.frameNumber);
+        return theirs ? pdqDistance(f.hash, theirs) : 256;
+      });
+      results.vpdqReferenceRealTime720p = Number(refRealTime.toFixed(1));
+      results.vpdqRatio = Number((realTime / refRealTime).toFixed(2));
+      results.vpdqFramesOurs = ours.length;
+      results.vpdqFramesReference = ref.frames.length;
+      results.vpdqFrameMaxBits = Math.max(...distances);
+      results.vpdqFrameMedianBits = median(distances);
+      line('vPDQ reference (PyPI vpdq)', `${refRealTime.toFixed(1)}x real time, ${ref.frames.length} frames`);
+      line(
+        'vPDQ ours vs reference, same frames',
+        `median ${median(distances)} bits, at most ${Math.max(...distances)} bits apart; ratio ${results.vpdqRatio}x`,
+      );
+    } else {
+      results.vpdqReference = `skipped: ${vp.skipped}`;
+      line('vPDQ reference (PyPI vpdq)', `skipped: ${vp.skipped}`);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 // --- Index lookups -------------------------------------------------------------------------------
