@@ -14,8 +14,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import sharp from 'sharp';
 import { decodeImage } from '../detectors/image/decode.ts';
 import { vpdqFromVideoFile } from '../detectors/image/frames.ts';
@@ -26,9 +24,6 @@ import { inThreadHasher, type PdqHasher, PdqWorkerPool } from '../detectors/imag
 import { referencePython, referenceVpdqPython, runReference, runVpdqReference } from './pdq-reference.ts';
 
 const args = new Set(process.argv.slice(2));
-// A real GC before heap readings, without needing --expose-gc on the command line.
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
 const quick = args.has('--quick');
 const images = fileURLToPath(new URL('../../shared/fixtures/pdq/images/', import.meta.url));
 const photoPaths = readdirSync(images)
@@ -249,8 +244,6 @@ function rng(seed: number) {
   const index = new PdqHashIndex();
   results.indexWasm = index.usesWasm ? 'yes' : 'no (JavaScript fallback)';
   const stored: Uint32Array[] = [];
-  gc();
-  const mem0 = process.memoryUsage();
   let n = 0;
   for (const size of sizes) {
     const t0 = performance.now();
@@ -307,10 +300,6 @@ function rng(seed: number) {
       `mean ${micros.toFixed(1)} µs, median ${median.toFixed(1)} µs, p99 ${p99.toFixed(1)} µs, cpu ${cpuMicros.toFixed(1)} µs/query (hit rate ${(hits / times.length).toFixed(2)})`,
     );
     const addMicros = (addMs * 1000) / (size - (sizes[sizes.indexOf(size) - 1] ?? 0));
-    // Everything the process holds for the index, its id Maps included (the figure above counts its arrays).
-    gc();
-    const mem = process.memoryUsage();
-    const processBytes = mem.heapUsed + mem.external - mem0.heapUsed - mem0.external;
     // Deletes: 1% of the entries, then the same again added back (tombstones, then a rebuild when due).
     const victims = Array.from({ length: size / 100 }, (_, i) => i * 97);
     const d0 = performance.now();
@@ -322,7 +311,6 @@ function rng(seed: number) {
     results[`indexAddMicros${key}`] = Number(addMicros.toFixed(2));
     results[`indexRemoveMicros${key}`] = Number(removeMicros.toFixed(2));
     results[`indexRebuildMs${key}`] = Math.round(rebuildMs);
-    results[`processBytesPerHash${key}`] = Math.round(processBytes / size);
     line(`  incremental adds up to ${key}`, `${addMicros.toFixed(2)} µs/add (rebuilds included)`);
     line(
       `  removals at ${key}`,
@@ -330,7 +318,7 @@ function rng(seed: number) {
     );
     line(
       `  memory at ${key}`,
-      `${results[`indexBytesPerHash${key}`]} B/hash in the index's arrays, ${Math.round(processBytes / size)} B/hash for the process (id Maps included)`,
+      `${results[`indexBytesPerHash${key}`]} B/hash in the index's typed arrays and WebAssembly memory (its id -> slot Map not counted)`,
     );
     for (const id of victims) {
       const w = new Uint32Array(8);
