@@ -1,5 +1,6 @@
 // Builds the image detectors a worker needs from configuration: hash banks kept in sync incrementally,
-// OCR loaded on first use (its models take seconds to load), and an optional ONNX classifier.
+// OCR loaded on first use (its models take seconds to load), an optional ONNX classifier, and a pool of
+// worker threads for PDQ.
 
 /** A bank item matching more often than this per hour is quarantined: likely a stock photo, not evidence. */
 const FLOOD_LIMIT_PER_HOUR = 500;
@@ -12,6 +13,7 @@ import {
   type ImageAnalysisDeps,
   loadClassifier,
   type OcrEngine,
+  PdqWorkerPool,
   pruneBankChanges,
   setItemEnabled,
   startBankSync,
@@ -67,9 +69,12 @@ export async function createImageDetectors(
       }),
     );
   }
+  // Deep screening hashes on every core; the workers start now, not on the first listing's clock.
+  const hasher = new PdqWorkerPool();
   return {
     deps: {
       matcher,
+      hasher,
       ocr: config.IMAGE_OCR ? lazyOcr() : undefined,
       classifiers,
       fetch: { allowPrivateNetworks: config.IMAGE_FETCH_ALLOW_PRIVATE },
@@ -77,6 +82,7 @@ export async function createImageDetectors(
     stop: () => {
       sync.stop();
       clearInterval(prune);
+      void hasher.close();
     },
   };
 }

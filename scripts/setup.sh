@@ -8,12 +8,14 @@ cd "$(dirname "$0")/.."
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/wild-sentinel"
 TEMPORAL_CLI_VERSION=v1.5.1 # the newest release that `go install` can build (later ones use replace directives)
 
-# --test: what the test suite needs beyond npm: PostgreSQL server binaries and Debian's Chromium (the
-# dashboard is tested in headless Chromium through playwright-core, which downloads no browser here).
+# --test: what the test suite needs beyond npm: PostgreSQL server binaries, Debian's Chromium (the
+# dashboard is tested in headless Chromium through playwright-core, which downloads no browser here) and
+# ffmpeg (video hashing, vPDQ; the tests also make their videos with it).
 if [ "${1:-}" = "--test" ]; then
   missing=()
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "== installing ${missing[*]}"
     apt-get update -qq
@@ -39,6 +41,7 @@ echo "== npm ci"
 # onnxruntime-node's install script would fetch GPU libraries; its CPU binaries ship in the package.
 ONNXRUNTIME_NODE_INSTALL=skip ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci --no-audit --no-fund
 
-echo "== WebAssembly text screening module"
-# The screener's quick check (detectors/text/wasm/), compiled from AssemblyScript; a few seconds.
+echo "== WebAssembly modules"
+# The screener's quick check (detectors/text/wasm/) and the image index's lookup loop
+# (detectors/image/wasm/), compiled from AssemblyScript; a few seconds.
 npm run --silent build:wasm

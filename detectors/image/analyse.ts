@@ -7,10 +7,10 @@ import { screenText as defaultScreenText, type TextListing, type TextScreenResul
 import type { BankMatch, BankMatcher } from './bank-matcher.ts';
 import type { ImageClassifier } from './classifier.ts';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits, ImageInputError } from './decode.ts';
-import { pdqDihedralHashImage } from './hash-image.ts';
 import { ImageIntakeError, type ImageSource, type IntakeOptions, intakeImage } from './intake.ts';
 import type { OcrEngine } from './ocr.ts';
 import { DIHEDRAL_NAMES, type Dihedral } from './pdq.ts';
+import { inThreadHasher, type PdqHasher } from './pdq-pool.ts';
 
 export type ImageEvidence =
   | {
@@ -80,6 +80,8 @@ export interface ImageAnalysisDeps {
   language?: string;
   fetch?: IntakeOptions;
   decode?: DecodeLimits;
+  /** Where PDQ hashes are computed: a worker pool in a running system; this thread by default. */
+  hasher?: PdqHasher;
 }
 
 const OCR_TEXT_LIMIT = 5000;
@@ -125,7 +127,7 @@ async function analyseOne(source: ImageSource, deps: ImageAnalysisDeps, out: Ima
       fetch: deps.fetch,
       decode: deps.decode ?? DEFAULT_DECODE_LIMITS,
     });
-    const pdq = await pdqDihedralHashImage(bytes, deps.decode);
+    const pdq = await (deps.hasher ?? inThreadHasher(deps.decode)).hashDihedral(bytes);
     record.pdq = pdq.hashes.original;
     record.quality = pdq.quality;
     record.variants = DIHEDRAL_NAMES.filter((name) => name !== 'original').map((name) => pdq.hashes[name]);

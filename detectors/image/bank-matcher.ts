@@ -6,6 +6,7 @@ import type { Queryable } from '../../shared/db/pool.ts';
 import { type Bank, type BankItem, ITEM_COLUMNS } from './bank-store.ts';
 import { PdqHashIndex } from './hash-index.ts';
 import { type Dihedral, pdqToWords } from './pdq.ts';
+import type { VpdqFeature } from './vpdq.ts';
 
 export interface BankMatch {
   bank: string;
@@ -19,6 +20,8 @@ export interface BankMatch {
   species: string | null;
   product: string | null;
   metadata: Record<string, unknown>;
+  /** For a video or animated image: the frame that matched best. */
+  frame?: { frameNumber: number; timestamp: number };
 }
 
 export interface BankMatchResult {
@@ -195,6 +198,46 @@ export class BankMatcher {
       }
     }
     return result;
+  }
+
+  /**
+   * Looks every frame of a video or animated image (its vPDQ) up in the photo banks: a bank photo seen in
+   * any frame matches. Each item is reported once, with its closest frame; a frame that also matches a
+   * negative bank withdraws that frame's positive matches, as for a still picture.
+   */
+  matchFrames(frames: readonly VpdqFeature[]): BankMatchResult {
+    const merged: BankMatchResult = {
+      matches: [],
+      suppressed: [],
+      negative: [],
+      quarantined: [],
+      skippedForQuality: [],
+    };
+    const seen = new Set<string>();
+    for (const f of frames) {
+      if (seen.has(f.hash)) continue; // a still scene repeats its hash: look it up once
+      seen.add(f.hash);
+      const r = this.match({ hashes: { original: f.hash }, quality: f.quality });
+      const frame = { frameNumber: f.frameNumber, timestamp: f.timestamp };
+      for (const key of ['matches', 'suppressed', 'negative', 'quarantined'] as const) {
+        merged[key].push(...r[key].map((m) => ({ ...m, frame })));
+      }
+    }
+    const closest = (list: BankMatch[]) => {
+      const best = new Map<number, BankMatch>();
+      for (const m of list) {
+        const previous = best.get(m.itemId);
+        if (!previous || m.distance < previous.distance) best.set(m.itemId, m);
+      }
+      return [...best.values()].sort((a, b) => a.distance - b.distance || a.itemId - b.itemId);
+    };
+    // An item matched by one frame and withdrawn in another still matched: it stays a match.
+    merged.matches = closest(merged.matches);
+    const matched = new Set(merged.matches.map((m) => m.itemId));
+    merged.suppressed = closest(merged.suppressed).filter((m) => !matched.has(m.itemId));
+    merged.negative = closest(merged.negative);
+    merged.quarantined = closest(merged.quarantined).filter((m) => !matched.has(m.itemId));
+    return merged;
   }
 
   // Counts the match; true once the item has matched more than the limit within the window. A shared

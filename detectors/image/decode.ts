@@ -128,12 +128,21 @@ export async function inspectImage(input: Uint8Array, limits: DecodeLimits = DEF
 export async function decodeImage(
   input: Uint8Array,
   limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
-  options: { maxSide?: number } = {},
+  options: {
+    maxSide?: number;
+    /** Resize to exactly width x height, unless either side is under `minSide` (then decoded whole). */
+    fill?: { width: number; height: number; minSide: number };
+  } = {},
 ): Promise<DecodedImage> {
   const header = await inspectImage(input, limits);
   try {
     let p = pipeline(input, limits);
-    if (options.maxSide) {
+    const fill = options.fill;
+    if (fill && header.width >= fill.minSide && header.height >= fill.minSide) {
+      // Exactly this size, aspect ratio not kept. libvips decodes a JPEG at 1/2, 1/4 or 1/8 scale straight
+      // from its DCT coefficients and reduces the rest of the way with a triangle (tent) filter.
+      p = p.resize(fill.width, fill.height, { fit: 'fill', kernel: 'linear' });
+    } else if (options.maxSide) {
       // libvips shrinks JPEGs while decoding, so this is much faster than decoding at full size.
       p = p.resize(options.maxSide, options.maxSide, {
         fit: 'inside',

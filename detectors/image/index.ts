@@ -15,6 +15,8 @@
 //
 // Building blocks:
 //   pdqHashImage(bytes) / pdqDihedralHashImage(bytes)  PDQ (hash, quality) of encoded image bytes
+//   PdqWorkerPool / inThreadHasher                      the same on worker threads (every core) or here
+//   vpdqFromAnimatedImage / vpdqFromVideoFile, matchVpdq  vPDQ of animated images and video (ffmpeg)
 //   pdqFromPixels, pdqDistance, isPdqHash, DIHEDRAL_NAMES            pure PDQ (pdq.ts)
 //   decodeImage, inspectImage, ImageInputError                        limits on untrusted bytes (decode.ts)
 //   PdqHashIndex                                                      in-memory multi-index hash index
@@ -72,6 +74,7 @@ export {
   ImageInputError,
   inspectImage,
 } from './decode.ts';
+export { VideoInputError, vpdqFromAnimatedImage, vpdqFromVideoBytes, vpdqFromVideoFile } from './frames.ts';
 export { pdqDihedralHashImage, pdqHashImage } from './hash-image.ts';
 export { type IndexMatch, PdqHashIndex } from './hash-index.ts';
 export {
@@ -93,3 +96,15 @@ export {
   pdqDistance,
   pdqFromPixels,
 } from './pdq.ts';
+export { inThreadHasher, type PdqHasher, PdqWorkerPool } from './pdq-pool.ts';
+export {
+  formatVpdqFile,
+  formatVpdqSignal,
+  matchVpdq,
+  parseVpdqFile,
+  parseVpdqSignal,
+  VPDQ_DEFAULTS,
+  type VpdqFeature,
+  VpdqFormatError,
+  type VpdqMatch,
+} from './vpdq.ts';

@@ -48,25 +48,37 @@ const DCT = (() => {
   return m;
 })();
 
+// Scratch buffers reused from one image to the next (hashing is synchronous, so one set per thread
+// suffices): a photo's worth of floats would otherwise be allocated, zeroed and collected per image.
+let lumaScratch: Float32Array<ArrayBuffer> = new Float32Array(0);
+let filterScratch: Float32Array<ArrayBuffer> = new Float32Array(0);
+const img64Scratch = new Float32Array(64 * 64);
+const dctRows = new Float64Array(16 * 64);
+const sortScratch = new Float32Array(256);
+
+function scratch(current: Float32Array<ArrayBuffer>, n: number): Float32Array<ArrayBuffer> {
+  return current.length >= n ? current : new Float32Array(Math.max(n, current.length * 2));
+}
+
 /** Rec. 601 luma from interleaved 8-bit pixels; 1-2 channels are grey (+alpha), 3-4 are RGB (+alpha). */
 export function lumaFromPixels(
   data: Uint8Array,
   width: number,
   height: number,
   channels: number,
-): Float32Array {
+  out: Float32Array<ArrayBuffer> = new Float32Array(width * height),
+): Float32Array<ArrayBuffer> {
   const n = width * height;
   if (data.length < n * channels)
     throw new RangeError('pixel buffer is shorter than width x height x channels');
-  const luma = new Float32Array(n);
   if (channels >= 3) {
     for (let p = 0, o = 0; p < n; p++, o += channels) {
-      luma[p] = 0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]!;
+      out[p] = 0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]!;
     }
   } else {
-    for (let p = 0, o = 0; p < n; p++, o += channels) luma[p] = data[o]!;
+    for (let p = 0, o = 0; p < n; p++, o += channels) out[p] = data[o]!;
   }
-  return luma;
+  return out;
 }
 
 /** The reference's window: about twice the decimation stride, rounded up. */
@@ -173,8 +185,7 @@ function jaroszFilter(buf1: Float32Array, buf2: Float32Array, rows: number, cols
   }
 }
 
-function decimateTo64(buf: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(64 * 64);
+function decimateTo64(buf: Float32Array, rows: number, cols: number, out: Float32Array): Float32Array {
   for (let i = 0; i < 64; i++) {
     const ini = Math.floor(((i + 0.5) * rows) / 64);
     for (let j = 0; j < 64; j++) {
@@ -201,19 +212,25 @@ export function qualityMetric(img64: Float32Array): number {
 
 /** B = D A Dᵀ, keeping only the 16x16 low (non-DC) frequencies. */
 function dct64To16(a: Float32Array): Float32Array {
-  const t = new Float64Array(16 * 64);
+  // T = D A, accumulated a row of A at a time so both inner operands are read in memory order.
+  const t = dctRows;
+  t.fill(0);
   for (let i = 0; i < 16; i++) {
-    for (let j = 0; j < 64; j++) {
-      let s = 0;
-      for (let k = 0; k < 64; k++) s += DCT[i * 64 + k]! * a[k * 64 + j]!;
-      t[i * 64 + j] = s;
+    const ti = i * 64;
+    for (let k = 0; k < 64; k++) {
+      const d = DCT[ti + k]!;
+      const ak = k * 64;
+      for (let j = 0; j < 64; j++) t[ti + j]! += d * a[ak + j]!;
     }
   }
+  // B = T Dᵀ: each coefficient is the dot product of two contiguous rows.
   const b = new Float32Array(256);
   for (let i = 0; i < 16; i++) {
+    const ti = i * 64;
     for (let j = 0; j < 16; j++) {
+      const dj = j * 64;
       let s = 0;
-      for (let k = 0; k < 64; k++) s += t[i * 64 + k]! * DCT[j * 64 + k]!;
+      for (let k = 0; k < 64; k++) s += t[ti + k]! * DCT[dj + k]!;
       b[i * 16 + j] = s;
     }
   }
@@ -229,18 +246,19 @@ export function pdqDctFromLuma(
   if (width < MIN_HASHABLE_DIM || height < MIN_HASHABLE_DIM) return null;
   let img64: Float32Array;
   if (width === 64 && height === 64) {
-    img64 = luma.slice();
+    img64 = luma;
   } else {
-    jaroszFilter(luma, new Float32Array(luma.length), height, width, 2);
-    img64 = decimateTo64(luma, height, width);
+    filterScratch = scratch(filterScratch, width * height);
+    jaroszFilter(luma, filterScratch, height, width, 2);
+    img64 = decimateTo64(luma, height, width, img64Scratch);
   }
   return { dct: dct64To16(img64), quality: qualityMetric(img64) };
 }
 
 /** One bit per coefficient strictly above the median (the lower of the two middle values, as in Torben's). */
 export function hashFromDct(dct: Float32Array): string {
-  const sorted = Float32Array.from(dct).sort();
-  const median = sorted[127]!;
+  sortScratch.set(dct);
+  const median = sortScratch.sort()[127]!;
   // Bit k lives in 16-bit word k>>4; the text form prints words 15..0, so bit 255 is the first hex digit's top bit.
   const words = new Uint16Array(16);
   for (let k = 0; k < 256; k++) if (dct[k]! > median) words[k >> 4]! |= 1 << (k & 15);
@@ -288,9 +306,19 @@ export function dihedralHashesFromDct(dct: Float32Array): Record<Dihedral, strin
 
 const ZERO_HASH = '0'.repeat(64);
 
+function lumaInScratch(
+  data: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+): Float32Array<ArrayBuffer> {
+  lumaScratch = scratch(lumaScratch, width * height);
+  return lumaFromPixels(data, width, height, channels, lumaScratch);
+}
+
 /** PDQ of raw interleaved pixels. */
 export function pdqFromPixels(data: Uint8Array, width: number, height: number, channels: number): PdqResult {
-  const r = pdqDctFromLuma(lumaFromPixels(data, width, height, channels), width, height);
+  const r = pdqDctFromLuma(lumaInScratch(data, width, height, channels), width, height);
   return r ? { hash: hashFromDct(r.dct), quality: r.quality } : { hash: ZERO_HASH, quality: 0 };
 }
 
@@ -301,7 +329,7 @@ export function pdqDihedralFromPixels(
   height: number,
   channels: number,
 ): PdqDihedralResult {
-  const r = pdqDctFromLuma(lumaFromPixels(data, width, height, channels), width, height);
+  const r = pdqDctFromLuma(lumaInScratch(data, width, height, channels), width, height);
   if (!r) {
     return {
       quality: 0,

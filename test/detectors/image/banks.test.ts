@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBankFile, serializeBank } from '../../../detectors/image/bank-formats.ts';
 import { BankMatcher, pruneBankChanges, startBankSync } from '../../../detectors/image/bank-matcher.ts';
@@ -10,6 +11,7 @@ import {
   setItemEnabled,
   updateBank,
 } from '../../../detectors/image/bank-store.ts';
+import { vpdqFromAnimatedImage } from '../../../detectors/image/frames.ts';
 import { pdqDihedralHashImage, pdqHashImage } from '../../../detectors/image/hash-image.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { eventually } from '../../support/temporal.ts';
@@ -101,6 +103,36 @@ describe('hash banks in PostgreSQL', () => {
     expect(found[0]!.variant).not.toBe('original');
 
     expect(matcher.match({ hashes: { original: other.hash }, quality: 100 }).matches).toEqual([]);
+  });
+
+  it('finds a bank photo in any frame of an animated image, with the frame', async () => {
+    const matcher = new BankMatcher();
+    await matcher.load(db.pool);
+    // Three frames of a second each: a flat card, the banked photo, another photo.
+    const frame = (name: string) =>
+      sharp(pdqImage(name)).resize(320, 200, { fit: 'fill' }).removeAlpha().raw().toBuffer();
+    const card = await sharp({ create: { width: 320, height: 200, channels: 3, background: '#336' } })
+      .raw()
+      .toBuffer();
+    const animate = async (frames: Buffer[]) =>
+      sharp(Buffer.concat(frames), {
+        raw: { width: 320, height: 200 * frames.length, channels: 3, pageHeight: 200 },
+      })
+        .gif({ delay: frames.map(() => 1000) })
+        .toBuffer();
+    const withPhoto = await vpdqFromAnimatedImage(
+      await animate([card, await frame('bridge-mod-blur-a-little.jpg'), await frame('c.png')]),
+    );
+    expect(withPhoto).toHaveLength(3);
+    const found = matcher.matchFrames(withPhoto);
+    expect(found.matches).toHaveLength(1);
+    expect(found.matches[0]).toMatchObject({
+      bank: 'IVORY_CARVINGS',
+      frame: { frameNumber: 1, timestamp: 1 },
+    });
+    expect(found.matches[0]!.distance).toBeLessThanOrEqual(31);
+    const without = await vpdqFromAnimatedImage(await animate([card, await frame('c.png')]));
+    expect(matcher.matchFrames(without).matches).toEqual([]);
   });
 
   it('applies each bank threshold and quality floor at query time', async () => {

@@ -85,4 +85,58 @@ describe('PdqHashIndex (multi-index hashing)', () => {
   it('rejects malformed hashes', () => {
     expect(() => new PdqHashIndex().add(1, 'not-a-hash')).toThrow(/not a PDQ hash/);
   });
+
+  it('looks up in WebAssembly where the module is built, with the same answers as JavaScript through adds, rebuilds and removals', () => {
+    const rand = rng(77);
+    const wasm = new PdqHashIndex();
+    const js = new PdqHashIndex({ wasm: false });
+    expect(wasm.usesWasm).toBe(true);
+    expect(js.usesWasm).toBe(false);
+    const stored: string[] = [];
+    // Clusters of near-duplicates, so that lookups find several entries at once.
+    for (let i = 0; i < 6000; i++) {
+      const h = i % 3 === 0 || stored.length === 0 ? randomHash(rand) : perturb(stored.at(-1)!, 6, rand);
+      stored.push(h);
+      wasm.add(i, h);
+      js.add(i, h);
+    }
+    for (let i = 0; i < 6000; i += 7) {
+      wasm.remove(i);
+      js.remove(i);
+    }
+    let found = 0;
+    for (const step of ['delta', 'compacted'] as const) {
+      if (step === 'compacted') {
+        wasm.compact();
+        js.compact();
+      }
+      for (const threshold of [0, 16, 31, 40]) {
+        for (let q = 0; q < 80; q++) {
+          const query = perturb(stored[Math.floor(rand() * stored.length)]!, Math.floor(rand() * 24), rand);
+          const expected = js.scan(query, threshold);
+          expect(wasm.search(query, threshold), `${step} d<=${threshold}`).toEqual(expected);
+          expect(js.search(query, threshold)).toEqual(expected);
+          found += expected.length;
+        }
+      }
+    }
+    expect(found).toBeGreaterThan(500);
+  });
+
+  it('keeps ids up to 2^53 and refuses negative or fractional ones', () => {
+    const rand = rng(5);
+    const index = new PdqHashIndex();
+    const a = randomHash(rand);
+    const b = randomHash(rand);
+    index.add(Number.MAX_SAFE_INTEGER, a);
+    index.add(2 ** 32 - 2, b);
+    index.add(3, perturb(a, 4, rand));
+    index.compact();
+    expect(index.search(a, 10).map((m) => m.id)).toEqual([Number.MAX_SAFE_INTEGER, 3]);
+    expect(index.search(b, 0)).toEqual([{ id: 2 ** 32 - 2, distance: 0 }]);
+    expect(index.remove(Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(index.search(a, 10).map((m) => m.id)).toEqual([3]);
+    expect(() => index.add(-1, a)).toThrow(RangeError);
+    expect(() => index.add(1.5, a)).toThrow(RangeError);
+  });
 });
