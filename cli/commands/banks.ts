@@ -129,7 +129,8 @@ export async function run(args: string[]): Promise<number> {
           const common = { species: o.species, product: o.product, note: o.note };
           if (isPdqHash(input)) items.push({ pdq: input, ...common });
           else {
-            const r = await pdqDihedralHashImage(await readFile(input));
+            // A bank's hashes are shared with other organisations: hash as the reference does.
+            const r = await pdqDihedralHashImage(await readFile(input), undefined, { exact: true });
             items.push({ pdq: r.hashes.original, quality: r.quality, ...common, metadata: { path: input } });
           }
         }
