@@ -339,6 +339,14 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     // The undo window opens with the takedown (a reviewer may click Undo as soon as the card says so).
     if (state.status === 'taken_down') state.undoUntil = Date.now() + sla.undoWindowMs;
     await activities.recordCaseStatus({ caseId, status: state.status });
+    // Reporters heard "confirmed, removal requested" at the approval; now they hear what the platform did
+    // with the listing. Histories recorded before this step replay without it, hence the patch marker.
+    if (patched('tell-reporters-takedown-result')) {
+      await activities.notifyTakedownResult({
+        caseId,
+        result: state.takedowns[0]?.reference ? 'removed' : 'removal_failed',
+      });
+    }
   }
   if (state.status === 'taken_down') {
     const appealUntil = Date.now() + sla.appealWindowMs;

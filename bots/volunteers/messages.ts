@@ -37,7 +37,11 @@ const en = {
     'This listing was already reviewed and found not to be a violation (case {caseRef}). Thank you for looking out!',
   cancelled: 'Report cancelled.',
   outcome_confirmed:
-    '**Listing removed.** The listing you reported ({url}) was confirmed as illegal wildlife trade (case {caseRef}). Thank you for protecting wildlife!',
+    '**Confirmed, removal requested.** Reviewers confirmed the listing you reported ({url}) as illegal wildlife trade (case {caseRef}) and asked the platform to remove it. We will tell you when it is gone.',
+  outcome_removed:
+    '**Listing removed.** The platform removed the listing you reported ({url}, case {caseRef}). Thank you for protecting wildlife!',
+  outcome_removal_failed:
+    '**Removal not done yet.** Reviewers confirmed the listing you reported ({url}, case {caseRef}), but the platform did not carry out the removal request. Your report still counts as confirmed; reviewers see the failure on the case.',
   outcome_rejected:
     '**Not a violation.** The listing you reported ({url}) was reviewed and does not break the rules (case {caseRef}). Thank you: every report helps.',
   outcome_more_info:
@@ -136,7 +140,11 @@ const fr: Catalogue = {
     'Cette annonce a déjà été examinée et n’est pas une infraction (dossier {caseRef}). Merci de votre vigilance !',
   cancelled: 'Signalement annulé.',
   outcome_confirmed:
-    '**Annonce retirée.** L’annonce que vous avez signalée ({url}) est confirmée comme commerce illégal d’espèces sauvages (dossier {caseRef}). Merci de protéger la faune !',
+    '**Confirmé, retrait demandé.** Les modérateurs ont confirmé que l’annonce signalée ({url}) relève du commerce illégal d’espèces sauvages (dossier {caseRef}) et ont demandé son retrait à la plateforme. Nous vous dirons quand elle aura disparu.',
+  outcome_removed:
+    '**Annonce retirée.** La plateforme a retiré l’annonce que vous avez signalée ({url}, dossier {caseRef}). Merci de protéger la faune !',
+  outcome_removal_failed:
+    '**Retrait pas encore effectué.** Les modérateurs ont confirmé l’annonce signalée ({url}, dossier {caseRef}), mais la plateforme n’a pas exécuté la demande de retrait. Votre signalement compte comme confirmé ; les modérateurs voient l’échec dans le dossier.',
   outcome_rejected:
     '**Pas d’infraction.** L’annonce que vous avez signalée ({url}) a été examinée et respecte les règles (dossier {caseRef}). Merci : chaque signalement aide.',
   outcome_more_info:
@@ -232,7 +240,11 @@ const es: Catalogue = {
     'Este anuncio ya fue revisado y no es una infracción (caso {caseRef}). ¡Gracias por estar atento!',
   cancelled: 'Reporte cancelado.',
   outcome_confirmed:
-    '**Anuncio retirado.** El anuncio que reportaste ({url}) fue confirmado como comercio ilegal de vida silvestre (caso {caseRef}). ¡Gracias por proteger la fauna!',
+    '**Confirmado, retiro solicitado.** Los revisores confirmaron que el anuncio que reportaste ({url}) es comercio ilegal de vida silvestre (caso {caseRef}) y pidieron a la plataforma que lo retire. Te avisaremos cuando ya no esté.',
+  outcome_removed:
+    '**Anuncio retirado.** La plataforma retiró el anuncio que reportaste ({url}, caso {caseRef}). ¡Gracias por proteger la fauna!',
+  outcome_removal_failed:
+    '**Retiro aún no realizado.** Los revisores confirmaron el anuncio que reportaste ({url}, caso {caseRef}), pero la plataforma no ejecutó la solicitud de retiro. Tu reporte cuenta como confirmado; los revisores ven el fallo en el caso.',
   outcome_rejected:
     '**No es una infracción.** El anuncio que reportaste ({url}) fue revisado y cumple las normas (caso {caseRef}). Gracias: cada reporte ayuda.',
   outcome_more_info:
@@ -329,7 +341,11 @@ const pt: Catalogue = {
     'Este anúncio já foi analisado e não é uma infração (caso {caseRef}). Obrigado pela atenção!',
   cancelled: 'Denúncia cancelada.',
   outcome_confirmed:
-    '**Anúncio removido.** O anúncio que você denunciou ({url}) foi confirmado como comércio ilegal de animais silvestres (caso {caseRef}). Obrigado por proteger a fauna!',
+    '**Confirmado, remoção solicitada.** Os revisores confirmaram que o anúncio que você denunciou ({url}) é comércio ilegal de animais silvestres (caso {caseRef}) e pediram à plataforma que o remova. Avisaremos quando ele sair do ar.',
+  outcome_removed:
+    '**Anúncio removido.** A plataforma removeu o anúncio que você denunciou ({url}, caso {caseRef}). Obrigado por proteger a fauna!',
+  outcome_removal_failed:
+    '**Remoção ainda não feita.** Os revisores confirmaram o anúncio que você denunciou ({url}, caso {caseRef}), mas a plataforma não executou o pedido de remoção. A sua denúncia conta como confirmada; os revisores veem a falha no caso.',
   outcome_rejected:
     '**Não é infração.** O anúncio que você denunciou ({url}) foi analisado e não viola as regras (caso {caseRef}). Obrigado: cada denúncia ajuda.',
   outcome_more_info:
@@ -418,7 +434,10 @@ const zh: Catalogue = {
   report_known_rejected: '此商品已被审核，未发现违规（案件 {caseRef}）。感谢您的关注！',
   cancelled: '举报已取消。',
   outcome_confirmed:
-    '**商品已下架。** 您举报的商品（{url}）已确认为非法野生动物交易（案件 {caseRef}）。感谢您保护野生动物！',
+    '**已确认，已请求下架。** 审核员确认您举报的商品（{url}）为非法野生动物交易（案件 {caseRef}），并已要求平台下架。下架后我们会通知您。',
+  outcome_removed: '**商品已下架。** 平台已下架您举报的商品（{url}，案件 {caseRef}）。感谢您保护野生动物！',
+  outcome_removal_failed:
+    '**尚未下架。** 审核员已确认您举报的商品（{url}，案件 {caseRef}），但平台未执行下架请求。您的举报仍计为已确认；审核员可在案件中看到此失败。',
   outcome_rejected:
     '**未违规。** 您举报的商品（{url}）经审核未违反规定（案件 {caseRef}）。谢谢，每一次举报都有帮助。',
   outcome_more_info: '**需要更多信息。** 审核员需要您举报的商品（{url}，案件 {caseRef}）的更多细节。谢谢！',
@@ -511,7 +530,11 @@ const vi: Catalogue = {
     'Tin đăng này đã được xem xét và không vi phạm (hồ sơ {caseRef}). Cảm ơn bạn đã để ý!',
   cancelled: 'Đã hủy báo cáo.',
   outcome_confirmed:
-    '**Tin đăng đã bị gỡ.** Tin đăng bạn báo cáo ({url}) được xác nhận là buôn bán động vật hoang dã trái phép (hồ sơ {caseRef}). Cảm ơn bạn đã bảo vệ động vật hoang dã!',
+    '**Đã xác nhận, đã yêu cầu gỡ.** Người kiểm duyệt xác nhận tin đăng bạn báo cáo ({url}) là buôn bán động vật hoang dã trái phép (hồ sơ {caseRef}) và đã yêu cầu nền tảng gỡ tin. Chúng tôi sẽ báo khi tin đã bị gỡ.',
+  outcome_removed:
+    '**Tin đăng đã bị gỡ.** Nền tảng đã gỡ tin đăng bạn báo cáo ({url}, hồ sơ {caseRef}). Cảm ơn bạn đã bảo vệ động vật hoang dã!',
+  outcome_removal_failed:
+    '**Chưa gỡ được tin.** Người kiểm duyệt đã xác nhận tin đăng bạn báo cáo ({url}, hồ sơ {caseRef}), nhưng nền tảng không thực hiện yêu cầu gỡ. Báo cáo của bạn vẫn được tính là đã xác nhận; người kiểm duyệt thấy lỗi này trong hồ sơ.',
   outcome_rejected:
     '**Không vi phạm.** Tin đăng bạn báo cáo ({url}) đã được xem xét và không vi phạm quy định (hồ sơ {caseRef}). Cảm ơn bạn: mỗi báo cáo đều có ích.',
   outcome_more_info:
@@ -606,7 +629,11 @@ const id: Catalogue = {
     'Iklan ini sudah ditinjau dan bukan pelanggaran (kasus {caseRef}). Terima kasih atas kepedulian Anda!',
   cancelled: 'Laporan dibatalkan.',
   outcome_confirmed:
-    '**Iklan dihapus.** Iklan yang Anda laporkan ({url}) dipastikan sebagai perdagangan satwa liar ilegal (kasus {caseRef}). Terima kasih telah melindungi satwa liar!',
+    '**Dikonfirmasi, penghapusan diminta.** Peninjau memastikan iklan yang Anda laporkan ({url}) adalah perdagangan satwa liar ilegal (kasus {caseRef}) dan meminta platform menghapusnya. Kami akan memberi tahu Anda setelah iklan dihapus.',
+  outcome_removed:
+    '**Iklan dihapus.** Platform telah menghapus iklan yang Anda laporkan ({url}, kasus {caseRef}). Terima kasih telah melindungi satwa liar!',
+  outcome_removal_failed:
+    '**Penghapusan belum terlaksana.** Peninjau telah mengonfirmasi iklan yang Anda laporkan ({url}, kasus {caseRef}), tetapi platform tidak menjalankan permintaan penghapusan. Laporan Anda tetap dihitung terkonfirmasi; peninjau melihat kegagalan ini di kasus.',
   outcome_rejected:
     '**Bukan pelanggaran.** Iklan yang Anda laporkan ({url}) sudah ditinjau dan tidak melanggar aturan (kasus {caseRef}). Terima kasih: setiap laporan membantu.',
   outcome_more_info:
@@ -698,7 +725,10 @@ const th: Catalogue = {
   report_known_rejected: 'ประกาศนี้ได้รับการตรวจสอบแล้วและไม่ผิดกฎ (คดี {caseRef}) ขอบคุณที่ช่วยสอดส่อง!',
   cancelled: 'ยกเลิกรายงานแล้ว',
   outcome_confirmed:
-    '**ลบประกาศแล้ว** ประกาศที่คุณรายงาน ({url}) ได้รับการยืนยันว่าเป็นการค้าสัตว์ป่าผิดกฎหมาย (คดี {caseRef}) ขอบคุณที่ช่วยปกป้องสัตว์ป่า!',
+    '**ยืนยันแล้ว ขอให้ลบแล้ว** ผู้ตรวจสอบยืนยันว่าประกาศที่คุณรายงาน ({url}) เป็นการค้าสัตว์ป่าผิดกฎหมาย (คดี {caseRef}) และได้ขอให้แพลตฟอร์มลบแล้ว เราจะแจ้งเมื่อประกาศถูกลบ',
+  outcome_removed: '**ลบประกาศแล้ว** แพลตฟอร์มลบประกาศที่คุณรายงานแล้ว ({url} คดี {caseRef}) ขอบคุณที่ช่วยปกป้องสัตว์ป่า!',
+  outcome_removal_failed:
+    '**ยังลบประกาศไม่ได้** ผู้ตรวจสอบยืนยันประกาศที่คุณรายงานแล้ว ({url} คดี {caseRef}) แต่แพลตฟอร์มไม่ได้ดำเนินการตามคำขอให้ลบ รายงานของคุณยังนับว่ายืนยันแล้ว ผู้ตรวจสอบเห็นความล้มเหลวนี้ในคดี',
   outcome_rejected:
     '**ไม่ผิดกฎ** ประกาศที่คุณรายงาน ({url}) ได้รับการตรวจสอบแล้วและไม่ละเมิดกฎ (คดี {caseRef}) ขอบคุณ ทุกรายงานมีประโยชน์',
   outcome_more_info:

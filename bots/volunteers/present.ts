@@ -1,6 +1,7 @@
 // Use-case results as messages, shared by every chat platform: each bot passes its own translator (which
 // carries its markup), so the wording is written once.
 import type { VolunteerStats } from '../../shared/db/volunteers.ts';
+import type { ReporterNotice } from '../../workflows/activities/case-activities.ts';
 import type { ReportListingResult } from '../../workflows/use-cases/report-listing.ts';
 import type { Locale, MessageKey, Translate } from './i18n.ts';
 import type { Level } from './use-cases.ts';
@@ -44,8 +45,11 @@ export function statsMessage(
   });
 }
 
-export const OUTCOME_KEYS: Record<'confirmed' | 'rejected' | 'more_info', MessageKey> = {
+/** What each notice says; "confirmed" only says the removal was requested. */
+export const OUTCOME_KEYS: Record<ReporterNotice, MessageKey> = {
   confirmed: 'outcome_confirmed',
   rejected: 'outcome_rejected',
   more_info: 'outcome_more_info',
+  removed: 'outcome_removed',
+  removal_failed: 'outcome_removal_failed',
 };

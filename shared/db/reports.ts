@@ -1,6 +1,6 @@
 // Volunteer reports: link recognition (platform domains), the report rows, their photos, outcomes and
 // the "told the reporter" mark that keeps outcome messages to one per report.
-import type { ReportOutcome } from '../../workflows/activities/case-activities.ts';
+import type { ReporterNotice, ReportOutcome } from '../../workflows/activities/case-activities.ts';
 import type { Queryable } from './pool.ts';
 
 export interface PlatformDomain {
@@ -264,9 +264,9 @@ export async function reportPhotos(
 export async function claimOutcomeNotification(
   db: Queryable,
   reportId: string,
-  outcome: ReportOutcome,
-): Promise<{ previous: ReportOutcome | null } | undefined> {
-  const { rows } = await db.query<{ previous: ReportOutcome | null }>(
+  outcome: ReporterNotice,
+): Promise<{ previous: ReporterNotice | null } | undefined> {
+  const { rows } = await db.query<{ previous: ReporterNotice | null }>(
     `WITH old AS (SELECT id, notified_outcome FROM reports WHERE id = $1 FOR UPDATE)
      UPDATE reports r SET notified_at = now(), notified_outcome = $2
      FROM old WHERE r.id = old.id AND old.notified_outcome IS DISTINCT FROM $2
@@ -280,7 +280,7 @@ export async function claimOutcomeNotification(
 export async function releaseOutcomeNotification(
   db: Queryable,
   reportId: string,
-  previous: ReportOutcome | null,
+  previous: ReporterNotice | null,
 ): Promise<void> {
   await db.query(
     'UPDATE reports SET notified_outcome = $2, notified_at = CASE WHEN $2::text IS NULL THEN NULL ELSE notified_at END WHERE id = $1',

@@ -32,6 +32,11 @@ export interface RoleDirectory {
 }
 
 export type ReportOutcome = 'confirmed' | 'rejected' | 'more_info';
+/**
+ * What a reporter is told: the review's outcome, then for a confirmed report what the takedown did.
+ * "confirmed" means "removal requested"; only "removed" says the listing is gone.
+ */
+export type ReporterNotice = ReportOutcome | 'removed' | 'removal_failed';
 
 /** Tells volunteers what became of their reports (Telegram, Discord). */
 export interface VolunteerNotifier {
@@ -39,7 +44,7 @@ export interface VolunteerNotifier {
     reportId: string;
     volunteerId: string;
     caseId: string;
-    outcome: ReportOutcome;
+    outcome: ReporterNotice;
   }): Promise<void>;
 }
 
@@ -364,6 +369,32 @@ export function createCaseActivities(deps: CaseActivityDeps) {
           volunteerId: r.volunteer_id,
           caseId,
           outcome,
+        });
+      }
+    },
+
+    /**
+     * Tells the reporters of a confirmed case what the listing's takedown did: "removed" once the platform
+     * carried it out, "removal_failed" when it refused for good. Each reporter hears it once.
+     */
+    async notifyTakedownResult({
+      caseId,
+      result,
+    }: {
+      caseId: string;
+      result: 'removed' | 'removal_failed';
+    }): Promise<void> {
+      if (!deps.volunteerNotifier) return;
+      const { rows } = await pool.query<{ id: string; volunteer_id: string }>(
+        "SELECT id, volunteer_id FROM reports WHERE case_id = $1 AND outcome = 'confirmed' ORDER BY id",
+        [caseId],
+      );
+      for (const r of rows) {
+        await deps.volunteerNotifier.notifyOutcome({
+          reportId: r.id,
+          volunteerId: r.volunteer_id,
+          caseId,
+          outcome: result,
         });
       }
     },

@@ -7,14 +7,14 @@ import type { Pool } from '../../shared/db/pool.ts';
 import { claimOutcomeNotification, getReport, releaseOutcomeNotification } from '../../shared/db/reports.ts';
 import { getVolunteer, type Volunteer, type VolunteerChannel } from '../../shared/db/volunteers.ts';
 import { log } from '../../shared/logger.ts';
-import type { ReportOutcome, VolunteerNotifier } from './case-activities.ts';
+import type { ReporterNotice, VolunteerNotifier } from './case-activities.ts';
 
 export interface OutcomeMessage {
   volunteer: Volunteer;
   reportId: string;
   caseId: string;
   listingUrl: string;
-  outcome: ReportOutcome;
+  outcome: ReporterNotice;
 }
 
 /** Sends one outcome message on one platform. `undeliverable` = retrying cannot help (user blocked the bot). */

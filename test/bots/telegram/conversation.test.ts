@@ -307,11 +307,13 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
 
     await h.decide(caseRef, 'approve');
     const ben = volunteer(1002, 'Ben');
-    const [toBen] = await ben.next();
-    const [toChen] = await chen.next();
-    expect(toBen!.text).toContain('<b>Listing removed.</b>');
-    expect(toBen!.text).toContain(caseRef);
-    expect(toChen!.text).toContain('<b>商品已下架。</b>');
+    // First what the reviewer decided, then what the platform did.
+    const [requested, removed] = await ben.next(2);
+    const toChen = await chen.next(2);
+    expect(requested!.text).toContain('<b>Confirmed, removal requested.</b>');
+    expect(requested!.text).toContain(caseRef);
+    expect(removed!.text).toContain('<b>Listing removed.</b> The platform removed');
+    expect(toChen.map((m) => m.text.split('</b>')[0])).toEqual(['<b>已确认，已请求下架。', '<b>商品已下架。']);
 
     await chen.command('/mystats');
     const [stats] = await chen.next();

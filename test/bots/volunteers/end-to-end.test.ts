@@ -213,7 +213,9 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
     }, 'both reports on the case');
   });
 
-  it('after the reviewer’s decision both reporters learn the outcome in their language', async () => {
+  it('at the approval both reporters hear "confirmed, removal requested"; "removed" only once the platform did it', async () => {
+    // The platform's first two answers are transient (503): the takedown is retried, not yet done.
+    h.platform.failNext(503, 2);
     const result = await decideCase(h.temporal, {
       caseId,
       actor: REVIEWER,
@@ -221,24 +223,77 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
       requestId: 'e2e-approve',
     });
     expect(result.ok).toBe(true);
-    const tg = await eventually(
-      async () => tgSent().find((t) => t.includes('Tin đăng đã bị gỡ')),
-      'the Telegram outcome',
+    const requested = await eventually(
+      async () => tgSent().find((t) => t.includes('Đã xác nhận, đã yêu cầu gỡ')),
+      'the Telegram confirmation',
     );
-    expect(tg).toContain(caseId);
+    expect(requested).toContain(caseId);
+    await eventually(async () => (h.platform.requests.length >= 1 ? true : undefined), 'a takedown request');
+    // The platform has not removed the listing yet, so nobody was told it is removed.
+    expect(h.platform.performed.size).toBe(0);
+    expect(tgSent().some((t) => t.includes('Tin đăng đã bị gỡ'))).toBe(false);
+
+    const removed = await eventually(
+      async () => tgSent().find((t) => t.includes('Tin đăng đã bị gỡ')),
+      'the Telegram "removed"',
+    );
+    expect(h.platform.performed.size).toBe(1);
+    expect(removed).toContain(caseId);
     expect(tgHtml().some((t) => t.startsWith('<b>Tin đăng đã bị gỡ.</b>'))).toBe(true);
-    const dm = await eventually(async () => {
+    expect(tgSent().indexOf(requested)).toBeLessThan(tgSent().indexOf(removed));
+    const dms = await eventually(async () => {
       const channel = routes.dmChannelOf('9001');
-      return channel ? discord.messages.get(channel)?.[0] : undefined;
-    }, 'the Discord DM');
-    expect(dm.content).toContain('**Anúncio removido.**');
+      const list = channel ? discord.messages.get(channel) : undefined;
+      return list && list.length >= 2 ? list : undefined;
+    }, 'both Discord DMs');
+    expect(dms.map((m) => String(m.content).split('**')[1])).toEqual([
+      'Confirmado, remoção solicitada.',
+      'Anúncio removido.',
+    ]);
     const { rows } = await h.db.pool.query(
       'SELECT outcome, notified_outcome FROM reports WHERE case_id = $1 ORDER BY id',
       [caseId],
     );
     expect(rows).toEqual([
-      { outcome: 'confirmed', notified_outcome: 'confirmed' },
-      { outcome: 'confirmed', notified_outcome: 'confirmed' },
+      { outcome: 'confirmed', notified_outcome: 'removed' },
+      { outcome: 'confirmed', notified_outcome: 'removed' },
     ]);
+  });
+
+  it('a takedown the platform refuses (404) is told honestly: never "removed"', async () => {
+    for (const u of [
+      tgText('/report'),
+      tgText('https://shop.example/items/E2E-GONE'),
+      tgPress('sp:ivory'),
+      tgPress('ph:done'),
+      tgPress('note:skip'),
+      tgPress('rep:send'),
+    ])
+      await telegram.pushUpdate(u);
+    const done = await eventually(
+      async () => tgSent().find((t) => t.includes('hồ sơ') && !t.includes(caseId) && t.includes('case-')),
+      'the second confirmation',
+    );
+    const second = /(case-[0-9a-f]{24})/.exec(done)![1]!;
+    h.platform.failNext(404);
+    const result = await decideCase(h.temporal, {
+      caseId: second,
+      actor: REVIEWER,
+      decision: 'approve',
+      requestId: 'e2e-approve-404',
+    });
+    expect(result.ok).toBe(true);
+    const failed = await eventually(
+      async () => tgSent().find((t) => t.includes('Chưa gỡ được tin') && t.includes(second)),
+      'the honest failure',
+    );
+    expect(failed).toContain('nền tảng không thực hiện yêu cầu gỡ');
+    const toThisCase = tgSent().filter((t) => t.includes(second));
+    expect(toThisCase.some((t) => t.includes('Đã xác nhận, đã yêu cầu gỡ'))).toBe(true);
+    expect(toThisCase.some((t) => t.includes('Tin đăng đã bị gỡ'))).toBe(false);
+    const { rows } = await h.db.pool.query('SELECT status FROM cases WHERE id = $1', [second]);
+    expect(rows[0].status).toBe('takedown_failed');
+    const report = await h.db.pool.query('SELECT notified_outcome FROM reports WHERE case_id = $1', [second]);
+    expect(report.rows).toEqual([{ notified_outcome: 'removal_failed' }]);
   });
 });

@@ -141,12 +141,15 @@ describe('volunteer use cases', () => {
   it('tells every reporter the outcome exactly once, even when the first delivery fails', async () => {
     failNextDelivery = 1;
     await h.decide(caseId, 'approve');
-    await eventually(async () => (delivered.length >= 2 ? true : undefined), 'both outcome messages');
+    // Each reporter hears the confirmation, then (the takedown done) the removal.
+    await eventually(async () => (delivered.length >= 4 ? true : undefined), 'both reporters’ messages');
     // Give a wrongly repeated delivery time to show up.
     await new Promise((r) => setTimeout(r, 1500));
     expect(delivered.map((d) => [d.volunteer.externalUserId, d.outcome, d.caseId]).sort()).toEqual([
       ['201', 'confirmed', caseId],
+      ['201', 'removed', caseId],
       ['202', 'confirmed', caseId],
+      ['202', 'removed', caseId],
     ]);
     const { rows } = await h.db.pool.query(
       'SELECT outcome, notified_at IS NOT NULL AS told FROM reports WHERE case_id = $1',
