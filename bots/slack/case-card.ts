@@ -7,7 +7,7 @@ import type { CaseView } from '../../shared/db/cases.ts';
 import { type FieldChange, listingChanges } from '../../shared/listing-diff.ts';
 import type { CaseState } from '../../workflows/case-workflow.ts';
 import { availableMoves } from '../../workflows/review/moves.ts';
-import { escapeMrkdwn, mrkdwnLink, truncate } from './mrkdwn.ts';
+import { inertMrkdwn, mrkdwnLink, truncate } from './mrkdwn.ts';
 
 export const ACTION_APPROVE = 'case_approve';
 export const ACTION_APPROVE_WARN = 'case_approve_warn';
@@ -34,11 +34,11 @@ export function highlightEvidence(text: string, spans: { start: number; end: num
   let at = 0;
   for (const s of sorted) {
     if (s.start < at) continue;
-    out += escapeMrkdwn(text.slice(at, s.start));
-    out += `*${escapeMrkdwn(text.slice(s.start, s.end)).replace(/\*/g, '∗')}*`;
+    out += inertMrkdwn(text.slice(at, s.start));
+    out += `*${inertMrkdwn(text.slice(s.start, s.end)).replace(/\*/g, '∗')}*`;
     at = s.end;
   }
-  out += escapeMrkdwn(text.slice(at));
+  out += inertMrkdwn(text.slice(at));
   return truncate(out, max);
 }
 
@@ -48,7 +48,7 @@ export function slackTime(ms: number): string {
   return `<!date^${secs}^{date_short_pretty} {time}|${new Date(secs * 1000).toISOString().slice(0, 16)}Z>`;
 }
 
-const user = (id: string) => (/^[UW][A-Z0-9]{1,20}$/.test(id) ? `<@${id}>` : escapeMrkdwn(id));
+const user = (id: string) => (/^[UW][A-Z0-9]{1,20}$/.test(id) ? `<@${id}>` : inertMrkdwn(id));
 const actionLabel: Record<string, string> = {
   remove_listing: 'remove the listing',
   warn_seller: 'remove the listing and warn the seller',
@@ -61,7 +61,7 @@ function statusLine(state: CaseState): string {
   const took = state.takedowns
     .map(
       (t) =>
-        `${escapeMrkdwn(t.action)}: ${t.reference ? `ref ${escapeMrkdwn(t.reference)}${t.confirmed ? ' (confirmed by the platform)' : ''}` : `failed: ${escapeMrkdwn(t.error ?? 'unknown error')}`}`,
+        `${inertMrkdwn(t.action)}: ${t.reference ? `ref ${inertMrkdwn(t.reference)}${t.confirmed ? ' (confirmed by the platform)' : ''}` : `failed: ${inertMrkdwn(t.error ?? 'unknown error')}`}`,
     )
     .join(' · ');
   switch (state.status) {
@@ -78,7 +78,7 @@ function statusLine(state: CaseState): string {
     case 'takedown_failed':
       return `:warning: Approved by ${who}, but the takedown failed · ${took}`;
     case 'rejected':
-      return `:no_entry_sign: Rejected by ${who}${state.decision?.reasonCode ? ` (${escapeMrkdwn(state.decision.reasonCode)})` : ''}${state.decision?.reason ? `: ${escapeMrkdwn(state.decision.reason)}` : ''}`;
+      return `:no_entry_sign: Rejected by ${who}${state.decision?.reasonCode ? ` (${inertMrkdwn(state.decision.reasonCode)})` : ''}${state.decision?.reason ? `: ${inertMrkdwn(state.decision.reason)}` : ''}`;
     case 'restored':
       return `:leftwards_arrow_with_hook: Listing restored${state.undone ? ` (undone by ${user(state.undone.actor)})` : state.appeal?.decidedBy ? ` on appeal, decided by ${user(state.appeal.decidedBy)}` : ''} · ${took}`;
   }
@@ -97,7 +97,7 @@ function progressLines(view: CaseView, state: CaseState): string[] {
   if (state.claimedBy && reviewing) lines.push(`:raised_hand: Claimed by ${user(state.claimedBy)}`);
   for (const q of state.infoRequests.slice(-3))
     lines.push(
-      `:question: ${user(q.actor)} asked for information: ${escapeMrkdwn(truncate(q.question, 300))}`,
+      `:question: ${user(q.actor)} asked for information: ${inertMrkdwn(truncate(q.question, 300))}`,
     );
   if (state.undoUntil && state.status === 'taken_down' && !state.undone)
     lines.push(`:leftwards_arrow_with_hook: Can be undone until ${slackTime(state.undoUntil)}`);
@@ -105,14 +105,14 @@ function progressLines(view: CaseView, state: CaseState): string[] {
     const a = state.appeal;
     lines.push(
       a.status === 'pending'
-        ? `:scales: *Seller appeal* (needs a reviewer who did not approve): ${escapeMrkdwn(truncate(a.statement, 500))}`
+        ? `:scales: *Seller appeal* (needs a reviewer who did not approve): ${inertMrkdwn(truncate(a.statement, 500))}`
         : `:scales: Appeal ${a.status === 'restored' ? 'granted: listing restored' : 'refused: takedown upheld'} by ${user(a.decidedBy ?? '')}`,
     );
   }
   if (view.notes.length) {
     const last = view.notes.at(-1)!;
     lines.push(
-      `:memo: ${view.notes.length} note${view.notes.length > 1 ? 's' : ''}; latest by ${user(last.author)}: ${escapeMrkdwn(truncate(last.note, 300))}`,
+      `:memo: ${view.notes.length} note${view.notes.length > 1 ? 's' : ''}; latest by ${user(last.author)}: ${inertMrkdwn(truncate(last.note, 300))}`,
     );
   }
   return lines;
@@ -129,7 +129,7 @@ function detectorLines(view: CaseView): string[] {
     const items = images
       .slice(0, 5)
       .map((e) =>
-        escapeMrkdwn(
+        inertMrkdwn(
           [e.species, e.detail ?? e.term, `strength ${e.strength.toFixed(2)}`].filter(Boolean).join(', '),
         ),
       );
@@ -138,11 +138,11 @@ function detectorLines(view: CaseView): string[] {
   const ocr = all.filter((e) => e.detector === 'ocr' || e.field === 'ocr');
   if (ocr.length) {
     const text = [...new Set(ocr.map((e) => e.term ?? e.detail ?? ''))].filter(Boolean).join(' · ');
-    lines.push(`*Text in images (OCR):* ${escapeMrkdwn(truncate(text, 400))}`);
+    lines.push(`*Text in images (OCR):* ${inertMrkdwn(truncate(text, 400))}`);
   }
   const llm = all.find((e) => e.detector === 'llm' && e.detail);
   if (llm?.detail)
-    lines.push(`*Model note (an opinion, not evidence):* ${escapeMrkdwn(truncate(llm.detail, 400))}`);
+    lines.push(`*Model note (an opinion, not evidence):* ${inertMrkdwn(truncate(llm.detail, 400))}`);
   return lines;
 }
 
@@ -150,7 +150,7 @@ function reportLines(view: CaseView): string[] {
   if (!view.reports.length) return [];
   const shown = view.reports.slice(0, 5).map((r) => {
     const parts = [r.species, r.note].filter(Boolean).join(': ');
-    return `• ${escapeMrkdwn(truncate(parts || 'no details', 200))}`;
+    return `• ${inertMrkdwn(truncate(parts || 'no details', 200))}`;
   });
   return [`*Volunteer reports (${view.reports.length}):*`, ...shown];
 }
@@ -159,7 +159,7 @@ function sellerHistoryLines(view: CaseView): string[] {
   if (!view.sellerLinks.length) return [];
   return [
     ':link: *Seller history:*',
-    ...view.sellerLinks.slice(0, 5).map((l) => `• ${escapeMrkdwn(truncate(l, 200))}`),
+    ...view.sellerLinks.slice(0, 5).map((l) => `• ${inertMrkdwn(truncate(l, 200))}`),
   ];
 }
 
@@ -190,7 +190,7 @@ function editLines(view: CaseView): string[] {
     ...(changes.length
       ? changes.map(
           (c) =>
-            `• ${FIELD_LABEL[c.field]}: “${escapeMrkdwn(truncate(c.before, 200))}” → “${escapeMrkdwn(truncate(c.after, 200))}”`,
+            `• ${FIELD_LABEL[c.field]}: “${inertMrkdwn(truncate(c.before, 200))}” → “${inertMrkdwn(truncate(c.after, 200))}”`,
         )
       : ['• nothing shown on this card changed']),
   ];
@@ -294,9 +294,9 @@ export function caseCard(
     {
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*Platform*\n${escapeMrkdwn(l.platformId)}` },
-        { type: 'mrkdwn', text: `*Price*\n${escapeMrkdwn(price)}` },
-        { type: 'mrkdwn', text: `*Seller*\n${escapeMrkdwn(l.sellerId ?? 'unknown')}` },
+        { type: 'mrkdwn', text: `*Platform*\n${inertMrkdwn(l.platformId)}` },
+        { type: 'mrkdwn', text: `*Price*\n${inertMrkdwn(price)}` },
+        { type: 'mrkdwn', text: `*Seller*\n${inertMrkdwn(l.sellerId ?? 'unknown')}` },
         {
           type: 'mrkdwn',
           text: `*Verdict*\n${view.verdict} (score ${(d?.score ?? 0).toFixed(2)}) · priority ${state.priority}`,
@@ -337,7 +337,7 @@ export function caseCard(
       elements: [
         {
           type: 'mrkdwn',
-          text: truncate(`*Policy:* ${escapeMrkdwn(d.clause)} · ${escapeMrkdwn(d.explanation ?? '')}`, 2900),
+          text: truncate(`*Policy:* ${inertMrkdwn(d.clause)} · ${inertMrkdwn(d.explanation ?? '')}`, 2900),
         },
       ],
     });
@@ -353,5 +353,5 @@ export function caseCard(
   if (buttons.length) blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Case \`${view.id}\`` }] });
   // The notification text is mrkdwn too: escaped like everything else.
-  return { text: `Case review: ${escapeMrkdwn(truncate(l.title, 100))}`, blocks };
+  return { text: `Case review: ${inertMrkdwn(truncate(l.title, 100))}`, blocks };
 }

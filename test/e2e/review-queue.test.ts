@@ -240,7 +240,7 @@ describe('review queue and tools', () => {
       "INSERT INTO volunteers (channel, external_user_id) VALUES ('telegram', 'tg-1') RETURNING id",
     );
     const report = await h.db.pool.query(
-      "INSERT INTO reports (volunteer_id, case_id, platform_id, listing_url, species, note) VALUES ($1, $2, 'shop', 'https://shop.example/x', 'elephant', 'seen <!here> twice') RETURNING id",
+      "INSERT INTO reports (volunteer_id, case_id, platform_id, listing_url, species, note) VALUES ($1, $2, 'shop', 'https://shop.example/x', 'elephant', 'seen <!here> twice, *really* _sure_') RETURNING id",
       [vol.rows[0].id, b],
     );
     await h.system.temporal.workflow
@@ -283,6 +283,9 @@ describe('review queue and tools', () => {
     }, 'the card');
     expect(card).toContain('CITES permit number');
     expect(card).toContain('seen &lt;!here&gt; twice');
+    // The volunteer's own asterisks and underscores show as typed, not as bold and italics.
+    expect(card).toContain('∗really∗ ＿sure＿');
+    expect(card).not.toContain('*really*');
 
     // The reporter's outcome becomes final with the decision.
     await h.click({ actionId: 'case_approve', caseId: b, userId: 'UL1' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { caseCard } from '../../../bots/slack/case-card.ts';
+import { inertMrkdwn } from '../../../bots/slack/mrkdwn.ts';
 import type { CaseView } from '../../../shared/db/cases.ts';
 import { availableMoves, type CaseMove, moveRefusal } from '../../../workflows/review/moves.ts';
 import { type CaseState, initialState } from '../../../workflows/review/rules.ts';
@@ -112,6 +113,9 @@ describe('case card', () => {
     const all = [card.text, ...mrkdwn(card.blocks)].join('\n');
     expect(all).not.toMatch(/<!channel>|<@U999>|<https:\/\/evil/);
     expect(all).toContain('&lt;!channel&gt;');
+    // Someone's own formatting shows as typed (lookalike characters), never as bold or italics.
+    expect(all).not.toMatch(/\*bold\*|_it_/);
+    expect(all).toContain('∗bold∗ ＿it＿');
     expect(all).toContain('Image-hash matches');
     expect(all).toContain('Text in images (OCR)');
     expect(all).toContain('Model note');
@@ -121,6 +125,12 @@ describe('case card', () => {
     expect(all).toContain('*Ivory*');
     expect(all).toContain('<@U1>');
     expect(all).toMatch(/<https:\/\/shop\.example\/a%7Cb%3Ec\|Open the listing>/);
+  });
+
+  it('leaves characters that cannot format alone: snake_case, URLs, arithmetic', () => {
+    expect(inertMrkdwn('seen_on snake_case https://x.example/a_b 2*3 ~ok~ `rm`')).toBe(
+      'seen_on snake_case https://x.example/a_b 2*3 ∼ok∼ ˋrmˋ',
+    );
   });
 
   it('offers the buttons that fit the stage', () => {

@@ -313,7 +313,10 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
     expect(requested!.text).toContain('<b>Confirmed, removal requested.</b>');
     expect(requested!.text).toContain(caseRef);
     expect(removed!.text).toContain('<b>Listing removed.</b> The platform removed');
-    expect(toChen.map((m) => m.text.split('</b>')[0])).toEqual(['<b>已确认，已请求下架。', '<b>商品已下架。']);
+    expect(toChen.map((m) => m.text.split('</b>')[0])).toEqual([
+      '<b>已确认，已请求下架。',
+      '<b>商品已下架。',
+    ]);
 
     await chen.command('/mystats');
     const [stats] = await chen.next();

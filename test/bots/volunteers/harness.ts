@@ -14,8 +14,8 @@ import {
   createVolunteerNotifier,
   type OutcomeDelivery,
 } from '../../../workflows/activities/volunteer-activities.ts';
-import { decideCase } from '../../../workflows/use-cases/decide-case.ts';
 import { createHttpTakedownAdapter } from '../../../workflows/takedown/http-adapter.ts';
+import { decideCase } from '../../../workflows/use-cases/decide-case.ts';
 import { createWorker } from '../../../workflows/worker.ts';
 import { type FakePlatform, startFakePlatform } from '../../fakes/platform-endpoint.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
