@@ -7,6 +7,7 @@ import { log } from '../../shared/logger.ts';
 import { findLink, type LinkInText } from '../../workflows/use-cases/link-in-text.ts';
 import { MAX_NOTE_LENGTH, MAX_SPECIES_LENGTH } from '../../workflows/use-cases/report-listing.ts';
 import { isSpeciesId, QUIZ, SPECIES, speciesLabelKey } from '../volunteers/catalog.ts';
+import { helpMessage, TELEGRAM_COMMANDS } from '../volunteers/commands.ts';
 import {
   isLocale,
   LOCALE_NAMES,
@@ -120,7 +121,8 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
     await say(ctx, 'consent_thanks');
   });
 
-  bot.command('help', (ctx) => say(ctx, 'help'));
+  const help = (ctx: VolunteerContext) => ctx.reply(helpMessage(ctx.t, TELEGRAM_COMMANDS), HTML);
+  bot.command('help', help);
 
   // Everything below needs the volunteer's consent.
   bot.use(async (ctx, next) => {
@@ -343,6 +345,11 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
     if (!found) return say(ctx, 'invalid_link');
     const link = await uc.recognizeLink(found.url);
     if (!link.ok && link.reason === 'invalid_link') return say(ctx, 'invalid_link');
+    // A home or search page: the dialog waits at the link step for the listing's own link.
+    if (!link.ok && link.reason === 'not_a_listing') {
+      if ((await load(ctx))?.step !== 'link') await save(ctx, { step: 'link' });
+      return say(ctx, 'not_a_listing', { domain: link.domain });
+    }
     if (!link.ok) {
       await uc.clearConversation(ctx.volunteer.id);
       return say(ctx, 'unknown_platform', { domain: link.domain });
@@ -354,7 +361,7 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
 
   bot.on('message:text', async (ctx) => {
     const text = ctx.message.text;
-    if (text.startsWith('/')) return say(ctx, 'help');
+    if (text.startsWith('/')) return help(ctx);
     const entities = ctx.message.entities ?? [];
     const d = await load(ctx);
     switch (d?.step) {
@@ -374,7 +381,7 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
       default: {
         // A link pasted (or shared from another app) outside a dialog starts a report with it.
         const found = findLink(text, entities, { strict: true });
-        if (!found) return say(ctx, 'help');
+        if (!found) return help(ctx);
         await uc.discardPhotos(ctx.volunteer.id);
         return takeLink(ctx, found);
       }

@@ -14,6 +14,8 @@ const en = {
   invalid_link: 'That is not a web link. Please send the listing’s address, starting with https://',
   unknown_platform:
     'We do not work with {domain} yet, so we cannot act on this link. Thank you for looking out!',
+  not_a_listing:
+    'That link is {domain}’s home or search page, not one listing. Please open the listing itself and send its link.',
   ask_species: 'What is offered? Pick one or type it.',
   ask_photos: 'Send photos of the listing if you have any (up to {max}, {mb} MB each), then press Done.',
   photo_saved: 'Photo {count} saved.',
@@ -64,7 +66,7 @@ const en = {
   forget_done: 'Done. We no longer know who you are. Send /start if you want to join again.',
   rate_limited: 'You are sending too much too fast. Please wait a moment.',
   error: 'Something went wrong. Please try again later.',
-  help: '/report a listing · /mystats your accuracy · /learn a quiz · /language · /forgetme',
+  help_intro: 'What I can do:',
   species_ivory: 'Ivory',
   species_pangolin: 'Pangolin scales or meat',
   species_rhino_horn: 'Rhino horn',
@@ -115,6 +117,8 @@ const fr: Catalogue = {
   invalid_link: 'Ce n’est pas un lien web. Envoyez l’adresse de l’annonce, qui commence par https://',
   unknown_platform:
     'Nous ne travaillons pas encore avec {domain} : nous ne pouvons pas agir sur ce lien. Merci de votre vigilance !',
+  not_a_listing:
+    'Ce lien mène à la page d’accueil ou de recherche de {domain}, pas à une annonce. Ouvrez l’annonce elle-même et envoyez son lien.',
   ask_species: 'Qu’est-ce qui est proposé ? Choisissez ou écrivez-le.',
   ask_photos:
     'Envoyez des photos de l’annonce si vous en avez (jusqu’à {max}, {mb} Mo chacune), puis appuyez sur Terminé.',
@@ -167,7 +171,7 @@ const fr: Catalogue = {
   forget_done: 'C’est fait. Nous ne savons plus qui vous êtes. Envoyez /start pour revenir.',
   rate_limited: 'Vous envoyez trop de messages trop vite. Patientez un instant.',
   error: 'Une erreur est survenue. Réessayez plus tard.',
-  help: '/report une annonce · /mystats votre précision · /learn un quiz · /language · /forgetme',
+  help_intro: 'Ce que je sais faire :',
   species_ivory: 'Ivoire',
   species_pangolin: 'Écailles ou viande de pangolin',
   species_rhino_horn: 'Corne de rhinocéros',
@@ -216,6 +220,8 @@ const es: Catalogue = {
   invalid_link: 'Eso no es un enlace web. Envía la dirección del anuncio, que empieza por https://',
   unknown_platform:
     'Todavía no trabajamos con {domain}, así que no podemos actuar sobre este enlace. ¡Gracias por estar atento!',
+  not_a_listing:
+    'Ese enlace es la página de inicio o de búsqueda de {domain}, no un anuncio. Abre el anuncio y envía su enlace.',
   ask_species: '¿Qué se ofrece? Elige una opción o escríbelo.',
   ask_photos: 'Envía fotos del anuncio si tienes (hasta {max}, {mb} MB cada una) y pulsa Listo.',
   photo_saved: 'Foto {count} guardada.',
@@ -268,7 +274,7 @@ const es: Catalogue = {
   forget_done: 'Hecho. Ya no sabemos quién eres. Envía /start si quieres volver.',
   rate_limited: 'Estás enviando demasiado y demasiado rápido. Espera un momento.',
   error: 'Algo salió mal. Inténtalo más tarde.',
-  help: '/report un anuncio · /mystats tu precisión · /learn un cuestionario · /language · /forgetme',
+  help_intro: 'Lo que puedo hacer:',
   species_ivory: 'Marfil',
   species_pangolin: 'Escamas o carne de pangolín',
   species_rhino_horn: 'Cuerno de rinoceronte',
@@ -317,6 +323,8 @@ const pt: Catalogue = {
   invalid_link: 'Isso não é um link. Envie o endereço do anúncio, começando por https://',
   unknown_platform:
     'Ainda não trabalhamos com {domain}, por isso não podemos agir sobre este link. Obrigado pela atenção!',
+  not_a_listing:
+    'Esse link é a página inicial ou de busca de {domain}, não um anúncio. Abra o próprio anúncio e envie o link dele.',
   ask_species: 'O que está sendo oferecido? Escolha ou escreva.',
   ask_photos: 'Envie fotos do anúncio se tiver (até {max}, {mb} MB cada) e toque em Concluir.',
   photo_saved: 'Foto {count} guardada.',
@@ -368,7 +376,7 @@ const pt: Catalogue = {
   forget_done: 'Pronto. Não sabemos mais quem você é. Envie /start se quiser voltar.',
   rate_limited: 'Você está enviando muito, rápido demais. Aguarde um momento.',
   error: 'Algo deu errado. Tente mais tarde.',
-  help: '/report um anúncio · /mystats a sua precisão · /learn um quiz · /language · /forgetme',
+  help_intro: 'O que posso fazer:',
   species_ivory: 'Marfim',
   species_pangolin: 'Escamas ou carne de pangolim',
   species_rhino_horn: 'Chifre de rinoceronte',
@@ -414,6 +422,7 @@ const zh: Catalogue = {
   ask_link: '请发送可疑商品的链接（https://…）。',
   invalid_link: '这不是网页链接。请发送以 https:// 开头的商品地址。',
   unknown_platform: '我们尚未与 {domain} 合作，无法处理此链接。感谢您的关注！',
+  not_a_listing: '这个链接是 {domain} 的首页或搜索页，不是某个商品。请打开商品页面并发送它的链接。',
   ask_species: '出售的是什么？请选择或直接输入。',
   ask_photos: '如有商品照片请发送（最多 {max} 张，每张不超过 {mb} MB），然后点“完成”。',
   photo_saved: '已保存第 {count} 张照片。',
@@ -458,7 +467,7 @@ const zh: Catalogue = {
   forget_done: '已完成。我们已不再知道您是谁。如需重新加入请发送 /start。',
   rate_limited: '您发送得太快了，请稍候。',
   error: '出错了，请稍后再试。',
-  help: '/report 举报商品 · /mystats 准确率 · /learn 测验 · /language · /forgetme',
+  help_intro: '我可以做的：',
   species_ivory: '象牙',
   species_pangolin: '穿山甲鳞片或肉',
   species_rhino_horn: '犀牛角',
@@ -506,6 +515,8 @@ const vi: Catalogue = {
   invalid_link: 'Đó không phải là liên kết web. Hãy gửi địa chỉ tin đăng, bắt đầu bằng https://',
   unknown_platform:
     'Chúng tôi chưa làm việc với {domain} nên chưa thể xử lý liên kết này. Cảm ơn bạn đã để ý!',
+  not_a_listing:
+    'Liên kết này là trang chủ hoặc trang tìm kiếm của {domain}, không phải một tin đăng. Hãy mở chính tin đăng và gửi liên kết của nó.',
   ask_species: 'Tin đăng bán gì? Hãy chọn hoặc nhập.',
   ask_photos: 'Gửi ảnh của tin đăng nếu có (tối đa {max} ảnh, mỗi ảnh {mb} MB), rồi bấm Xong.',
   photo_saved: 'Đã lưu ảnh {count}.',
@@ -557,7 +568,7 @@ const vi: Catalogue = {
   forget_done: 'Xong. Chúng tôi không còn biết bạn là ai. Gửi /start nếu muốn tham gia lại.',
   rate_limited: 'Bạn gửi quá nhanh. Vui lòng chờ một chút.',
   error: 'Đã xảy ra lỗi. Vui lòng thử lại sau.',
-  help: '/report báo cáo tin đăng · /mystats độ chính xác · /learn câu đố · /language · /forgetme',
+  help_intro: 'Những việc tôi có thể làm:',
   species_ivory: 'Ngà voi',
   species_pangolin: 'Vảy hoặc thịt tê tê',
   species_rhino_horn: 'Sừng tê giác',
@@ -605,6 +616,8 @@ const id: Catalogue = {
   invalid_link: 'Itu bukan tautan web. Kirim alamat iklan yang diawali https://',
   unknown_platform:
     'Kami belum bekerja sama dengan {domain}, jadi belum bisa menindak tautan ini. Terima kasih atas kepedulian Anda!',
+  not_a_listing:
+    'Tautan itu adalah halaman beranda atau pencarian {domain}, bukan satu iklan. Buka iklannya dan kirim tautannya.',
   ask_species: 'Apa yang dijual? Pilih atau ketik.',
   ask_photos: 'Kirim foto iklan jika ada (maksimal {max}, {mb} MB per foto), lalu tekan Selesai.',
   photo_saved: 'Foto {count} tersimpan.',
@@ -656,7 +669,7 @@ const id: Catalogue = {
   forget_done: 'Selesai. Kami tidak lagi tahu siapa Anda. Kirim /start jika ingin bergabung lagi.',
   rate_limited: 'Anda mengirim terlalu cepat. Mohon tunggu sebentar.',
   error: 'Terjadi kesalahan. Silakan coba lagi nanti.',
-  help: '/report laporkan iklan · /mystats akurasi Anda · /learn kuis · /language · /forgetme',
+  help_intro: 'Yang bisa saya lakukan:',
   species_ivory: 'Gading',
   species_pangolin: 'Sisik atau daging trenggiling',
   species_rhino_horn: 'Cula badak',
@@ -703,6 +716,7 @@ const th: Catalogue = {
   ask_link: 'ส่งลิงก์ของประกาศที่น่าสงสัย (https://…)',
   invalid_link: 'นี่ไม่ใช่ลิงก์เว็บ โปรดส่งที่อยู่ของประกาศที่ขึ้นต้นด้วย https://',
   unknown_platform: 'เรายังไม่ได้ทำงานร่วมกับ {domain} จึงยังดำเนินการกับลิงก์นี้ไม่ได้ ขอบคุณที่ช่วยสอดส่อง!',
+  not_a_listing: 'ลิงก์นี้เป็นหน้าแรกหรือหน้าค้นหาของ {domain} ไม่ใช่ประกาศ กรุณาเปิดประกาศนั้นแล้วส่งลิงก์ของประกาศ',
   ask_species: 'ประกาศขายอะไร? เลือกหรือพิมพ์',
   ask_photos: 'ส่งรูปของประกาศถ้ามี (ไม่เกิน {max} รูป รูปละ {mb} MB) แล้วกด เสร็จสิ้น',
   photo_saved: 'บันทึกรูปที่ {count} แล้ว',
@@ -751,7 +765,7 @@ const th: Catalogue = {
   forget_done: 'เรียบร้อย เราไม่ทราบแล้วว่าคุณเป็นใคร ส่ง /start หากต้องการกลับมาร่วม',
   rate_limited: 'คุณส่งเร็วเกินไป โปรดรอสักครู่',
   error: 'เกิดข้อผิดพลาด โปรดลองใหม่ภายหลัง',
-  help: '/report รายงานประกาศ · /mystats ความแม่นยำ · /learn แบบทดสอบ · /language · /forgetme',
+  help_intro: 'สิ่งที่ฉันทำได้:',
   species_ivory: 'งาช้าง',
   species_pangolin: 'เกล็ดหรือเนื้อลิ่น',
   species_rhino_horn: 'นอแรด',

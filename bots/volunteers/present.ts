@@ -20,6 +20,8 @@ export function reportResultMessage(t: Translate, result: ReportListingResult): 
       return t('invalid_link');
     case 'unknown_platform':
       return t('unknown_platform', { domain: result.domain });
+    case 'not_a_listing':
+      return t('not_a_listing', { domain: result.domain });
   }
 }
 

@@ -54,14 +54,17 @@ export type ReportListingInput = z.input<typeof reportInputSchema>;
 export type RecognizedLink =
   | { ok: true; url: string; host: string; platformId: string; externalId: string }
   | { ok: false; reason: 'invalid_link' }
-  | { ok: false; reason: 'unknown_platform'; domain: string };
+  | { ok: false; reason: 'unknown_platform'; domain: string }
+  /** The platform's listings have ids in their links, and this link has none (a home or search page). */
+  | { ok: false; reason: 'not_a_listing'; domain: string };
 
 export type ReportListingResult =
   | { kind: 'recorded'; reportId: string; caseId: string; photos: number; priorityRaised: boolean }
   | { kind: 'duplicate'; reportId: string; caseId: string }
   | { kind: 'already_decided'; reportId: string; caseId: string; outcome: ReportOutcome }
   | { kind: 'invalid_link' }
-  | { kind: 'unknown_platform'; domain: string };
+  | { kind: 'unknown_platform'; domain: string }
+  | { kind: 'not_a_listing'; domain: string };
 
 const httpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.domain });
 
@@ -90,6 +93,8 @@ export async function recognizeLink(db: Queryable, raw: string): Promise<Recogni
   if (!externalId && domain.externalIdPattern) {
     const match = new RegExp(domain.externalIdPattern).exec(`${url.pathname}${url.search}`);
     if (match?.[1]) externalId = decodeURIComponent(match[1]);
+    // Without an id this is not one listing: a case for the whole site would be wrong and untakeable.
+    if (!externalId) return { ok: false, reason: 'not_a_listing', domain: host.replace(/^www\./, '') };
   }
   return {
     ok: true,
@@ -126,7 +131,7 @@ export async function reportListing(
   if (!link.ok)
     return link.reason === 'invalid_link'
       ? { kind: 'invalid_link' }
-      : { kind: 'unknown_platform', domain: link.domain };
+      : { kind: link.reason, domain: link.domain };
 
   const caseId = caseIdFor(link.platformId, link.externalId);
   const strong = await hasStrongRecord(deps.pool, input.volunteerId);

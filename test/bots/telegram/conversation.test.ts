@@ -188,6 +188,11 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
 
     await ben.command('/report');
     await ben.next();
+    // The platform's home page is not a listing: the dialog waits for the listing's own link.
+    await ben.say('https://shop.example/');
+    expect((await ben.next())[0]!.text).toBe(
+      'That link is shop.example’s home or search page, not one listing. Please open the listing itself and send its link.',
+    );
     await ben.say('https://shop.example/items/IV-42');
     const [species] = await ben.next();
     expect(species!.text).toMatch(/What is offered/);
@@ -267,7 +272,18 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
 
     // Words without a link outside a dialog still get the help.
     await cleo.say('hello there');
-    expect((await cleo.next())[0]!.text).toMatch(/\/report/);
+    const help = (await cleo.next())[0]!.text;
+    // Written from the command menu itself: every published command, /cancel included.
+    expect(help.split('\n').map((l) => l.split(' · ')[0])).toEqual([
+      'What I can do:',
+      '/report',
+      '/mystats',
+      '/learn',
+      '/language',
+      '/cancel',
+      '/forgetme',
+    ]);
+    expect(help).toContain('/cancel · Stop the current report');
   });
 
   it('attaches a second volunteer’s report of the same link to the same case; both learn the outcome', async () => {

@@ -63,6 +63,17 @@ describe('volunteer use cases', () => {
         note: null,
       }),
     ).toEqual({ kind: 'unknown_platform', domain: 'unknown-market.example' });
+    // shop.example's listings carry an id (/items/<id>): its home and search pages are not listings.
+    for (const url of [
+      'https://www.shop.example/',
+      'shop.example/search?q=ivory',
+      'https://shop.example/items/',
+    ]) {
+      expect(await h.useCases.reportListing({ volunteerId: v.id, url, species: null, note: null })).toEqual({
+        kind: 'not_a_listing',
+        domain: 'shop.example',
+      });
+    }
     const { rows } = await h.db.pool.query('SELECT count(*)::int AS n FROM reports');
     expect(rows[0].n).toBe(0);
   });
