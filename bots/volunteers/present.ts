@@ -43,7 +43,10 @@ export function statsMessage(
     rank:
       s.position === null
         ? label('rank_none')
-        : label('rank_of', { position: s.position, total: s.volunteersRanked }),
+        : label(s.tiedWith > 0 ? 'rank_tied' : 'rank_of', {
+            position: s.position,
+            total: s.volunteersRanked,
+          }),
   });
 }
 

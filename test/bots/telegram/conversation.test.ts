@@ -339,6 +339,8 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
     expect(stats!.text).toContain('举报数：1');
     expect(stats!.text).toContain('已确认：1');
     expect(stats!.text).toContain('准确率：100%');
+    // Ben and Chen both have one confirmed report: they share first place, and it says so.
+    expect(stats!.text).toMatch(/排名：并列第 1 名，共 \d+ 人/);
   });
 
   it('runs a scored quiz', async () => {

@@ -173,6 +173,9 @@ describe('volunteer use cases', () => {
     const stats = await h.useCases.stats(alice.id);
     expect(stats).toMatchObject({ reports: 1, confirmed: 1, rejected: 0, pending: 0, accuracy: 1 });
     expect(stats.position).toBe(1);
+    // Alice and Bob each have one confirmed report: a tie for first place.
+    expect(stats.tiedWith).toBe(1);
+    expect((await h.useCases.stats(bob.id)).position).toBe(1);
   });
 
   it('answers a report of an already decided case at once, without signalling it', async () => {
