@@ -3,6 +3,7 @@
 // stands (deadline, escalation, approvals, takedowns, undo window, appeal) and the buttons that fit that
 // stage. Every piece of listing or report text is escaped or sent as plain_text.
 import type { types } from '@slack/bolt';
+import { caseRef } from '../../shared/case-ref.ts';
 import type { CaseView } from '../../shared/db/cases.ts';
 import { type FieldChange, listingChanges } from '../../shared/listing-diff.ts';
 import type { CaseState } from '../../workflows/case-workflow.ts';
@@ -351,7 +352,10 @@ export function caseCard(
     });
   const buttons = actionButtons(view, state, now);
   if (buttons.length) blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons });
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Case \`${view.id}\`` }] });
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `Case *${caseRef(view.id)}* · \`${view.id}\`` }],
+  });
   // The notification text is mrkdwn too: escaped like everything else.
   return { text: `Case review: ${inertMrkdwn(truncate(l.title, 100))}`, blocks };
 }

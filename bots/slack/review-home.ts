@@ -1,6 +1,7 @@
 // The App Home tab: a reviewer's queue (their claims and unclaimed open cases, most urgent priority first,
 // then oldest), with claim and release buttons; and the /case lookup answer.
 import type { types } from '@slack/bolt';
+import { caseRef } from '../../shared/case-ref.ts';
 import type { CaseView } from '../../shared/db/cases.ts';
 import type { QueueItem } from '../../shared/db/review.ts';
 import type { CaseState } from '../../workflows/case-workflow.ts';
@@ -38,7 +39,7 @@ export function homeView(reviewer: string, items: QueueItem[], authorised: boole
       block_id: `queue_${item.caseId}`,
       text: {
         type: 'mrkdwn',
-        text: `${PRIORITY[item.priority] ?? `P${item.priority}`} *${inertMrkdwn(truncate(item.title, 120))}*\n${inertMrkdwn(item.platformId)} · ${inertMrkdwn(item.status)} · opened ${slackTime(Date.parse(item.openedAt))}${due}${claim}\n\`${item.caseId}\``,
+        text: `${PRIORITY[item.priority] ?? `P${item.priority}`} *${inertMrkdwn(truncate(item.title, 120))}*\n${inertMrkdwn(item.platformId)} · ${inertMrkdwn(item.status)} · opened ${slackTime(Date.parse(item.openedAt))}${due}${claim}\n${caseRef(item.caseId)} · \`${item.caseId}\``,
       },
       accessory: {
         type: 'button',
@@ -59,7 +60,7 @@ export function caseSummary(
 ): string {
   const lines = [
     `*${inertMrkdwn(truncate(view.listing.title, 150))}*`,
-    `Case \`${view.id}\` · ${inertMrkdwn(state?.status ?? view.status)} · priority ${view.priority} · ${inertMrkdwn(view.listing.platformId)}`,
+    `Case *${caseRef(view.id)}* \`${view.id}\` · ${inertMrkdwn(state?.status ?? view.status)} · priority ${view.priority} · ${inertMrkdwn(view.listing.platformId)}`,
   ];
   if (view.claimedBy) lines.push(`Claimed by <@${inertMrkdwn(view.claimedBy)}>`);
   if (view.dueAt && (view.status === 'open' || view.status === 'escalated'))

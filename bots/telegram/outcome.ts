@@ -1,5 +1,7 @@
 // Tells a Telegram volunteer what became of their report, in their language (HTML-escaped).
+
 import { type Api, GrammyError } from 'grammy';
+import { caseLabel } from '../../shared/case-ref.ts';
 import type { OutcomeDelivery } from '../../workflows/activities/volunteer-activities.ts';
 import { OUTCOME_KEYS } from '../volunteers/present.ts';
 import { telegramTranslator } from './markup.ts';
@@ -13,7 +15,7 @@ export function telegramOutcomeDelivery(api: Api): OutcomeDelivery {
         Number(m.volunteer.externalUserId),
         t(OUTCOME_KEYS[m.outcome], {
           url: m.listingUrl,
-          caseRef: m.caseId,
+          caseRef: caseLabel(m.caseId),
         }),
         { parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
       );

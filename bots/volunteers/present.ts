@@ -1,5 +1,6 @@
 // Use-case results as messages, shared by every chat platform: each bot passes its own translator (which
 // carries its markup), so the wording is written once.
+import { caseLabel } from '../../shared/case-ref.ts';
 import type { VolunteerStats } from '../../shared/db/volunteers.ts';
 import type { ReporterNotice } from '../../workflows/activities/case-activities.ts';
 import type { ReportListingResult } from '../../workflows/use-cases/report-listing.ts';
@@ -9,12 +10,12 @@ import type { Level } from './use-cases.ts';
 export function reportResultMessage(t: Translate, result: ReportListingResult): string {
   switch (result.kind) {
     case 'recorded':
-      return t('report_recorded', { caseRef: result.caseId });
+      return t('report_recorded', { caseRef: caseLabel(result.caseId) });
     case 'duplicate':
-      return t('report_duplicate', { caseRef: result.caseId });
+      return t('report_duplicate', { caseRef: caseLabel(result.caseId) });
     case 'already_decided':
       return t(result.outcome === 'confirmed' ? 'report_known_confirmed' : 'report_known_rejected', {
-        caseRef: result.caseId,
+        caseRef: caseLabel(result.caseId),
       });
     case 'invalid_link':
       return t('invalid_link');

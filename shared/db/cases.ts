@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Evidence } from '../../detectors/screen.ts';
+import { caseRef, parseCaseRef } from '../case-ref.ts';
 import type { Verdict } from '../listing.ts';
 import { linkListing } from '../sharing/linking.ts';
 import type { Queryable } from './pool.ts';
@@ -316,4 +317,15 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
       decidedAt: iso(a.decided_at),
     })),
   };
+}
+
+/** The ids of cases with this reference (see shared/case-ref.ts); usually one, more after a collision. */
+export async function findCaseIdsByRef(db: Queryable, text: string): Promise<string[]> {
+  const parsed = parseCaseRef(text);
+  if (!parsed) return [];
+  const { rows } = await db.query<{ id: string }>(
+    "SELECT id FROM cases WHERE id LIKE $1 || '%' ORDER BY opened_at DESC LIMIT 50",
+    [parsed.idPrefix],
+  );
+  return rows.map((r) => r.id).filter((id) => caseRef(id) === parsed.ref);
 }

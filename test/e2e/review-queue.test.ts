@@ -2,7 +2,9 @@
 // Home queue (most urgent, then oldest first) with claim and release, /case lookups, notes and code-word
 // proposals, asking for information (volunteers' reports marked), escalation by hand, and forged or
 // stale requests refused.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseRef } from '../../shared/case-ref.ts';
 import { volunteerReportSignal } from '../../workflows/case-workflow.ts';
 import {
   sendBlockAction,
@@ -148,6 +150,22 @@ describe('review queue and tools', () => {
     expect(body.response_type).toBe('ephemeral');
     expect(body.text).toContain(c);
     expect(body.text).toContain('Ivory bangle C &lt;!channel&gt;');
+    expect(body.text).toContain(caseRef(c));
+    // The reference people read aloud finds the same case, typed loosely (lower case, a space).
+    const byRef = await sendSlashCommand(
+      events(),
+      { command: '/case', text: caseRef(c).toLowerCase().replace('-', ' '), userId: 'U2' },
+      { signingSecret: SIGNING_SECRET },
+    );
+    expect(((await byRef.json()) as { text: string }).text).toBe(body.text);
+    // A well-formed reference of no case is answered plainly.
+    const unknownRef = caseRef(c) === 'WS-00000' ? 'WS-ZZZZZ' : 'WS-00000';
+    const none = await sendSlashCommand(
+      events(),
+      { command: '/case', text: unknownRef, userId: 'U2' },
+      { signingSecret: SIGNING_SECRET },
+    );
+    expect(((await none.json()) as { text: string }).text).toBe(`no case ${unknownRef}`);
     const outsider = await sendSlashCommand(
       events(),
       { command: '/case', text: c, userId: 'UOUTSIDER' },

@@ -175,8 +175,8 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
       note,
     });
     expect(reply.allowed_mentions).toEqual({ parse: [] });
-    // Discord markdown: the hyphen is escaped (shows as written).
-    const match = /dossier \*\*case\\-([0-9a-f]{24})\*\*/.exec(reply.content);
+    // Discord markdown: hyphens and brackets are escaped (shown as written); the reference comes first.
+    const match = /dossier \*\*WS\\-[0-9A-Z]{5} \\\(case\\-([0-9a-f]{24})\\\)\*\*/.exec(reply.content);
     expect(match).not.toBeNull();
     caseId = `case-${match![1]!}`;
     const { rows } = await h.db.pool.query('SELECT species, note FROM reports WHERE case_id = $1', [caseId]);

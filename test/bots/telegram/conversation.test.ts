@@ -9,6 +9,7 @@ import type { TelegramServer as TelegramServerClass } from 'telegram-test-api/li
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBot, type VolunteerContext } from '../../../bots/telegram/bot.ts';
 import { telegramOutcomeDelivery } from '../../../bots/telegram/outcome.ts';
+import { caseLabel } from '../../../shared/case-ref.ts';
 import { freePort } from '../../../shared/net/free-port.ts';
 import { caseStateQuery } from '../../../workflows/case-workflow.ts';
 import { eventually } from '../../support/temporal.ts';
@@ -218,9 +219,11 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
 
     await ben.press('rep:send');
     const [done] = await ben.next();
-    const match = /case <b>(case-[0-9a-f]{24})<\/b>/.exec(done!.text);
+    // The reference to read aloud, beside the internal id.
+    const match = /case <b>(WS-[0-9A-Z]{5}) \((case-[0-9a-f]{24})\)<\/b>/.exec(done!.text);
     expect(match).not.toBeNull();
-    caseRef = match![1]!;
+    caseRef = match![2]!;
+    expect(match![1]).toBe(caseLabel(caseRef).slice(0, 8));
 
     const { rows } = await h.db.pool.query('SELECT species, note, case_id FROM reports WHERE case_id = $1', [
       caseRef,
@@ -319,7 +322,9 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
     await chen.press('note:skip');
     await chen.next();
     await chen.press('rep:send');
-    expect((await chen.next())[0]!.text).toBe(`您已举报过此商品（案件 ${caseRef}）。`);
+    // The reference people can read aloud, beside the internal id.
+    expect((await chen.next())[0]!.text).toBe(`您已举报过此商品（案件 ${caseLabel(caseRef)}）。`);
+    expect(caseLabel(caseRef)).toMatch(/^WS-[0-9A-Z]{5} \(case-[0-9a-f]{24}\)$/);
 
     await h.decide(caseRef, 'approve');
     const ben = volunteer(1002, 'Ben');
