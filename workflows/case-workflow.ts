@@ -67,6 +67,9 @@ export const decideAppealUpdate = defineUpdate<CaseState, [AppealDecisionInput]>
 export const caseStateQuery = defineQuery<CaseState>('caseState');
 /** Sent with signal-with-start: many volunteers reporting one link make one case. */
 export const volunteerReportSignal = defineSignal<[VolunteerReportSignal]>('volunteerReport');
+/** A reporter answered a reviewer's question (the answer is already stored): show it on the card. */
+export const volunteerAnswerSignal =
+  defineSignal<[{ reportId: string; answerId: string }]>('volunteerAnswer');
 /** The platform confirmed a takedown through the callback endpoint (already stored). */
 export const takedownConfirmedSignal =
   defineSignal<[{ action: string; reference: string }]>('takedownConfirmed');
@@ -160,6 +163,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       cardStale = true;
     }
     if (priority !== undefined) raisePriority(priority);
+  });
+  setHandler(volunteerAnswerSignal, ({ reportId, answerId }) => {
+    state.infoAnswers ??= [];
+    if (state.infoAnswers.some((a) => a.answerId === answerId)) return;
+    state.infoAnswers.push({ reportId, answerId, at: Date.now() });
+    cardStale = true;
   });
   setHandler(caseChangedSignal, () => {
     cardStale = true;

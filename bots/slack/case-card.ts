@@ -100,6 +100,12 @@ function progressLines(view: CaseView, state: CaseState): string[] {
     lines.push(
       `:question: ${user(q.actor)} asked for information: ${inertMrkdwn(truncate(q.question, 300))}`,
     );
+  // The reporters' answers are read from the database (stored before the workflow hears of them).
+  for (const a of (view.answers ?? []).slice(-3)) {
+    const photo = a.photo ? `photo (${a.photo.mimeType}, sha256 \`${a.photo.sha256.slice(0, 16)}…\`)` : '';
+    const text = a.text ? inertMrkdwn(truncate(a.text, 300)) : '';
+    lines.push(`:speech_balloon: A reporter answered: ${[text, photo].filter(Boolean).join(' · ')}`);
+  }
   if (state.undoUntil && state.status === 'taken_down' && !state.undone)
     lines.push(`:leftwards_arrow_with_hook: Can be undone until ${slackTime(state.undoUntil)}`);
   if (state.appeal) {

@@ -3,7 +3,9 @@
 // quizzes keep their state in PostgreSQL (see dialog.ts), so a restarted bot continues where it stopped.
 import { Bot, type Context, InlineKeyboard } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
+import { caseLabel } from '../../shared/case-ref.ts';
 import { log } from '../../shared/logger.ts';
+import { type AnswerInput, MAX_ANSWER_LENGTH } from '../../workflows/use-cases/answer-case.ts';
 import { findLink, type LinkInText } from '../../workflows/use-cases/link-in-text.ts';
 import { MAX_NOTE_LENGTH, MAX_SPECIES_LENGTH } from '../../workflows/use-cases/report-listing.ts';
 import { isSpeciesId, QUIZ, SPECIES, speciesLabelKey } from '../volunteers/catalog.ts';
@@ -23,6 +25,7 @@ import { reportResultMessage, statsMessage } from '../volunteers/present.ts';
 import type { VolunteerUseCases } from '../volunteers/use-cases.ts';
 import { type Dialog, parseDialog } from './dialog.ts';
 import { telegramTranslator } from './markup.ts';
+import { ANSWER_PREFIX } from './outcome.ts';
 import { downloadPhoto } from './photos.ts';
 
 export const DEFAULT_API_ROOT = 'https://api.telegram.org';
@@ -237,8 +240,8 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
     file: { fileId: string; uniqueId: string; size?: number },
   ) => {
     const d = await load(ctx);
-    if (d?.step !== 'photos') return;
-    if ((await uc.photoCount(ctx.volunteer.id)) >= maxPhotos)
+    if (d?.step !== 'photos' && d?.step !== 'answer') return;
+    if (d.step === 'photos' && (await uc.photoCount(ctx.volunteer.id)) >= maxPhotos)
       return say(ctx, 'photo_limit', { max: maxPhotos });
     const download = await downloadPhoto(ctx.api, {
       token: opts.token,
@@ -249,6 +252,10 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
     });
     if (!download.ok)
       return say(ctx, download.reason === 'too_big' ? 'photo_too_big' : 'photo_failed', { mb });
+    if (d.step === 'answer') {
+      const { bytes, mimeType, sha256 } = download;
+      return sendAnswer(ctx, d.reportId, { photo: { sourceId: file.uniqueId, mimeType, sha256, bytes } });
+    }
     const stored = await uc.addPhoto(
       ctx.volunteer.id,
       {
@@ -281,6 +288,30 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
     const doc = ctx.message.document;
     await receivePhoto(ctx, { fileId: doc.file_id, uniqueId: doc.file_unique_id, size: doc.file_size });
   });
+
+  // A reviewer asked for more information: the Answer button under the question starts this step, and the
+  // volunteer's next text or photo is the answer (stored with the report, then signalled to the case).
+  bot.callbackQuery(new RegExp(`^${ANSWER_PREFIX}(\\d{1,18})$`), async (ctx) => {
+    await answer(ctx);
+    await uc.discardPhotos(ctx.volunteer.id);
+    await save(ctx, { step: 'answer', reportId: ctx.match[1]! });
+    await say(ctx, 'ask_answer');
+  });
+  const sendAnswer = async (
+    ctx: VolunteerContext,
+    reportId: string,
+    content: { text?: string; photo?: AnswerInput['photo'] },
+  ) => {
+    const result = await uc.answerCase({
+      volunteerId: ctx.volunteer.id,
+      reportId,
+      text: content.text ?? null,
+      ...(content.photo ? { photo: content.photo } : {}),
+    });
+    await uc.clearConversation(ctx.volunteer.id);
+    if (result.kind === 'not_asked') return say(ctx, 'answer_not_asked');
+    return say(ctx, 'answer_recorded', { caseRef: caseLabel(result.caseId) });
+  };
 
   bot.command('mystats', async (ctx) => {
     const stats = await uc.stats(ctx.volunteer.id);
@@ -369,6 +400,9 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
         return takeLink(ctx, findLink(text, entities));
       case 'species':
         return chooseSpecies(ctx, text.trim().slice(0, MAX_SPECIES_LENGTH));
+      case 'answer':
+        if (text.length > MAX_ANSWER_LENGTH) return say(ctx, 'note_too_long', { max: MAX_ANSWER_LENGTH });
+        return sendAnswer(ctx, d.reportId, { text: text.trim() });
       // Text while photos are awaited is the note: the volunteer skipped the photos.
       case 'photos':
       case 'note': {

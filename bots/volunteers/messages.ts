@@ -48,6 +48,11 @@ const en = {
     '**Not a violation.** The listing you reported ({url}) was reviewed and does not break the rules (case {caseRef}). Thank you: every report helps.',
   outcome_more_info:
     '**More information needed.** Reviewers need more details about the listing you reported ({url}, case {caseRef}). Thank you!',
+  more_info_question: 'Their question: {question}',
+  btn_answer: 'Answer',
+  ask_answer: 'Send your answer as a message or a photo.',
+  answer_recorded: 'Thank you! Your answer was added to case {caseRef}.',
+  answer_not_asked: 'This case no longer waits for an answer. Thank you!',
   stats:
     '**Your reports**\nReports: {reports}\nConfirmed: {confirmed}\nNot a violation: {rejected}\nWaiting for review: {pending}\nAccuracy: {accuracy}\nLevel: {level}\nRank: {rank}',
   rank_none: 'not ranked yet',
@@ -154,6 +159,11 @@ const fr: Catalogue = {
     '**Pas d’infraction.** L’annonce que vous avez signalée ({url}) a été examinée et respecte les règles (dossier {caseRef}). Merci : chaque signalement aide.',
   outcome_more_info:
     '**Informations nécessaires.** Les modérateurs ont besoin de précisions sur l’annonce signalée ({url}, dossier {caseRef}). Merci !',
+  more_info_question: 'Leur question : {question}',
+  btn_answer: 'Répondre',
+  ask_answer: 'Envoyez votre réponse en message ou en photo.',
+  answer_recorded: 'Merci ! Votre réponse a été ajoutée au dossier {caseRef}.',
+  answer_not_asked: 'Ce dossier n’attend plus de réponse. Merci !',
   stats:
     '**Vos signalements**\nSignalements : {reports}\nConfirmés : {confirmed}\nPas d’infraction : {rejected}\nEn attente : {pending}\nPrécision : {accuracy}\nNiveau : {level}\nClassement : {rank}',
   rank_none: 'pas encore classé',
@@ -257,6 +267,11 @@ const es: Catalogue = {
     '**No es una infracción.** El anuncio que reportaste ({url}) fue revisado y cumple las normas (caso {caseRef}). Gracias: cada reporte ayuda.',
   outcome_more_info:
     '**Se necesita más información.** Los revisores necesitan más datos sobre el anuncio que reportaste ({url}, caso {caseRef}). ¡Gracias!',
+  more_info_question: 'Su pregunta: {question}',
+  btn_answer: 'Responder',
+  ask_answer: 'Envía tu respuesta como mensaje o foto.',
+  answer_recorded: '¡Gracias! Tu respuesta se añadió al caso {caseRef}.',
+  answer_not_asked: 'Este caso ya no espera respuesta. ¡Gracias!',
   stats:
     '**Tus reportes**\nReportes: {reports}\nConfirmados: {confirmed}\nNo infracción: {rejected}\nEn revisión: {pending}\nPrecisión: {accuracy}\nNivel: {level}\nPuesto: {rank}',
   rank_none: 'aún sin puesto',
@@ -361,6 +376,11 @@ const pt: Catalogue = {
     '**Não é infração.** O anúncio que você denunciou ({url}) foi analisado e não viola as regras (caso {caseRef}). Obrigado: cada denúncia ajuda.',
   outcome_more_info:
     '**Mais informações necessárias.** Os revisores precisam de mais detalhes sobre o anúncio denunciado ({url}, caso {caseRef}). Obrigado!',
+  more_info_question: 'A pergunta: {question}',
+  btn_answer: 'Responder',
+  ask_answer: 'Envie a sua resposta como mensagem ou foto.',
+  answer_recorded: 'Obrigado! A sua resposta foi adicionada ao caso {caseRef}.',
+  answer_not_asked: 'Este caso já não aguarda resposta. Obrigado!',
   stats:
     '**As suas denúncias**\nDenúncias: {reports}\nConfirmadas: {confirmed}\nNão infração: {rejected}\nAguardando análise: {pending}\nPrecisão: {accuracy}\nNível: {level}\nPosição: {rank}',
   rank_none: 'ainda sem posição',
@@ -454,6 +474,11 @@ const zh: Catalogue = {
   outcome_rejected:
     '**未违规。** 您举报的商品（{url}）经审核未违反规定（案件 {caseRef}）。谢谢，每一次举报都有帮助。',
   outcome_more_info: '**需要更多信息。** 审核员需要您举报的商品（{url}，案件 {caseRef}）的更多细节。谢谢！',
+  more_info_question: '审核员的问题：{question}',
+  btn_answer: '回答',
+  ask_answer: '请发送文字或照片作为回答。',
+  answer_recorded: '谢谢！您的回答已添加到案件 {caseRef}。',
+  answer_not_asked: '此案件已不再需要回答。谢谢！',
   stats:
     '**您的举报**\n举报数：{reports}\n已确认：{confirmed}\n未违规：{rejected}\n待审核：{pending}\n准确率：{accuracy}\n等级：{level}\n排名：{rank}',
   rank_none: '暂无排名',
@@ -555,6 +580,11 @@ const vi: Catalogue = {
     '**Không vi phạm.** Tin đăng bạn báo cáo ({url}) đã được xem xét và không vi phạm quy định (hồ sơ {caseRef}). Cảm ơn bạn: mỗi báo cáo đều có ích.',
   outcome_more_info:
     '**Cần thêm thông tin.** Người kiểm duyệt cần thêm chi tiết về tin đăng bạn báo cáo ({url}, hồ sơ {caseRef}). Cảm ơn!',
+  more_info_question: 'Câu hỏi: {question}',
+  btn_answer: 'Trả lời',
+  ask_answer: 'Hãy gửi câu trả lời bằng tin nhắn hoặc ảnh.',
+  answer_recorded: 'Cảm ơn! Câu trả lời của bạn đã được thêm vào hồ sơ {caseRef}.',
+  answer_not_asked: 'Hồ sơ này không còn chờ câu trả lời. Cảm ơn!',
   stats:
     '**Báo cáo của bạn**\nSố báo cáo: {reports}\nĐã xác nhận: {confirmed}\nKhông vi phạm: {rejected}\nĐang chờ: {pending}\nĐộ chính xác: {accuracy}\nCấp độ: {level}\nXếp hạng: {rank}',
   rank_none: 'chưa xếp hạng',
@@ -657,6 +687,11 @@ const id: Catalogue = {
     '**Bukan pelanggaran.** Iklan yang Anda laporkan ({url}) sudah ditinjau dan tidak melanggar aturan (kasus {caseRef}). Terima kasih: setiap laporan membantu.',
   outcome_more_info:
     '**Perlu informasi tambahan.** Peninjau memerlukan detail lebih lanjut tentang iklan yang Anda laporkan ({url}, kasus {caseRef}). Terima kasih!',
+  more_info_question: 'Pertanyaannya: {question}',
+  btn_answer: 'Jawab',
+  ask_answer: 'Kirim jawaban Anda berupa pesan atau foto.',
+  answer_recorded: 'Terima kasih! Jawaban Anda ditambahkan ke kasus {caseRef}.',
+  answer_not_asked: 'Kasus ini tidak lagi menunggu jawaban. Terima kasih!',
   stats:
     '**Laporan Anda**\nLaporan: {reports}\nDikonfirmasi: {confirmed}\nBukan pelanggaran: {rejected}\nMenunggu tinjauan: {pending}\nAkurasi: {accuracy}\nLevel: {level}\nPeringkat: {rank}',
   rank_none: 'belum berperingkat',
@@ -754,6 +789,11 @@ const th: Catalogue = {
     '**ไม่ผิดกฎ** ประกาศที่คุณรายงาน ({url}) ได้รับการตรวจสอบแล้วและไม่ละเมิดกฎ (คดี {caseRef}) ขอบคุณ ทุกรายงานมีประโยชน์',
   outcome_more_info:
     '**ต้องการข้อมูลเพิ่มเติม** ผู้ตรวจสอบต้องการรายละเอียดเพิ่มเติมเกี่ยวกับประกาศที่คุณรายงาน ({url} คดี {caseRef}) ขอบคุณ!',
+  more_info_question: 'คำถาม: {question}',
+  btn_answer: 'ตอบ',
+  ask_answer: 'ส่งคำตอบเป็นข้อความหรือรูปภาพ',
+  answer_recorded: 'ขอบคุณ! เพิ่มคำตอบของคุณในคดี {caseRef} แล้ว',
+  answer_not_asked: 'คดีนี้ไม่ต้องการคำตอบแล้ว ขอบคุณ!',
   stats:
     '**รายงานของคุณ**\nรายงาน: {reports}\nยืนยันแล้ว: {confirmed}\nไม่ผิดกฎ: {rejected}\nรอตรวจสอบ: {pending}\nความแม่นยำ: {accuracy}\nระดับ: {level}\nอันดับ: {rank}',
   rank_none: 'ยังไม่มีอันดับ',

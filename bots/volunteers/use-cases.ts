@@ -21,6 +21,7 @@ import {
   type VolunteerStats,
   volunteerStats,
 } from '../../shared/db/volunteers.ts';
+import { type AnswerInput, type AnswerResult, answerCase } from '../../workflows/use-cases/answer-case.ts';
 import {
   type RecognizedLink,
   type ReportListingInput,
@@ -122,6 +123,11 @@ export function createVolunteerUseCases(opts: VolunteerUseCaseOptions) {
 
     reportListing(input: ReportListingInput): Promise<ReportListingResult> {
       return reportListing(opts, input);
+    },
+
+    /** A reporter's answer (text or a photo) to the reviewer's question on their report. */
+    answerCase(input: AnswerInput): Promise<AnswerResult> {
+      return answerCase(opts, input);
     },
 
     async addPhoto(

@@ -81,6 +81,15 @@ function view(): CaseView {
     decisions: [],
     takedowns: [],
     reports: [{ id: '1', species: HOSTILE, note: HOSTILE, outcome: null, at: '2026-01-01T00:00:00.000Z' }],
+    answers: [
+      { reportId: '1', text: HOSTILE, photo: null, at: '2026-01-02T00:00:00.000Z' },
+      {
+        reportId: '1',
+        text: null,
+        photo: { sha256: 'ab'.repeat(32), mimeType: 'image/jpeg', sizeBytes: 10 },
+        at: '2026-01-02T00:00:00.000Z',
+      },
+    ],
     notes: [{ author: 'U1', note: HOSTILE, at: '2026-01-01T00:00:00.000Z' }],
     appeals: [],
     sellerLinks: [`seller's phone seen in 3 removed listings on 2 platforms ${HOSTILE}`],
@@ -120,6 +129,9 @@ describe('case card', () => {
     expect(all).toContain('Text in images (OCR)');
     expect(all).toContain('Model note');
     expect(all).toContain('Volunteer reports (1)');
+    // A reporter's answers to the reviewer's question, text escaped, a photo by its hash.
+    expect(all).toContain('A reporter answered: &lt;!channel&gt;');
+    expect(all).toContain(`A reporter answered: photo (image/jpeg, sha256 \`${'ab'.repeat(8)}…\`)`);
     expect(all).toContain("Seller history:*\n• seller's phone seen in 3 removed listings on 2 platforms");
     // Our own markup stays: the evidence term in bold, the reviewer's mention, the listing link.
     expect(all).toContain('*Ivory*');

@@ -214,7 +214,7 @@ describe('Telegram transports and photo download (local Bot API server)', () => 
     it('handles an update that carries the secret token', async () => {
       const id = await fake.pushUpdate(text(601, '/help'));
       expect(fake.webhookDeliveries.find((d) => d.updateId === id)?.status).toBe(200);
-      expect(await nextText(601, 1)).toMatch(/\/report a listing/);
+      expect(await nextText(601, 1)).toMatch(/\/report · Report a suspicious listing/);
     });
 
     it('refuses updates with a wrong or missing secret token and does nothing', async () => {
@@ -270,7 +270,7 @@ describe('Telegram transports and photo download (local Bot API server)', () => 
         expect(finished).toBe(false);
         // The handler goes on and stores its write; Telegram's redelivery finds it done.
         await eventually(async () => finished || undefined, 'the slow handler');
-        expect(await nextText(603, 1)).toMatch(/\/report a listing/);
+        expect(await nextText(603, 1)).toMatch(/\/report · Report a suspicious listing/);
       } finally {
         slowServer.closeAllConnections();
         await new Promise((r) => slowServer.close(r));

@@ -2,12 +2,15 @@
 // webhook on an HTTP server, Discord over the gateway), the real case workflow whose outcome activity uses
 // volunteerDeliveries. A Telegram volunteer's report opens a case, a Discord volunteer reports the same
 // listing, a reviewer decides with decideCase, and both reporters are told.
+
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InteractionType } from 'discord-api-types/v10';
 import type { Message, Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInbox } from '../../../bots/inbox.ts';
+import { caseCard } from '../../../bots/slack/case-card.ts';
 import { mountTelegramWebhook, TELEGRAM_WEBHOOK_PATH } from '../../../bots/telegram/transport.ts';
 import {
   type RunningVolunteerBots,
@@ -15,6 +18,7 @@ import {
   volunteerDeliveries,
 } from '../../../bots/volunteers/start.ts';
 import { loadConfig } from '../../../shared/config.ts';
+import { getCaseView } from '../../../shared/db/cases.ts';
 import { caseStateQuery } from '../../../workflows/case-workflow.ts';
 import { decideCase } from '../../../workflows/use-cases/decide-case.ts';
 import {
@@ -87,32 +91,32 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
   });
 
   const tgUser = 8001;
-  const tgText = (body: string): Omit<Update, 'update_id'> => ({
+  const tgText = (body: string, user = tgUser): Omit<Update, 'update_id'> => ({
     message: {
       message_id: Math.floor(Math.random() * 1e6),
       date: Math.floor(Date.now() / 1000),
-      chat: { id: tgUser, type: 'private', first_name: 'Tran' },
-      from: { id: tgUser, is_bot: false, first_name: 'Tran', language_code: 'vi' },
+      chat: { id: user, type: 'private', first_name: 'Tran' },
+      from: { id: user, is_bot: false, first_name: 'Tran', language_code: 'vi' },
       text: body,
       ...(body.startsWith('/')
         ? { entities: [{ type: 'bot_command', offset: 0, length: body.length }] }
         : {}),
     } as NonNullable<Update['message']>,
   });
-  const tgPress = (data: string): Omit<Update, 'update_id'> => ({
+  const tgPress = (data: string, user = tgUser): Omit<Update, 'update_id'> => ({
     callback_query: {
       id: `cq-${Math.random()}`,
-      from: { id: tgUser, is_bot: false, first_name: 'Tran', language_code: 'vi' },
+      from: { id: user, is_bot: false, first_name: 'Tran', language_code: 'vi' },
       chat_instance: 'ci',
       data,
       message: {
         message_id: 1,
         date: 0,
-        chat: { id: tgUser, type: 'private', first_name: 'Tran' },
+        chat: { id: user, type: 'private', first_name: 'Tran' },
       } as Message,
     },
   });
-  const tgSent = () => (telegram.sent.get(String(tgUser)) ?? []).map((m) => m.text ?? '');
+  const tgSent = (user = tgUser) => (telegram.sent.get(String(user)) ?? []).map((m) => m.text ?? '');
   /** The HTML the bot sent, before Telegram renders it. */
   const tgHtml = () =>
     telegram
@@ -213,6 +217,110 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
     }, 'both reports on the case');
   });
 
+  it('a reviewer’s question reaches the reporter, whose text and photo answers go back to the case', async () => {
+    // Another volunteer (each account has its own rate limit).
+    const ana = 8002;
+    const start = tgSent(ana).length;
+    for (const u of [
+      tgPress('lang:vi', ana),
+      tgPress('consent:yes', ana),
+      tgText('/report', ana),
+      tgText('https://shop.example/items/E2E-ASK', ana),
+      tgPress('sp:tiger', ana),
+      tgPress('ph:done', ana),
+      tgPress('note:skip', ana),
+      tgPress('rep:send', ana),
+    ])
+      await telegram.pushUpdate(u);
+    const done = await eventually(
+      async () =>
+        tgSent(ana)
+          .slice(start)
+          .find((t) => t.includes('hồ sơ') && t.includes('case-')),
+      'the confirmation',
+    );
+    const asked = /(case-[0-9a-f]{24})/.exec(done)![1]!;
+    const question = 'Is the <seller> the same as last week? *bold*';
+    const result = await decideCase(h.temporal, {
+      caseId: asked,
+      actor: REVIEWER,
+      decision: 'request_info',
+      reason: question,
+      requestId: 'e2e-ask',
+    });
+    expect(result.ok).toBe(true);
+    const call = await eventually(
+      async () =>
+        telegram
+          .callsTo('sendMessage')
+          .find(
+            (c) =>
+              String(c.params.chat_id) === String(ana) &&
+              String(c.params.text).includes(asked) &&
+              String(c.params.text).includes('Câu hỏi'),
+          ),
+      'the question',
+    );
+    // The reviewer's words, escaped for Telegram's HTML, with a button to answer.
+    expect(String(call.params.text)).toContain(
+      'Câu hỏi: Is the &lt;seller&gt; the same as last week? *bold*',
+    );
+    const button = (call.params.reply_markup as { inline_keyboard: { callback_data: string }[][] })
+      .inline_keyboard[0]![0]!;
+    const { rows: reports } = await h.db.pool.query('SELECT id FROM reports WHERE case_id = $1', [asked]);
+    expect(button.callback_data).toBe(`ans:${reports[0].id}`);
+
+    const before = tgSent(ana).length;
+    await telegram.pushUpdate(tgPress(button.callback_data, ana));
+    await eventually(async () => (tgSent(ana).length > before ? true : undefined), 'the prompt');
+    expect(tgSent(ana).at(-1)).toBe('Hãy gửi câu trả lời bằng tin nhắn hoặc ảnh.');
+    await telegram.pushUpdate(tgText('Yes, same <b>phone</b> number', ana));
+    const thanks = await eventually(
+      async () => tgSent(ana).find((t) => t.startsWith('Cảm ơn! Câu trả lời')),
+      'the thanks',
+    );
+    expect(thanks).toContain(asked);
+
+    // A photo answers too: downloaded through getFile, hashed and kept with the report.
+    await telegram.pushUpdate(tgPress(button.callback_data, ana));
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(600, 7)]);
+    const file = telegram.addFile(jpeg);
+    await telegram.pushUpdate({
+      message: {
+        message_id: 77,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: ana, type: 'private', first_name: 'Tran' },
+        from: { id: ana, is_bot: false, first_name: 'Tran', language_code: 'vi' },
+        photo: [{ ...file, width: 10, height: 10 }],
+      } as NonNullable<Update['message']>,
+    });
+    const state = await eventually(async () => {
+      const s = await h.temporal.workflow.getHandle(asked).query(caseStateQuery);
+      return s.infoAnswers?.length === 2 ? s : undefined;
+    }, 'both answers signalled to the workflow');
+    const view = (await getCaseView(h.db.pool, asked))!;
+    expect(view.answers.map((a) => [a.text, a.photo?.sha256 ?? null])).toEqual([
+      ['Yes, same <b>phone</b> number', null],
+      [null, createHash('sha256').update(jpeg).digest('hex')],
+    ]);
+    // The card shows them, escaped.
+    const card = JSON.stringify(caseCard(view, state).blocks);
+    expect(card).toContain('A reporter answered: Yes, same &lt;b&gt;phone&lt;/b&gt; number');
+    expect(card).toContain(`sha256 \`${createHash('sha256').update(jpeg).digest('hex').slice(0, 16)}`);
+    // Answering again once the case was decided is refused politely.
+    await h.decide(asked, 'reject');
+    await eventually(async () => {
+      const { rows } = await h.db.pool.query('SELECT outcome FROM reports WHERE case_id = $1', [asked]);
+      return rows[0].outcome === 'rejected' ? true : undefined;
+    }, 'the decision');
+    await telegram.pushUpdate(tgPress(button.callback_data, ana));
+    await telegram.pushUpdate(tgText('one more thing', ana));
+    await eventually(
+      async () => tgSent(ana).find((t) => t === 'Hồ sơ này không còn chờ câu trả lời. Cảm ơn!'),
+      'the refusal',
+    );
+  });
+
   it('at the approval both reporters hear "confirmed, removal requested"; "removed" only once the platform did it', async () => {
     // The platform's first two answers are transient (503): the takedown is retried, not yet done.
     h.platform.failNext(503, 2);
@@ -261,6 +369,7 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
   });
 
   it('a takedown the platform refuses (404) is told honestly: never "removed"', async () => {
+    const start = tgSent().length;
     for (const u of [
       tgText('/report'),
       tgText('https://shop.example/items/E2E-GONE'),
@@ -271,7 +380,10 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
     ])
       await telegram.pushUpdate(u);
     const done = await eventually(
-      async () => tgSent().find((t) => t.includes('hồ sơ') && !t.includes(caseId) && t.includes('case-')),
+      async () =>
+        tgSent()
+          .slice(start)
+          .find((t) => t.includes('hồ sơ') && t.includes('case-')),
       'the second confirmation',
     );
     const second = /(case-[0-9a-f]{24})/.exec(done)![1]!;
