@@ -20,7 +20,13 @@ export function discordOutcomeDelivery(rest: REST): OutcomeDelivery {
       })) as APIChannel;
       await rest.post(Routes.channelMessages(channel.id), {
         body: {
-          content: t(OUTCOME_KEYS[m.outcome], { url: m.listingUrl, caseRef: caseLabel(m.caseId) }),
+          content: [
+            t(OUTCOME_KEYS[m.outcome], { url: m.listingUrl, caseRef: caseLabel(m.caseId) }),
+            // The reviewer's question; answering from Discord is not built yet (Telegram has an Answer button).
+            ...(m.outcome === 'more_info' && m.question
+              ? [t('more_info_question', { question: m.question })]
+              : []),
+          ].join('\n\n'),
           allowed_mentions: NO_MENTIONS,
         },
       });

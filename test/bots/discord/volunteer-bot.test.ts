@@ -8,6 +8,7 @@ import { type RunningDiscordBot, startDiscordBot } from '../../../bots/discord/b
 import { discordOutcomeDelivery } from '../../../bots/discord/outcome.ts';
 import { createInbox } from '../../../bots/inbox.ts';
 import { caseStateQuery } from '../../../workflows/case-workflow.ts';
+import { decideCase } from '../../../workflows/use-cases/decide-case.ts';
 import {
   attachGateway,
   type FakeDiscordGateway,
@@ -16,7 +17,7 @@ import {
 } from '../../fakes/discord-gateway.ts';
 import { botMessage, type FakeDiscord, fakeSnowflake, startFakeDiscord } from '../../fakes/discord-rest.ts';
 import { eventually } from '../../support/temporal.ts';
-import { startVolunteerHarness, type VolunteerHarness } from '../volunteers/harness.ts';
+import { REVIEWER, startVolunteerHarness, type VolunteerHarness } from '../volunteers/harness.ts';
 
 const TOKEN = 'discord-bot-token.for.tests';
 /** How a case id reads in Discord markdown. */
@@ -206,18 +207,33 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
       return s.reports.length === 2 ? true : undefined;
     }, 'two reports on the case');
 
+    const dmOf = async (userId: string, n: number) =>
+      eventually(
+        async () => {
+          const channel = routes.dmChannelOf(userId);
+          return channel ? rest.messages.get(channel)?.[n] : undefined;
+        },
+        `DM ${n + 1} to ${userId}`,
+      );
+    // A reviewer's question reaches both reporters, escaped (no mention, no formatting of its own).
+    const asked = await decideCase(h.temporal, {
+      caseId,
+      actor: REVIEWER,
+      decision: 'request_info',
+      reason: 'Was it @everyone *real* ivory?',
+      requestId: 'discord-ask',
+    });
+    expect(asked.ok).toBe(true);
+    const question = await dmOf('2222', 0);
+    expect(question.content).toContain('**More information needed.**');
+    expect(question.content).toContain('Their question: Was it @\u200beveryone \\*real\\* ivory?');
     await h.decide(caseId, 'reject');
-    const dmOf = async (userId: string) =>
-      eventually(async () => {
-        const channel = routes.dmChannelOf(userId);
-        return channel ? rest.messages.get(channel)?.[0] : undefined;
-      }, `the DM to ${userId}`);
-    const [lucie, sam] = await Promise.all([dmOf('1111'), dmOf('2222')]);
+    const [lucie, sam] = await Promise.all([dmOf('1111', 1), dmOf('2222', 1)]);
     expect(lucie.content).toContain('**Pas d’infraction.**');
     expect(lucie.content).toContain(shown(caseId));
     expect(sam.content).toContain('**Not a violation.**');
     const posts = rest.callsTo('POST', /^\/channels\/\d+\/messages$/);
-    expect(posts).toHaveLength(2);
+    expect(posts).toHaveLength(4);
     expect(
       posts.every(
         (p) => JSON.stringify((p.body as { allowed_mentions: unknown }).allowed_mentions) === '{"parse":[]}',
