@@ -235,13 +235,17 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
     await ctx.reply(reportResultMessage(ctx.t, result), HTML);
   });
 
+  /**
+   * A photo is welcome at any point: in the answer step it answers the reviewer; in a report dialog it is
+   * kept for the report (up to the limit); with no report under way it starts one, and the link is asked.
+   */
   const receivePhoto = async (
     ctx: VolunteerContext,
     file: { fileId: string; uniqueId: string; size?: number },
   ) => {
     const d = await load(ctx);
-    if (d?.step !== 'photos' && d?.step !== 'answer') return;
-    if (d.step === 'photos' && (await uc.photoCount(ctx.volunteer.id)) >= maxPhotos)
+    const reporting = d !== undefined && d.step !== 'quiz' && d.step !== 'answer';
+    if (reporting && (await uc.photoCount(ctx.volunteer.id)) >= maxPhotos)
       return say(ctx, 'photo_limit', { max: maxPhotos });
     const download = await downloadPhoto(ctx.api, {
       token: opts.token,
@@ -250,28 +254,30 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
       announcedSize: file.size,
       maxBytes: maxPhotoBytes,
     });
-    if (!download.ok)
-      return say(ctx, download.reason === 'too_big' ? 'photo_too_big' : 'photo_failed', { mb });
-    if (d.step === 'answer') {
-      const { bytes, mimeType, sha256 } = download;
-      return sendAnswer(ctx, d.reportId, { photo: { sourceId: file.uniqueId, mimeType, sha256, bytes } });
+    if (!download.ok) {
+      const key = { too_big: 'photo_too_big', not_an_image: 'only_photos', failed: 'photo_failed' } as const;
+      return say(ctx, key[download.reason], { mb });
     }
-    const stored = await uc.addPhoto(
-      ctx.volunteer.id,
-      {
-        sourceId: file.uniqueId,
-        mimeType: download.mimeType,
-        sha256: download.sha256,
-        bytes: download.bytes,
-      },
-      maxPhotos,
-    );
+    const photo = {
+      sourceId: file.uniqueId,
+      mimeType: download.mimeType,
+      sha256: download.sha256,
+      bytes: download.bytes,
+    };
+    if (d?.step === 'answer') return sendAnswer(ctx, d.reportId, { photo });
+    if (!reporting) {
+      // A photo first (or instead of the link): a new report starts with it.
+      await uc.discardPhotos(ctx.volunteer.id);
+      await save(ctx, { step: 'link' });
+    }
+    const stored = await uc.addPhoto(ctx.volunteer.id, photo, maxPhotos);
     if (stored.result === 'limit') return say(ctx, 'photo_limit', { max: maxPhotos });
+    if (!reporting || d?.step === 'link') return say(ctx, 'photo_first');
     await say(
       ctx,
       'photo_saved',
       { count: stored.count },
-      new InlineKeyboard().text(ctx.label('btn_done'), 'ph:done'),
+      d?.step === 'photos' ? new InlineKeyboard().text(ctx.label('btn_done'), 'ph:done') : undefined,
     );
   };
 
@@ -286,6 +292,8 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
   });
   bot.on('message:document', async (ctx) => {
     const doc = ctx.message.document;
+    // A PDF, a video or an archive is not a photo: say so instead of "try again".
+    if (doc.mime_type && !doc.mime_type.startsWith('image/')) return say(ctx, 'only_photos');
     await receivePhoto(ctx, { fileId: doc.file_id, uniqueId: doc.file_unique_id, size: doc.file_size });
   });
 
