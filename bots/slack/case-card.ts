@@ -6,6 +6,7 @@ import type { types } from '@slack/bolt';
 import { caseRef } from '../../shared/case-ref.ts';
 import type { CaseView } from '../../shared/db/cases.ts';
 import { type FieldChange, listingChanges } from '../../shared/listing-diff.ts';
+import type { PhotoLink } from '../../shared/photo-links.ts';
 import type { CaseState } from '../../workflows/case-workflow.ts';
 import { availableMoves } from '../../workflows/review/moves.ts';
 import { inertMrkdwn, mrkdwnLink, truncate } from './mrkdwn.ts';
@@ -162,6 +163,18 @@ function reportLines(view: CaseView): string[] {
   return [`*Volunteer reports (${view.reports.length}):*`, ...shown];
 }
 
+/** Volunteers' photos: a signed link to open each, its sha256 and PDQ hash (for banks and removed listings). */
+function photoLines(view: CaseView, photoLink: PhotoLink | undefined): string[] {
+  const photos = view.photos ?? [];
+  if (!photos.length) return [];
+  const shown = photos.slice(0, 8).map((p, i) => {
+    const label = `photo ${i + 1}${p.answer ? ' (answer)' : ''}`;
+    const pdq = p.pdq ? `PDQ \`${p.pdq}\` (quality ${p.pdqQuality})` : 'PDQ: not decodable';
+    return `• ${photoLink ? mrkdwnLink(photoLink(p.id), label) : label} · sha256 \`${p.sha256}\` · ${pdq}`;
+  });
+  return [`*Volunteer photos (${photos.length}):*`, ...shown];
+}
+
 function sellerHistoryLines(view: CaseView): string[] {
   if (!view.sellerLinks.length) return [];
   return [
@@ -291,6 +304,8 @@ export function caseCard(
   view: CaseView,
   state: CaseState,
   now: number = Date.now(),
+  /** Signs a link to a volunteer's photo; without it the card lists the photos' hashes only. */
+  photoLink?: PhotoLink,
 ): { text: string; blocks: Block[] } {
   const l = view.listing;
   const d = view.detection;
@@ -335,7 +350,12 @@ export function caseCard(
   const edits = editLines(view);
   if (edits.length)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(edits.join('\n'), 2900) } });
-  const found = [...detectorLines(view), ...reportLines(view), ...sellerHistoryLines(view)];
+  const found = [
+    ...detectorLines(view),
+    ...reportLines(view),
+    ...photoLines(view, photoLink),
+    ...sellerHistoryLines(view),
+  ];
   if (found.length)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(found.join('\n'), 2900) } });
   if (d?.clause) {

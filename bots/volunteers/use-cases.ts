@@ -22,6 +22,7 @@ import {
   volunteerStats,
 } from '../../shared/db/volunteers.ts';
 import { type AnswerInput, type AnswerResult, answerCase } from '../../workflows/use-cases/answer-case.ts';
+import { photoPdq } from '../../workflows/use-cases/photo-hash.ts';
 import {
   type RecognizedLink,
   type ReportListingInput,
@@ -137,7 +138,8 @@ export function createVolunteerUseCases(opts: VolunteerUseCaseOptions) {
     ): Promise<{ result: PhotoResult; count: number }> {
       const count = await countDraftPhotos(pool, volunteerId);
       if (count >= maxPhotos) return { result: 'limit', count };
-      return { result: 'saved', count: await addDraftPhoto(pool, { volunteerId, ...photo }) };
+      const pdq = await photoPdq(photo.bytes);
+      return { result: 'saved', count: await addDraftPhoto(pool, { volunteerId, ...photo, ...pdq }) };
     },
 
     photoCount: (volunteerId: string) => countDraftPhotos(pool, volunteerId),

@@ -5,6 +5,7 @@ import type { Verdict } from '../listing.ts';
 import { linkListing } from '../sharing/linking.ts';
 import type { Queryable } from './pool.ts';
 import { answersOfCase, type ReportAnswer } from './report-answers.ts';
+import { type CasePhoto, casePhotos } from './reports.ts';
 
 /** Deterministic, URL-safe case id: the same listing always maps to the same case and workflow. */
 export function caseIdFor(platformId: string, externalId: string): string {
@@ -150,6 +151,8 @@ export interface CaseView {
   reports: { id: string; species: string | null; note: string | null; outcome: string | null; at: string }[];
   /** Volunteers' answers to reviewers' questions (text or a photo's hashes). */
   answers: ReportAnswer[];
+  /** Volunteers' photos (with reports and as answers): hashes only, the bytes are served by signed link. */
+  photos: CasePhoto[];
   /** "seller's phone seen in 3 removed listings on 2 platforms", from local and imported signals. */
   sellerLinks: string[];
   /** Reviewers' internal notes. */
@@ -166,7 +169,10 @@ export interface CaseView {
 }
 
 /** What a platform sees of a case of its own listings: no reviewers' internals (notes, claims, reporters). */
-export type PlatformCaseView = Omit<CaseView, 'slack' | 'notes' | 'claimedBy' | 'reports' | 'answers'>;
+export type PlatformCaseView = Omit<
+  CaseView,
+  'slack' | 'notes' | 'claimedBy' | 'reports' | 'answers' | 'photos'
+>;
 
 export function platformCaseView(view: CaseView): PlatformCaseView {
   const {
@@ -175,6 +181,7 @@ export function platformCaseView(view: CaseView): PlatformCaseView {
     claimedBy: _claimedBy,
     reports: _reports,
     answers: _answers,
+    photos: _photos,
     ...visible
   } = view;
   return visible;
@@ -203,7 +210,7 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
   );
   const r = rows[0];
   if (!r) return undefined;
-  const [decisions, takedowns, detections, reports, notes, appeals, links, versions, answers] =
+  const [decisions, takedowns, detections, reports, notes, appeals, links, versions, answers, photos] =
     await Promise.all([
       db.query(
         'SELECT reviewer, decision, action, reason_code, reason, created_at FROM reviews WHERE case_id = $1 ORDER BY id',
@@ -239,6 +246,7 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
         [r.listing_id],
       ),
       answersOfCase(db, caseId),
+      casePhotos(db, caseId),
     ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
@@ -319,6 +327,7 @@ export async function getCaseView(db: Queryable, caseId: string): Promise<CaseVi
       at: p.created_at.toISOString(),
     })),
     answers,
+    photos,
     notes: notes.rows.map((n) => ({ author: n.author, note: n.note, at: n.created_at.toISOString() })),
     appeals: appeals.rows.map((a) => ({
       appealId: a.platform_appeal_id,

@@ -25,7 +25,14 @@ export async function insertAnswer(
     caseId: string;
     volunteerId: string;
     text: string | null;
-    photo?: { sourceId: string; mimeType: string; sha256: string; bytes: Buffer };
+    photo?: {
+      sourceId: string;
+      mimeType: string;
+      sha256: string;
+      bytes: Buffer;
+      pdq?: string;
+      pdqQuality?: number;
+    };
   },
 ): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
@@ -35,8 +42,9 @@ export async function insertAnswer(
   const answerId = rows[0]!.id;
   if (a.photo) {
     await db.query(
-      `INSERT INTO report_photos (volunteer_id, report_id, answer_id, source_id, mime_type, size_bytes, sha256, bytes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO report_photos (volunteer_id, report_id, answer_id, source_id, mime_type, size_bytes, sha256, bytes,
+                                  pdq, pdq_quality)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         a.volunteerId,
         a.reportId,
@@ -46,6 +54,8 @@ export async function insertAnswer(
         a.photo.bytes.length,
         a.photo.sha256,
         a.photo.bytes,
+        a.photo.pdq ?? null,
+        a.photo.pdqQuality ?? null,
       ],
     );
   }

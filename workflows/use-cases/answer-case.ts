@@ -7,6 +7,7 @@ import { appendAudit } from '../../shared/db/audit.ts';
 import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import { insertAnswer } from '../../shared/db/report-answers.ts';
 import { volunteerAnswerSignal } from '../case-workflow.ts';
+import { photoPdq } from './photo-hash.ts';
 
 export const MAX_ANSWER_LENGTH = 2000;
 
@@ -39,6 +40,8 @@ export async function answerCase(
   raw: AnswerInput,
 ): Promise<AnswerResult> {
   const input = answerInputSchema.parse(raw);
+  // Hashed before the transaction: decoding is slow and must not hold a connection.
+  const pdq = input.photo ? await photoPdq(input.photo.bytes) : undefined;
   const stored = await inTransaction(deps.pool, async (tx) => {
     const { rows } = await tx.query<{ case_id: string }>(
       `SELECT case_id FROM reports WHERE id = $1 AND volunteer_id = $2 AND outcome = 'more_info'
@@ -52,7 +55,7 @@ export async function answerCase(
       caseId,
       volunteerId: input.volunteerId,
       text: input.text,
-      photo: input.photo,
+      photo: input.photo ? { ...input.photo, ...pdq } : undefined,
     });
     await appendAudit(tx, {
       actor: `volunteer:${input.volunteerId}`,

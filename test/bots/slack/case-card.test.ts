@@ -81,6 +81,7 @@ function view(): CaseView {
     decisions: [],
     takedowns: [],
     reports: [{ id: '1', species: HOSTILE, note: HOSTILE, outcome: null, at: '2026-01-01T00:00:00.000Z' }],
+    photos: [],
     answers: [
       { reportId: '1', text: HOSTILE, photo: null, at: '2026-01-02T00:00:00.000Z' },
       {

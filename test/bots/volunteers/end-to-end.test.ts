@@ -8,7 +8,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InteractionType } from 'discord-api-types/v10';
 import type { Message, Update } from 'grammy/types';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiDeps, createApiServer } from '../../../api/server.ts';
 import { createInbox } from '../../../bots/inbox.ts';
 import { caseCard } from '../../../bots/slack/case-card.ts';
 import { mountTelegramWebhook, TELEGRAM_WEBHOOK_PATH } from '../../../bots/telegram/transport.ts';
@@ -17,8 +19,10 @@ import {
   startVolunteerBots,
   volunteerDeliveries,
 } from '../../../bots/volunteers/start.ts';
+import { pdqHashImage } from '../../../detectors/image/hash-image.ts';
 import { loadConfig } from '../../../shared/config.ts';
 import { getCaseView } from '../../../shared/db/cases.ts';
+import { photoLinkSigner } from '../../../shared/photo-links.ts';
 import { caseStateQuery } from '../../../workflows/case-workflow.ts';
 import { decideCase } from '../../../workflows/use-cases/decide-case.ts';
 import {
@@ -283,7 +287,12 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
 
     // A photo answers too: downloaded through getFile, hashed and kept with the report.
     await telegram.pushUpdate(tgPress(button.callback_data, ana));
-    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(600, 7)]);
+    // A real picture (a gradient), so it has a PDQ hash as well as a sha256.
+    const pixels = Buffer.alloc(64 * 64 * 3);
+    for (let i = 0; i < pixels.length; i += 1) pixels[i] = ((i / 3) % 64) * 4 + (i % 3) * 20;
+    const jpeg = await sharp(pixels, { raw: { width: 64, height: 64, channels: 3 } })
+      .png()
+      .toBuffer();
     const file = telegram.addFile(jpeg);
     await telegram.pushUpdate({
       message: {
@@ -303,10 +312,49 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
       ['Yes, same <b>phone</b> number', null],
       [null, createHash('sha256').update(jpeg).digest('hex')],
     ]);
-    // The card shows them, escaped.
-    const card = JSON.stringify(caseCard(view, state).blocks);
-    expect(card).toContain('A reporter answered: Yes, same &lt;b&gt;phone&lt;/b&gt; number');
-    expect(card).toContain(`sha256 \`${createHash('sha256').update(jpeg).digest('hex').slice(0, 16)}`);
+    const sha = createHash('sha256').update(jpeg).digest('hex');
+    const { hash: pdq } = await pdqHashImage(jpeg, undefined, { maxSide: 512 });
+    expect(view.photos).toEqual([
+      expect.objectContaining({ sha256: sha, pdq, mimeType: 'image/png', answer: true }),
+    ]);
+    // The card shows them, escaped, and each photo with a signed link, its sha256 and its PDQ hash.
+    const secret = 'photo-link-test-secret';
+    const api = createApiServer({
+      pool: h.db.pool,
+      temporal: h.temporal,
+      taskQueue: h.taskQueue,
+      photoLinkSecret: secret,
+    } as ApiDeps);
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+      const card = JSON.stringify(
+        caseCard(view, state, Date.now(), photoLinkSigner({ secret, baseUrl: base })).blocks,
+      );
+      expect(card).toContain('A reporter answered: Yes, same &lt;b&gt;phone&lt;/b&gt; number');
+      expect(card).toContain(['sha256 `', sha, '` · PDQ `', pdq, '`'].join(''));
+      const texts = (JSON.parse(card) as { text?: { text: string } }[]).map((b) => b.text?.text ?? '');
+      const link = /<(http:[^|>]+)\|photo 1 \(answer\)>/.exec(texts.join('\n'))![1]!;
+      const served = await fetch(link);
+      expect(served.status).toBe(200);
+      expect(served.headers.get('content-type')).toBe('image/png');
+      expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(Buffer.from(await served.arrayBuffer()).equals(jpeg)).toBe(true);
+      // Another photo id under the same signature, a changed signature, or an expired link: refused.
+      expect(
+        (await fetch(link.replace(`/${view.photos[0]!.id}?`, `/${Number(view.photos[0]!.id) + 1}?`))).status,
+      ).toBe(403);
+      expect((await fetch(link.replace(/sig=[0-9a-f]{64}/, `sig=${'f'.repeat(64)}`))).status).toBe(403);
+      const expired = photoLinkSigner({
+        secret,
+        baseUrl: base,
+        now: () => Date.now() - 8 * 24 * 3600 * 1000,
+      });
+      expect((await fetch(expired(view.photos[0]!.id))).status).toBe(403);
+    } finally {
+      api.closeAllConnections();
+      await new Promise((r) => api.close(r));
+    }
     // Answering again once the case was decided is refused politely.
     await h.decide(asked, 'reject');
     await eventually(async () => {
