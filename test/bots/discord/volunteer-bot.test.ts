@@ -144,7 +144,68 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
     expect(gateway.identifies[0]!.intents & GatewayIntentBits.Guilds).toBe(GatewayIntentBits.Guilds);
     await eventually(async () => (gateway.heartbeatsAcked() >= 2 ? true : undefined), 'two heartbeats');
     expect(bot.client.isReady()).toBe(true);
-    expect(routes.commands().map((c) => c.name)).toEqual(['report', 'stats', 'forgetme']);
+    // The same commands as on Telegram (less /cancel: a modal needs none), plus /help.
+    expect(routes.commands().map((c) => c.name)).toEqual([
+      'report',
+      'mystats',
+      'learn',
+      'language',
+      'forgetme',
+      'help',
+    ]);
+    const learn = routes.commands().find((c) => c.name === 'learn') as unknown as {
+      description: string;
+      description_localizations?: Record<string, string>;
+    };
+    expect(learn.description).toBe('A short training quiz');
+    expect(learn.description_localizations?.['pt-BR']).toBe('Um quiz curto de treino');
+  });
+
+  it('has the Telegram bot’s quiz, language choice and help, written from the registered commands', async () => {
+    await command('4444', 'Kim', 'en-US', 'help');
+    await pressButton('4444', 'Kim', 'en-US', 'consent:yes');
+    const help = String((await command('4444', 'Kim', 'en-US', 'help')).callback.body.data?.content);
+    expect(help.split('\n').map((l) => l.split(' · ')[0])).toEqual([
+      'What I can do:',
+      '/report',
+      '/mystats',
+      '/learn',
+      '/language',
+      '/forgetme',
+      '/help',
+    ]);
+
+    // The quiz: one question at a time, the answer explained, a score at the end.
+    const quiz = await command('4444', 'Kim', 'en-US', 'learn');
+    expect(String(quiz.callback.body.data?.content)).toContain('**Question 1 of 3.**');
+    const ids = (c: typeof quiz) =>
+      JSON.stringify(c.callback.body.data?.components).match(/quiz:[a-z0-9]+:\d:\d/g) ?? [];
+    expect(ids(quiz)).toEqual(['quiz:q1:0:0', 'quiz:q1:1:0', 'quiz:q1:2:0']);
+    const second = await pressButton('4444', 'Kim', 'en-US', 'quiz:q1:1:0');
+    expect(second.callback.body.type).toBe(InteractionResponseType.UpdateMessage);
+    expect(String(second.callback.body.data?.content)).toMatch(/^Correct!/);
+    expect(ids(second)).toEqual(['quiz:q2:0:1', 'quiz:q2:1:1', 'quiz:q2:2:1']);
+    const third = await pressButton('4444', 'Kim', 'en-US', 'quiz:q2:0:1');
+    expect(String(third.callback.body.data?.content)).toMatch(/^Not quite\./);
+    const done = await pressButton('4444', 'Kim', 'en-US', 'quiz:q3:0:1');
+    expect(String(done.callback.body.data?.content)).toContain('Quiz finished: 2 of 3 correct.');
+    const { rows } = await h.db.pool.query(
+      `SELECT q.question_id, q.correct FROM quiz_answers q JOIN volunteers v ON v.id = q.volunteer_id
+       WHERE v.external_user_id = '4444' ORDER BY q.question_id`,
+    );
+    expect(rows).toEqual([
+      { question_id: 'q1', correct: true },
+      { question_id: 'q2', correct: false },
+      { question_id: 'q3', correct: true },
+    ]);
+
+    // A chosen language sticks, whatever the Discord client's language.
+    const picker = await command('4444', 'Kim', 'en-US', 'language');
+    expect(JSON.stringify(picker.callback.body.data?.components)).toContain('lang:vi');
+    const set = await pressButton('4444', 'Kim', 'en-US', 'lang:vi');
+    expect(String(set.callback.body.data?.content)).toBe('Đã chọn tiếng Việt.');
+    const stats = await command('4444', 'Kim', 'en-US', 'mystats');
+    expect(String(stats.callback.body.data?.content)).toContain('**Báo cáo của bạn**');
   });
 
   it('asks for consent first, in the volunteer’s language, then opens the report modal', async () => {
@@ -194,7 +255,7 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
   });
 
   it('joins a second volunteer’s report to the same case and tells both by direct message', async () => {
-    await command('2222', 'Sam', 'en-US', 'stats');
+    await command('2222', 'Sam', 'en-US', 'mystats');
     await pressButton('2222', 'Sam', 'en-US', 'consent:yes');
     const reply = await submitReport('2222', 'Sam', 'en-US', {
       link: 'https://www.shop.example/items/DX-7/',
@@ -240,7 +301,7 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
       ),
     ).toBe(true);
 
-    const stats = await command('2222', 'Sam', 'en-US', 'stats');
+    const stats = await command('2222', 'Sam', 'en-US', 'mystats');
     const content = String(stats.callback.body.data?.content);
     expect(content).toContain('Reports: 1');
     expect(content).toContain('Not a violation: 1');
