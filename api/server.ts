@@ -17,12 +17,15 @@ import { getDashboard, getDashboardAsset } from './routes/dashboard.ts';
 import { health } from './routes/health.ts';
 import { postListing } from './routes/listings.ts';
 import { getMetrics, getMetricsCsv } from './routes/metrics.ts';
+import { getReportPhoto } from './routes/report-photos.ts';
 import { searchAlert } from './routes/search-alert.ts';
 import { postTakedownConfirmation } from './routes/takedowns.ts';
 
 export interface ApiDeps extends IngestDeps {
   /** Bolt's request listener, mounted under /slack/. */
   slackListener?: RequestListener;
+  /** Verifies signed links to volunteers' photos (shared/photo-links.ts); without it they are not served. */
+  photoLinkSecret?: string;
 }
 
 export interface RouteContext {
@@ -66,6 +69,7 @@ const routes: Route[] = [
   route('GET', '/v1/cases/:id/evidence', getCaseEvidence),
   route('POST', '/v1/cases/:id/appeals', postAppeal),
   route('POST', '/v1/takedowns/confirmations', postTakedownConfirmation),
+  route('GET', '/v1/report-photos/:id', getReportPhoto),
   route('GET', '/v1/metrics', getMetrics),
   route('GET', '/v1/metrics\\.csv', getMetricsCsv),
   route('GET', '/dashboard', getDashboard),

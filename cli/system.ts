@@ -26,6 +26,7 @@ import { migrate } from '../shared/db/migrate.ts';
 import { countPlatforms, createPlatform } from '../shared/db/platforms.ts';
 import { createPool, type Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
+import { photoLinkSigner } from '../shared/photo-links.ts';
 import { type CaseActivities, createCaseActivities } from '../workflows/activities/case-activities.ts';
 import { createScreeningActivities } from '../workflows/activities/screening-activities.ts';
 import { createVolunteerNotifier } from '../workflows/activities/volunteer-activities.ts';
@@ -156,7 +157,16 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     );
     const caseActivities = createCaseActivities({
       pool,
-      notifier: slackClient && createSlackReviewNotifier(slackClient, config.SLACK_REVIEW_CHANNEL),
+      notifier:
+        slackClient &&
+        createSlackReviewNotifier(
+          slackClient,
+          config.SLACK_REVIEW_CHANNEL,
+          // Reviewers open volunteers' photos through the API, so links need its public address.
+          config.PUBLIC_URL
+            ? photoLinkSigner({ secret: takedownSecret, baseUrl: config.PUBLIC_URL })
+            : undefined,
+        ),
       roles: reviewRoles,
       sla: parseSlaSpec(config.REVIEW_SLA),
       policy: () => policies.get(),
@@ -277,6 +287,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           COALITION_HASH_KEY_FILE: config.COALITION_HASH_KEY_FILE,
         }),
         slackListener: slack?.receiver.requestListener,
+        photoLinkSecret: takedownSecret,
       });
       port = config.PORT;
     } else if (slack || volunteerBots?.telegramWebhook) {

@@ -67,6 +67,9 @@ export const decideAppealUpdate = defineUpdate<CaseState, [AppealDecisionInput]>
 export const caseStateQuery = defineQuery<CaseState>('caseState');
 /** Sent with signal-with-start: many volunteers reporting one link make one case. */
 export const volunteerReportSignal = defineSignal<[VolunteerReportSignal]>('volunteerReport');
+/** A reporter answered a reviewer's question (the answer is already stored): show it on the card. */
+export const volunteerAnswerSignal =
+  defineSignal<[{ reportId: string; answerId: string }]>('volunteerAnswer');
 /** The platform confirmed a takedown through the callback endpoint (already stored). */
 export const takedownConfirmedSignal =
   defineSignal<[{ action: string; reference: string }]>('takedownConfirmed');
@@ -160,6 +163,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       cardStale = true;
     }
     if (priority !== undefined) raisePriority(priority);
+  });
+  setHandler(volunteerAnswerSignal, ({ reportId, answerId }) => {
+    state.infoAnswers ??= [];
+    if (state.infoAnswers.some((a) => a.answerId === answerId)) return;
+    state.infoAnswers.push({ reportId, answerId, at: Date.now() });
+    cardStale = true;
   });
   setHandler(caseChangedSignal, () => {
     cardStale = true;
@@ -339,6 +348,14 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     // The undo window opens with the takedown (a reviewer may click Undo as soon as the card says so).
     if (state.status === 'taken_down') state.undoUntil = Date.now() + sla.undoWindowMs;
     await activities.recordCaseStatus({ caseId, status: state.status });
+    // Reporters heard "confirmed, removal requested" at the approval; now they hear what the platform did
+    // with the listing. Histories recorded before this step replay without it, hence the patch marker.
+    if (patched('tell-reporters-takedown-result')) {
+      await activities.notifyTakedownResult({
+        caseId,
+        result: state.takedowns[0]?.reference ? 'removed' : 'removal_failed',
+      });
+    }
   }
   if (state.status === 'taken_down') {
     const appealUntil = Date.now() + sla.appealWindowMs;

@@ -1,8 +1,9 @@
 // The Discord front end of the volunteer journey (discord.js over the gateway): /report opens a modal
-// (link, species, note), /stats shows the volunteer's own record, /forgetme erases their identity. Every
-// interaction becomes a call of the shared volunteer use cases; replies are ephemeral, escaped and unable
-// to mention anyone. The volunteer's language is the one their Discord client reports. A submitted report
-// is stored in the inbox before the interaction is acknowledged, and applied after.
+// (link, species, note); /mystats, /learn (the same quiz as Telegram), /language, /forgetme and /help (written
+// from the registered commands) match the Telegram bot. Every interaction becomes a call of the shared
+// volunteer use cases; replies are ephemeral, escaped and unable to mention anyone. The language is the
+// Discord client's at first, then what /language chose. A submitted report is stored in the inbox before
+// the interaction is acknowledged, and applied after.
 import {
   ActionRowBuilder,
   ButtonBuilder,
@@ -17,16 +18,29 @@ import { log } from '../../shared/logger.ts';
 import { findLink } from '../../workflows/use-cases/link-in-text.ts';
 import { MAX_NOTE_LENGTH } from '../../workflows/use-cases/report-listing.ts';
 import type { Inbox } from '../inbox.ts';
-import { type Locale, localeFrom, type MessageKey, translator } from '../volunteers/i18n.ts';
+import { QUIZ } from '../volunteers/catalog.ts';
+import { helpMessage } from '../volunteers/commands.ts';
+import {
+  isLocale,
+  LOCALE_NAMES,
+  LOCALES,
+  type Locale,
+  localeFrom,
+  type MessageKey,
+  translator,
+} from '../volunteers/i18n.ts';
 import { statsMessage } from '../volunteers/present.ts';
 import type { VolunteerUseCases } from '../volunteers/use-cases.ts';
 import {
   CONSENT_BUTTON_ID,
   commandDefinitions,
+  DISCORD_COMMANDS,
   FIELD_LINK,
   FIELD_NOTE,
   FIELD_SPECIES,
   FORGET_BUTTON_ID,
+  LANGUAGE_PREFIX,
+  QUIZ_PREFIX,
   REPORT_MODAL_ID,
   reportModal,
 } from './commands.ts';
@@ -55,26 +69,50 @@ export function handleVolunteerInteraction(uc: VolunteerUseCases, inbox: Inbox) 
   return async (interaction: Interaction): Promise<void> => {
     if (!interaction.isRepliable()) return;
     const user = interaction.user;
-    const locale: Locale = localeFrom(interaction.locale);
-    const t = discordTranslator(locale);
-    const label = translator(locale);
-    const ephemeral = (key: MessageKey) => ({
-      content: t(key),
-      flags: MessageFlags.Ephemeral as const,
-      allowedMentions: NO_MENTIONS,
-    });
-
     if (!(await uc.allow('discord', user.id, 'message'))) {
-      if (await uc.allow('discord', user.id, 'notice')) await interaction.reply(ephemeral('rate_limited'));
+      if (await uc.allow('discord', user.id, 'notice'))
+        await interaction.reply({
+          content: discordTranslator(localeFrom(interaction.locale))('rate_limited'),
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: NO_MENTIONS,
+        });
       return;
     }
+    // The client's language is the first guess; /language changes it for good.
     const v = await uc.enrol({
       channel: 'discord',
       externalUserId: user.id,
       displayName: user.globalName ?? user.username,
       languageTag: interaction.locale,
     });
-    if (v.locale !== locale) await uc.setLanguage(v.id, locale);
+    let locale: Locale = v.locale;
+    let t = discordTranslator(locale);
+    let label = translator(locale);
+    const ephemeral = (key: MessageKey) => ({
+      content: t(key),
+      flags: MessageFlags.Ephemeral as const,
+      allowedMentions: NO_MENTIONS,
+    });
+    const ephemeralText = (content: string, components: ActionRowBuilder<ButtonBuilder>[] = []) => ({
+      content,
+      components,
+      flags: MessageFlags.Ephemeral as const,
+      allowedMentions: NO_MENTIONS,
+    });
+    /** One quiz question with its options as buttons carrying the running tally. */
+    const quizQuestion = (index: number, correct: number) => {
+      const q = QUIZ[index]!;
+      const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+        q.options.map((o, i) =>
+          new ButtonBuilder()
+            .setCustomId(`${QUIZ_PREFIX}${q.id}:${i}:${correct}`)
+            .setLabel(label(o).slice(0, 80))
+            .setStyle(ButtonStyle.Secondary),
+        ),
+      );
+      const text = t('quiz_question', { n: index + 1, total: QUIZ.length, question: label(q.question) });
+      return { text, row };
+    };
 
     if (interaction.isButton() && interaction.customId === CONSENT_BUTTON_ID) {
       await uc.consent(v.id);
@@ -93,11 +131,78 @@ export function handleVolunteerInteraction(uc: VolunteerUseCases, inbox: Inbox) 
       return;
     }
 
+    if (interaction.isButton() && interaction.customId.startsWith(LANGUAGE_PREFIX)) {
+      const chosen = interaction.customId.slice(LANGUAGE_PREFIX.length);
+      if (!isLocale(chosen)) return;
+      await uc.setLanguage(v.id, chosen);
+      locale = chosen;
+      t = discordTranslator(locale);
+      label = translator(locale);
+      await interaction.update({ content: t('language_set'), components: [], allowedMentions: NO_MENTIONS });
+      return;
+    }
+
+    if (interaction.isButton() && interaction.customId.startsWith(QUIZ_PREFIX)) {
+      const [questionId, choice, tally] = interaction.customId.slice(QUIZ_PREFIX.length).split(':');
+      const index = QUIZ.findIndex((q) => q.id === questionId);
+      const q = QUIZ[index];
+      const result = q ? await uc.answerQuiz(v.id, q.id, Number(choice)) : undefined;
+      if (!q || !result) return;
+      const correct = Math.min(Number(tally) || 0, index) + (result.correct ? 1 : 0);
+      const feedback = t(result.correct ? 'quiz_correct' : 'quiz_wrong', {
+        explanation: label(q.explanation),
+      });
+      if (index + 1 < QUIZ.length) {
+        const next = quizQuestion(index + 1, correct);
+        await interaction.update({ content: `${feedback}\n\n${next.text}`, components: [next.row] });
+        return;
+      }
+      const all = await uc.quizScore(v.id);
+      const done = t('quiz_done', {
+        correct,
+        total: QUIZ.length,
+        allCorrect: all.correct,
+        allAnswered: all.answered,
+      });
+      await interaction.update({
+        content: `${feedback}\n\n${done}`,
+        components: [],
+        allowedMentions: NO_MENTIONS,
+      });
+      return;
+    }
+
     if (interaction.isChatInputCommand()) {
       switch (interaction.commandName) {
         case 'report':
           await interaction.showModal(reportModal(label));
           return;
+        case 'help':
+          await interaction.reply(ephemeralText(helpMessage(t, DISCORD_COMMANDS)));
+          return;
+        case 'learn': {
+          const first = quizQuestion(0, 0);
+          await interaction.reply(ephemeralText(first.text, [first.row]));
+          return;
+        }
+        case 'language': {
+          // Discord allows five buttons per row.
+          const rows = [LOCALES.slice(0, 4), LOCALES.slice(4)].map((ls) =>
+            new ActionRowBuilder<ButtonBuilder>().addComponents(
+              ls.map((l) =>
+                new ButtonBuilder()
+                  .setCustomId(`${LANGUAGE_PREFIX}${l}`)
+                  .setLabel(LOCALE_NAMES[l])
+                  .setStyle(ButtonStyle.Secondary),
+              ),
+            ),
+          );
+          await interaction.reply(
+            ephemeralText(t('choose_language', { name: user.globalName ?? user.username }), rows),
+          );
+          return;
+        }
+        case 'mystats':
         case 'stats': {
           const stats = await uc.stats(v.id);
           await interaction.reply({

@@ -8,7 +8,8 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import { MAX_NOTE_LENGTH, MAX_SPECIES_LENGTH } from '../../workflows/use-cases/report-listing.ts';
-import type { Translate } from '../volunteers/i18n.ts';
+import { SHARED_COMMANDS, type VolunteerCommand } from '../volunteers/commands.ts';
+import { LOCALES, type Locale, type Translate, translator } from '../volunteers/i18n.ts';
 
 export const REPORT_MODAL_ID = 'report_modal';
 export const FIELD_LINK = 'link';
@@ -16,28 +17,42 @@ export const FIELD_SPECIES = 'species';
 export const FIELD_NOTE = 'note';
 export const CONSENT_BUTTON_ID = 'consent:yes';
 export const FORGET_BUTTON_ID = 'forget:yes';
+/** quiz:<question id>:<choice>:<correct so far>; the tally rides in the button (it only shapes the summary). */
+export const QUIZ_PREFIX = 'quiz:';
+export const LANGUAGE_PREFIX = 'lang:';
+
+/** Discord's locale codes for the bots' languages (English is the default description). */
+const DISCORD_LOCALES: Partial<Record<Locale, string>> = {
+  fr: 'fr',
+  es: 'es-ES',
+  pt: 'pt-BR',
+  zh: 'zh-CN',
+  vi: 'vi',
+  id: 'id',
+  th: 'th',
+};
+
+/** The shared volunteer commands (as on Telegram) plus /help, described in every language. */
+export const DISCORD_COMMANDS: readonly VolunteerCommand[] = [
+  ...SHARED_COMMANDS,
+  { name: 'help', description: 'cmd_help' },
+];
 
 export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return [
+  return DISCORD_COMMANDS.map((c) =>
     new SlashCommandBuilder()
-      .setName('report')
-      .setDescription('Report a suspicious wildlife listing')
-      .setDescriptionLocalizations({
-        fr: 'Signaler une annonce suspecte',
-        'es-ES': 'Reportar un anuncio sospechoso',
-        'pt-BR': 'Denunciar um anúncio suspeito',
-        'zh-CN': '举报可疑的野生动物商品',
-        vi: 'Báo cáo tin đăng đáng ngờ',
-        id: 'Laporkan iklan yang mencurigakan',
-        th: 'รายงานประกาศที่น่าสงสัย',
-      })
+      .setName(c.name)
+      .setDescription(translator('en')(c.description).slice(0, 100))
+      .setDescriptionLocalizations(
+        Object.fromEntries(
+          LOCALES.filter((l) => DISCORD_LOCALES[l]).map((l) => [
+            DISCORD_LOCALES[l]!,
+            translator(l)(c.description).slice(0, 100),
+          ]),
+        ),
+      )
       .toJSON(),
-    new SlashCommandBuilder().setName('stats').setDescription('Your reports, accuracy and rank').toJSON(),
-    new SlashCommandBuilder()
-      .setName('forgetme')
-      .setDescription('Erase your identity from Wild Sentinel')
-      .toJSON(),
-  ];
+  );
 }
 
 export function reportModal(label: Translate): ModalBuilder {

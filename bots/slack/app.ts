@@ -3,6 +3,7 @@
 // person who clicked (ephemeral in a channel, a DM from the Home tab). A move on a case is stored in the
 // inbox before Slack gets its ack and applied after it (see ../inbox.ts): an acknowledged click is never lost.
 import { App, type BlockAction, type ButtonAction, HTTPReceiver, LogLevel, webApi } from '@slack/bolt';
+import { isCaseId, parseCaseRef } from '../../shared/case-ref.ts';
 import type { ApproveAction } from '../../workflows/case-workflow.ts';
 import { moveRefusal } from '../../workflows/review/moves.ts';
 import type { Inbox } from '../inbox.ts';
@@ -285,12 +286,15 @@ export function createSlackApp(opts: SlackAppOptions): { app: App; receiver: HTT
     });
 
     app.command(CASE_COMMAND, async ({ ack, command }) => {
-      const caseId = command.text.trim();
-      if (!/^case-[0-9a-f]{24}$/.test(caseId)) {
-        await ack({ response_type: 'ephemeral', text: `Usage: ${CASE_COMMAND} case-<24 hex digits>` });
+      const query = command.text.trim();
+      if (!isCaseId(query) && !parseCaseRef(query)) {
+        await ack({
+          response_type: 'ephemeral',
+          text: `Usage: ${CASE_COMMAND} WS-XXXXX (the case reference) or case-<24 hex digits>`,
+        });
         return;
       }
-      const found = await lookupCase(command.user_id, caseId);
+      const found = await lookupCase(command.user_id, query);
       await ack({
         response_type: 'ephemeral',
         text: found.ok ? caseSummary(found.view, found.state, found.reporters) : found.reason,

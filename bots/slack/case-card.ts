@@ -3,11 +3,13 @@
 // stands (deadline, escalation, approvals, takedowns, undo window, appeal) and the buttons that fit that
 // stage. Every piece of listing or report text is escaped or sent as plain_text.
 import type { types } from '@slack/bolt';
+import { caseRef } from '../../shared/case-ref.ts';
 import type { CaseView } from '../../shared/db/cases.ts';
 import { type FieldChange, listingChanges } from '../../shared/listing-diff.ts';
+import type { PhotoLink } from '../../shared/photo-links.ts';
 import type { CaseState } from '../../workflows/case-workflow.ts';
 import { availableMoves } from '../../workflows/review/moves.ts';
-import { escapeMrkdwn, mrkdwnLink, truncate } from './mrkdwn.ts';
+import { inertMrkdwn, mrkdwnLink, truncate } from './mrkdwn.ts';
 
 export const ACTION_APPROVE = 'case_approve';
 export const ACTION_APPROVE_WARN = 'case_approve_warn';
@@ -34,11 +36,11 @@ export function highlightEvidence(text: string, spans: { start: number; end: num
   let at = 0;
   for (const s of sorted) {
     if (s.start < at) continue;
-    out += escapeMrkdwn(text.slice(at, s.start));
-    out += `*${escapeMrkdwn(text.slice(s.start, s.end)).replace(/\*/g, '∗')}*`;
+    out += inertMrkdwn(text.slice(at, s.start));
+    out += `*${inertMrkdwn(text.slice(s.start, s.end)).replace(/\*/g, '∗')}*`;
     at = s.end;
   }
-  out += escapeMrkdwn(text.slice(at));
+  out += inertMrkdwn(text.slice(at));
   return truncate(out, max);
 }
 
@@ -48,7 +50,7 @@ export function slackTime(ms: number): string {
   return `<!date^${secs}^{date_short_pretty} {time}|${new Date(secs * 1000).toISOString().slice(0, 16)}Z>`;
 }
 
-const user = (id: string) => (/^[UW][A-Z0-9]{1,20}$/.test(id) ? `<@${id}>` : escapeMrkdwn(id));
+const user = (id: string) => (/^[UW][A-Z0-9]{1,20}$/.test(id) ? `<@${id}>` : inertMrkdwn(id));
 const actionLabel: Record<string, string> = {
   remove_listing: 'remove the listing',
   warn_seller: 'remove the listing and warn the seller',
@@ -61,7 +63,7 @@ function statusLine(state: CaseState): string {
   const took = state.takedowns
     .map(
       (t) =>
-        `${escapeMrkdwn(t.action)}: ${t.reference ? `ref ${escapeMrkdwn(t.reference)}${t.confirmed ? ' (confirmed by the platform)' : ''}` : `failed: ${escapeMrkdwn(t.error ?? 'unknown error')}`}`,
+        `${inertMrkdwn(t.action)}: ${t.reference ? `ref ${inertMrkdwn(t.reference)}${t.confirmed ? ' (confirmed by the platform)' : ''}` : `failed: ${inertMrkdwn(t.error ?? 'unknown error')}`}`,
     )
     .join(' · ');
   switch (state.status) {
@@ -78,7 +80,7 @@ function statusLine(state: CaseState): string {
     case 'takedown_failed':
       return `:warning: Approved by ${who}, but the takedown failed · ${took}`;
     case 'rejected':
-      return `:no_entry_sign: Rejected by ${who}${state.decision?.reasonCode ? ` (${escapeMrkdwn(state.decision.reasonCode)})` : ''}${state.decision?.reason ? `: ${escapeMrkdwn(state.decision.reason)}` : ''}`;
+      return `:no_entry_sign: Rejected by ${who}${state.decision?.reasonCode ? ` (${inertMrkdwn(state.decision.reasonCode)})` : ''}${state.decision?.reason ? `: ${inertMrkdwn(state.decision.reason)}` : ''}`;
     case 'restored':
       return `:leftwards_arrow_with_hook: Listing restored${state.undone ? ` (undone by ${user(state.undone.actor)})` : state.appeal?.decidedBy ? ` on appeal, decided by ${user(state.appeal.decidedBy)}` : ''} · ${took}`;
   }
@@ -97,22 +99,28 @@ function progressLines(view: CaseView, state: CaseState): string[] {
   if (state.claimedBy && reviewing) lines.push(`:raised_hand: Claimed by ${user(state.claimedBy)}`);
   for (const q of state.infoRequests.slice(-3))
     lines.push(
-      `:question: ${user(q.actor)} asked for information: ${escapeMrkdwn(truncate(q.question, 300))}`,
+      `:question: ${user(q.actor)} asked for information: ${inertMrkdwn(truncate(q.question, 300))}`,
     );
+  // The reporters' answers are read from the database (stored before the workflow hears of them).
+  for (const a of (view.answers ?? []).slice(-3)) {
+    const photo = a.photo ? `photo (${a.photo.mimeType}, sha256 \`${a.photo.sha256.slice(0, 16)}…\`)` : '';
+    const text = a.text ? inertMrkdwn(truncate(a.text, 300)) : '';
+    lines.push(`:speech_balloon: A reporter answered: ${[text, photo].filter(Boolean).join(' · ')}`);
+  }
   if (state.undoUntil && state.status === 'taken_down' && !state.undone)
     lines.push(`:leftwards_arrow_with_hook: Can be undone until ${slackTime(state.undoUntil)}`);
   if (state.appeal) {
     const a = state.appeal;
     lines.push(
       a.status === 'pending'
-        ? `:scales: *Seller appeal* (needs a reviewer who did not approve): ${escapeMrkdwn(truncate(a.statement, 500))}`
+        ? `:scales: *Seller appeal* (needs a reviewer who did not approve): ${inertMrkdwn(truncate(a.statement, 500))}`
         : `:scales: Appeal ${a.status === 'restored' ? 'granted: listing restored' : 'refused: takedown upheld'} by ${user(a.decidedBy ?? '')}`,
     );
   }
   if (view.notes.length) {
     const last = view.notes.at(-1)!;
     lines.push(
-      `:memo: ${view.notes.length} note${view.notes.length > 1 ? 's' : ''}; latest by ${user(last.author)}: ${escapeMrkdwn(truncate(last.note, 300))}`,
+      `:memo: ${view.notes.length} note${view.notes.length > 1 ? 's' : ''}; latest by ${user(last.author)}: ${inertMrkdwn(truncate(last.note, 300))}`,
     );
   }
   return lines;
@@ -129,7 +137,7 @@ function detectorLines(view: CaseView): string[] {
     const items = images
       .slice(0, 5)
       .map((e) =>
-        escapeMrkdwn(
+        inertMrkdwn(
           [e.species, e.detail ?? e.term, `strength ${e.strength.toFixed(2)}`].filter(Boolean).join(', '),
         ),
       );
@@ -138,11 +146,11 @@ function detectorLines(view: CaseView): string[] {
   const ocr = all.filter((e) => e.detector === 'ocr' || e.field === 'ocr');
   if (ocr.length) {
     const text = [...new Set(ocr.map((e) => e.term ?? e.detail ?? ''))].filter(Boolean).join(' · ');
-    lines.push(`*Text in images (OCR):* ${escapeMrkdwn(truncate(text, 400))}`);
+    lines.push(`*Text in images (OCR):* ${inertMrkdwn(truncate(text, 400))}`);
   }
   const llm = all.find((e) => e.detector === 'llm' && e.detail);
   if (llm?.detail)
-    lines.push(`*Model note (an opinion, not evidence):* ${escapeMrkdwn(truncate(llm.detail, 400))}`);
+    lines.push(`*Model note (an opinion, not evidence):* ${inertMrkdwn(truncate(llm.detail, 400))}`);
   return lines;
 }
 
@@ -150,16 +158,28 @@ function reportLines(view: CaseView): string[] {
   if (!view.reports.length) return [];
   const shown = view.reports.slice(0, 5).map((r) => {
     const parts = [r.species, r.note].filter(Boolean).join(': ');
-    return `• ${escapeMrkdwn(truncate(parts || 'no details', 200))}`;
+    return `• ${inertMrkdwn(truncate(parts || 'no details', 200))}`;
   });
   return [`*Volunteer reports (${view.reports.length}):*`, ...shown];
+}
+
+/** Volunteers' photos: a signed link to open each, its sha256 and PDQ hash (for banks and removed listings). */
+function photoLines(view: CaseView, photoLink: PhotoLink | undefined): string[] {
+  const photos = view.photos ?? [];
+  if (!photos.length) return [];
+  const shown = photos.slice(0, 8).map((p, i) => {
+    const label = `photo ${i + 1}${p.answer ? ' (answer)' : ''}`;
+    const pdq = p.pdq ? `PDQ \`${p.pdq}\` (quality ${p.pdqQuality})` : 'PDQ: not decodable';
+    return `• ${photoLink ? mrkdwnLink(photoLink(p.id), label) : label} · sha256 \`${p.sha256}\` · ${pdq}`;
+  });
+  return [`*Volunteer photos (${photos.length}):*`, ...shown];
 }
 
 function sellerHistoryLines(view: CaseView): string[] {
   if (!view.sellerLinks.length) return [];
   return [
     ':link: *Seller history:*',
-    ...view.sellerLinks.slice(0, 5).map((l) => `• ${escapeMrkdwn(truncate(l, 200))}`),
+    ...view.sellerLinks.slice(0, 5).map((l) => `• ${inertMrkdwn(truncate(l, 200))}`),
   ];
 }
 
@@ -190,7 +210,7 @@ function editLines(view: CaseView): string[] {
     ...(changes.length
       ? changes.map(
           (c) =>
-            `• ${FIELD_LABEL[c.field]}: “${escapeMrkdwn(truncate(c.before, 200))}” → “${escapeMrkdwn(truncate(c.after, 200))}”`,
+            `• ${FIELD_LABEL[c.field]}: “${inertMrkdwn(truncate(c.before, 200))}” → “${inertMrkdwn(truncate(c.after, 200))}”`,
         )
       : ['• nothing shown on this card changed']),
   ];
@@ -284,6 +304,8 @@ export function caseCard(
   view: CaseView,
   state: CaseState,
   now: number = Date.now(),
+  /** Signs a link to a volunteer's photo; without it the card lists the photos' hashes only. */
+  photoLink?: PhotoLink,
 ): { text: string; blocks: Block[] } {
   const l = view.listing;
   const d = view.detection;
@@ -294,9 +316,9 @@ export function caseCard(
     {
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*Platform*\n${escapeMrkdwn(l.platformId)}` },
-        { type: 'mrkdwn', text: `*Price*\n${escapeMrkdwn(price)}` },
-        { type: 'mrkdwn', text: `*Seller*\n${escapeMrkdwn(l.sellerId ?? 'unknown')}` },
+        { type: 'mrkdwn', text: `*Platform*\n${inertMrkdwn(l.platformId)}` },
+        { type: 'mrkdwn', text: `*Price*\n${inertMrkdwn(price)}` },
+        { type: 'mrkdwn', text: `*Seller*\n${inertMrkdwn(l.sellerId ?? 'unknown')}` },
         {
           type: 'mrkdwn',
           text: `*Verdict*\n${view.verdict} (score ${(d?.score ?? 0).toFixed(2)}) · priority ${state.priority}`,
@@ -328,7 +350,12 @@ export function caseCard(
   const edits = editLines(view);
   if (edits.length)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(edits.join('\n'), 2900) } });
-  const found = [...detectorLines(view), ...reportLines(view), ...sellerHistoryLines(view)];
+  const found = [
+    ...detectorLines(view),
+    ...reportLines(view),
+    ...photoLines(view, photoLink),
+    ...sellerHistoryLines(view),
+  ];
   if (found.length)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(found.join('\n'), 2900) } });
   if (d?.clause) {
@@ -337,7 +364,7 @@ export function caseCard(
       elements: [
         {
           type: 'mrkdwn',
-          text: truncate(`*Policy:* ${escapeMrkdwn(d.clause)} · ${escapeMrkdwn(d.explanation ?? '')}`, 2900),
+          text: truncate(`*Policy:* ${inertMrkdwn(d.clause)} · ${inertMrkdwn(d.explanation ?? '')}`, 2900),
         },
       ],
     });
@@ -351,7 +378,10 @@ export function caseCard(
     });
   const buttons = actionButtons(view, state, now);
   if (buttons.length) blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons });
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Case \`${view.id}\`` }] });
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `Case *${caseRef(view.id)}* · \`${view.id}\`` }],
+  });
   // The notification text is mrkdwn too: escaped like everything else.
-  return { text: `Case review: ${escapeMrkdwn(truncate(l.title, 100))}`, blocks };
+  return { text: `Case review: ${inertMrkdwn(truncate(l.title, 100))}`, blocks };
 }

@@ -1,11 +1,12 @@
 // The App Home tab: a reviewer's queue (their claims and unclaimed open cases, most urgent priority first,
 // then oldest), with claim and release buttons; and the /case lookup answer.
 import type { types } from '@slack/bolt';
+import { caseRef } from '../../shared/case-ref.ts';
 import type { CaseView } from '../../shared/db/cases.ts';
 import type { QueueItem } from '../../shared/db/review.ts';
 import type { CaseState } from '../../workflows/case-workflow.ts';
 import { ACTION_CLAIM, ACTION_RELEASE, slackTime } from './case-card.ts';
-import { escapeMrkdwn, truncate } from './mrkdwn.ts';
+import { inertMrkdwn, truncate } from './mrkdwn.ts';
 import type { Reporter } from './review-use-cases.ts';
 
 const PRIORITY = ['', ':red_circle: P1', ':large_orange_circle: P2', ':white_circle: P3'];
@@ -32,15 +33,13 @@ export function homeView(reviewer: string, items: QueueItem[], authorised: boole
   for (const item of items) {
     const mine = item.claimedBy === reviewer;
     const due = item.dueAt ? ` · due ${slackTime(Date.parse(item.dueAt))}` : '';
-    const claim = item.claimedBy
-      ? ` · claimed by ${mine ? 'you' : `<@${escapeMrkdwn(item.claimedBy)}>`}`
-      : '';
+    const claim = item.claimedBy ? ` · claimed by ${mine ? 'you' : `<@${inertMrkdwn(item.claimedBy)}>`}` : '';
     blocks.push({
       type: 'section',
       block_id: `queue_${item.caseId}`,
       text: {
         type: 'mrkdwn',
-        text: `${PRIORITY[item.priority] ?? `P${item.priority}`} *${escapeMrkdwn(truncate(item.title, 120))}*\n${escapeMrkdwn(item.platformId)} · ${escapeMrkdwn(item.status)} · opened ${slackTime(Date.parse(item.openedAt))}${due}${claim}\n\`${item.caseId}\``,
+        text: `${PRIORITY[item.priority] ?? `P${item.priority}`} *${inertMrkdwn(truncate(item.title, 120))}*\n${inertMrkdwn(item.platformId)} · ${inertMrkdwn(item.status)} · opened ${slackTime(Date.parse(item.openedAt))}${due}${claim}\n${caseRef(item.caseId)} · \`${item.caseId}\``,
       },
       accessory: {
         type: 'button',
@@ -60,25 +59,25 @@ export function caseSummary(
   reporters?: readonly Reporter[],
 ): string {
   const lines = [
-    `*${escapeMrkdwn(truncate(view.listing.title, 150))}*`,
-    `Case \`${view.id}\` · ${escapeMrkdwn(state?.status ?? view.status)} · priority ${view.priority} · ${escapeMrkdwn(view.listing.platformId)}`,
+    `*${inertMrkdwn(truncate(view.listing.title, 150))}*`,
+    `Case *${caseRef(view.id)}* \`${view.id}\` · ${inertMrkdwn(state?.status ?? view.status)} · priority ${view.priority} · ${inertMrkdwn(view.listing.platformId)}`,
   ];
-  if (view.claimedBy) lines.push(`Claimed by <@${escapeMrkdwn(view.claimedBy)}>`);
+  if (view.claimedBy) lines.push(`Claimed by <@${inertMrkdwn(view.claimedBy)}>`);
   if (view.dueAt && (view.status === 'open' || view.status === 'escalated'))
     lines.push(`Due ${slackTime(Date.parse(view.dueAt))}`);
   for (const d of view.decisions.slice(-5))
     lines.push(
-      `• ${escapeMrkdwn(d.decision)}${d.action ? ` (${escapeMrkdwn(d.action)})` : ''} by <@${escapeMrkdwn(d.reviewer)}> at ${escapeMrkdwn(d.at)}`,
+      `• ${inertMrkdwn(d.decision)}${d.action ? ` (${inertMrkdwn(d.action)})` : ''} by <@${inertMrkdwn(d.reviewer)}> at ${inertMrkdwn(d.at)}`,
     );
   for (const t of view.takedowns)
     lines.push(
-      `• takedown ${escapeMrkdwn(t.action)}: ${escapeMrkdwn(t.status)}${t.reference ? ` (${escapeMrkdwn(t.reference)})` : ''}`,
+      `• takedown ${inertMrkdwn(t.action)}: ${inertMrkdwn(t.status)}${t.reference ? ` (${inertMrkdwn(t.reference)})` : ''}`,
     );
   if (reporters?.length) {
     const who = reporters.map((r) =>
       r.erased
-        ? `a forgotten volunteer (${escapeMrkdwn(r.channel)})`
-        : `${escapeMrkdwn(r.reporter)} (${escapeMrkdwn(r.channel)})`,
+        ? `a forgotten volunteer (${inertMrkdwn(r.channel)})`
+        : `${inertMrkdwn(r.reporter)} (${inertMrkdwn(r.channel)})`,
     );
     lines.push(`Reported by: ${who.join(', ')}`);
   }

@@ -1,6 +1,7 @@
 // Posts the case card to the review channel the first time, then edits that same message as the case
 // moves; calls leads to a case with a reply in the card's thread.
 import type { webApi } from '@slack/bolt';
+import type { PhotoLink } from '../../shared/photo-links.ts';
 import type { LeadAlert, ReviewNotifier } from '../../workflows/activities/case-activities.ts';
 import { caseCard } from './case-card.ts';
 import { escapeMrkdwn, truncate } from './mrkdwn.ts';
@@ -13,10 +14,15 @@ const ALERT_TEXT: Record<LeadAlert, string> = {
   appeal: ':scales: The seller appealed the takedown. A reviewer who did not approve it should decide.',
 };
 
-export function createSlackReviewNotifier(client: webApi.WebClient, channel: string): ReviewNotifier {
+export function createSlackReviewNotifier(
+  client: webApi.WebClient,
+  channel: string,
+  /** Signed links to volunteers' photos (needs the API's public address). */
+  photoLink?: PhotoLink,
+): ReviewNotifier {
   return {
     async showCase(view, state) {
-      const card = caseCard(view, state);
+      const card = caseCard(view, state, Date.now(), photoLink);
       if (view.slack) {
         await client.chat.update({ channel: view.slack.channel, ts: view.slack.ts, ...card });
         return view.slack;

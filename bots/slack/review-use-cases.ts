@@ -1,6 +1,7 @@
 // The use cases the Slack front end calls, bound to their dependencies (Temporal client, database, roles).
 import type { Client } from '@temporalio/client';
-import type { CaseView } from '../../shared/db/cases.ts';
+import { isCaseId } from '../../shared/case-ref.ts';
+import { type CaseView, findCaseIdsByRef } from '../../shared/db/cases.ts';
 import type { Pool } from '../../shared/db/pool.ts';
 import { reportersOfCase } from '../../shared/db/reports.ts';
 import { type QueueItem, reviewQueue } from '../../shared/db/review.ts';
@@ -43,7 +44,8 @@ export interface SlackUseCases {
   readCaseState(caseId: string): Promise<CaseState | undefined>;
   noteCase(input: NoteInput): Promise<NoteResult>;
   reviewQueue(reviewer: string): Promise<{ authorised: boolean; items: QueueItem[] }>;
-  lookupCase(actor: string, caseId: string): Promise<Lookup>;
+  /** A case by its internal id or its reference (WS-7K3F9). */
+  lookupCase(actor: string, query: string): Promise<Lookup>;
 }
 
 export function createSlackUseCases(deps: {
@@ -71,11 +73,19 @@ export function createSlackUseCases(deps: {
         items: await reviewQueue(pool, { reviewer, includeAllClaims: role === 'lead' }),
       };
     },
-    async lookupCase(actor, caseId) {
+    async lookupCase(actor, query) {
       const role = await roleOf(actor);
       if (!role) return { ok: false, reason: `${actor} is not an authorised reviewer` };
-      const view = await loadCaseView(pool, caseId);
-      if (!view) return { ok: false, reason: `no case ${caseId}` };
+      // People type the reference (WS-7K3F9) or paste the internal id.
+      const ids = isCaseId(query) ? [query] : await findCaseIdsByRef(pool, query);
+      if (ids.length > 1)
+        return {
+          ok: false,
+          reason: `${query} names ${ids.length} cases: ${ids.join(', ')}; use the full id`,
+        };
+      const caseId = ids[0];
+      const view = caseId ? await loadCaseView(pool, caseId) : undefined;
+      if (!caseId || !view) return { ok: false, reason: `no case ${query}` };
       const state = await readCaseState(temporal, caseId).catch(() => undefined);
       return role === 'lead'
         ? { ok: true, view, state, reporters: await reportersOfCase(pool, caseId) }

@@ -3,11 +3,14 @@
 // quizzes keep their state in PostgreSQL (see dialog.ts), so a restarted bot continues where it stopped.
 import { Bot, type Context, InlineKeyboard } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
+import { caseLabel } from '../../shared/case-ref.ts';
 import { log } from '../../shared/logger.ts';
 import { isSafeText } from '../../shared/text.ts';
+import { type AnswerInput, MAX_ANSWER_LENGTH } from '../../workflows/use-cases/answer-case.ts';
 import { findLink, type LinkInText } from '../../workflows/use-cases/link-in-text.ts';
 import { MAX_NOTE_LENGTH, MAX_SPECIES_LENGTH } from '../../workflows/use-cases/report-listing.ts';
 import { isSpeciesId, QUIZ, SPECIES, speciesLabelKey } from '../volunteers/catalog.ts';
+import { helpMessage, TELEGRAM_COMMANDS } from '../volunteers/commands.ts';
 import {
   isLocale,
   LOCALE_NAMES,
@@ -23,6 +26,7 @@ import { reportResultMessage, statsMessage } from '../volunteers/present.ts';
 import type { VolunteerUseCases } from '../volunteers/use-cases.ts';
 import { type Dialog, parseDialog } from './dialog.ts';
 import { telegramTranslator } from './markup.ts';
+import { ANSWER_PREFIX } from './outcome.ts';
 import { downloadPhoto } from './photos.ts';
 
 export const DEFAULT_API_ROOT = 'https://api.telegram.org';
@@ -121,7 +125,8 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
     await say(ctx, 'consent_thanks');
   });
 
-  bot.command('help', (ctx) => say(ctx, 'help'));
+  const help = (ctx: VolunteerContext) => ctx.reply(helpMessage(ctx.t, TELEGRAM_COMMANDS), HTML);
+  bot.command('help', help);
 
   // Everything below needs the volunteer's consent.
   bot.use(async (ctx, next) => {
@@ -231,13 +236,17 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
     await ctx.reply(reportResultMessage(ctx.t, result), HTML);
   });
 
+  /**
+   * A photo is welcome at any point: in the answer step it answers the reviewer; in a report dialog it is
+   * kept for the report (up to the limit); with no report under way it starts one, and the link is asked.
+   */
   const receivePhoto = async (
     ctx: VolunteerContext,
     file: { fileId: string; uniqueId: string; size?: number },
   ) => {
     const d = await load(ctx);
-    if (d?.step !== 'photos') return;
-    if ((await uc.photoCount(ctx.volunteer.id)) >= maxPhotos)
+    const reporting = d !== undefined && d.step !== 'quiz' && d.step !== 'answer';
+    if (reporting && (await uc.photoCount(ctx.volunteer.id)) >= maxPhotos)
       return say(ctx, 'photo_limit', { max: maxPhotos });
     const download = await downloadPhoto(ctx.api, {
       token: opts.token,
@@ -246,24 +255,30 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
       announcedSize: file.size,
       maxBytes: maxPhotoBytes,
     });
-    if (!download.ok)
-      return say(ctx, download.reason === 'too_big' ? 'photo_too_big' : 'photo_failed', { mb });
-    const stored = await uc.addPhoto(
-      ctx.volunteer.id,
-      {
-        sourceId: file.uniqueId,
-        mimeType: download.mimeType,
-        sha256: download.sha256,
-        bytes: download.bytes,
-      },
-      maxPhotos,
-    );
+    if (!download.ok) {
+      const key = { too_big: 'photo_too_big', not_an_image: 'only_photos', failed: 'photo_failed' } as const;
+      return say(ctx, key[download.reason], { mb });
+    }
+    const photo = {
+      sourceId: file.uniqueId,
+      mimeType: download.mimeType,
+      sha256: download.sha256,
+      bytes: download.bytes,
+    };
+    if (d?.step === 'answer') return sendAnswer(ctx, d.reportId, { photo });
+    if (!reporting) {
+      // A photo first (or instead of the link): a new report starts with it.
+      await uc.discardPhotos(ctx.volunteer.id);
+      await save(ctx, { step: 'link' });
+    }
+    const stored = await uc.addPhoto(ctx.volunteer.id, photo, maxPhotos);
     if (stored.result === 'limit') return say(ctx, 'photo_limit', { max: maxPhotos });
+    if (!reporting || d?.step === 'link') return say(ctx, 'photo_first');
     await say(
       ctx,
       'photo_saved',
       { count: stored.count },
-      new InlineKeyboard().text(ctx.label('btn_done'), 'ph:done'),
+      d?.step === 'photos' ? new InlineKeyboard().text(ctx.label('btn_done'), 'ph:done') : undefined,
     );
   };
 
@@ -278,8 +293,34 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
   });
   bot.on('message:document', async (ctx) => {
     const doc = ctx.message.document;
+    // A PDF, a video or an archive is not a photo: say so instead of "try again".
+    if (doc.mime_type && !doc.mime_type.startsWith('image/')) return say(ctx, 'only_photos');
     await receivePhoto(ctx, { fileId: doc.file_id, uniqueId: doc.file_unique_id, size: doc.file_size });
   });
+
+  // A reviewer asked for more information: the Answer button under the question starts this step, and the
+  // volunteer's next text or photo is the answer (stored with the report, then signalled to the case).
+  bot.callbackQuery(new RegExp(`^${ANSWER_PREFIX}(\\d{1,18})$`), async (ctx) => {
+    await answer(ctx);
+    await uc.discardPhotos(ctx.volunteer.id);
+    await save(ctx, { step: 'answer', reportId: ctx.match[1]! });
+    await say(ctx, 'ask_answer');
+  });
+  const sendAnswer = async (
+    ctx: VolunteerContext,
+    reportId: string,
+    content: { text?: string; photo?: AnswerInput['photo'] },
+  ) => {
+    const result = await uc.answerCase({
+      volunteerId: ctx.volunteer.id,
+      reportId,
+      text: content.text ?? null,
+      ...(content.photo ? { photo: content.photo } : {}),
+    });
+    await uc.clearConversation(ctx.volunteer.id);
+    if (result.kind === 'not_asked') return say(ctx, 'answer_not_asked');
+    return say(ctx, 'answer_recorded', { caseRef: caseLabel(result.caseId) });
+  };
 
   bot.command('mystats', async (ctx) => {
     const stats = await uc.stats(ctx.volunteer.id);
@@ -344,6 +385,11 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
     if (!found) return say(ctx, 'invalid_link');
     const link = await uc.recognizeLink(found.url);
     if (!link.ok && link.reason === 'invalid_link') return say(ctx, 'invalid_link');
+    // A home or search page: the dialog waits at the link step for the listing's own link.
+    if (!link.ok && link.reason === 'not_a_listing') {
+      if ((await load(ctx))?.step !== 'link') await save(ctx, { step: 'link' });
+      return say(ctx, 'not_a_listing', { domain: link.domain });
+    }
     if (!link.ok) {
       await uc.clearConversation(ctx.volunteer.id);
       return say(ctx, 'unknown_platform', { domain: link.domain });
@@ -355,7 +401,7 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
 
   bot.on('message:text', async (ctx) => {
     const text = ctx.message.text;
-    if (text.startsWith('/')) return say(ctx, 'help');
+    if (text.startsWith('/')) return help(ctx);
     // Checked before the text reaches the stored dialog (jsonb cannot hold NUL).
     if (!isSafeText(text)) return say(ctx, 'unreadable_text');
     const entities = ctx.message.entities ?? [];
@@ -365,6 +411,9 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
         return takeLink(ctx, findLink(text, entities));
       case 'species':
         return chooseSpecies(ctx, text.trim().slice(0, MAX_SPECIES_LENGTH));
+      case 'answer':
+        if (text.length > MAX_ANSWER_LENGTH) return say(ctx, 'note_too_long', { max: MAX_ANSWER_LENGTH });
+        return sendAnswer(ctx, d.reportId, { text: text.trim() });
       // Text while photos are awaited is the note: the volunteer skipped the photos.
       case 'photos':
       case 'note': {
@@ -377,7 +426,7 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
       default: {
         // A link pasted (or shared from another app) outside a dialog starts a report with it.
         const found = findLink(text, entities, { strict: true });
-        if (!found) return say(ctx, 'help');
+        if (!found) return help(ctx);
         await uc.discardPhotos(ctx.volunteer.id);
         return takeLink(ctx, found);
       }

@@ -15,6 +15,8 @@ export const dialogSchema = z.discriminatedUnion('step', [
   z.object({ step: z.literal('photos'), url, species, shared }),
   z.object({ step: z.literal('note'), url, species, shared }),
   z.object({ step: z.literal('confirm'), url, species, note: safeString().max(4000).nullable() }),
+  /** Waiting for the answer to a reviewer's question on this report. */
+  z.object({ step: z.literal('answer'), reportId: z.string().regex(/^\d+$/) }),
   z.object({ step: z.literal('quiz'), index: z.number().int().min(0), correct: z.number().int().min(0) }),
 ]);
 export type Dialog = z.infer<typeof dialogSchema>;

@@ -1,6 +1,8 @@
 // Use-case results as messages, shared by every chat platform: each bot passes its own translator (which
 // carries its markup), so the wording is written once.
+import { caseLabel } from '../../shared/case-ref.ts';
 import type { VolunteerStats } from '../../shared/db/volunteers.ts';
+import type { ReporterNotice } from '../../workflows/activities/case-activities.ts';
 import type { ReportListingResult } from '../../workflows/use-cases/report-listing.ts';
 import type { Locale, MessageKey, Translate } from './i18n.ts';
 import type { Level } from './use-cases.ts';
@@ -8,12 +10,12 @@ import type { Level } from './use-cases.ts';
 export function reportResultMessage(t: Translate, result: ReportListingResult): string {
   switch (result.kind) {
     case 'recorded':
-      return t('report_recorded', { caseRef: result.caseId });
+      return t('report_recorded', { caseRef: caseLabel(result.caseId) });
     case 'duplicate':
-      return t('report_duplicate', { caseRef: result.caseId });
+      return t('report_duplicate', { caseRef: caseLabel(result.caseId) });
     case 'already_decided':
       return t(result.outcome === 'confirmed' ? 'report_known_confirmed' : 'report_known_rejected', {
-        caseRef: result.caseId,
+        caseRef: caseLabel(result.caseId),
       });
     case 'invalid_link':
       return t('invalid_link');
@@ -21,6 +23,8 @@ export function reportResultMessage(t: Translate, result: ReportListingResult): 
       return t('unknown_platform', { domain: result.domain });
     case 'invalid_text':
       return t('unreadable_text');
+    case 'not_a_listing':
+      return t('not_a_listing', { domain: result.domain });
   }
 }
 
@@ -42,12 +46,18 @@ export function statsMessage(
     rank:
       s.position === null
         ? label('rank_none')
-        : label('rank_of', { position: s.position, total: s.volunteersRanked }),
+        : label(s.tiedWith > 0 ? 'rank_tied' : 'rank_of', {
+            position: s.position,
+            total: s.volunteersRanked,
+          }),
   });
 }
 
-export const OUTCOME_KEYS: Record<'confirmed' | 'rejected' | 'more_info', MessageKey> = {
+/** What each notice says; "confirmed" only says the removal was requested. */
+export const OUTCOME_KEYS: Record<ReporterNotice, MessageKey> = {
   confirmed: 'outcome_confirmed',
   rejected: 'outcome_rejected',
   more_info: 'outcome_more_info',
+  removed: 'outcome_removed',
+  removal_failed: 'outcome_removal_failed',
 };

@@ -21,6 +21,8 @@ import {
   type VolunteerStats,
   volunteerStats,
 } from '../../shared/db/volunteers.ts';
+import { type AnswerInput, type AnswerResult, answerCase } from '../../workflows/use-cases/answer-case.ts';
+import { photoPdq } from '../../workflows/use-cases/photo-hash.ts';
 import {
   type RecognizedLink,
   type ReportListingInput,
@@ -124,6 +126,11 @@ export function createVolunteerUseCases(opts: VolunteerUseCaseOptions) {
       return reportListing(opts, input);
     },
 
+    /** A reporter's answer (text or a photo) to the reviewer's question on their report. */
+    answerCase(input: AnswerInput): Promise<AnswerResult> {
+      return answerCase(opts, input);
+    },
+
     async addPhoto(
       volunteerId: string,
       photo: { sourceId: string; mimeType: string; sha256: string; bytes: Buffer },
@@ -131,7 +138,8 @@ export function createVolunteerUseCases(opts: VolunteerUseCaseOptions) {
     ): Promise<{ result: PhotoResult; count: number }> {
       const count = await countDraftPhotos(pool, volunteerId);
       if (count >= maxPhotos) return { result: 'limit', count };
-      return { result: 'saved', count: await addDraftPhoto(pool, { volunteerId, ...photo }) };
+      const pdq = await photoPdq(photo.bytes);
+      return { result: 'saved', count: await addDraftPhoto(pool, { volunteerId, ...photo, ...pdq }) };
     },
 
     photoCount: (volunteerId: string) => countDraftPhotos(pool, volunteerId),

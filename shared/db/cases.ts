@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { caseRef, parseCaseRef } from '../case-ref.ts';
 import type { Verdict } from '../listing.ts';
 import type { Evidence } from '../screening.ts';
 import type { Queryable } from './pool.ts';
+import { answersOfCase, type ReportAnswer } from './report-answers.ts';
+import { type CasePhoto, casePhotos } from './reports.ts';
 
 /** Deterministic, URL-safe case id: the same listing always maps to the same case and workflow. */
 export function caseIdFor(platformId: string, externalId: string): string {
@@ -145,6 +148,10 @@ export interface CaseView {
   }[];
   /** Volunteer reports on the listing (no volunteer identities). */
   reports: { id: string; species: string | null; note: string | null; outcome: string | null; at: string }[];
+  /** Volunteers' answers to reviewers' questions (text or a photo's hashes). */
+  answers: ReportAnswer[];
+  /** Volunteers' photos (with reports and as answers): hashes only, the bytes are served by signed link. */
+  photos: CasePhoto[];
   /** "seller's phone seen in 3 removed listings on 2 platforms", from local and imported signals. */
   sellerLinks: string[];
   /** Reviewers' internal notes. */
@@ -161,10 +168,21 @@ export interface CaseView {
 }
 
 /** What a platform sees of a case of its own listings: no reviewers' internals (notes, claims, reporters). */
-export type PlatformCaseView = Omit<CaseView, 'slack' | 'notes' | 'claimedBy' | 'reports'>;
+export type PlatformCaseView = Omit<
+  CaseView,
+  'slack' | 'notes' | 'claimedBy' | 'reports' | 'answers' | 'photos'
+>;
 
 export function platformCaseView(view: CaseView): PlatformCaseView {
-  const { slack: _slack, notes: _notes, claimedBy: _claimedBy, reports: _reports, ...visible } = view;
+  const {
+    slack: _slack,
+    notes: _notes,
+    claimedBy: _claimedBy,
+    reports: _reports,
+    answers: _answers,
+    photos: _photos,
+    ...visible
+  } = view;
   return visible;
 }
 
@@ -199,41 +217,44 @@ export async function getCaseView(
   );
   const r = rows[0];
   if (!r) return undefined;
-  const [decisions, takedowns, detections, reports, notes, appeals, links, versions] = await Promise.all([
-    db.query(
-      'SELECT reviewer, decision, action, reason_code, reason, created_at FROM reviews WHERE case_id = $1 ORDER BY id',
-      [caseId],
-    ),
-    db.query(
-      'SELECT action, status, platform_reference, error, confirmed_at FROM takedowns WHERE case_id = $1 ORDER BY id',
-      [caseId],
-    ),
-    db.query(
-      `SELECT listing_version, detector, verdict, score, clause, explanation, evidence, created_at FROM detections
+  const [decisions, takedowns, detections, reports, notes, appeals, links, versions, answers, photos] =
+    await Promise.all([
+      db.query(
+        'SELECT reviewer, decision, action, reason_code, reason, created_at FROM reviews WHERE case_id = $1 ORDER BY id',
+        [caseId],
+      ),
+      db.query(
+        'SELECT action, status, platform_reference, error, confirmed_at FROM takedowns WHERE case_id = $1 ORDER BY id',
+        [caseId],
+      ),
+      db.query(
+        `SELECT listing_version, detector, verdict, score, clause, explanation, evidence, created_at FROM detections
        WHERE listing_id = $1 ORDER BY id`,
-      [r.listing_id],
-    ),
-    db.query('SELECT id, species, note, outcome, created_at FROM reports WHERE case_id = $1 ORDER BY id', [
-      caseId,
-    ]),
-    db.query('SELECT author, note, created_at FROM case_notes WHERE case_id = $1 ORDER BY id', [caseId]),
-    db.query(
-      `SELECT platform_appeal_id, statement, status, decided_by, decision_reason, created_at, decided_at
+        [r.listing_id],
+      ),
+      db.query('SELECT id, species, note, outcome, created_at FROM reports WHERE case_id = $1 ORDER BY id', [
+        caseId,
+      ]),
+      db.query('SELECT author, note, created_at FROM case_notes WHERE case_id = $1 ORDER BY id', [caseId]),
+      db.query(
+        `SELECT platform_appeal_id, statement, status, decided_by, decision_reason, created_at, decided_at
        FROM appeals WHERE case_id = $1 ORDER BY id`,
-      [caseId],
-    ),
-    sellerLinks(db, r.listing_id),
-    db.query(
-      `SELECT v.version, v.received_at, v.url, v.title, v.description, v.price, v.currency, v.seller_id,
+        [caseId],
+      ),
+      sellerLinks(db, r.listing_id),
+      db.query(
+        `SELECT v.version, v.received_at, v.url, v.title, v.description, v.price, v.currency, v.seller_id,
               v.image_urls, d.verdict
        FROM listing_versions v
        LEFT JOIN LATERAL (SELECT verdict FROM detections
                           WHERE listing_id = v.listing_id AND listing_version = v.version
                           ORDER BY id DESC LIMIT 1) d ON true
        WHERE v.listing_id = $1 ORDER BY v.version`,
-      [r.listing_id],
-    ),
-  ]);
+        [r.listing_id],
+      ),
+      answersOfCase(db, caseId),
+      casePhotos(db, caseId),
+    ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
     id: r.id,
@@ -312,6 +333,8 @@ export async function getCaseView(
       outcome: p.outcome,
       at: p.created_at.toISOString(),
     })),
+    answers,
+    photos,
     notes: notes.rows.map((n) => ({ author: n.author, note: n.note, at: n.created_at.toISOString() })),
     appeals: appeals.rows.map((a) => ({
       appealId: a.platform_appeal_id,
@@ -323,4 +346,15 @@ export async function getCaseView(
       decidedAt: iso(a.decided_at),
     })),
   };
+}
+
+/** The ids of cases with this reference (see shared/case-ref.ts); usually one, more after a collision. */
+export async function findCaseIdsByRef(db: Queryable, text: string): Promise<string[]> {
+  const parsed = parseCaseRef(text);
+  if (!parsed) return [];
+  const { rows } = await db.query<{ id: string }>(
+    "SELECT id FROM cases WHERE id LIKE $1 || '%' ORDER BY opened_at DESC LIMIT 50",
+    [parsed.idPrefix],
+  );
+  return rows.map((r) => r.id).filter((id) => caseRef(id) === parsed.ref);
 }

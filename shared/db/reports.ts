@@ -4,6 +4,11 @@ import type { Queryable } from './pool.ts';
 
 /** What a volunteer's report came to: the reviewer confirmed it, rejected it, or asked for more. */
 export type ReportOutcome = 'confirmed' | 'rejected' | 'more_info';
+/**
+ * What a reporter is told: the review's outcome, then for a confirmed report what the takedown did.
+ * "confirmed" means "removal requested"; only "removed" says the listing is gone.
+ */
+export type ReporterNotice = ReportOutcome | 'removed' | 'removal_failed';
 
 export interface PlatformDomain {
   domain: string;
@@ -211,12 +216,29 @@ export async function reportersOfCase(
 
 export async function addDraftPhoto(
   db: Queryable,
-  p: { volunteerId: string; sourceId: string; mimeType: string; sha256: string; bytes: Buffer },
+  p: {
+    volunteerId: string;
+    sourceId: string;
+    mimeType: string;
+    sha256: string;
+    bytes: Buffer;
+    pdq?: string;
+    pdqQuality?: number;
+  },
 ): Promise<number> {
   await db.query(
-    `INSERT INTO report_photos (volunteer_id, source_id, mime_type, size_bytes, sha256, bytes)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [p.volunteerId, p.sourceId, p.mimeType, p.bytes.length, p.sha256, p.bytes],
+    `INSERT INTO report_photos (volunteer_id, source_id, mime_type, size_bytes, sha256, bytes, pdq, pdq_quality)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      p.volunteerId,
+      p.sourceId,
+      p.mimeType,
+      p.bytes.length,
+      p.sha256,
+      p.bytes,
+      p.pdq ?? null,
+      p.pdqQuality ?? null,
+    ],
   );
   return countDraftPhotos(db, p.volunteerId);
 }
@@ -266,9 +288,9 @@ export async function reportPhotos(
 export async function claimOutcomeNotification(
   db: Queryable,
   reportId: string,
-  outcome: ReportOutcome,
-): Promise<{ previous: ReportOutcome | null } | undefined> {
-  const { rows } = await db.query<{ previous: ReportOutcome | null }>(
+  outcome: ReporterNotice,
+): Promise<{ previous: ReporterNotice | null } | undefined> {
+  const { rows } = await db.query<{ previous: ReporterNotice | null }>(
     `WITH old AS (SELECT id, notified_outcome FROM reports WHERE id = $1 FOR UPDATE)
      UPDATE reports r SET notified_at = now(), notified_outcome = $2
      FROM old WHERE r.id = old.id AND old.notified_outcome IS DISTINCT FROM $2
@@ -282,10 +304,53 @@ export async function claimOutcomeNotification(
 export async function releaseOutcomeNotification(
   db: Queryable,
   reportId: string,
-  previous: ReportOutcome | null,
+  previous: ReporterNotice | null,
 ): Promise<void> {
   await db.query(
     'UPDATE reports SET notified_outcome = $2, notified_at = CASE WHEN $2::text IS NULL THEN NULL ELSE notified_at END WHERE id = $1',
     [reportId, previous],
   );
+}
+
+/** A case's volunteer photos (report photos and photo answers), without their bytes. */
+export interface CasePhoto {
+  id: string;
+  reportId: string;
+  mimeType: string;
+  sizeBytes: number;
+  sha256: string;
+  pdq: string | null;
+  pdqQuality: number | null;
+  /** Sent as the answer to a reviewer's question rather than with the report. */
+  answer: boolean;
+}
+
+export async function casePhotos(db: Queryable, caseId: string): Promise<CasePhoto[]> {
+  const { rows } = await db.query(
+    `SELECT p.id, p.report_id, p.mime_type, p.size_bytes, p.sha256, p.pdq, p.pdq_quality, p.answer_id
+     FROM report_photos p JOIN reports r ON r.id = p.report_id WHERE r.case_id = $1 ORDER BY p.id`,
+    [caseId],
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    reportId: String(r.report_id),
+    mimeType: r.mime_type,
+    sizeBytes: r.size_bytes,
+    sha256: r.sha256,
+    pdq: r.pdq,
+    pdqQuality: r.pdq_quality,
+    answer: r.answer_id !== null,
+  }));
+}
+
+/** One photo's bytes, for the signed link that shows it to reviewers. */
+export async function reportPhotoBytes(
+  db: Queryable,
+  photoId: string,
+): Promise<{ mimeType: string; bytes: Buffer } | undefined> {
+  const { rows } = await db.query<{ mime_type: string; bytes: Buffer }>(
+    'SELECT mime_type, bytes FROM report_photos WHERE id = $1 AND report_id IS NOT NULL',
+    [photoId],
+  );
+  return rows[0] ? { mimeType: rows[0].mime_type, bytes: rows[0].bytes } : undefined;
 }

@@ -81,6 +81,8 @@ export interface VolunteerStats {
   accuracy: number | null;
   /** 1-based position among volunteers by confirmed reports, and how many volunteers have any. */
   position: number | null;
+  /** How many other volunteers share that position (same number of confirmed reports). */
+  tiedWith: number;
   volunteersRanked: number;
 }
 
@@ -101,11 +103,13 @@ export async function volunteerStats(db: Queryable, volunteerId: string): Promis
   const r = rows[0]!;
   const confirmed = Number(r.confirmed);
   const rejected = Number(r.rejected);
-  const ranking = await db.query<{ position: string | null; ranked: string }>(
+  // Competition ranking: equal scores share a position ("1, 1, 3"), and the tie is counted to be shown.
+  const ranking = await db.query<{ position: string | null; tied: string; ranked: string }>(
     `WITH scores AS (
        SELECT volunteer_id, count(*) FILTER (WHERE outcome = 'confirmed') AS confirmed
        FROM reports GROUP BY volunteer_id)
      SELECT (SELECT 1 + count(*) FROM scores WHERE confirmed > s.confirmed) AS position,
+            (SELECT count(*) FROM scores WHERE confirmed = s.confirmed AND volunteer_id <> $1) AS tied,
             (SELECT count(*) FROM scores) AS ranked
      FROM (SELECT coalesce((SELECT confirmed FROM scores WHERE volunteer_id = $1), -1) AS confirmed) s`,
     [volunteerId],
@@ -118,6 +122,7 @@ export async function volunteerStats(db: Queryable, volunteerId: string): Promis
     pending: Number(r.pending),
     accuracy: confirmed + rejected > 0 ? confirmed / (confirmed + rejected) : null,
     position: Number(r.reports) > 0 ? Number(rank.position) : null,
+    tiedWith: Number(r.reports) > 0 ? Number(rank.tied) : 0,
     volunteersRanked: Number(rank.ranked),
   };
 }

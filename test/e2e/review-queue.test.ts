@@ -2,7 +2,9 @@
 // Home queue (most urgent, then oldest first) with claim and release, /case lookups, notes and code-word
 // proposals, asking for information (volunteers' reports marked), escalation by hand, and forged or
 // stale requests refused.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseRef } from '../../shared/case-ref.ts';
 import { volunteerReportSignal } from '../../workflows/case-workflow.ts';
 import {
   sendBlockAction,
@@ -148,6 +150,22 @@ describe('review queue and tools', () => {
     expect(body.response_type).toBe('ephemeral');
     expect(body.text).toContain(c);
     expect(body.text).toContain('Ivory bangle C &lt;!channel&gt;');
+    expect(body.text).toContain(caseRef(c));
+    // The reference people read aloud finds the same case, typed loosely (lower case, a space).
+    const byRef = await sendSlashCommand(
+      events(),
+      { command: '/case', text: caseRef(c).toLowerCase().replace('-', ' '), userId: 'U2' },
+      { signingSecret: SIGNING_SECRET },
+    );
+    expect(((await byRef.json()) as { text: string }).text).toBe(body.text);
+    // A well-formed reference of no case is answered plainly.
+    const unknownRef = caseRef(c) === 'WS-00000' ? 'WS-ZZZZZ' : 'WS-00000';
+    const none = await sendSlashCommand(
+      events(),
+      { command: '/case', text: unknownRef, userId: 'U2' },
+      { signingSecret: SIGNING_SECRET },
+    );
+    expect(((await none.json()) as { text: string }).text).toBe(`no case ${unknownRef}`);
     const outsider = await sendSlashCommand(
       events(),
       { command: '/case', text: c, userId: 'UOUTSIDER' },
@@ -240,7 +258,7 @@ describe('review queue and tools', () => {
       "INSERT INTO volunteers (channel, external_user_id) VALUES ('telegram', 'tg-1') RETURNING id",
     );
     const report = await h.db.pool.query(
-      "INSERT INTO reports (volunteer_id, case_id, platform_id, listing_url, species, note) VALUES ($1, $2, 'shop', 'https://shop.example/x', 'elephant', 'seen <!here> twice') RETURNING id",
+      "INSERT INTO reports (volunteer_id, case_id, platform_id, listing_url, species, note) VALUES ($1, $2, 'shop', 'https://shop.example/x', 'elephant', 'seen <!here> twice, *really* _sure_') RETURNING id",
       [vol.rows[0].id, b],
     );
     await h.system.temporal.workflow
@@ -283,6 +301,9 @@ describe('review queue and tools', () => {
     }, 'the card');
     expect(card).toContain('CITES permit number');
     expect(card).toContain('seen &lt;!here&gt; twice');
+    // The volunteer's own asterisks and underscores show as typed, not as bold and italics.
+    expect(card).toContain('∗really∗ ＿sure＿');
+    expect(card).not.toContain('*really*');
 
     // The reporter's outcome becomes final with the decision.
     await h.click({ actionId: 'case_approve', caseId: b, userId: 'UL1' });

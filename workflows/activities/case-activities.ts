@@ -6,7 +6,7 @@ import { appendAudit } from '../../shared/db/audit.ts';
 import type { CaseView } from '../../shared/db/cases.ts';
 import { getPlatform, type Platform } from '../../shared/db/platforms.ts';
 import { inTransaction, type Pool, type Queryable } from '../../shared/db/pool.ts';
-import type { ReportOutcome } from '../../shared/db/reports.ts';
+import type { ReporterNotice, ReportOutcome } from '../../shared/db/reports.ts';
 import { log } from '../../shared/logger.ts';
 import type {
   AppealDecisionInput,
@@ -33,7 +33,7 @@ export interface RoleDirectory {
   resolve(): Promise<{ reviewers: string[]; leads: string[] }>;
 }
 
-export type { ReportOutcome };
+export type { ReporterNotice, ReportOutcome };
 
 /** Tells volunteers what became of their reports (Telegram, Discord). */
 export interface VolunteerNotifier {
@@ -41,7 +41,7 @@ export interface VolunteerNotifier {
     reportId: string;
     volunteerId: string;
     caseId: string;
-    outcome: ReportOutcome;
+    outcome: ReporterNotice;
   }): Promise<void>;
 }
 
@@ -366,6 +366,32 @@ export function createCaseActivities(deps: CaseActivityDeps) {
           volunteerId: r.volunteer_id,
           caseId,
           outcome,
+        });
+      }
+    },
+
+    /**
+     * Tells the reporters of a confirmed case what the listing's takedown did: "removed" once the platform
+     * carried it out, "removal_failed" when it refused for good. Each reporter hears it once.
+     */
+    async notifyTakedownResult({
+      caseId,
+      result,
+    }: {
+      caseId: string;
+      result: 'removed' | 'removal_failed';
+    }): Promise<void> {
+      if (!deps.volunteerNotifier) return;
+      const { rows } = await pool.query<{ id: string; volunteer_id: string }>(
+        "SELECT id, volunteer_id FROM reports WHERE case_id = $1 AND outcome = 'confirmed' ORDER BY id",
+        [caseId],
+      );
+      for (const r of rows) {
+        await deps.volunteerNotifier.notifyOutcome({
+          reportId: r.id,
+          volunteerId: r.volunteer_id,
+          caseId,
+          outcome: result,
         });
       }
     },

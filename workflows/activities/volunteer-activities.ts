@@ -4,17 +4,20 @@
 // "told once" promise across activity retries (once per outcome: "more information needed", then final).
 
 import type { Pool } from '../../shared/db/pool.ts';
+import { latestQuestion } from '../../shared/db/report-answers.ts';
 import { claimOutcomeNotification, getReport, releaseOutcomeNotification } from '../../shared/db/reports.ts';
 import { getVolunteer, type Volunteer, type VolunteerChannel } from '../../shared/db/volunteers.ts';
 import { log } from '../../shared/logger.ts';
-import type { ReportOutcome, VolunteerNotifier } from './case-activities.ts';
+import type { ReporterNotice, VolunteerNotifier } from './case-activities.ts';
 
 export interface OutcomeMessage {
   volunteer: Volunteer;
   reportId: string;
   caseId: string;
   listingUrl: string;
-  outcome: ReportOutcome;
+  outcome: ReporterNotice;
+  /** For "more information needed": the reviewer's question, which the volunteer can answer. */
+  question?: string;
 }
 
 /** Sends one outcome message on one platform. `undeliverable` = retrying cannot help (user blocked the bot). */
@@ -47,7 +50,15 @@ export function createVolunteerNotifier(deps: {
       const claim = await claimOutcomeNotification(deps.pool, reportId, outcome);
       if (!claim) return;
       try {
-        const result = await deliver({ volunteer, reportId, caseId, listingUrl: report.listingUrl, outcome });
+        const question = outcome === 'more_info' ? await latestQuestion(deps.pool, caseId) : undefined;
+        const result = await deliver({
+          volunteer,
+          reportId,
+          caseId,
+          listingUrl: report.listingUrl,
+          outcome,
+          ...(question ? { question } : {}),
+        });
         if (result === 'undeliverable') log.warn('outcome message undeliverable', { reportId, caseId });
       } catch (err) {
         // Give the claim back so the activity's retry sends it.

@@ -83,6 +83,8 @@ export interface CaseState {
   escalated?: { by: string; at: number; reason: string };
   reminders: number;
   infoRequests: { actor: string; question: string; at: number }[];
+  /** Volunteers' answers to those requests (stored before the signal), newest last. */
+  infoAnswers?: { reportId: string; answerId: string; at: number }[];
   claimedBy?: string;
   notes: number;
   /** The first takedown (remove_listing), kept for readers of the thin path. */

@@ -36,7 +36,7 @@ export interface EvidencePack {
   audience: 'internal' | 'platform';
   /** Notes, claim and volunteer reports only in internal packs. */
   case: Omit<PlatformCaseView, 'listing' | 'detection' | 'versions'> &
-    Partial<Pick<CaseView, 'notes' | 'claimedBy' | 'reports'>>;
+    Partial<Pick<CaseView, 'notes' | 'claimedBy' | 'reports' | 'answers' | 'photos'>>;
   /** The listing as flagged (the decision basis). */
   listing: CaseView['listing'] & {
     /** When the platform first sent this external id. */
@@ -243,6 +243,23 @@ ${
     ? `<h2>Volunteer reports</h2>${table(
         ['id', 'species', 'note', 'outcome', 'at'],
         c.reports.map((r) => [r.id, r.species, r.note, r.outcome, r.at]),
+      )}`
+    : ''
+}
+${
+  c.photos?.length
+    ? `<h2>Volunteer photos</h2>${table(
+        ['photo', 'report', 'answer', 'type', 'bytes', 'sha256', 'PDQ', 'PDQ quality'],
+        c.photos.map((p) => [
+          p.id,
+          p.reportId,
+          p.answer ? 'yes' : 'no',
+          p.mimeType,
+          p.sizeBytes,
+          p.sha256,
+          p.pdq,
+          p.pdqQuality,
+        ]),
       )}`
     : ''
 }

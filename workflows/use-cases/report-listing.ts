@@ -53,7 +53,9 @@ export type ReportListingInput = z.input<typeof reportInputSchema>;
 export type RecognizedLink =
   | { ok: true; url: string; host: string; platformId: string; externalId: string }
   | { ok: false; reason: 'invalid_link' }
-  | { ok: false; reason: 'unknown_platform'; domain: string };
+  | { ok: false; reason: 'unknown_platform'; domain: string }
+  /** The platform's listings have ids in their links, and this link has none (a home or search page). */
+  | { ok: false; reason: 'not_a_listing'; domain: string };
 
 export type ReportListingResult =
   | { kind: 'recorded'; reportId: string; caseId: string; photos: number; priorityRaised: boolean }
@@ -62,7 +64,8 @@ export type ReportListingResult =
   | { kind: 'invalid_link' }
   | { kind: 'unknown_platform'; domain: string }
   /** A field holds text that cannot be stored (NUL, a lone surrogate, control characters, too long). */
-  | { kind: 'invalid_text'; field: string };
+  | { kind: 'invalid_text'; field: string }
+  | { kind: 'not_a_listing'; domain: string };
 
 const httpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.domain });
 
@@ -95,6 +98,8 @@ export async function recognizeLink(db: Queryable, raw: string): Promise<Recogni
       if (decoded === undefined) return { ok: false, reason: 'invalid_link' };
       externalId = decoded;
     }
+    // Without an id this is not one listing: a case for the whole site would be wrong and untakeable.
+    if (!externalId) return { ok: false, reason: 'not_a_listing', domain: host.replace(/^www\./, '') };
   }
   return {
     ok: true,
@@ -143,7 +148,7 @@ export async function reportListing(
   if (!link.ok)
     return link.reason === 'invalid_link'
       ? { kind: 'invalid_link' }
-      : { kind: 'unknown_platform', domain: link.domain };
+      : { kind: link.reason, domain: link.domain };
 
   const caseId = caseIdFor(link.platformId, link.externalId);
   const strong = await hasStrongRecord(deps.pool, input.volunteerId);

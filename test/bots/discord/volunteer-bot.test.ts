@@ -8,6 +8,7 @@ import { type RunningDiscordBot, startDiscordBot } from '../../../bots/discord/b
 import { discordOutcomeDelivery } from '../../../bots/discord/outcome.ts';
 import { createInbox } from '../../../bots/inbox.ts';
 import { caseStateQuery } from '../../../workflows/case-workflow.ts';
+import { decideCase } from '../../../workflows/use-cases/decide-case.ts';
 import {
   attachGateway,
   type FakeDiscordGateway,
@@ -16,7 +17,7 @@ import {
 } from '../../fakes/discord-gateway.ts';
 import { botMessage, type FakeDiscord, fakeSnowflake, startFakeDiscord } from '../../fakes/discord-rest.ts';
 import { eventually } from '../../support/temporal.ts';
-import { startVolunteerHarness, type VolunteerHarness } from '../volunteers/harness.ts';
+import { REVIEWER, startVolunteerHarness, type VolunteerHarness } from '../volunteers/harness.ts';
 
 const TOKEN = 'discord-bot-token.for.tests';
 /** How a case id reads in Discord markdown. */
@@ -143,7 +144,68 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
     expect(gateway.identifies[0]!.intents & GatewayIntentBits.Guilds).toBe(GatewayIntentBits.Guilds);
     await eventually(async () => (gateway.heartbeatsAcked() >= 2 ? true : undefined), 'two heartbeats');
     expect(bot.client.isReady()).toBe(true);
-    expect(routes.commands().map((c) => c.name)).toEqual(['report', 'stats', 'forgetme']);
+    // The same commands as on Telegram (less /cancel: a modal needs none), plus /help.
+    expect(routes.commands().map((c) => c.name)).toEqual([
+      'report',
+      'mystats',
+      'learn',
+      'language',
+      'forgetme',
+      'help',
+    ]);
+    const learn = routes.commands().find((c) => c.name === 'learn') as unknown as {
+      description: string;
+      description_localizations?: Record<string, string>;
+    };
+    expect(learn.description).toBe('A short training quiz');
+    expect(learn.description_localizations?.['pt-BR']).toBe('Um quiz curto de treino');
+  });
+
+  it('has the Telegram bot’s quiz, language choice and help, written from the registered commands', async () => {
+    await command('4444', 'Kim', 'en-US', 'help');
+    await pressButton('4444', 'Kim', 'en-US', 'consent:yes');
+    const help = String((await command('4444', 'Kim', 'en-US', 'help')).callback.body.data?.content);
+    expect(help.split('\n').map((l) => l.split(' · ')[0])).toEqual([
+      'What I can do:',
+      '/report',
+      '/mystats',
+      '/learn',
+      '/language',
+      '/forgetme',
+      '/help',
+    ]);
+
+    // The quiz: one question at a time, the answer explained, a score at the end.
+    const quiz = await command('4444', 'Kim', 'en-US', 'learn');
+    expect(String(quiz.callback.body.data?.content)).toContain('**Question 1 of 3.**');
+    const ids = (c: typeof quiz) =>
+      JSON.stringify(c.callback.body.data?.components).match(/quiz:[a-z0-9]+:\d:\d/g) ?? [];
+    expect(ids(quiz)).toEqual(['quiz:q1:0:0', 'quiz:q1:1:0', 'quiz:q1:2:0']);
+    const second = await pressButton('4444', 'Kim', 'en-US', 'quiz:q1:1:0');
+    expect(second.callback.body.type).toBe(InteractionResponseType.UpdateMessage);
+    expect(String(second.callback.body.data?.content)).toMatch(/^Correct!/);
+    expect(ids(second)).toEqual(['quiz:q2:0:1', 'quiz:q2:1:1', 'quiz:q2:2:1']);
+    const third = await pressButton('4444', 'Kim', 'en-US', 'quiz:q2:0:1');
+    expect(String(third.callback.body.data?.content)).toMatch(/^Not quite\./);
+    const done = await pressButton('4444', 'Kim', 'en-US', 'quiz:q3:0:1');
+    expect(String(done.callback.body.data?.content)).toContain('Quiz finished: 2 of 3 correct.');
+    const { rows } = await h.db.pool.query(
+      `SELECT q.question_id, q.correct FROM quiz_answers q JOIN volunteers v ON v.id = q.volunteer_id
+       WHERE v.external_user_id = '4444' ORDER BY q.question_id`,
+    );
+    expect(rows).toEqual([
+      { question_id: 'q1', correct: true },
+      { question_id: 'q2', correct: false },
+      { question_id: 'q3', correct: true },
+    ]);
+
+    // A chosen language sticks, whatever the Discord client's language.
+    const picker = await command('4444', 'Kim', 'en-US', 'language');
+    expect(JSON.stringify(picker.callback.body.data?.components)).toContain('lang:vi');
+    const set = await pressButton('4444', 'Kim', 'en-US', 'lang:vi');
+    expect(String(set.callback.body.data?.content)).toBe('Đã chọn tiếng Việt.');
+    const stats = await command('4444', 'Kim', 'en-US', 'mystats');
+    expect(String(stats.callback.body.data?.content)).toContain('**Báo cáo của bạn**');
   });
 
   it('asks for consent first, in the volunteer’s language, then opens the report modal', async () => {
@@ -175,8 +237,8 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
       note,
     });
     expect(reply.allowed_mentions).toEqual({ parse: [] });
-    // Discord markdown: the hyphen is escaped (shows as written).
-    const match = /dossier \*\*case\\-([0-9a-f]{24})\*\*/.exec(reply.content);
+    // Discord markdown: hyphens and brackets are escaped (shown as written); the reference comes first.
+    const match = /dossier \*\*WS\\-[0-9A-Z]{5} \\\(case\\-([0-9a-f]{24})\\\)\*\*/.exec(reply.content);
     expect(match).not.toBeNull();
     caseId = `case-${match![1]!}`;
     const { rows } = await h.db.pool.query('SELECT species, note FROM reports WHERE case_id = $1', [caseId]);
@@ -193,7 +255,7 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
   });
 
   it('joins a second volunteer’s report to the same case and tells both by direct message', async () => {
-    await command('2222', 'Sam', 'en-US', 'stats');
+    await command('2222', 'Sam', 'en-US', 'mystats');
     await pressButton('2222', 'Sam', 'en-US', 'consent:yes');
     const reply = await submitReport('2222', 'Sam', 'en-US', {
       link: 'https://www.shop.example/items/DX-7/',
@@ -206,25 +268,40 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
       return s.reports.length === 2 ? true : undefined;
     }, 'two reports on the case');
 
+    const dmOf = async (userId: string, n: number) =>
+      eventually(
+        async () => {
+          const channel = routes.dmChannelOf(userId);
+          return channel ? rest.messages.get(channel)?.[n] : undefined;
+        },
+        `DM ${n + 1} to ${userId}`,
+      );
+    // A reviewer's question reaches both reporters, escaped (no mention, no formatting of its own).
+    const asked = await decideCase(h.temporal, {
+      caseId,
+      actor: REVIEWER,
+      decision: 'request_info',
+      reason: 'Was it @everyone *real* ivory?',
+      requestId: 'discord-ask',
+    });
+    expect(asked.ok).toBe(true);
+    const question = await dmOf('2222', 0);
+    expect(question.content).toContain('**More information needed.**');
+    expect(question.content).toContain('Their question: Was it @\u200beveryone \\*real\\* ivory?');
     await h.decide(caseId, 'reject');
-    const dmOf = async (userId: string) =>
-      eventually(async () => {
-        const channel = routes.dmChannelOf(userId);
-        return channel ? rest.messages.get(channel)?.[0] : undefined;
-      }, `the DM to ${userId}`);
-    const [lucie, sam] = await Promise.all([dmOf('1111'), dmOf('2222')]);
+    const [lucie, sam] = await Promise.all([dmOf('1111', 1), dmOf('2222', 1)]);
     expect(lucie.content).toContain('**Pas d’infraction.**');
     expect(lucie.content).toContain(shown(caseId));
     expect(sam.content).toContain('**Not a violation.**');
     const posts = rest.callsTo('POST', /^\/channels\/\d+\/messages$/);
-    expect(posts).toHaveLength(2);
+    expect(posts).toHaveLength(4);
     expect(
       posts.every(
         (p) => JSON.stringify((p.body as { allowed_mentions: unknown }).allowed_mentions) === '{"parse":[]}',
       ),
     ).toBe(true);
 
-    const stats = await command('2222', 'Sam', 'en-US', 'stats');
+    const stats = await command('2222', 'Sam', 'en-US', 'mystats');
     const content = String(stats.callback.body.data?.content);
     expect(content).toContain('Reports: 1');
     expect(content).toContain('Not a violation: 1');

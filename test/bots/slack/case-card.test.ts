@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { caseCard } from '../../../bots/slack/case-card.ts';
+import { inertMrkdwn } from '../../../bots/slack/mrkdwn.ts';
 import type { CaseView } from '../../../shared/db/cases.ts';
 import { availableMoves, type CaseMove, moveRefusal } from '../../../workflows/review/moves.ts';
 import { type CaseState, initialState } from '../../../workflows/review/rules.ts';
@@ -80,6 +81,16 @@ function view(): CaseView {
     decisions: [],
     takedowns: [],
     reports: [{ id: '1', species: HOSTILE, note: HOSTILE, outcome: null, at: '2026-01-01T00:00:00.000Z' }],
+    photos: [],
+    answers: [
+      { reportId: '1', text: HOSTILE, photo: null, at: '2026-01-02T00:00:00.000Z' },
+      {
+        reportId: '1',
+        text: null,
+        photo: { sha256: 'ab'.repeat(32), mimeType: 'image/jpeg', sizeBytes: 10 },
+        at: '2026-01-02T00:00:00.000Z',
+      },
+    ],
     notes: [{ author: 'U1', note: HOSTILE, at: '2026-01-01T00:00:00.000Z' }],
     appeals: [],
     sellerLinks: [`seller's phone seen in 3 removed listings on 2 platforms ${HOSTILE}`],
@@ -112,15 +123,27 @@ describe('case card', () => {
     const all = [card.text, ...mrkdwn(card.blocks)].join('\n');
     expect(all).not.toMatch(/<!channel>|<@U999>|<https:\/\/evil/);
     expect(all).toContain('&lt;!channel&gt;');
+    // Someone's own formatting shows as typed (lookalike characters), never as bold or italics.
+    expect(all).not.toMatch(/\*bold\*|_it_/);
+    expect(all).toContain('∗bold∗ ＿it＿');
     expect(all).toContain('Image-hash matches');
     expect(all).toContain('Text in images (OCR)');
     expect(all).toContain('Model note');
     expect(all).toContain('Volunteer reports (1)');
+    // A reporter's answers to the reviewer's question, text escaped, a photo by its hash.
+    expect(all).toContain('A reporter answered: &lt;!channel&gt;');
+    expect(all).toContain(`A reporter answered: photo (image/jpeg, sha256 \`${'ab'.repeat(8)}…\`)`);
     expect(all).toContain("Seller history:*\n• seller's phone seen in 3 removed listings on 2 platforms");
     // Our own markup stays: the evidence term in bold, the reviewer's mention, the listing link.
     expect(all).toContain('*Ivory*');
     expect(all).toContain('<@U1>');
     expect(all).toMatch(/<https:\/\/shop\.example\/a%7Cb%3Ec\|Open the listing>/);
+  });
+
+  it('leaves characters that cannot format alone: snake_case, URLs, arithmetic', () => {
+    expect(inertMrkdwn('seen_on snake_case https://x.example/a_b 2*3 ~ok~ `rm`')).toBe(
+      'seen_on snake_case https://x.example/a_b 2*3 ∼ok∼ ˋrmˋ',
+    );
   });
 
   it('offers the buttons that fit the stage', () => {

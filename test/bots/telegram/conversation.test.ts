@@ -9,6 +9,7 @@ import type { TelegramServer as TelegramServerClass } from 'telegram-test-api/li
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBot, type VolunteerContext } from '../../../bots/telegram/bot.ts';
 import { telegramOutcomeDelivery } from '../../../bots/telegram/outcome.ts';
+import { caseLabel } from '../../../shared/case-ref.ts';
 import { freePort } from '../../../shared/net/free-port.ts';
 import { caseStateQuery } from '../../../workflows/case-workflow.ts';
 import { eventually } from '../../support/temporal.ts';
@@ -200,6 +201,11 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
 
     await ben.command('/report');
     await ben.next();
+    // The platform's home page is not a listing: the dialog waits for the listing's own link.
+    await ben.say('https://shop.example/');
+    expect((await ben.next())[0]!.text).toBe(
+      'That link is shop.example’s home or search page, not one listing. Please open the listing itself and send its link.',
+    );
     await ben.say('https://shop.example/items/IV-42');
     const [species] = await ben.next();
     expect(species!.text).toMatch(/What is offered/);
@@ -225,9 +231,11 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
 
     await ben.press('rep:send');
     const [done] = await ben.next();
-    const match = /case <b>(case-[0-9a-f]{24})<\/b>/.exec(done!.text);
+    // The reference to read aloud, beside the internal id.
+    const match = /case <b>(WS-[0-9A-Z]{5}) \((case-[0-9a-f]{24})\)<\/b>/.exec(done!.text);
     expect(match).not.toBeNull();
-    caseRef = match![1]!;
+    caseRef = match![2]!;
+    expect(match![1]).toBe(caseLabel(caseRef).slice(0, 8));
 
     const { rows } = await h.db.pool.query('SELECT species, note, case_id FROM reports WHERE case_id = $1', [
       caseRef,
@@ -279,7 +287,18 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
 
     // Words without a link outside a dialog still get the help.
     await cleo.say('hello there');
-    expect((await cleo.next())[0]!.text).toMatch(/\/report/);
+    const help = (await cleo.next())[0]!.text;
+    // Written from the command menu itself: every published command, /cancel included.
+    expect(help.split('\n').map((l) => l.split(' · ')[0])).toEqual([
+      'What I can do:',
+      '/report',
+      '/mystats',
+      '/learn',
+      '/language',
+      '/cancel',
+      '/forgetme',
+    ]);
+    expect(help).toContain('/cancel · Stop the current report');
   });
 
   it('attaches a second volunteer’s report of the same link to the same case; both learn the outcome', async () => {
@@ -315,21 +334,30 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
     await chen.press('note:skip');
     await chen.next();
     await chen.press('rep:send');
-    expect((await chen.next())[0]!.text).toBe(`您已举报过此商品（案件 ${caseRef}）。`);
+    // The reference people can read aloud, beside the internal id.
+    expect((await chen.next())[0]!.text).toBe(`您已举报过此商品（案件 ${caseLabel(caseRef)}）。`);
+    expect(caseLabel(caseRef)).toMatch(/^WS-[0-9A-Z]{5} \(case-[0-9a-f]{24}\)$/);
 
     await h.decide(caseRef, 'approve');
     const ben = volunteer(1002, 'Ben');
-    const [toBen] = await ben.next();
-    const [toChen] = await chen.next();
-    expect(toBen!.text).toContain('<b>Listing removed.</b>');
-    expect(toBen!.text).toContain(caseRef);
-    expect(toChen!.text).toContain('<b>商品已下架。</b>');
+    // First what the reviewer decided, then what the platform did.
+    const [requested, removed] = await ben.next(2);
+    const toChen = await chen.next(2);
+    expect(requested!.text).toContain('<b>Confirmed, removal requested.</b>');
+    expect(requested!.text).toContain(caseRef);
+    expect(removed!.text).toContain('<b>Listing removed.</b> The platform removed');
+    expect(toChen.map((m) => m.text.split('</b>')[0])).toEqual([
+      '<b>已确认，已请求下架。',
+      '<b>商品已下架。',
+    ]);
 
     await chen.command('/mystats');
     const [stats] = await chen.next();
     expect(stats!.text).toContain('举报数：1');
     expect(stats!.text).toContain('已确认：1');
     expect(stats!.text).toContain('准确率：100%');
+    // Ben and Chen both have one confirmed report: they share first place, and it says so.
+    expect(stats!.text).toMatch(/排名：并列第 1 名，共 \d+ 人/);
   });
 
   it('runs a scored quiz', async () => {

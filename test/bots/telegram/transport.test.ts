@@ -154,7 +154,8 @@ describe('Telegram transports and photo download (local Bot API server)', () => 
       // Not an image at all.
       const exe = fake.addFile(Buffer.from('MZ this is not a picture'));
       await fake.pushUpdate(photo(user, exe));
-      expect(await nextText(user, 10)).toMatch(/could not be downloaded/);
+      // Bytes that are no image: "only photos", not "try again".
+      expect(await nextText(user, 10)).toMatch(/^Only photos \(JPEG, PNG or WebP\)/);
 
       await fake.pushUpdate(press(user, 'ph:done'));
       await fake.pushUpdate(press(user, 'note:skip'));
@@ -178,8 +179,54 @@ describe('Telegram transports and photo download (local Bot API server)', () => 
       // The token is in the download path only, never in what the bot says.
       expect(sentTo(user).join('\n')).not.toContain(TOKEN);
     });
-  });
 
+    it('takes a photo sent before the link as the start of a report, and refuses a file that is no photo', async () => {
+      const user = 503;
+      await fake.pushUpdate(press(user, 'lang:en'));
+      await fake.pushUpdate(press(user, 'consent:yes'));
+      await nextText(user, 3);
+      const first = jpeg(1200, 3);
+      await fake.pushUpdate(photo(user, fake.addFile(first)));
+      expect(await nextText(user, 4)).toBe(
+        'Photo saved. Now send the link to the listing it shows (https://…).',
+      );
+      const pdf = fake.addFile(Buffer.from('%PDF-1.7 a receipt'));
+      await fake.pushUpdate({
+        message: {
+          message_id: 9001,
+          date: Math.floor(Date.now() / 1000),
+          chat: chat(user),
+          from: from(user),
+          document: { ...pdf, file_name: 'receipt.pdf', mime_type: 'application/pdf' },
+        } as NonNullable<Update['message']>,
+      });
+      expect(await nextText(user, 5)).toBe(
+        'Only photos (JPEG, PNG or WebP) can be added to a report; this file was not saved.',
+      );
+      // Refused by its declared type: never downloaded.
+      expect(fake.fileDownloads.some((d) => d.path === pdf.file_path)).toBe(false);
+      await fake.pushUpdate(text(user, 'https://shop.example/items/PH-FIRST'));
+      expect(await nextText(user, 6)).toMatch(/What is offered/);
+      await fake.pushUpdate(press(user, 'sp:ivory'));
+      await nextText(user, 7);
+      await fake.pushUpdate(press(user, 'ph:done'));
+      await fake.pushUpdate(press(user, 'note:skip'));
+      expect(await nextText(user, 9)).toContain('Photos: 1');
+      await fake.pushUpdate(press(user, 'rep:send'));
+      expect(await nextText(user, 10)).toMatch(/recorded as case/);
+      const { rows } = await h.db.pool.query(
+        `SELECT p.sha256, r.listing_url FROM report_photos p JOIN reports r ON r.id = p.report_id
+         JOIN volunteers v ON v.id = p.volunteer_id WHERE v.external_user_id = $1`,
+        [String(user)],
+      );
+      expect(rows).toEqual([
+        {
+          sha256: createHash('sha256').update(first).digest('hex'),
+          listing_url: 'https://shop.example/items/PH-FIRST',
+        },
+      ]);
+    });
+  });
   describe('webhook', () => {
     let server: Server;
     let url: string;
@@ -214,7 +261,7 @@ describe('Telegram transports and photo download (local Bot API server)', () => 
     it('handles an update that carries the secret token', async () => {
       const id = await fake.pushUpdate(text(601, '/help'));
       expect(fake.webhookDeliveries.find((d) => d.updateId === id)?.status).toBe(200);
-      expect(await nextText(601, 1)).toMatch(/\/report a listing/);
+      expect(await nextText(601, 1)).toMatch(/\/report · Report a suspicious listing/);
     });
 
     it('refuses updates with a wrong or missing secret token and does nothing', async () => {
@@ -270,7 +317,7 @@ describe('Telegram transports and photo download (local Bot API server)', () => 
         expect(finished).toBe(false);
         // The handler goes on and stores its write; Telegram's redelivery finds it done.
         await eventually(async () => finished || undefined, 'the slow handler');
-        expect(await nextText(603, 1)).toMatch(/\/report a listing/);
+        expect(await nextText(603, 1)).toMatch(/\/report · Report a suspicious listing/);
       } finally {
         slowServer.closeAllConnections();
         await new Promise((r) => slowServer.close(r));

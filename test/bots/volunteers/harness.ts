@@ -1,5 +1,6 @@
 // The volunteer journey's test system: a fresh database, the real case workflow on the shared Temporal
-// dev server with the real case activities, and the volunteer use cases on top. Bots under test plug
+// dev server with the real case activities (takedowns go through the signed HTTP adapter to a fake
+// platform endpoint, which a test can make fail), and the volunteer use cases on top. Bots under test plug
 // their outcome deliveries in through `deliveries`.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -13,12 +14,15 @@ import {
   createVolunteerNotifier,
   type OutcomeDelivery,
 } from '../../../workflows/activities/volunteer-activities.ts';
+import { createHttpTakedownAdapter } from '../../../workflows/takedown/http-adapter.ts';
 import { decideCase } from '../../../workflows/use-cases/decide-case.ts';
 import { createWorker } from '../../../workflows/worker.ts';
+import { type FakePlatform, startFakePlatform } from '../../fakes/platform-endpoint.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { bundleWorkflows, installTestRuntime } from '../../support/temporal.ts';
 
 export const REVIEWER = 'UREVIEWER';
+const TAKEDOWN_SECRET = 'volunteer-harness-takedown-secret';
 
 export interface VolunteerHarness {
   db: TestDatabase;
@@ -26,6 +30,8 @@ export interface VolunteerHarness {
   taskQueue: string;
   useCases: VolunteerUseCases;
   deliveries: Partial<Record<VolunteerChannel, OutcomeDelivery>>;
+  /** The shop platform's takedown webhook: `failNext(404)` makes the next takedown fail for good. */
+  platform: FakePlatform;
   /** Failures to inject into recordReportOutcomes' notifier, to check retries. */
   decide(caseId: string, decision: 'approve' | 'reject'): Promise<void>;
   close(): Promise<void>;
@@ -35,8 +41,12 @@ export async function startVolunteerHarness(
   options: { useCases?: Partial<Parameters<typeof createVolunteerUseCases>[0]> } = {},
 ): Promise<VolunteerHarness> {
   installTestRuntime();
-  const [db, workflowBundle] = await Promise.all([createTestDatabase(), bundleWorkflows()]);
-  await createPlatform(db.pool, { id: 'shop', name: 'Shop' });
+  const [db, workflowBundle, platform] = await Promise.all([
+    createTestDatabase(),
+    bundleWorkflows(),
+    startFakePlatform(TAKEDOWN_SECRET),
+  ]);
+  await createPlatform(db.pool, { id: 'shop', name: 'Shop', takedownUrl: platform.takedownUrl });
   await addPlatformDomain(db.pool, {
     domain: 'shop.example',
     platformId: 'shop',
@@ -56,7 +66,10 @@ export async function startVolunteerHarness(
     activities: createCaseActivities({
       pool: db.pool,
       volunteerNotifier: notifier,
-      takedownAdapterFor: () => undefined,
+      takedownAdapterFor: (p) =>
+        p.takedownUrl
+          ? createHttpTakedownAdapter({ url: p.takedownUrl, signingSecret: TAKEDOWN_SECRET })
+          : undefined,
     }),
     workflowBundle,
   });
@@ -75,6 +88,7 @@ export async function startVolunteerHarness(
     taskQueue,
     useCases,
     deliveries,
+    platform,
     async decide(caseId, decision) {
       n += 1;
       const result = await decideCase(temporal, {
@@ -91,6 +105,7 @@ export async function startVolunteerHarness(
       await workerConnection.close();
       await connection.close();
       await db.drop();
+      await platform.close();
     },
   };
 }

@@ -63,6 +63,17 @@ describe('volunteer use cases', () => {
         note: null,
       }),
     ).toEqual({ kind: 'unknown_platform', domain: 'unknown-market.example' });
+    // shop.example's listings carry an id (/items/<id>): its home and search pages are not listings.
+    for (const url of [
+      'https://www.shop.example/',
+      'shop.example/search?q=ivory',
+      'https://shop.example/items/',
+    ]) {
+      expect(await h.useCases.reportListing({ volunteerId: v.id, url, species: null, note: null })).toEqual({
+        kind: 'not_a_listing',
+        domain: 'shop.example',
+      });
+    }
     const { rows } = await h.db.pool.query('SELECT count(*)::int AS n FROM reports');
     expect(rows[0].n).toBe(0);
   });
@@ -159,12 +170,15 @@ describe('volunteer use cases', () => {
   it('tells every reporter the outcome exactly once, even when the first delivery fails', async () => {
     failNextDelivery = 1;
     await h.decide(caseId, 'approve');
-    await eventually(async () => (delivered.length >= 2 ? true : undefined), 'both outcome messages');
+    // Each reporter hears the confirmation, then (the takedown done) the removal.
+    await eventually(async () => (delivered.length >= 4 ? true : undefined), 'both reporters’ messages');
     // Give a wrongly repeated delivery time to show up.
     await new Promise((r) => setTimeout(r, 1500));
     expect(delivered.map((d) => [d.volunteer.externalUserId, d.outcome, d.caseId]).sort()).toEqual([
       ['201', 'confirmed', caseId],
+      ['201', 'removed', caseId],
       ['202', 'confirmed', caseId],
+      ['202', 'removed', caseId],
     ]);
     const { rows } = await h.db.pool.query(
       'SELECT outcome, notified_at IS NOT NULL AS told FROM reports WHERE case_id = $1',
@@ -177,6 +191,9 @@ describe('volunteer use cases', () => {
     const stats = await h.useCases.stats(alice.id);
     expect(stats).toMatchObject({ reports: 1, confirmed: 1, rejected: 0, pending: 0, accuracy: 1 });
     expect(stats.position).toBe(1);
+    // Alice and Bob each have one confirmed report: a tie for first place.
+    expect(stats.tiedWith).toBe(1);
+    expect((await h.useCases.stats(bob.id)).position).toBe(1);
   });
 
   it('answers a report of an already decided case at once, without signalling it', async () => {
