@@ -22,7 +22,7 @@ import { localTime } from '../../shared/campaigns/time.ts';
 import type { CampaignNotifier } from '../../workflows/campaigns/activities.ts';
 import { summarize } from '../../workflows/campaigns/summary.ts';
 import type { CampaignUseCases } from '../../workflows/campaigns/use-cases.ts';
-import type { CampaignRunState, RunPhase } from '../../workflows/campaigns/workflow.ts';
+import type { CampaignRunState, RetryingPost, RunPhase } from '../../workflows/campaigns/workflow.ts';
 import type { Inbox, InboxHandler } from '../inbox.ts';
 import { escapeMrkdwn, truncate } from './mrkdwn.ts';
 
@@ -288,7 +288,7 @@ function statusLine(state: CampaignRunState): string {
     awaiting_approval: `:hourglass_flowing_sand: Waiting for a comms lead to approve revision ${state.revision}`,
     changes_requested: `:pencil2: Changes requested by ${who(state.changesRequested?.actor)}: ${escapeMrkdwn(state.changesRequested?.note ?? '')}`,
     scheduled: `:white_check_mark: Approved by ${who(state.approvedBy)}; scheduled`,
-    completed: ':white_check_mark: Sent',
+    completed: completedLine(state),
     cancelled: `:no_entry_sign: Cancelled by ${who(state.cancelled?.actor)}${state.cancelled?.reason ? `: ${escapeMrkdwn(state.cancelled.reason)}` : ''}`,
     expired: ':warning: Not approved in time; nothing was posted for the audiences still waiting',
     duplicate: 'Another run already covers this date',
@@ -296,7 +296,23 @@ function statusLine(state: CampaignRunState): string {
   return lines[state.phase];
 }
 
+/** A finished run says "Sent" only when every audience was reached. */
+function completedLine(state: CampaignRunState): string {
+  const { runStatus, counts } = summarize(state);
+  if (runStatus === 'sent') return ':white_check_mark: Sent';
+  if (runStatus === 'partially_sent')
+    return `:warning: Partially sent: ${counts.sent} of ${counts.audiences} audiences reached`;
+  return `:x: Failed: none of ${counts.audiences} audiences reached`;
+}
+
 const PLATFORM_LABEL = { slack: 'Slack', discord: 'Discord', telegram: 'Telegram' } as const;
+
+const seconds = (ms: number) => `${Math.max(1, Math.round(ms / 1000))} s`;
+
+/** "retrying, attempt 2, next in 20 s (telegram: 500 Internal Server Error)" */
+export function retryingText(r: RetryingPost): string {
+  return `retrying, attempt ${r.attempt + 1}, next in ${seconds(r.nextInMs)} (attempt ${r.attempt} failed: ${escapeMrkdwn(truncate(r.error, 200))})`;
+}
 
 export function campaignCard(
   state: CampaignRunState,
@@ -320,9 +336,12 @@ export function campaignCard(
   const delivered = new Map(state.deliveries.map((d) => [d.audienceKey, d]));
   const audienceLines = state.plan.map((p) => {
     const d = delivered.get(p.audienceKey);
+    const retrying = state.retrying?.[p.audienceKey];
     const when = `${localTime(p.sendAt, p.timeZone).slice(0, 5)} ${escapeMrkdwn(p.timeZone)}`;
     const outcome = !d
-      ? ''
+      ? retrying
+        ? ` · :repeat: ${retryingText(retrying)}`
+        : ''
       : d.status === 'sent'
         ? ` · :white_check_mark: sent (id ${escapeMrkdwn(d.messageId ?? '')})`
         : ` · :warning: ${d.status}: ${escapeMrkdwn(truncate(d.error ?? '', 200))}`;
@@ -438,6 +457,15 @@ export function createSlackCampaignNotifier(
         unfurl_media: false,
       });
       return { channel: String(res.channel), ts: String(res.ts) };
+    },
+    async reportProblem(state, _run, problem) {
+      if (!state.preview) return;
+      await client.chat.postMessage({
+        channel: state.preview.channel,
+        thread_ts: state.preview.ts,
+        text: `:warning: ${PLATFORM_LABEL[problem.platform]} \`${escapeMrkdwn(problem.target)}\`: ${retryingText(problem)}`,
+        unfurl_links: false,
+      });
     },
     async reportSummary(state) {
       const channel = state.preview?.channel ?? state.content.reportChannel ?? defaultChannel;

@@ -25,7 +25,7 @@ import { type PostFailure, toApplicationFailure } from './channels/failures.ts';
 import { classifySlackError, postToSlack } from './channels/slack.ts';
 import { classifyTelegramError, postToTelegram } from './channels/telegram.ts';
 import { summarize } from './summary.ts';
-import type { CampaignRunState, DeliveryResult, SlackRef } from './workflow.ts';
+import type { CampaignRunState, DeliveryResult, RetryingPost, SlackRef } from './workflow.ts';
 
 /** The platform clients campaigns post through; a platform without a client fails its audiences clearly. */
 export interface CampaignChannels {
@@ -38,6 +38,8 @@ export interface CampaignChannels {
 export interface CampaignNotifier {
   showRun(state: CampaignRunState, run: { workflowId: string }): Promise<SlackRef | undefined>;
   reportSummary(state: CampaignRunState, run: { workflowId: string }): Promise<void>;
+  /** Tells the team, in the card's thread, that an audience's post failed and will be retried. */
+  reportProblem?(state: CampaignRunState, run: { workflowId: string }, problem: RetryingPost): Promise<void>;
 }
 
 export interface CampaignActivityDeps {
@@ -144,8 +146,10 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       campaignId: string;
       send: PlannedSend;
       variant: Variant;
+      /** Set when the workflow drives the retries (one attempt per activity). */
+      attempt?: number;
     }): Promise<{ messageId: string; attempt: number }> {
-      const { attempt } = Context.current().info;
+      const attempt = input.attempt ?? Context.current().info.attempt;
       try {
         const messageId = await post(input.workflowId, input.send, input.variant);
         return { messageId, attempt };
@@ -213,6 +217,21 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       } catch (err) {
         log.warn('could not show the campaign card', { campaignId: input.state.campaignId, error: err });
         return input.state.preview;
+      }
+    },
+
+    async reportCampaignProblem(input: {
+      workflowId: string;
+      state: CampaignRunState;
+      problem: RetryingPost;
+    }): Promise<void> {
+      try {
+        await deps.notifier?.reportProblem?.(input.state, { workflowId: input.workflowId }, input.problem);
+      } catch (err) {
+        log.warn('could not report a failing campaign post', {
+          campaignId: input.state.campaignId,
+          error: err,
+        });
       }
     },
 

@@ -10,6 +10,7 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -42,6 +43,18 @@ export interface DeliveryResult {
   at: number;
 }
 
+/** A post that failed and will be tried again: shown on the card while it happens. */
+export interface RetryingPost {
+  audienceKey: string;
+  platform: Platform;
+  target: string;
+  /** The attempt that just failed. */
+  attempt: number;
+  error: string;
+  nextInMs: number;
+  nextAttemptAt: number;
+}
+
 export interface SlackRef {
   channel: string;
   ts: string;
@@ -61,6 +74,8 @@ export interface CampaignRunState {
   cancelled?: { actor: string; reason: string };
   plan: PlannedSend[];
   deliveries: DeliveryResult[];
+  /** Posts between a failed attempt and the next one, by audience key. */
+  retrying?: Record<string, RetryingPost>;
   preview?: SlackRef;
 }
 
@@ -166,6 +181,27 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** What a failed attempt says about the next one: whether to retry, and how long the platform asks to wait. */
+function failureOf(err: unknown): { message: string; retryable: boolean; retryAfterMs?: number } {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure) {
+    const detail = cause.details?.[0] as { retryAfterMs?: number } | undefined;
+    return {
+      message: cause.message,
+      retryable: !cause.nonRetryable,
+      ...(typeof detail?.retryAfterMs === 'number' ? { retryAfterMs: detail.retryAfterMs } : {}),
+    };
+  }
+  // Timeouts and worker crashes: worth another attempt.
+  return { message: errorMessage(err), retryable: true };
+}
+
+/** The wait before the attempt after `attempt`, as Temporal's own retry policy would compute it. */
+export function retryDelayMs(retry: RetryOptions, attempt: number, retryAfterMs?: number): number {
+  if (retryAfterMs !== undefined) return retryAfterMs;
+  return Math.min(retry.initialIntervalMs * 2 ** (attempt - 1), retry.maximumIntervalMs);
+}
+
 function attemptsOf(err: unknown, fallback: number): number {
   const cause = err instanceof ActivityFailure ? err.cause : undefined;
   if (cause instanceof ApplicationFailure) {
@@ -179,7 +215,8 @@ type RunEvent =
   | { kind: 'approved'; actor: string; revision: number }
   | { kind: 'changes_requested'; actor: string; note: string }
   | { kind: 'edited'; actor: string; revision: number }
-  | { kind: 'cancelled'; actor: string; reason: string };
+  | { kind: 'cancelled'; actor: string; reason: string }
+  | { kind: 'retrying'; problem: RetryingPost };
 
 export async function campaignWorkflow(input: CampaignRunInput): Promise<CampaignRunState> {
   const { workflowId } = workflowInfo();
@@ -194,6 +231,11 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
       maximumInterval: '1 minute',
       maximumAttempts: 30,
     },
+  });
+  // One attempt per activity: the workflow retries, so every failed attempt shows on the card at once.
+  const attemptPoster = proxyActivities<CampaignActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { maximumAttempts: 1 },
   });
   const poster = proxyActivities<CampaignActivities>({
     startToCloseTimeout: '1 minute',
@@ -218,6 +260,7 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
     createdBy: '',
     plan: [],
     deliveries: [],
+    retrying: {},
   };
   const events: RunEvent[] = [];
   const inFlight = new Set<string>();
@@ -349,6 +392,62 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
           details: { reason: event.reason, occurrenceDate: state.occurrenceDate },
         });
         break;
+      case 'retrying':
+        // The thread hears of a failing audience once, at its first failure; the card shows every attempt.
+        if (event.problem.attempt === 1) {
+          await store.reportCampaignProblem({ workflowId, state, problem: event.problem });
+        }
+        break;
+    }
+  }
+
+  type Attempted =
+    | { ok: true; messageId: string; attempt: number }
+    | { ok: false; error: string; attempts: number };
+
+  /** Posts with retries driven here, so each failure is visible on the card while the next one waits. */
+  async function postVisibly(p: PlannedSend, variant: Variant): Promise<Attempted> {
+    state.retrying ??= {};
+    const retrying = state.retrying;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const posted = await attemptPoster.postCampaignMessage({
+          workflowId,
+          campaignId: state.campaignId,
+          send: p,
+          variant,
+          attempt,
+        });
+        delete retrying[p.audienceKey];
+        return { ok: true, messageId: posted.messageId, attempt };
+      } catch (err) {
+        const failure = failureOf(err);
+        if (!failure.retryable || attempt >= retry.maximumAttempts || state.phase === 'cancelled') {
+          delete retrying[p.audienceKey];
+          return { ok: false, error: failure.message, attempts: attempt };
+        }
+        const nextInMs = retryDelayMs(retry, attempt, failure.retryAfterMs);
+        const problem: RetryingPost = {
+          audienceKey: p.audienceKey,
+          platform: p.platform,
+          target: p.target,
+          attempt,
+          error: failure.message,
+          nextInMs,
+          nextAttemptAt: Date.now() + nextInMs,
+        };
+        retrying[p.audienceKey] = problem;
+        events.push({ kind: 'retrying', problem });
+        // A cancellation stops the retries: what the team cancelled is not posted later.
+        if (await condition(() => state.phase === 'cancelled', nextInMs)) {
+          delete retrying[p.audienceKey];
+          return {
+            ok: false,
+            error: `${failure.message}; not retried after the cancellation`,
+            attempts: attempt,
+          };
+        }
+      }
     }
   }
 
@@ -360,6 +459,11 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
       result = { ...base(p), status: 'missed', error: why, attempts: 0 };
     } else if (!variant) {
       result = { ...base(p), status: 'failed', error: `no message in ${p.language}`, attempts: 0 };
+    } else if (patched('campaign-visible-retries')) {
+      const posted = await postVisibly(p, variant);
+      result = posted.ok
+        ? { ...base(p), status: 'sent', messageId: posted.messageId, attempts: posted.attempt }
+        : { ...base(p), status: 'failed', error: posted.error, attempts: posted.attempts };
     } else {
       try {
         const posted = await poster.postCampaignMessage({

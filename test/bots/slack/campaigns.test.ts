@@ -19,6 +19,7 @@ import {
 import { getCampaign, listDeliveries } from '../../../shared/campaigns/repository.ts';
 import { scheduleIdFor } from '../../../workflows/campaigns/schedules.ts';
 import { type CampaignUseCases, createCampaignUseCases } from '../../../workflows/campaigns/use-cases.ts';
+import type { campaignWorkflow } from '../../../workflows/campaigns/workflow.ts';
 import type { SlackCall } from '../../fakes/slack-api.ts';
 import { postSigned, sendBlockAction } from '../../fakes/slack-interactions.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -101,13 +102,16 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     await db?.drop();
   });
 
-  function useCasesFor(date: string) {
+  function useCasesFor(
+    date: string,
+    postRetry = { initialIntervalMs: 200, maximumIntervalMs: 500, maximumAttempts: 3 },
+  ) {
     current = createCampaignUseCases({
       pool: db.pool,
       temporal: temporal.client,
       taskQueue: temporal.taskQueue,
       commsLeads: [LEAD],
-      runInput: { date, postRetry: { initialIntervalMs: 200, maximumIntervalMs: 500, maximumAttempts: 3 } },
+      runInput: { date, postRetry },
     });
   }
 
@@ -463,5 +467,80 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     await expect(
       temporal.client.schedule.getHandle(scheduleIdFor(campaignId)).describe(),
     ).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  });
+
+  it('shows a failing audience on the card and in the thread while it is retried, and ends as partially sent', async () => {
+    const a = audienceLines(4000);
+    useCasesFor(a.date, { initialIntervalMs: 1000, maximumIntervalMs: 5000, maximumAttempts: 3 });
+    // Telegram fails twice (then works); the Discord channel does not exist (no retry can help).
+    platforms.telegram.failNext({ errorCode: 500, chatId: a.telegramChat }, 2, 'sendMessage');
+    platforms.discord.unknownChannels.add(a.discordChannel);
+    const name = `Failing pangolin ${Date.now()}`;
+    const created = await current.createCampaign({
+      actor: COMMS,
+      content: {
+        dayId: 'world-pangolin-day',
+        name,
+        audiences: parseAudiences(a.lines).audiences,
+        variants: { en: { text: 'en' }, fr: { text: 'fr' }, id: { text: 'id' } },
+      },
+    });
+    if (!created.ok) throw new Error(created.reason);
+    const preview = await eventually(async () => card(name), 'the campaign card');
+    await sendBlockAction(
+      url,
+      {
+        actionId: ACTION_CAMPAIGN_APPROVE,
+        value: preview.buttons[ACTION_CAMPAIGN_APPROVE]!,
+        userId: LEAD,
+        channel: COMMS_CHANNEL,
+      },
+      { signingSecret: SIGNING_SECRET },
+    );
+
+    // The first failure shows on the card before the second attempt is made.
+    await eventually(
+      async () =>
+        card(name)!.text.includes('retrying, attempt 2, next in 1 s (attempt 1 failed: telegram: 500'),
+      'the retrying card',
+    );
+    expect(platforms.telegram.sent.get(a.telegramChat)).toBeUndefined();
+    const cardTs = card(name)!.call.args.ts;
+    const thread = await eventually(async () => {
+      const found = platforms.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.thread_ts === cardTs && String(c.args.text).includes('retrying'));
+      return found.length > 0 ? found : undefined;
+    }, 'the thread message');
+    expect(thread[0]!.args.text).toMatch(
+      new RegExp(`^:warning: Telegram \`${a.telegramChat}\`: retrying, attempt 2, next in 1 s`),
+    );
+    await eventually(async () => card(name)!.text.includes('retrying, attempt 3, next in 2 s'), 'attempt 3');
+
+    const final = await temporal.client.workflow
+      .getHandle<typeof campaignWorkflow>(created.value.workflowId)
+      .result();
+    expect(final.deliveries.find((d) => d.platform === 'telegram')).toMatchObject({
+      status: 'sent',
+      attempts: 3,
+    });
+    expect(final.deliveries.find((d) => d.platform === 'discord')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+    });
+    // Only the first failure of an audience goes to the thread; the card is not "Sent".
+    expect(
+      platforms.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.thread_ts === cardTs && String(c.args.text).includes('retrying')),
+    ).toHaveLength(1);
+    const finalCard = await eventually(
+      async () => (card(name)!.text.includes('Partially sent') ? card(name) : undefined),
+      'the final card',
+    );
+    expect(finalCard.text).toContain(':warning: Partially sent: 2 of 3 audiences reached');
+    expect(finalCard.text).not.toContain(':white_check_mark: Sent');
+    expect(finalCard.text).not.toContain('retrying');
+    await temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).delete();
   });
 });

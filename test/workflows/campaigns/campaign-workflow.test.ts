@@ -202,6 +202,8 @@ describe('campaign workflow', () => {
     // Slack (due first) fails twice then succeeds; Telegram keeps failing with 500; Discord works.
     platforms.slack.failNext('chat.postMessage', 'internal_error', 2);
     platforms.telegram.failNext({ errorCode: 500, chatId: a.telegramChat }, 100, 'sendMessage');
+    recorder.retrying.length = 0;
+    recorder.problems.length = 0;
     try {
       const handle = await start(campaign.id, { date: a.date });
       const final = await handle.result();
@@ -220,6 +222,22 @@ describe('campaign workflow', () => {
       expect((await listRuns(db.pool, campaign.id))[0]!.status).toBe('partially_sent');
       const rows = await listDeliveries(db.pool, { campaignId: campaign.id });
       expect(rows.find((r) => r.platform === 'telegram')).toMatchObject({ status: 'failed', attempts: 3 });
+      // Every failed attempt was shown on the card while the next one waited (workflow-driven retries).
+      expect(recorder.retrying.filter((r) => r.platform === 'telegram').map((r) => r.attempt)).toEqual([
+        1, 2,
+      ]);
+      expect(recorder.problems.map((p) => [p.platform, p.attempt])).toEqual([
+        ['slack', 1],
+        ['telegram', 1],
+      ]);
+      const history = await handle.fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: bundle }, history, handle.workflowId);
+      if (process.env.RECORD_CAMPAIGN_HISTORIES === 'retries') {
+        writeFileSync(
+          new URL('./histories/visible-retries.json', import.meta.url),
+          historyToFixture(history),
+        );
+      }
     } finally {
       platforms.telegram.clearFailures();
       platforms.discord.clearFailures();
@@ -332,7 +350,7 @@ describe('campaign workflow', () => {
     ]);
     const history = await handle.fetchHistory();
     await Worker.runReplayHistory({ workflowBundle: bundle }, history, handle.workflowId);
-    // RECORD_CAMPAIGN_HISTORIES=1 refreshes the fixture that replay.test.ts replays on every run.
+    // RECORD_CAMPAIGN_HISTORIES=1 refreshes (only before a workflow change: it guards histories of old code) the fixture that replay.test.ts replays on every run.
     if (process.env.RECORD_CAMPAIGN_HISTORIES === '1') {
       writeFileSync(
         new URL('./histories/edit-approve-send.json', import.meta.url),
