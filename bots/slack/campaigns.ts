@@ -20,6 +20,7 @@ import {
 } from '../../shared/campaigns/model.ts';
 import { localTime } from '../../shared/campaigns/time.ts';
 import type { CampaignNotifier } from '../../workflows/campaigns/activities.ts';
+import { describeLengthProblem, lengthProblems } from '../../workflows/campaigns/channels/limits.ts';
 import { summarize } from '../../workflows/campaigns/summary.ts';
 import type { CampaignUseCases } from '../../workflows/campaigns/use-cases.ts';
 import type { CampaignRunState, RetryingPost, RunPhase } from '../../workflows/campaigns/workflow.ts';
@@ -44,6 +45,8 @@ const BLOCK = {
   messages: 'messages',
 };
 const INPUT = 'value';
+/** Slack's plain_text_input holds at most 3,000 characters. */
+const MODAL_TEXT_LIMIT = 3000;
 
 interface ModalMetadata {
   mode: 'create' | 'edit';
@@ -176,6 +179,11 @@ export function readCampaignModal(
       errors[block] = errors[block] ? `${errors[block]}; ${message}` : message;
     }
   }
+  if (parsed.success) {
+    // Checked per chosen audience: the same text may fit Telegram and be too long for Discord.
+    const tooLong = lengthProblems(parsed.data).map(describeLengthProblem);
+    if (tooLong.length) errors[BLOCK.messages] = tooLong.join('; ');
+  }
   for (const [k, v] of Object.entries(errors)) errors[k] = truncate(v, 1900);
   return Object.keys(errors).length ? { errors } : { content: parsed.data!, errors };
 }
@@ -250,7 +258,7 @@ export function campaignModal(meta: ModalMetadata, initial: Partial<CampaignCont
             ? { initial_value: truncate(formatVariants(initial.variants), 3000) }
             : {}),
         },
-        'One section per language, starting with [en], [fr]…; add "image: https://…" for a picture. Plain text: formatting is not applied.',
+        'One section per language, starting with [en], [fr]…; add "image: https://…" for a picture. Plain text: formatting is not applied. Limits after escaping: Discord 2,000, Telegram 4,096, Slack 40,000 characters.',
       ),
     ],
   };
@@ -646,6 +654,14 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
         await respond({
           response_type: 'ephemeral',
           text: `No campaign \`${escapeMrkdwn(args[0] ?? '')}\`. ${USAGE}`,
+        });
+        return;
+      }
+      if (formatVariants(campaign.variants).length > MODAL_TEXT_LIMIT) {
+        // The modal's text box would cut the messages short, and saving would lose the rest.
+        await respond({
+          response_type: 'ephemeral',
+          text: `The messages of \`${escapeMrkdwn(campaign.id)}\` are longer than Slack's ${MODAL_TEXT_LIMIT.toLocaleString('en-US')}-character text box; edit them with the command line.`,
         });
         return;
       }

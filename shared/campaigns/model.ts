@@ -68,8 +68,11 @@ export const audienceSchema = z
 export type Audience = z.infer<typeof audienceSchema>;
 
 export const variantSchema = z.object({
-  /** Discord allows 2000 characters and escaping adds some; Telegram captions longer than 1024 go separately. */
-  text: z.string().trim().min(1).max(1800),
+  /**
+   * At most Slack's 40,000; each audience's own platform limit (Discord 2,000, Telegram 4,096) is checked
+   * per audience before approval. Telegram captions longer than 1,024 go as a separate message.
+   */
+  text: z.string().trim().min(1).max(40_000),
   imageUrl: z.url({ protocol: /^https?$/ }).optional(),
   imageAlt: z.string().trim().max(200).optional(),
 });

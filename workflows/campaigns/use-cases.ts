@@ -15,6 +15,7 @@ import {
 } from '../../shared/campaigns/repository.ts';
 import { defaultVariants } from '../../shared/campaigns/templates.ts';
 import type { Pool } from '../../shared/db/pool.ts';
+import { describeLengthProblem, lengthProblems } from './channels/limits.ts';
 import { deleteCampaignSchedule, upsertCampaignSchedule } from './schedules.ts';
 import {
   approveCampaignUpdate,
@@ -59,6 +60,25 @@ function fieldErrors(error: { issues: { path: PropertyKey[]; message: string }[]
     fields[key] = fields[key] ? `${fields[key]}; ${issue.message}` : issue.message;
   }
   return fields;
+}
+
+/** Content that every audience's platform accepts, or the reasons it would not (keyed like zod paths). */
+export function parseContent(
+  input: unknown,
+): { ok: true; content: CampaignContent } | { ok: false; reason: string; fields: Record<string, string> } {
+  const parsed = campaignContentSchema.safeParse(input);
+  if (!parsed.success)
+    return { ok: false, reason: 'the campaign is not valid', fields: fieldErrors(parsed.error) };
+  const tooLong = lengthProblems(parsed.data);
+  if (tooLong.length > 0) {
+    const fields: Record<string, string> = {};
+    for (const p of tooLong) {
+      const key = `variants.${p.language}.text`;
+      fields[key] = fields[key] ? `${fields[key]}; ${describeLengthProblem(p)}` : describeLengthProblem(p);
+    }
+    return { ok: false, reason: 'a message is too long for a platform it goes to', fields };
+  }
+  return { ok: true, content: parsed.data };
 }
 
 export function runWorkflowId(campaignId: string, occurrenceDate: string): string {
@@ -119,13 +139,13 @@ export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
       actor: string;
       content: unknown;
     }): Promise<Result<{ campaign: Campaign; workflowId: string }>> {
-      const parsed = campaignContentSchema.safeParse(input.content);
-      if (!parsed.success) return fail('the campaign is not valid', fieldErrors(parsed.error));
+      const parsed = parseContent(input.content);
+      if (!parsed.ok) return fail(parsed.reason, parsed.fields);
       if (deps.commsLeads.length === 0) return fail('no comms leads are configured to approve campaigns');
-      const occurrenceDate = deps.runInput?.date ?? occurrenceFor(parsed.data.dayId, now());
+      const occurrenceDate = deps.runInput?.date ?? occurrenceFor(parsed.content.dayId, now());
       const campaign = await insertCampaign(deps.pool, {
-        id: newCampaignId(parsed.data.dayId, occurrenceDate),
-        content: parsed.data,
+        id: newCampaignId(parsed.content.dayId, occurrenceDate),
+        content: parsed.content,
         approvers: deps.commsLeads,
         createdBy: input.actor,
       });
@@ -139,14 +159,14 @@ export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
       content: unknown;
       requestId: string;
     }): Promise<Result<CampaignRunState>> {
-      const parsed = campaignContentSchema.safeParse(input.content);
-      if (!parsed.success) return fail('the campaign is not valid', fieldErrors(parsed.error));
+      const parsed = parseContent(input.content);
+      if (!parsed.ok) return fail(parsed.reason, parsed.fields);
       const workflowId = await openRun(input.campaignId);
       if (!workflowId) return fail('this campaign has no run open for changes');
       return runUpdate(
         () =>
           handle(workflowId).executeUpdate(editCampaignUpdate, {
-            args: [{ actor: input.actor, content: parsed.data }],
+            args: [{ actor: input.actor, content: parsed.content }],
             updateId: input.requestId,
           }),
         'edit',

@@ -543,4 +543,81 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     expect(finalCard.text).not.toContain('retrying');
     await temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).delete();
   });
+
+  it('refuses in the modal a message too long, after escaping, for a chosen audience', async () => {
+    const a = audienceLines(60_000);
+    useCasesFor(a.date);
+    const opened = platforms.slack.callsTo('views.open').length;
+    await slashCommand('');
+    const view = (await lastViewOpened(opened)).args.view as Record<string, unknown>;
+    // 1,800 characters as written; Discord's escaping of - and _ makes it 2,700.
+    const french = 'a-b_'.repeat(450);
+    const values = (audiences: string) =>
+      modalValues({
+        day: 'world-pangolin-day',
+        name: `Long ${Date.now()}`,
+        time: '09:00',
+        audiences,
+        messages: `[en]\nshort\n[fr]\n${french}\n[id]\nshort`,
+      });
+    const refused = await submitView(view, values(a.lines));
+    const body = (await refused.json()) as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe('errors');
+    expect(body.errors.messages).toBe(
+      `[fr] is 2,700 characters on Discord after escaping (limit 2,000, for discord:${a.discordChannel}): shorten it by 700 characters`,
+    );
+    // The same French text is fine for a Slack audience: the limit is the chosen audience's.
+    const slackOnly = `slack ${a.slackChannel} UTC fr\ntelegram ${a.telegramChat} UTC id`;
+    const accepted = await submitView(view, values(slackOnly));
+    expect(accepted.status).toBe(200);
+    expect(await accepted.text()).toBe('');
+  });
+
+  it('posts a Telegram message of 4,000 characters and a Slack one of 3,500 whole, and refuses 4,097 before approval', async () => {
+    const a = audienceLines(5000);
+    useCasesFor(a.date);
+    const english = Array.from({ length: 7 }, (_, i) => `${i} ${'Never buy ivory. '.repeat(29)}`.trim()).join(
+      '\n\n',
+    );
+    const indonesian = 'Jangan membeli sisik trenggiling. '.repeat(118).slice(0, 4000).trim();
+    const content = {
+      dayId: 'world-pangolin-day',
+      name: `Long posts ${Date.now()}`,
+      audiences: parseAudiences(a.lines).audiences,
+      variants: { en: { text: english }, fr: { text: 'court' }, id: { text: indonesian } },
+    };
+    const tooLong = await current.createCampaign({
+      actor: COMMS,
+      content: { ...content, variants: { ...content.variants, id: { text: 'x'.repeat(4097) } } },
+    });
+    expect(tooLong).toEqual({
+      ok: false,
+      reason: 'a message is too long for a platform it goes to',
+      fields: {
+        'variants.id.text': `[id] is 4,097 characters on Telegram (limit 4,096, for telegram:${a.telegramChat}): shorten it by 1 character`,
+      },
+    });
+
+    const created = await current.createCampaign({ actor: COMMS, content });
+    if (!created.ok) throw new Error(created.reason);
+    await eventually(async () => card(content.name), 'the campaign card');
+    const approval = await current.approveCampaign({
+      workflowId: created.value.workflowId,
+      actor: LEAD,
+      revision: 1,
+      requestId: `approve-${created.value.workflowId}`,
+    });
+    expect(approval.ok).toBe(true);
+    const final = await temporal.client.workflow
+      .getHandle<typeof campaignWorkflow>(created.value.workflowId)
+      .result();
+    expect(final.deliveries.map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
+    expect(platforms.telegram.sent.get(a.telegramChat)![0]!.text).toBe(indonesian);
+    const slackPost = platforms.slack
+      .callsTo('chat.postMessage')
+      .find((c) => c.args.channel === a.slackChannel)!;
+    expect(slackPost.args.text).toBe(english);
+    expect((slackPost.args.blocks as unknown[]).length).toBe(2);
+    await temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).delete();
+  });
 });

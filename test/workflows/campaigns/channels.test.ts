@@ -6,7 +6,8 @@ import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyDiscordError, postToDiscord } from '../../../workflows/campaigns/channels/discord.ts';
 import { escapeDiscord } from '../../../workflows/campaigns/channels/escape.ts';
-import { classifySlackError, postToSlack } from '../../../workflows/campaigns/channels/slack.ts';
+import { lengthProblems, sentLength } from '../../../workflows/campaigns/channels/limits.ts';
+import { classifySlackError, postToSlack, splitText } from '../../../workflows/campaigns/channels/slack.ts';
 import { classifyTelegramError, postToTelegram } from '../../../workflows/campaigns/channels/telegram.ts';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord-rest.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.ts';
@@ -42,6 +43,61 @@ describe('campaign posts through the real SDKs', () => {
   });
   afterAll(async () => {
     await Promise.all([slack.close(), discord.close(), telegram.close()]);
+  });
+
+  it('posts a long message to Slack whole, as several sections split at paragraph breaks', async () => {
+    const paragraph = (i: number) =>
+      `${i}: ${'Pangolin scales & <meat> are sold online. '.repeat(30)}`.trim();
+    const text = Array.from({ length: 6 }, (_, i) => paragraph(i)).join('\n\n');
+    expect(sentLength('slack', text)).toBeGreaterThan(7000);
+    const ts = await postToSlack(slackClient, 'C0LONG', { text });
+    const message = slack.messages.get(`C0LONG/${ts}`)!;
+    const sections = (message.blocks as { text: { text: string } }[]).map((b) => b.text.text);
+    expect(sections.length).toBeGreaterThan(2);
+    expect(sections.every((t) => t.length <= 3000)).toBe(true);
+    // Every piece ends where a paragraph ended, and nothing is lost.
+    expect(sections.every((t) => /online\.$/.test(t))).toBe(true);
+    expect(sections.join('\n\n')).toBe(message.text);
+    expect(message.text).toHaveLength(sentLength('slack', text));
+    // The local server refuses what Slack refuses: one 7,000-character section.
+    await expect(
+      slackClient.chat.postMessage({
+        channel: 'C0LONG',
+        text: 'x',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(7000) } }],
+      }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+  });
+
+  it('splits at line breaks or spaces when a paragraph alone is too long', () => {
+    expect(splitText('aaaa bbbb\ncccc', 9)).toEqual(['aaaa bbbb', 'cccc']);
+    expect(splitText('aaaa bbbb cccc', 9)).toEqual(['aaaa bbbb', 'cccc']);
+    expect(splitText('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+
+  it('counts each platform the way it counts: after escaping on Slack and Discord, as written on Telegram', () => {
+    const text = `${'a-b_'.repeat(450)}`; // 1,800 characters; Discord escaping doubles - and _
+    expect(sentLength('discord', text)).toBe(2700);
+    expect(sentLength('telegram', '<b>&amp;')).toBe(8);
+    expect(sentLength('slack', '<&>')).toBe('&lt;&amp;&gt;'.length);
+    const content = {
+      audiences: [
+        { platform: 'slack' as const, target: 'C0ABC', timeZone: 'UTC', language: 'fr' },
+        { platform: 'discord' as const, target: '123456789012345678', timeZone: 'UTC', language: 'fr-CA' },
+        { platform: 'telegram' as const, target: '@wildlife', timeZone: 'UTC', language: 'en' },
+      ],
+      variants: { fr: { text }, en: { text: 'x'.repeat(4097) } },
+    };
+    expect(lengthProblems(content)).toEqual([
+      {
+        language: 'fr',
+        platform: 'discord',
+        audienceKey: 'discord:123456789012345678',
+        length: 2700,
+        limit: 2000,
+      },
+      { language: 'en', platform: 'telegram', audienceKey: 'telegram:@wildlife', length: 4097, limit: 4096 },
+    ]);
   });
 
   it('posts to Slack with mrkdwn escaped and an image block', async () => {

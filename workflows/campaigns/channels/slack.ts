@@ -22,9 +22,35 @@ const PERMANENT = new Set([
   'too_many_attachments',
 ]);
 
+/** A section block's text holds at most 3,000 characters; a message holds 40,000 (and 50 blocks). */
+export const SECTION_LIMIT = 3000;
+
+/** Splits text into pieces of at most `max`, at paragraph breaks, else line breaks, else spaces. */
+export function splitText(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max + 1);
+    let cut = -1;
+    for (const sep of ['\n\n', '\n', ' ']) {
+      cut = window.lastIndexOf(sep);
+      if (cut > 0) break;
+    }
+    if (cut <= 0) cut = max;
+    pieces.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).replace(/^\s+/, '');
+  }
+  if (rest) pieces.push(rest);
+  return pieces;
+}
+
 export function slackMessage(variant: Variant) {
   const text = escapeSlack(variant.text);
-  const blocks: Record<string, unknown>[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+  // A long message becomes several sections, so nothing is cut off by the per-block limit.
+  const blocks: Record<string, unknown>[] = splitText(text, SECTION_LIMIT).map((piece) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: piece },
+  }));
   if (variant.imageUrl) {
     blocks.push({
       type: 'image',
