@@ -23,7 +23,12 @@ import type { CampaignNotifier } from '../../workflows/campaigns/activities.ts';
 import { describeLengthProblem, lengthProblems } from '../../workflows/campaigns/channels/limits.ts';
 import { summarize } from '../../workflows/campaigns/summary.ts';
 import type { CampaignUseCases } from '../../workflows/campaigns/use-cases.ts';
-import type { CampaignRunState, RetryingPost, RunPhase } from '../../workflows/campaigns/workflow.ts';
+import type {
+  ApprovalAsk,
+  CampaignRunState,
+  RetryingPost,
+  RunPhase,
+} from '../../workflows/campaigns/workflow.ts';
 import type { Inbox, InboxHandler } from '../inbox.ts';
 import { escapeMrkdwn, truncate } from './mrkdwn.ts';
 
@@ -293,7 +298,7 @@ function statusLine(state: CampaignRunState): string {
   const who = (id?: string) => (id ? `<@${escapeMrkdwn(id)}>` : 'someone');
   const lines: Record<RunPhase, string> = {
     starting: ':hourglass_flowing_sand: Preparing…',
-    awaiting_approval: `:hourglass_flowing_sand: Waiting for a comms lead to approve revision ${state.revision}`,
+    awaiting_approval: `:hourglass_flowing_sand: Waiting for a comms lead to approve revision ${state.revision}${state.approvers.length ? `: ${state.approvers.map(who).join(', ')}` : ''}`,
     changes_requested: `:pencil2: Changes requested by ${who(state.changesRequested?.actor)}: ${escapeMrkdwn(state.changesRequested?.note ?? '')}`,
     scheduled: `:white_check_mark: Approved by ${who(state.approvedBy)}; scheduled`,
     completed: completedLine(state),
@@ -316,6 +321,25 @@ function completedLine(state: CampaignRunState): string {
 const PLATFORM_LABEL = { slack: 'Slack', discord: 'Discord', telegram: 'Telegram' } as const;
 
 const seconds = (ms: number) => `${Math.max(1, Math.round(ms / 1000))} s`;
+
+/** "40 s", "25 min", "5 h", "3 days": how far away a send time is, for people. */
+export function howLong(ms: number): string {
+  if (ms < 90_000) return seconds(ms);
+  if (ms < 90 * 60_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 48 * 3_600_000) return `${Math.round(ms / 3_600_000)} h`;
+  return `${Math.round(ms / 86_400_000)} days`;
+}
+
+/** The DM (and, for a reminder, the thread message) that asks the leads to approve. */
+export function askText(state: CampaignRunState, ask: ApprovalAsk, where?: string): string {
+  const day = findWildlifeDay(state.content.dayId)?.name ?? state.content.dayId;
+  const what = `*${escapeMrkdwn(state.content.name)}* (${escapeMrkdwn(day)}, ${state.occurrenceDate})`;
+  const card = where ? ` The card is in <#${escapeMrkdwn(where)}>.` : '';
+  if (ask.kind === 'ask') {
+    return `:wave: <@${escapeMrkdwn(state.createdBy)}> asks you to approve ${what}, revision ${state.revision}; the first post is due in ${howLong(ask.firstSendInMs)}.${card}`;
+  }
+  return `:alarm_clock: ${what} is still not approved and the first post is due in ${howLong(ask.firstSendInMs)}: ${state.approvers.map((a) => `<@${escapeMrkdwn(a)}>`).join(', ')}.${card}`;
+}
 
 /** "retrying, attempt 2, next in 20 s (telegram: 500 Internal Server Error)" */
 export function retryingText(r: RetryingPost): string {
@@ -465,6 +489,27 @@ export function createSlackCampaignNotifier(
         unfurl_media: false,
       });
       return { channel: String(res.channel), ts: String(res.ts) };
+    },
+    async askApprovers(state, _run, ask) {
+      // A DM reaches a lead who does not watch the comms channel; a reminder also goes in the card's thread.
+      const where = state.preview?.channel;
+      if (ask.kind === 'reminder' && state.preview) {
+        await client.chat.postMessage({
+          channel: state.preview.channel,
+          thread_ts: state.preview.ts,
+          text: askText(state, ask),
+          unfurl_links: false,
+        });
+      }
+      for (const lead of state.approvers) {
+        const dm = await client.conversations.open({ users: lead });
+        if (!dm.channel?.id) continue;
+        await client.chat.postMessage({
+          channel: dm.channel.id,
+          text: askText(state, ask, where),
+          unfurl_links: false,
+        });
+      }
     },
     async reportProblem(state, _run, problem) {
       if (!state.preview) return;

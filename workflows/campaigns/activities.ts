@@ -25,7 +25,7 @@ import { type PostFailure, toApplicationFailure } from './channels/failures.ts';
 import { classifySlackError, postToSlack } from './channels/slack.ts';
 import { classifyTelegramError, postToTelegram } from './channels/telegram.ts';
 import { summarize } from './summary.ts';
-import type { CampaignRunState, DeliveryResult, RetryingPost, SlackRef } from './workflow.ts';
+import type { ApprovalAsk, CampaignRunState, DeliveryResult, RetryingPost, SlackRef } from './workflow.ts';
 
 /** The platform clients campaigns post through; a platform without a client fails its audiences clearly. */
 export interface CampaignChannels {
@@ -38,6 +38,8 @@ export interface CampaignChannels {
 export interface CampaignNotifier {
   showRun(state: CampaignRunState, run: { workflowId: string }): Promise<SlackRef | undefined>;
   reportSummary(state: CampaignRunState, run: { workflowId: string }): Promise<void>;
+  /** Asks the approvers (comms leads) to look at the card: when it goes up, and as a reminder. */
+  askApprovers?(state: CampaignRunState, run: { workflowId: string }, ask: ApprovalAsk): Promise<void>;
   /** Tells the team, in the card's thread, that an audience's post failed and will be retried. */
   reportProblem?(state: CampaignRunState, run: { workflowId: string }, problem: RetryingPost): Promise<void>;
 }
@@ -217,6 +219,18 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       } catch (err) {
         log.warn('could not show the campaign card', { campaignId: input.state.campaignId, error: err });
         return input.state.preview;
+      }
+    },
+
+    async askCampaignApprovers(input: {
+      workflowId: string;
+      state: CampaignRunState;
+      ask: ApprovalAsk;
+    }): Promise<void> {
+      try {
+        await deps.notifier?.askApprovers?.(input.state, { workflowId: input.workflowId }, input.ask);
+      } catch (err) {
+        log.warn('could not ask the campaign approvers', { campaignId: input.state.campaignId, error: err });
       }
     },
 

@@ -93,6 +93,15 @@ export interface CampaignRunInput {
   lateGraceMs?: number;
   /** Retry policy of each post; platform rate limits can shorten or lengthen the wait. */
   postRetry?: RetryOptions;
+  /** How long before the first send the leads are reminded while the campaign is unapproved. */
+  approvalRemindersMs?: number[];
+}
+
+/** Why the leads are being asked: a new card, or a reminder as the first send time approaches. */
+export interface ApprovalAsk {
+  kind: 'ask' | 'reminder';
+  /** Until the first audience's send time. */
+  firstSendInMs: number;
 }
 
 export interface ApproveInput {
@@ -122,6 +131,7 @@ export const cancelCampaignUpdate = defineUpdate<CampaignRunState, [CancelInput]
 export const campaignStateQuery = defineQuery<CampaignRunState>('campaignState');
 
 export const DEFAULT_LATE_GRACE_MS = 6 * 60 * 60 * 1000;
+export const DEFAULT_APPROVAL_REMINDERS_MS = [24 * 60 * 60 * 1000, 60 * 60 * 1000];
 export const DEFAULT_POST_RETRY: RetryOptions = {
   initialIntervalMs: 10_000,
   maximumIntervalMs: 10 * 60_000,
@@ -216,7 +226,8 @@ type RunEvent =
   | { kind: 'changes_requested'; actor: string; note: string }
   | { kind: 'edited'; actor: string; revision: number }
   | { kind: 'cancelled'; actor: string; reason: string }
-  | { kind: 'retrying'; problem: RetryingPost };
+  | { kind: 'retrying'; problem: RetryingPost }
+  | { kind: 'ask'; ask: ApprovalAsk };
 
 export async function campaignWorkflow(input: CampaignRunInput): Promise<CampaignRunState> {
   const { workflowId } = workflowInfo();
@@ -392,6 +403,9 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
           details: { reason: event.reason, occurrenceDate: state.occurrenceDate },
         });
         break;
+      case 'ask':
+        await store.askCampaignApprovers({ workflowId, state, ask: event.ask });
+        break;
       case 'retrying':
         // The thread hears of a failing audience once, at its first failure; the card shows every attempt.
         if (event.problem.attempt === 1) {
@@ -507,6 +521,17 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
   if (approved()) state.phase = 'scheduled';
   await showRun();
 
+  // The leads are asked when the card goes up, and reminded as the first send time approaches.
+  const asksLeads = patched('campaign-ask-approvers');
+  const firstSendAt = () =>
+    Math.min(...state.plan.filter((p) => !delivered(p.audienceKey)).map((p) => p.sendAt));
+  let reminders = [...(input.approvalRemindersMs ?? DEFAULT_APPROVAL_REMINDERS_MS)]
+    .sort((a, b) => b - a)
+    .filter((before) => firstSendAt() - before > Date.now());
+  if (asksLeads && !approved() && state.plan.length > 0) {
+    await handle({ kind: 'ask', ask: { kind: 'ask', firstSendInMs: firstSendAt() - Date.now() } });
+  }
+
   for (;;) {
     while (events.length > 0) {
       const event = events.shift()!;
@@ -549,6 +574,17 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
         break;
       }
       timeoutMs = Math.max(deadline - Date.now(), 1);
+      if (asksLeads && state.phase !== 'changes_requested') {
+        // One reminder for however many reminder times have passed (a worker outage sends one, not three).
+        const first = firstSendAt();
+        if (reminders.some((before) => first - before <= Date.now())) {
+          reminders = reminders.filter((before) => first - before > Date.now());
+          events.push({ kind: 'ask', ask: { kind: 'reminder', firstSendInMs: first - Date.now() } });
+          continue;
+        }
+        if (reminders.length > 0)
+          timeoutMs = Math.min(timeoutMs, Math.max(first - reminders[0]! - Date.now(), 1));
+      }
     }
     const seen = finishedPosts;
     const woken = () => events.length > 0 || finishedPosts !== seen;

@@ -19,7 +19,7 @@ import {
 import { getCampaign, listDeliveries } from '../../../shared/campaigns/repository.ts';
 import { scheduleIdFor } from '../../../workflows/campaigns/schedules.ts';
 import { type CampaignUseCases, createCampaignUseCases } from '../../../workflows/campaigns/use-cases.ts';
-import type { campaignWorkflow } from '../../../workflows/campaigns/workflow.ts';
+import type { CampaignRunInput, campaignWorkflow } from '../../../workflows/campaigns/workflow.ts';
 import type { SlackCall } from '../../fakes/slack-api.ts';
 import { postSigned, sendBlockAction } from '../../fakes/slack-interactions.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -105,13 +105,14 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
   function useCasesFor(
     date: string,
     postRetry = { initialIntervalMs: 200, maximumIntervalMs: 500, maximumAttempts: 3 },
+    runInput: Omit<Partial<CampaignRunInput>, 'campaignId' | 'date' | 'postRetry'> = {},
   ) {
     current = createCampaignUseCases({
       pool: db.pool,
       temporal: temporal.client,
       taskQueue: temporal.taskQueue,
       commsLeads: [LEAD],
-      runInput: { date, postRetry },
+      runInput: { date, postRetry, ...runInput },
     });
   }
 
@@ -618,6 +619,76 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
       .find((c) => c.args.channel === a.slackChannel)!;
     expect(slackPost.args.text).toBe(english);
     expect((slackPost.args.blocks as unknown[]).length).toBe(2);
+    await temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).delete();
+  });
+
+  it('asks the comms leads by name and DM, and reminds them while unapproved as the send time nears', async () => {
+    const a = audienceLines(9000);
+    useCasesFor(a.date, undefined, { approvalRemindersMs: [6000, 2000] });
+    const name = `Ask the leads ${Date.now()}`;
+    const dmsBefore = platforms.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === `D${LEAD}`).length;
+    const created = await current.createCampaign({
+      actor: COMMS,
+      content: {
+        dayId: 'world-pangolin-day',
+        name,
+        audiences: parseAudiences(a.lines).audiences,
+        variants: { en: { text: 'en' }, fr: { text: 'fr' }, id: { text: 'id' } },
+      },
+    });
+    if (!created.ok) throw new Error(created.reason);
+    const dms = () =>
+      platforms.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === `D${LEAD}`)
+        .slice(dmsBefore)
+        .map((c) => String(c.args.text));
+    const preview = await eventually(async () => card(name), 'the campaign card');
+    expect(preview.text).toContain('Waiting for a comms lead to approve revision 1: <@ULEAD>');
+    const [asked] = await eventually(async () => (dms().length ? dms() : undefined), 'the DM to the lead');
+    expect(asked).toMatch(
+      new RegExp(
+        `^:wave: <@UCOMMS> asks you to approve \\*${name}\\* \\(World Pangolin Day, ${a.date}\\), revision 1; the first post is due in \\d s\\. The card is in <#C0COMMS>\\.$`,
+      ),
+    );
+
+    // 6 s before the first post, still unapproved: a reminder in the thread, naming the leads, and a DM.
+    const cardTs = [...platforms.slack.messages.values()].find((m) =>
+      String(m.text).startsWith(`Campaign: ${name}`),
+    )!.ts;
+    expect(cardTs).toBeDefined();
+    const reminders = () =>
+      platforms.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.thread_ts === cardTs && String(c.args.text).startsWith(':alarm_clock:'));
+    const [reminder] = await eventually(
+      async () => (reminders().length ? reminders() : undefined),
+      'a reminder',
+    );
+    expect(reminder!.args.text).toMatch(
+      /is still not approved and the first post is due in \d s: <@ULEAD>\.$/,
+    );
+    expect(dms()).toHaveLength(2);
+
+    // Approved: no reminder at 2 s before.
+    await sendBlockAction(
+      url,
+      {
+        actionId: ACTION_CAMPAIGN_APPROVE,
+        value: preview.buttons[ACTION_CAMPAIGN_APPROVE]!,
+        userId: LEAD,
+        channel: COMMS_CHANNEL,
+      },
+      { signingSecret: SIGNING_SECRET },
+    );
+    const final = await temporal.client.workflow
+      .getHandle<typeof campaignWorkflow>(created.value.workflowId)
+      .result();
+    expect(final.phase).toBe('completed');
+    expect(reminders()).toHaveLength(1);
+    expect(dms()).toHaveLength(2);
     await temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).delete();
   });
 });

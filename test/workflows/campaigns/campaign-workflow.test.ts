@@ -35,6 +35,16 @@ import {
 
 const FAST_RETRY = { initialIntervalMs: 200, maximumIntervalMs: 500, maximumAttempts: 3 };
 
+/**
+ * RECORD_CAMPAIGN_HISTORIES=<prefix> writes `histories/<prefix>-<name>.json` for replay.test.ts. Record
+ * under a new prefix after a workflow change: older fixtures stay, as they stand for runs of older code.
+ */
+function recordFixture(name: string, history: Parameters<typeof historyToFixture>[0]): void {
+  const prefix = process.env.RECORD_CAMPAIGN_HISTORIES;
+  if (!prefix) return;
+  writeFileSync(new URL(`./histories/${prefix}-${name}.json`, import.meta.url), historyToFixture(history));
+}
+
 describe('campaign workflow', () => {
   let db: TestDatabase;
   let platforms: Platforms;
@@ -232,12 +242,7 @@ describe('campaign workflow', () => {
       ]);
       const history = await handle.fetchHistory();
       await Worker.runReplayHistory({ workflowBundle: bundle }, history, handle.workflowId);
-      if (process.env.RECORD_CAMPAIGN_HISTORIES === 'retries') {
-        writeFileSync(
-          new URL('./histories/visible-retries.json', import.meta.url),
-          historyToFixture(history),
-        );
-      }
+      recordFixture('failing-audiences', history);
     } finally {
       platforms.telegram.clearFailures();
       platforms.discord.clearFailures();
@@ -350,13 +355,7 @@ describe('campaign workflow', () => {
     ]);
     const history = await handle.fetchHistory();
     await Worker.runReplayHistory({ workflowBundle: bundle }, history, handle.workflowId);
-    // RECORD_CAMPAIGN_HISTORIES=1 refreshes (only before a workflow change: it guards histories of old code) the fixture that replay.test.ts replays on every run.
-    if (process.env.RECORD_CAMPAIGN_HISTORIES === '1') {
-      writeFileSync(
-        new URL('./histories/edit-approve-send.json', import.meta.url),
-        historyToFixture(history),
-      );
-    }
+    recordFixture('edit-approve-send', history);
   });
 
   it('expires without posting when nobody approves in time, recording the misses', async () => {
