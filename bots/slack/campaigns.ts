@@ -15,11 +15,14 @@ import {
   type CampaignContent,
   type CampaignContentInput,
   campaignContentSchema,
+  describeWhen,
   PLATFORMS,
   type Variant,
+  type When,
 } from '../../shared/campaigns/model.ts';
-import { localTime } from '../../shared/campaigns/time.ts';
+import { localDate as localDateOf, localTime } from '../../shared/campaigns/time.ts';
 import type { CampaignNotifier } from '../../workflows/campaigns/activities.ts';
+import type { CalendarEntry } from '../../workflows/campaigns/calendar-view.ts';
 import { describeLengthProblem, lengthProblems } from '../../workflows/campaigns/channels/limits.ts';
 import { summarize } from '../../workflows/campaigns/summary.ts';
 import type { CampaignUseCases } from '../../workflows/campaigns/use-cases.ts';
@@ -43,6 +46,9 @@ export const ACTION_CAMPAIGN_CANCEL = 'campaign_cancel';
 // The modal: day, name, send time, audiences (one per line) and messages (one [language] section each).
 
 const BLOCK = {
+  when: 'when',
+  daysBefore: 'days_before',
+  date: 'date',
   day: 'day',
   name: 'name',
   sendTime: 'send_time',
@@ -137,9 +143,49 @@ type ViewState = Record<
   string,
   Record<
     string,
-    { value?: string | null; selected_option?: { value: string } | null; selected_time?: string | null }
+    {
+      value?: string | null;
+      selected_option?: { value: string } | null;
+      selected_time?: string | null;
+      selected_date?: string | null;
+    }
   >
 >;
+
+/** The "When" choices of the modal. */
+const WHEN_OPTIONS = {
+  day_once: 'On the day, this year only',
+  day_yearly: 'On the day, every year (approved again each year)',
+  teaser_once: 'A teaser, days before the day, this year only',
+  teaser_yearly: 'A teaser, days before the day, every year',
+  date: 'On a date (below)',
+  now: 'Now: as soon as a lead approves',
+} as const;
+type WhenChoice = keyof typeof WHEN_OPTIONS;
+
+function whenChoice(when: When | undefined): WhenChoice {
+  if (!when || when.kind === 'day') {
+    const teaser = (when?.daysBefore ?? 0) > 0 ? 'teaser' : 'day';
+    return `${teaser}_${when?.repeat === 'yearly' ? 'yearly' : 'once'}` as WhenChoice;
+  }
+  return when.kind;
+}
+
+/** The modal's When, teaser days and date fields as the campaign's `when` (validated by the schema). */
+export function readWhen(
+  choice: string,
+  daysBefore: string | null | undefined,
+  date: string | null | undefined,
+) {
+  if (choice === 'now') return { kind: 'now' };
+  if (choice === 'date') return { kind: 'date', date: date ?? '' };
+  const teaser = choice.startsWith('teaser');
+  return {
+    kind: 'day',
+    repeat: choice.endsWith('yearly') ? 'yearly' : 'once',
+    daysBefore: teaser ? Number(daysBefore || Number.NaN) : 0,
+  };
+}
 
 /** Turns the submitted modal into campaign content, with errors keyed by block id for Slack. */
 export function readCampaignModal(
@@ -156,6 +202,11 @@ export function readCampaignModal(
     dayId: get(BLOCK.day)?.selected_option?.value ?? '',
     name: get(BLOCK.name)?.value ?? '',
     sendTime: get(BLOCK.sendTime)?.selected_time ?? '09:00',
+    when: readWhen(
+      get(BLOCK.when)?.selected_option?.value ?? 'day_once',
+      get(BLOCK.daysBefore)?.value,
+      get(BLOCK.date)?.selected_date,
+    ) as When,
     audiences: audiences.audiences as Audience[],
     variants: variants.variants as Record<string, Variant>,
     reportChannel: /^[CG][A-Z0-9]{2,}$/.test(reportChannel) ? reportChannel : undefined,
@@ -165,15 +216,21 @@ export function readCampaignModal(
     for (const issue of parsed.error.issues) {
       const [head, index, field] = issue.path.map(String);
       const block =
-        head === 'dayId'
-          ? BLOCK.day
-          : head === 'name'
-            ? BLOCK.name
-            : head === 'sendTime'
-              ? BLOCK.sendTime
-              : head === 'variants'
-                ? BLOCK.messages
-                : BLOCK.audiences;
+        head === 'when'
+          ? index === 'date'
+            ? BLOCK.date
+            : index === 'daysBefore'
+              ? BLOCK.daysBefore
+              : BLOCK.when
+          : head === 'dayId'
+            ? BLOCK.day
+            : head === 'name'
+              ? BLOCK.name
+              : head === 'sendTime'
+                ? BLOCK.sendTime
+                : head === 'variants'
+                  ? BLOCK.messages
+                  : BLOCK.audiences;
       const where =
         head === 'audiences' && index !== undefined
           ? `audience ${Number(index) + 1}${field ? ` (${field})` : ''}: `
@@ -213,6 +270,8 @@ export function campaignModal(meta: ModalMetadata, initial: Partial<CampaignCont
       element: { action_id: INPUT, ...element },
       ...(hint ? { hint: { type: 'plain_text', text: hint } } : {}),
     }) as types.InputBlock;
+  const optionalInput = (block: string, label: string, element: Record<string, unknown>, hint: string) =>
+    ({ ...input(block, label, element, hint), optional: true }) as types.InputBlock;
   const days = WILDLIFE_DAYS.filter((d) => d.verified || d.id === initial.dayId).map((d) => dayOption(d.id));
   return {
     type: 'modal',
@@ -229,6 +288,40 @@ export function campaignModal(meta: ModalMetadata, initial: Partial<CampaignCont
           ? { initial_option: dayOption(initial.dayId) }
           : {}),
       }),
+      input(BLOCK.when, 'When', {
+        type: 'static_select',
+        options: Object.entries(WHEN_OPTIONS).map(([value, text]) => ({
+          text: { type: 'plain_text', text },
+          value,
+        })),
+        initial_option: {
+          text: { type: 'plain_text', text: WHEN_OPTIONS[whenChoice(initial.when)] },
+          value: whenChoice(initial.when),
+        },
+      }),
+      optionalInput(
+        BLOCK.daysBefore,
+        'Teaser: days before the day',
+        {
+          type: 'number_input',
+          is_decimal_allowed: false,
+          min_value: '1',
+          max_value: '60',
+          ...(initial.when?.kind === 'day' && initial.when.daysBefore > 0
+            ? { initial_value: String(initial.when.daysBefore) }
+            : {}),
+        },
+        'Only for a teaser.',
+      ),
+      optionalInput(
+        BLOCK.date,
+        'Date',
+        {
+          type: 'datepicker',
+          ...(initial.when?.kind === 'date' ? { initial_date: initial.when.date } : {}),
+        },
+        'Only for "On a date": posted at the send time, in each audience’s time zone.',
+      ),
       input(BLOCK.name, 'Campaign name', {
         type: 'plain_text_input',
         max_length: 150,
@@ -305,6 +398,7 @@ function statusLine(state: CampaignRunState): string {
     cancelled: `:no_entry_sign: Cancelled by ${who(state.cancelled?.actor)}${state.cancelled?.reason ? `: ${escapeMrkdwn(state.cancelled.reason)}` : ''}`,
     expired: ':warning: Not approved in time; nothing was posted for the audiences still waiting',
     duplicate: 'Another run already covers this date',
+    skipped: ':fast_forward: Skipped this year; the yearly series goes on',
   };
   return lines[state.phase];
 }
@@ -362,6 +456,10 @@ export function campaignCard(
           text: `*Day*\n${escapeMrkdwn(day?.name ?? state.content.dayId)}, ${state.occurrenceDate}`,
         },
         { type: 'mrkdwn', text: `*Status*\n${statusLine(state)}` },
+        {
+          type: 'mrkdwn',
+          text: `*When*\n${escapeMrkdwn(describeWhen(state.content.when ?? { kind: 'day', repeat: 'yearly', daysBefore: 0 }))}`,
+        },
       ],
     },
   ];
@@ -369,7 +467,7 @@ export function campaignCard(
   const audienceLines = state.plan.map((p) => {
     const d = delivered.get(p.audienceKey);
     const retrying = state.retrying?.[p.audienceKey];
-    const when = `${localTime(p.sendAt, p.timeZone).slice(0, 5)} ${escapeMrkdwn(p.timeZone)}`;
+    const when = `${localDateOf(p.sendAt, p.timeZone)} ${localTime(p.sendAt, p.timeZone).slice(0, 5)} ${escapeMrkdwn(p.timeZone)}`;
     const outcome = !d
       ? retrying
         ? ` · :repeat: ${retryingText(retrying)}`
@@ -418,10 +516,7 @@ export function campaignCard(
             title: { type: 'plain_text', text: 'Approve this campaign?' },
             text: {
               type: 'plain_text',
-              text: truncate(
-                `It will be posted to ${state.plan.length} audiences on ${state.occurrenceDate}, and every year after.`,
-                300,
-              ),
+              text: truncate(approveConfirmText(state), 300),
             },
             confirm: { type: 'plain_text', text: 'Approve' },
             deny: { type: 'plain_text', text: 'Not yet' },
@@ -454,6 +549,17 @@ export function campaignCard(
     blocks.push({ type: 'actions', block_id: 'campaign_actions', elements });
   }
   return { text: truncate(`${escapeMrkdwn(title)}: ${statusLine(state)}`, 3000), blocks };
+}
+
+function approveConfirmText(state: CampaignRunState): string {
+  const when = state.content.when;
+  const sendDates = [...new Set(state.plan.map((p) => localDateOf(p.sendAt, p.timeZone)))].join(', ');
+  const on = when?.kind === 'now' ? 'as soon as you approve' : `on ${sendDates}`;
+  const yearly =
+    when?.kind === 'day' && when.repeat === 'yearly'
+      ? ' Next year’s run will ask for approval again.'
+      : ' This approval covers this date only.';
+  return `It will be posted to ${state.plan.length} audiences ${on}.${yearly}`;
 }
 
 export function summaryText(state: CampaignRunState): string {
@@ -545,7 +651,24 @@ export type CampaignHandlerUseCases = Pick<
   | 'cancelCampaign'
   | 'findCampaign'
   | 'overview'
+  | 'skipOccurrence'
+  | 'calendar'
 >;
+
+/** `/campaign calendar`: one line per planned post, earliest first, with its local time and status. */
+export function calendarText(entries: CalendarEntry[], days = 90): string {
+  if (entries.length === 0) return `Nothing is planned in the next ${days} days.`;
+  const lines = entries.map((e) => {
+    const at =
+      e.status === 'on approval'
+        ? 'as soon as approved'
+        : `${localDateOf(e.sendAt, e.timeZone)} ${localTime(e.sendAt, e.timeZone).slice(0, 5)} ${escapeMrkdwn(e.timeZone)}`;
+    const status =
+      e.startsOn && e.status === 'not started' ? `asks for approval from ${e.startsOn}` : e.status;
+    return `${at} · ${PLATFORM_LABEL[e.platform]} \`${escapeMrkdwn(e.target)}\` · *${escapeMrkdwn(e.name)}* \`${escapeMrkdwn(e.campaignId)}\` · ${status}`;
+  });
+  return truncate(`*Planned posts, next ${days} days*\n${lines.join('\n')}`, 3000);
+}
 
 /** One line per campaign and run: status, and how many audiences each run reached. */
 export function overviewText(items: Awaited<ReturnType<CampaignUseCases['overview']>>): string {
@@ -578,15 +701,21 @@ const campaignEntrySchema = z.object({
     z.object({ op: z.literal('approve'), workflowId: z.string().max(300), revision: z.number().int() }),
     z.object({ op: z.literal('changes'), workflowId: z.string().max(300), note: z.string().max(5000) }),
     z.object({ op: z.literal('cancel'), workflowId: z.string().max(300), campaignId: z.string().max(300) }),
+    z.object({
+      op: z.literal('skip'),
+      campaignId: z.string().max(300),
+      when: z.string().regex(/^\d{4}(-\d{2}-\d{2})?$/),
+    }),
   ]),
 });
 type CampaignEntry = z.infer<typeof campaignEntrySchema>;
-type CampaignOutcome = { ok: true } | { ok: false; reason: string };
+type CampaignOutcome = { ok: true; note?: string } | { ok: false; reason: string };
 
 const CAMPAIGN_REFUSAL = {
   approve: 'Not approved',
   changes: 'Your request was not sent',
   cancel: 'Not cancelled',
+  skip: 'Not skipped',
 };
 
 /** Applies a stored campaign move (the request id is the Temporal update id) and tells a refusal. */
@@ -597,6 +726,17 @@ function campaignInboxHandler(
   return {
     schema: campaignEntrySchema,
     async apply({ requestId, user: actor, command: c }) {
+      if (c.op === 'skip') {
+        const skipped = await useCases.skipOccurrence({
+          campaignId: c.campaignId,
+          actor,
+          when: c.when,
+          requestId,
+        });
+        return skipped.ok
+          ? { ok: true, note: `Skipped ${skipped.value.occurrenceDate}; the yearly series goes on.` }
+          : { ok: false, reason: skipped.reason };
+      }
       const result =
         c.op === 'approve'
           ? await useCases.approveCampaign({
@@ -617,12 +757,14 @@ function campaignInboxHandler(
       return result.ok ? { ok: true } : { ok: false, reason: result.reason };
     },
     async tell(e, outcome) {
-      // A success shows on the campaign card, which the workflow keeps current.
-      if (outcome.ok || !e.channel) return;
+      // A success shows on the campaign card, which the workflow keeps current (a skip says so itself).
+      if (!e.channel || (outcome.ok && !outcome.note)) return;
       await client.chat.postEphemeral({
         channel: e.channel,
         user: e.user,
-        text: `${CAMPAIGN_REFUSAL[e.command.op]}: ${escapeMrkdwn(outcome.reason)}`,
+        text: outcome.ok
+          ? escapeMrkdwn(outcome.note ?? '')
+          : `${CAMPAIGN_REFUSAL[e.command.op]}: ${escapeMrkdwn(outcome.reason)}`,
       });
     },
   };
@@ -659,6 +801,8 @@ const USAGE = [
   '`/campaign edit <campaign-id>` change a campaign before it goes out',
   '`/campaign days [year]` list the wildlife days and their dates',
   '`/campaign list` every campaign, and what each run delivered',
+  '`/campaign calendar` every post planned in the next 90 days, across channels',
+  '`/campaign skip <campaign-id> <year or YYYY-MM-DD>` skip one year of a yearly campaign',
 ].join('\n');
 
 export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): void {
@@ -679,6 +823,25 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
     }
     if (sub === 'list') {
       await ack({ response_type: 'ephemeral', text: overviewText(await useCases.overview()) });
+      return;
+    }
+    if (sub === 'calendar') {
+      await ack({ response_type: 'ephemeral', text: calendarText(await useCases.calendar(90)) });
+      return;
+    }
+    if (sub === 'skip') {
+      const [campaignId = '', when = ''] = args;
+      if (!/^\d{4}(-\d{2}-\d{2})?$/.test(when) || !campaignId) {
+        await ack({ response_type: 'ephemeral', text: `Say which campaign and year. ${USAGE}` });
+        return;
+      }
+      // A skip changes what gets posted: stored before the ack, like a click.
+      await recordMove(() => ack(), {
+        requestId: `slack:${command.trigger_id}`,
+        user: command.user_id,
+        channel: command.channel_id,
+        command: { op: 'skip', campaignId, when },
+      });
       return;
     }
     if (sub === 'days') {

@@ -7,12 +7,13 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Api } from 'grammy';
 import type { Campaign, CampaignContent, CampaignStatus, Variant } from '../../shared/campaigns/model.ts';
-import { occurrenceFor, type PlannedSend, planSends } from '../../shared/campaigns/plan.ts';
+import { occurrenceForContent, type PlannedSend, planSends } from '../../shared/campaigns/plan.ts';
 import {
   CampaignNotFoundError,
   claimRun,
   findCampaign,
   finishRun,
+  isSkipped,
   recordApproval,
   recordDelivery,
   saveCampaignRevision,
@@ -56,6 +57,8 @@ export interface PreparedRun {
   occurrenceDate: string;
   plan: PlannedSend[];
   claimed: boolean;
+  /** This occurrence of a yearly campaign was skipped. */
+  skipped?: boolean;
 }
 
 /** A Discord nonce (at most 25 characters) that is the same for every retry of one audience's post. */
@@ -108,11 +111,21 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
           'CampaignNotFound',
         );
       }
-      const occurrenceDate = input.date ?? occurrenceFor(campaign.dayId, now());
+      const occurrenceDate = input.date ?? occurrenceForContent(campaign, now());
+      const skipped = await isSkipped(pool, campaign.id, occurrenceDate);
       const claimed =
         campaign.status !== 'cancelled' &&
+        !skipped &&
         (await claimRun(pool, { workflowId: input.workflowId, campaignId: campaign.id, occurrenceDate }));
-      return { campaign, occurrenceDate, plan: planSends(campaign, occurrenceDate), claimed };
+      // An approval covers one occurrence: next year's run of a yearly campaign asks the leads again.
+      const approvedHere = campaign.approvedOccurrence === occurrenceDate;
+      return {
+        campaign: approvedHere ? campaign : { ...campaign, approvedRevision: null, approvedBy: null },
+        occurrenceDate,
+        plan: planSends(campaign, occurrenceDate, now()),
+        claimed,
+        ...(skipped ? { skipped } : {}),
+      };
     },
 
     async saveCampaignRevision(input: {
@@ -123,15 +136,16 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       occurrenceDate: string;
     }): Promise<{ plan: PlannedSend[] }> {
       await saveCampaignRevision(pool, input.campaignId, input.revision, input.content, input.actor);
-      return { plan: planSends(input.content, input.occurrenceDate) };
+      return { plan: planSends(input.content, input.occurrenceDate, now()) };
     },
 
     async recordCampaignApproval(input: {
       campaignId: string;
       revision: number;
       actor: string;
+      occurrenceDate?: string;
     }): Promise<void> {
-      await recordApproval(pool, input.campaignId, input.revision, input.actor);
+      await recordApproval(pool, input.campaignId, input.revision, input.actor, input.occurrenceDate);
     },
 
     async recordCampaignStatus(input: {

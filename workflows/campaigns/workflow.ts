@@ -29,7 +29,8 @@ export type RunPhase =
   | 'completed'
   | 'cancelled'
   | 'expired'
-  | 'duplicate';
+  | 'duplicate'
+  | 'skipped';
 
 export interface DeliveryResult {
   audienceKey: string;
@@ -120,6 +121,8 @@ export interface EditInput {
 export interface CancelInput {
   actor: string;
   reason?: string;
+  /** Cancels this occurrence only (a skipped year); the campaign and its yearly series go on. */
+  occurrenceOnly?: boolean;
 }
 
 export const approveCampaignUpdate = defineUpdate<CampaignRunState, [ApproveInput]>('approveCampaign');
@@ -172,6 +175,14 @@ export function editRefusal(state: CampaignRunState, e: EditInput): string | und
   if (!isOpen(state)) return `campaign run is ${state.phase}`;
   if (!untouched(state)) return 'posts have already gone out';
   if (e.content.dayId !== state.content.dayId) return 'the wildlife day cannot change; create a new campaign';
+  const [before, after] = [state.content.when, e.content.when];
+  if (
+    before &&
+    after &&
+    (before.kind !== after.kind ||
+      (before.kind === 'date' && after.kind === 'date' && before.date !== after.date))
+  )
+    return 'when it posts (day, date or now) cannot change for this run; create a new campaign';
   return undefined;
 }
 
@@ -225,7 +236,7 @@ type RunEvent =
   | { kind: 'approved'; actor: string; revision: number }
   | { kind: 'changes_requested'; actor: string; note: string }
   | { kind: 'edited'; actor: string; revision: number }
-  | { kind: 'cancelled'; actor: string; reason: string }
+  | { kind: 'cancelled'; actor: string; reason: string; occurrenceOnly?: boolean }
   | { kind: 'retrying'; problem: RetryingPost }
   | { kind: 'ask'; ask: ApprovalAsk };
 
@@ -264,7 +275,14 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
     campaignId: input.campaignId,
     occurrenceDate: input.date ?? '',
     phase: 'starting',
-    content: { dayId: '', name: '', audiences: [], variants: {}, sendTime: '' },
+    content: {
+      dayId: '',
+      name: '',
+      audiences: [],
+      variants: {},
+      sendTime: '',
+      when: { kind: 'day', repeat: 'once', daysBefore: 0 },
+    },
     revision: 0,
     approvedRevision: null,
     approvers: [],
@@ -320,7 +338,12 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
     (x) => {
       state.cancelled = { actor: x.actor, reason: x.reason ?? '' };
       state.phase = 'cancelled';
-      events.push({ kind: 'cancelled', actor: x.actor, reason: x.reason ?? '' });
+      events.push({
+        kind: 'cancelled',
+        actor: x.actor,
+        reason: x.reason ?? '',
+        ...(x.occurrenceOnly ? { occurrenceOnly: true } : {}),
+      });
       return state;
     },
     { validator: (x) => throwIf(cancelRefusal(state, x)) },
@@ -341,6 +364,7 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
       audiences: c.audiences,
       variants: c.variants,
       sendTime: c.sendTime,
+      when: c.when,
       reportChannel: c.reportChannel,
     },
     revision: c.revision,
@@ -353,6 +377,11 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
   if (c.status === 'cancelled') {
     // A schedule that fired before it was deleted, or a run started after the cancellation.
     state.phase = 'cancelled';
+    return state;
+  }
+  if (prepared.skipped) {
+    // This year was skipped; the yearly series goes on.
+    state.phase = 'skipped';
     return state;
   }
   if (!prepared.claimed) {
@@ -373,6 +402,7 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
           campaignId: state.campaignId,
           revision: event.revision,
           actor: event.actor,
+          occurrenceDate: state.occurrenceDate,
         });
         break;
       case 'changes_requested':
@@ -396,6 +426,7 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
         break;
       }
       case 'cancelled':
+        if (event.occurrenceOnly) break; // the run records itself as cancelled; the campaign goes on
         await store.recordCampaignStatus({
           campaignId: state.campaignId,
           status: 'cancelled',

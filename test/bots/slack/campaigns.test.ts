@@ -16,7 +16,10 @@ import {
   parseVariants,
   registerCampaignHandlers,
 } from '../../../bots/slack/campaigns.ts';
+import { calendarForYear } from '../../../shared/campaigns/calendar.ts';
+import { addDays } from '../../../shared/campaigns/plan.ts';
 import { getCampaign, listDeliveries } from '../../../shared/campaigns/repository.ts';
+import { localDate } from '../../../shared/campaigns/time.ts';
 import { scheduleIdFor } from '../../../workflows/campaigns/schedules.ts';
 import { type CampaignUseCases, createCampaignUseCases } from '../../../workflows/campaigns/use-cases.ts';
 import type { CampaignRunInput, campaignWorkflow } from '../../../workflows/campaigns/workflow.ts';
@@ -89,6 +92,8 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
       cancelCampaign: (i) => current.cancelCampaign(i),
       findCampaign: (id) => current.findCampaign(id),
       overview: () => current.overview(),
+      skipOccurrence: (i) => current.skipOccurrence(i),
+      calendar: (d) => current.calendar(d),
     };
     registerCampaignHandlers(app, { useCases, inbox });
     server = createServer(receiver.requestListener);
@@ -172,7 +177,17 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     time: string;
     audiences: string;
     messages: string;
+    when?: string;
+    daysBefore?: string;
+    date?: string;
   }) => ({
+    ...(fields.when
+      ? { when: { value: { type: 'static_select', selected_option: { value: fields.when } } } }
+      : {}),
+    ...(fields.daysBefore
+      ? { days_before: { value: { type: 'number_input', value: fields.daysBefore } } }
+      : {}),
+    ...(fields.date ? { date: { value: { type: 'datepicker', selected_date: fields.date } } } : {}),
     day: {
       value: {
         type: 'static_select',
@@ -294,7 +309,14 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     ].join('\n');
     const saved = await submitView(
       view,
-      modalValues({ day: 'world-pangolin-day', name, time: '09:00', audiences: a.lines, messages }),
+      modalValues({
+        day: 'world-pangolin-day',
+        name,
+        time: '09:00',
+        audiences: a.lines,
+        messages,
+        when: 'day_yearly',
+      }),
     );
     expect(saved.status).toBe(200);
 
@@ -342,9 +364,12 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     );
     await eventually(async () => card(name)!.text.includes('Approved by <@ULEAD>'), 'the approved card');
     expect(Object.keys(card(name)!.buttons)).toEqual([ACTION_CAMPAIGN_CANCEL]);
-    // The approval stands for the coming years: a yearly schedule now exists.
+    // Chosen "every year": a schedule starts each next year's run two weeks ahead, to be approved again.
+    expect(preview.text).toContain('every year (approved again each year)');
     const schedule = await temporal.client.schedule.getHandle(scheduleIdFor(campaignId)).describe();
-    expect(schedule.spec.calendars?.[0]?.comment).toBe('third Saturday of February');
+    expect(schedule.spec.calendars?.[0]?.comment).toBe(
+      '14 days before the post for third Saturday of February',
+    );
 
     // The summary lands in the card's thread once every audience has been posted to.
     const summary = await eventually(
@@ -542,7 +567,10 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     expect(finalCard.text).toContain(':warning: Partially sent: 2 of 3 audiences reached');
     expect(finalCard.text).not.toContain(':white_check_mark: Sent');
     expect(finalCard.text).not.toContain('retrying');
-    await temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).delete();
+    // A campaign for this year only has no yearly schedule.
+    await expect(
+      temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).describe(),
+    ).rejects.toBeInstanceOf(ScheduleNotFoundError);
   });
 
   it('refuses in the modal a message too long, after escaping, for a chosen audience', async () => {
@@ -619,7 +647,10 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
       .find((c) => c.args.channel === a.slackChannel)!;
     expect(slackPost.args.text).toBe(english);
     expect((slackPost.args.blocks as unknown[]).length).toBe(2);
-    await temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).delete();
+    // A campaign for this year only has no yearly schedule.
+    await expect(
+      temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).describe(),
+    ).rejects.toBeInstanceOf(ScheduleNotFoundError);
   });
 
   it('asks the comms leads by name and DM, and reminds them while unapproved as the send time nears', async () => {
@@ -689,6 +720,125 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     expect(final.phase).toBe('completed');
     expect(reminders()).toHaveLength(1);
     expect(dms()).toHaveLength(2);
-    await temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).delete();
+    // A campaign for this year only has no yearly schedule.
+    await expect(
+      temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).describe(),
+    ).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  });
+
+  it('plans a one-off date, a yearly day (skipping a year) and "post now"; /campaign calendar shows what is planned', async () => {
+    current = createCampaignUseCases({
+      pool: db.pool,
+      temporal: temporal.client,
+      taskQueue: temporal.taskQueue,
+      commsLeads: [LEAD],
+      runInput: { postRetry: { initialIntervalMs: 200, maximumIntervalMs: 500, maximumAttempts: 3 } },
+    });
+    const today = localDate(Date.now(), 'UTC');
+    const thisYear = Number(today.slice(0, 4));
+    // A wildlife day 20 to 80 days away, whatever today is.
+    const upcoming = [...calendarForYear(thisYear), ...calendarForYear(thisYear + 1)].find(
+      (d) => d.date >= addDays(today, 20) && d.date <= addDays(today, 80),
+    )!;
+    const slackChannel = `C0${uniqueDigits('K')}`;
+    const open = async () => {
+      const before = platforms.slack.callsTo('views.open').length;
+      await slashCommand('');
+      return (await lastViewOpened(before)).args.view as Record<string, unknown>;
+    };
+
+    // A one-off date, ten days from now.
+    const onDate = addDays(today, 10);
+    const dateName = `On a date ${Date.now()}`;
+    await submitView(
+      await open(),
+      modalValues({
+        day: upcoming.id,
+        name: dateName,
+        time: '09:00',
+        audiences: `slack ${slackChannel} UTC en`,
+        messages: '[en]\nOn a date',
+        when: 'date',
+        date: onDate,
+      }),
+    );
+    const dateCard = await eventually(async () => card(dateName), 'the one-off card');
+    expect(dateCard.text).toContain(`*When*\\non ${onDate}`);
+    expect(dateCard.text).toContain(`${onDate} 09:00 UTC`);
+
+    // Yearly on the upcoming day: this year's run starts now; then one year is skipped.
+    const yearlyName = `Every year ${Date.now()}`;
+    await submitView(
+      await open(),
+      modalValues({
+        day: upcoming.id,
+        name: yearlyName,
+        time: '10:00',
+        audiences: `slack ${slackChannel} UTC en`,
+        messages: '[en]\nEvery year',
+        when: 'day_yearly',
+      }),
+    );
+    const yearlyCard = await eventually(async () => card(yearlyName), 'the yearly card');
+    const { c: yearlyId } = JSON.parse(yearlyCard.buttons[ACTION_CAMPAIGN_CANCEL]!);
+    const calendar = ((await (await slashCommand('calendar')).json()) as { text: string }).text;
+    const mine = calendar.split('\n').filter((l) => l.includes(slackChannel));
+    expect(mine).toEqual([
+      `${onDate} 09:00 UTC · Slack \`${slackChannel}\` · *${dateName}* \`${JSON.parse(dateCard.buttons[ACTION_CAMPAIGN_CANCEL]!).c}\` · awaiting approval`,
+      `${upcoming.date} 10:00 UTC · Slack \`${slackChannel}\` · *${yearlyName}* \`${yearlyId}\` · awaiting approval`,
+    ]);
+
+    const ephemerals = platforms.slack.callsTo('chat.postEphemeral').length;
+    await slashCommand(`skip ${yearlyId} ${upcoming.date.slice(0, 4)}`);
+    const told = await eventually(
+      async () => platforms.slack.callsTo('chat.postEphemeral').slice(ephemerals)[0],
+      'the skip answer',
+    );
+    expect(told.args.text).toBe(`Skipped ${upcoming.date}; the yearly series goes on.`);
+    await eventually(
+      async () => card(yearlyName)!.text.includes('Cancelled by <@UCOMMS>: skipped'),
+      'the run cancelled',
+    );
+    expect((await getCampaign(db.pool, yearlyId)).status).toBe('pending_approval');
+    const afterSkip = ((await (await slashCommand('calendar')).json()) as { text: string }).text;
+    expect(afterSkip).toContain(
+      `${upcoming.date} 10:00 UTC · Slack \`${slackChannel}\` · *${yearlyName}* \`${yearlyId}\` · skipped`,
+    );
+
+    // "Post now": posted as soon as a lead approves.
+    const nowName = `Now ${Date.now()}`;
+    await submitView(
+      await open(),
+      modalValues({
+        day: upcoming.id,
+        name: nowName,
+        time: '09:00',
+        audiences: `slack ${slackChannel} UTC en`,
+        messages: '[en]\nRight now',
+        when: 'now',
+      }),
+    );
+    const nowCard = await eventually(async () => card(nowName), 'the post-now card');
+    expect(nowCard.text).toContain('as soon as a lead approves');
+    await sendBlockAction(
+      url,
+      {
+        actionId: ACTION_CAMPAIGN_APPROVE,
+        value: nowCard.buttons[ACTION_CAMPAIGN_APPROVE]!,
+        userId: LEAD,
+        channel: COMMS_CHANNEL,
+      },
+      { signingSecret: SIGNING_SECRET },
+    );
+    const posted = await eventually(
+      async () =>
+        platforms.slack
+          .callsTo('chat.postMessage')
+          .find((c) => c.args.channel === slackChannel && c.args.text === 'Right now'),
+      'the post',
+    );
+    expect(posted).toBeDefined();
+    await eventually(async () => card(nowName)!.text.includes(':white_check_mark: Sent'), 'sent');
+    await current.cancelCampaign({ campaignId: yearlyId, actor: COMMS, requestId: `cleanup-${yearlyId}` });
   });
 });

@@ -5,7 +5,12 @@ import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/clie
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignContentInput } from '../../../shared/campaigns/model.ts';
-import { getCampaign, listDeliveries, listRuns } from '../../../shared/campaigns/repository.ts';
+import {
+  getCampaign,
+  listDeliveries,
+  listRuns,
+  skipOccurrence,
+} from '../../../shared/campaigns/repository.ts';
 import {
   approveCampaignUpdate,
   type CampaignRunInput,
@@ -110,6 +115,14 @@ describe('campaign workflow', () => {
     return { date, content, slackChannel, discordChannel, telegramChat, at };
   }
 
+  /** A lead's approval already given for this occurrence (as a previous run of the revision would record). */
+  async function approveFor(campaignId: string, date: string) {
+    await db.pool.query(
+      'UPDATE campaigns SET approved_revision = revision, approved_by = $2, approved_occurrence = $3 WHERE id = $1',
+      [campaignId, LEAD, date],
+    );
+  }
+
   async function waitForPhase(handle: WorkflowHandle, phase: string) {
     await eventually(async () => (await handle.query(campaignStateQuery)).phase === phase, phase);
   }
@@ -188,7 +201,7 @@ describe('campaign workflow', () => {
   it("waits as long as a platform's rate limit asks before retrying", async () => {
     const a = audiences(2500, 200);
     const campaign = await createCampaign(db.pool, a.content);
-    await db.pool.query('UPDATE campaigns SET approved_revision = revision WHERE id = $1', [campaign.id]);
+    await approveFor(campaign.id, a.date);
     platforms.telegram.failNext({ errorCode: 429, retryAfter: 3, chatId: a.telegramChat }, 1, 'sendMessage');
     const final = await (await start(campaign.id, { date: a.date })).result();
     const telegram = final.deliveries.find((d) => d.platform === 'telegram')!;
@@ -205,10 +218,7 @@ describe('campaign workflow', () => {
   it('retries a failing channel and reports it, without holding up the others', async () => {
     const a = audiences(3000, 500);
     const campaign = await createCampaign(db.pool, a.content);
-    await db.pool.query('UPDATE campaigns SET approved_revision = revision, approved_by = $2 WHERE id = $1', [
-      campaign.id,
-      LEAD,
-    ]);
+    await approveFor(campaign.id, a.date);
     // Slack (due first) fails twice then succeeds; Telegram keeps failing with 500; Discord works.
     platforms.slack.failNext('chat.postMessage', 'internal_error', 2);
     platforms.telegram.failNext({ errorCode: 500, chatId: a.telegramChat }, 100, 'sendMessage');
@@ -253,7 +263,7 @@ describe('campaign workflow', () => {
     const a = audiences(2500, 200);
     platforms.telegram.unknownChats.add(a.telegramChat);
     const campaign = await createCampaign(db.pool, a.content);
-    await db.pool.query('UPDATE campaigns SET approved_revision = revision WHERE id = $1', [campaign.id]);
+    await approveFor(campaign.id, a.date);
     const final = await (await start(campaign.id, { date: a.date })).result();
     expect(final.deliveries.find((d) => d.platform === 'telegram')).toMatchObject({
       status: 'failed',
@@ -388,5 +398,32 @@ describe('campaign workflow', () => {
       date: `${Number(a.date.slice(0, 4)) + 1}${a.date.slice(4)}`,
     });
     expect(await nextYear.result()).toMatchObject({ phase: 'cancelled', deliveries: [] });
+  });
+
+  it('asks again each year: an approval covers its occurrence; a skipped year posts nothing, the series goes on', async () => {
+    const a = audiences(60_000, 100);
+    const campaign = await createCampaign(db.pool, {
+      ...a.content,
+      when: { kind: 'day', repeat: 'yearly', daysBefore: 0 },
+    });
+    await approveFor(campaign.id, a.date);
+    const year = Number(a.date.slice(0, 4));
+    const nextYear = `${year + 1}${a.date.slice(4)}`;
+    const next = await start(campaign.id, { date: nextYear });
+    await waitForPhase(next, 'awaiting_approval');
+    expect(await next.query(campaignStateQuery)).toMatchObject({ approvedRevision: null, revision: 1 });
+    // Cancelling one occurrence leaves the campaign (and its yearly series) alive.
+    await next.executeUpdate(cancelCampaignUpdate, { args: [{ actor: COMMS, occurrenceOnly: true }] });
+    expect((await next.result()).phase).toBe('cancelled');
+    expect((await getCampaign(db.pool, campaign.id)).status).toBe('pending_approval');
+
+    const later = `${year + 2}${a.date.slice(4)}`;
+    expect(await skipOccurrence(db.pool, campaign.id, later, LEAD)).toBe(true);
+    expect(await skipOccurrence(db.pool, campaign.id, later, LEAD)).toBe(false);
+    const skipped = await start(campaign.id, { date: later });
+    expect(await skipped.result()).toMatchObject({ phase: 'skipped', deliveries: [] });
+    expect((await listRuns(db.pool, campaign.id)).map((r) => [r.occurrenceDate, r.status])).toEqual([
+      [nextYear, 'cancelled'],
+    ]);
   });
 });
