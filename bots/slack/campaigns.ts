@@ -8,6 +8,7 @@ import {
   calendarForYear,
   describeRule,
   findWildlifeDay,
+  nextOccurrence,
   WILDLIFE_DAYS,
 } from '../../shared/campaigns/calendar.ts';
 import {
@@ -20,6 +21,7 @@ import {
   type Variant,
   type When,
 } from '../../shared/campaigns/model.ts';
+import { TEMPLATE_LANGUAGES } from '../../shared/campaigns/templates.ts';
 import { localDate as localDateOf, localTime } from '../../shared/campaigns/time.ts';
 import type { CampaignNotifier } from '../../workflows/campaigns/activities.ts';
 import type { CalendarEntry } from '../../workflows/campaigns/calendar-view.ts';
@@ -250,13 +252,29 @@ export function readCampaignModal(
   return Object.keys(errors).length ? { errors } : { content: parsed.data!, errors };
 }
 
-function dayOption(id: string): types.PlainTextOption {
+/** "2027-02-20 · World Pangolin Day (third Saturday of February)": the day's next date first. */
+function dayOption(id: string, today: string): types.PlainTextOption {
   const day = findWildlifeDay(id)!;
   const rule = day.rules.map(describeRule).join(' and ');
-  return { text: { type: 'plain_text', text: truncate(`${day.name} (${rule})`, 75) }, value: day.id };
+  const next = nextOccurrence(day, today);
+  return {
+    text: { type: 'plain_text', text: truncate(`${next} · ${day.name} (${rule})`, 75) },
+    value: day.id,
+  };
 }
 
-export function campaignModal(meta: ModalMetadata, initial: Partial<CampaignContent> = {}): types.ModalView {
+/** The day picker's options, soonest first. */
+export function dayOptions(today: string, include?: string): types.PlainTextOption[] {
+  return WILDLIFE_DAYS.filter((d) => d.verified || d.id === include)
+    .map((d) => ({ option: dayOption(d.id, today), next: nextOccurrence(d, today) }))
+    .sort((a, b) => a.next.localeCompare(b.next) || a.option.value!.localeCompare(b.option.value!))
+    .map((d) => d.option);
+}
+
+export function campaignModal(
+  meta: ModalMetadata,
+  initial: Partial<CampaignContent> & { missingLanguages?: string[] } = {},
+): types.ModalView {
   const input = (
     block: string,
     label: string,
@@ -272,7 +290,8 @@ export function campaignModal(meta: ModalMetadata, initial: Partial<CampaignCont
     }) as types.InputBlock;
   const optionalInput = (block: string, label: string, element: Record<string, unknown>, hint: string) =>
     ({ ...input(block, label, element, hint), optional: true }) as types.InputBlock;
-  const days = WILDLIFE_DAYS.filter((d) => d.verified || d.id === initial.dayId).map((d) => dayOption(d.id));
+  const today = localDateOf(Date.now(), 'UTC');
+  const days = dayOptions(today, initial.dayId);
   return {
     type: 'modal',
     callback_id: CAMPAIGN_MODAL,
@@ -285,7 +304,7 @@ export function campaignModal(meta: ModalMetadata, initial: Partial<CampaignCont
         type: 'static_select',
         options: days,
         ...(initial.dayId && findWildlifeDay(initial.dayId)
-          ? { initial_option: dayOption(initial.dayId) }
+          ? { initial_option: dayOption(initial.dayId, today) }
           : {}),
       }),
       input(BLOCK.when, 'When', {
@@ -352,8 +371,19 @@ export function campaignModal(meta: ModalMetadata, initial: Partial<CampaignCont
           type: 'plain_text_input',
           multiline: true,
           max_length: 3000,
-          ...(initial.variants && Object.keys(initial.variants).length
-            ? { initial_value: truncate(formatVariants(initial.variants), 3000) }
+          ...(initial.variants &&
+          Object.keys(initial.variants).length + (initial.missingLanguages?.length ?? 0)
+            ? {
+                initial_value: truncate(
+                  [
+                    formatVariants(initial.variants),
+                    ...(initial.missingLanguages ?? []).map((l) => `[${l}]\n`),
+                  ]
+                    .filter(Boolean)
+                    .join('\n\n'),
+                  3000,
+                ),
+              }
             : {}),
         },
         'One section per language, starting with [en], [fr]…; add "image: https://…" for a picture. Plain text: formatting is not applied. Limits after escaping: Discord 2,000, Telegram 4,096, Slack 40,000 characters.',
@@ -855,7 +885,7 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
     }
     await ack();
     const meta: ModalMetadata = { mode: 'create', channelId: command.channel_id };
-    let initial: Partial<CampaignContent> = {};
+    let initial: Partial<CampaignContent> & { missingLanguages?: string[] } = {};
     if (sub === 'edit') {
       const campaign = args[0] ? await useCases.findCampaign(args[0]) : undefined;
       if (!campaign) {
@@ -889,6 +919,14 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
       initial = draft;
     }
     await client.views.open({ trigger_id: command.trigger_id, view: campaignModal(meta, initial) });
+    if (initial.missingLanguages?.length) {
+      // Said plainly, not papered over with English: the empty sections must be written before saving.
+      const missing = initial.missingLanguages.map((l) => `[${escapeMrkdwn(l)}]`).join(', ');
+      await respond({
+        response_type: 'ephemeral',
+        text: `There is no template in ${missing}: write ${initial.missingLanguages.length > 1 ? 'those messages' : 'that message'} in the empty section of the form. Templates exist in ${TEMPLATE_LANGUAGES.join(', ')}.`,
+      });
+    }
   });
 
   app.view(CAMPAIGN_MODAL, async ({ ack, view, body, client }) => {

@@ -15,7 +15,7 @@ import {
   setCampaignStatus,
   skipOccurrence,
 } from '../../shared/campaigns/repository.ts';
-import { defaultVariants } from '../../shared/campaigns/templates.ts';
+import { defaultVariants, hasTemplateLanguage } from '../../shared/campaigns/templates.ts';
 import { localDate } from '../../shared/campaigns/time.ts';
 import type { Pool } from '../../shared/db/pool.ts';
 import { type CalendarEntry, upcomingPosts } from './calendar-view.ts';
@@ -126,8 +126,11 @@ export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
   }
 
   return {
-    /** A starting point for the modal: the day's template in each language. */
-    draftFor(dayId: string, languages: string[] = ['en']): Partial<CampaignContent> | undefined {
+    /** A starting point for the modal: the day's template in each language, and the languages it lacks. */
+    draftFor(
+      dayId: string,
+      languages: string[] = ['en'],
+    ): (Partial<CampaignContent> & { missingLanguages: string[] }) | undefined {
       const day = findWildlifeDay(dayId);
       if (!day) return undefined;
       const year = occurrenceFor(dayId, now()).slice(0, 4);
@@ -136,6 +139,7 @@ export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
         name: `${day.name} ${year}`,
         variants: defaultVariants(dayId, languages),
         sendTime: '09:00',
+        missingLanguages: [...new Set(languages)].filter((l) => !hasTemplateLanguage(l)),
       };
     },
 

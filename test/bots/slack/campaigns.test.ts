@@ -646,7 +646,8 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
       .callsTo('chat.postMessage')
       .find((c) => c.args.channel === a.slackChannel)!;
     expect(slackPost.args.text).toBe(english);
-    expect((slackPost.args.blocks as unknown[]).length).toBe(2);
+    expect(String(slackPost.args.mrkdwn)).toBe('false');
+    expect(slackPost.args.blocks).toBeUndefined();
     // A campaign for this year only has no yearly schedule.
     await expect(
       temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).describe(),
@@ -840,5 +841,47 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     expect(posted).toBeDefined();
     await eventually(async () => card(nowName)!.text.includes(':white_check_mark: Sent'), 'sent');
     await current.cancelCampaign({ campaignId: yearlyId, actor: COMMS, requestId: `cleanup-${yearlyId}` });
+  });
+
+  it('sorts the day picker by next date, and says plainly when a language has no template', async () => {
+    const today = localDate(Date.now(), 'UTC');
+    useCasesFor(today);
+    const opened = platforms.slack.callsTo('views.open').length;
+    const responded = platforms.slack.callsTo('/respond').length;
+    await slashCommand('world-elephant-day en,sw');
+    type Option = { text: { text: string }; value: string };
+    const view = (await lastViewOpened(opened)).args.view as Record<string, unknown> & {
+      blocks: { block_id: string; element: { options?: Option[]; initial_value?: string } }[];
+    };
+    const blocks = Object.fromEntries(view.blocks.map((b) => [b.block_id, b.element]));
+    const dates = blocks.day!.options!.map((o: Option) => o.text.text.slice(0, 10));
+    expect(dates.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && d >= today)).toBe(true);
+    expect(dates).toEqual([...dates].sort());
+    const elephant = blocks.day!.options!.find((o) => o.value === 'world-elephant-day')!;
+    expect(elephant.text.text).toMatch(/^\d{4}-08-12 · World Elephant Day \(12 August\)$/);
+    // English is not passed off as Swahili: the [sw] section is empty, and the drafter is told why.
+    const messages = blocks.messages!.initial_value!;
+    expect(messages).toMatch(/^\[en\]\nToday is World Elephant Day\./);
+    expect(messages.endsWith('\n\n[sw]\n')).toBe(true);
+    expect(messages.match(/Today is/g)).toHaveLength(1);
+    const told = await eventually(
+      async () => platforms.slack.callsTo('/respond').slice(responded)[0],
+      'the note',
+    );
+    expect(told.args.text).toBe(
+      'There is no template in [sw]: write that message in the empty section of the form. Templates exist in en, es, fr, pt, id, zh.',
+    );
+    const refused = await submitView(
+      view,
+      modalValues({
+        day: 'world-elephant-day',
+        name: 'Elephants',
+        time: '09:00',
+        audiences: 'telegram @wildlife_ke Africa/Nairobi sw',
+        messages,
+      }),
+    );
+    const body = (await refused.json()) as { errors: Record<string, string> };
+    expect(body.errors.messages).toMatch(/^\[sw\]: /);
   });
 });

@@ -45,14 +45,16 @@ describe('campaign posts through the real SDKs', () => {
     await Promise.all([slack.close(), discord.close(), telegram.close()]);
   });
 
-  it('posts a long message to Slack whole, as several sections split at paragraph breaks', async () => {
+  it('posts a long message with an image to Slack whole, as several sections split at paragraph breaks', async () => {
     const paragraph = (i: number) =>
       `${i}: ${'Pangolin scales & <meat> are sold online. '.repeat(30)}`.trim();
     const text = Array.from({ length: 6 }, (_, i) => paragraph(i)).join('\n\n');
     expect(sentLength('slack', text)).toBeGreaterThan(7000);
-    const ts = await postToSlack(slackClient, 'C0LONG', { text });
+    const ts = await postToSlack(slackClient, 'C0LONG', { text, imageUrl: 'https://example.org/p.jpg' });
     const message = slack.messages.get(`C0LONG/${ts}`)!;
-    const sections = (message.blocks as { text: { text: string } }[]).map((b) => b.text.text);
+    const sections = (message.blocks as { type: string; text: { text: string } }[])
+      .filter((b) => b.type === 'section')
+      .map((b) => b.text.text);
     expect(sections.length).toBeGreaterThan(2);
     expect(sections.every((t) => t.length <= 3000)).toBe(true);
     // Every piece ends where a paragraph ended, and nothing is lost.
@@ -100,17 +102,29 @@ describe('campaign posts through the real SDKs', () => {
     ]);
   });
 
-  it('posts to Slack with mrkdwn escaped and an image block', async () => {
-    const ts = await postToSlack(slackClient, 'C0WILD', {
-      text: hostile,
-      imageUrl: 'https://example.org/p.jpg',
-    });
-    const message = slack.messages.get(`C0WILD/${ts}`)!;
+  it('posts plain text to Slack as plain as on the other platforms: escaped, formatting off, links intact', async () => {
+    const plain = await postToSlack(slackClient, 'C0WILD', { text: hostile });
+    const message = slack.messages.get(`C0WILD/${plain}`)!;
     expect(message.text).toBe(
       'Stop &lt;@U123&gt; &amp; &lt;!channel&gt; **now** @everyone &lt;b&gt;x&lt;/b&gt; "quoted" see https://example.org/a_b*c',
     );
-    expect(message.blocks).toEqual([
-      { type: 'section', text: { type: 'mrkdwn', text: message.text } },
+    expect(String(message.mrkdwn)).toBe('false'); // form-encoded, as Slack receives it
+    expect(message.blocks).toBeUndefined();
+
+    // Next to an image the text must be mrkdwn: its * _ ~ ` are neutralised, the link is left whole.
+    const ts = await postToSlack(slackClient, 'C0WILD', {
+      text: '*bold* _it_ ~x~ `c` https://example.org/a_b*c',
+      imageUrl: 'https://example.org/p.jpg',
+    });
+    const withImage = slack.messages.get(`C0WILD/${ts}`)!;
+    expect(withImage.blocks).toEqual([
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: '\u200b*bold\u200b* \u200b_it\u200b_ \u200b~x\u200b~ \u200b`c\u200b` https://example.org/a_b*c',
+        },
+      },
       { type: 'image', image_url: 'https://example.org/p.jpg', alt_text: 'campaign image' },
     ]);
   });

@@ -18,7 +18,7 @@ const LABEL: Record<Platform, string> = { slack: 'Slack', discord: 'Discord', te
  * entities, which is the text as written.
  */
 export function sentLength(platform: Platform, text: string): number {
-  if (platform === 'slack') return escapeSlack(text).length;
+  if (platform === 'slack') return escapeSlack(text).length; // the message text; sections split at 3,000
   if (platform === 'discord') return escapeDiscord(text).length;
   return text.length;
 }

@@ -44,20 +44,38 @@ export function splitText(text: string, max: number): string[] {
   return pieces;
 }
 
-export function slackMessage(variant: Variant) {
+/**
+ * Slack mrkdwn has no escape for * _ ~ and `: a zero-width space before each (outside links) keeps campaign
+ * text plain where it must sit in mrkdwn (next to an image block).
+ */
+export function neutraliseMrkdwn(escaped: string): string {
+  return escaped
+    .split(/(https?:\/\/\S+)/g)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/([*_~`])/g, '\u200b$1')))
+    .join('');
+}
+
+/**
+ * Plain text stays plain, as on Discord and Telegram: a message without an image is sent with mrkdwn off
+ * (links still work); with an image, the text goes in mrkdwn sections with formatting neutralised.
+ */
+export function slackMessage(variant: Variant): {
+  text: string;
+  mrkdwn?: false;
+  blocks?: Record<string, unknown>[];
+} {
   const text = escapeSlack(variant.text);
+  if (!variant.imageUrl) return { text, mrkdwn: false };
   // A long message becomes several sections, so nothing is cut off by the per-block limit.
-  const blocks: Record<string, unknown>[] = splitText(text, SECTION_LIMIT).map((piece) => ({
+  const blocks: Record<string, unknown>[] = splitText(neutraliseMrkdwn(text), SECTION_LIMIT).map((piece) => ({
     type: 'section',
     text: { type: 'mrkdwn', text: piece },
   }));
-  if (variant.imageUrl) {
-    blocks.push({
-      type: 'image',
-      image_url: variant.imageUrl,
-      alt_text: variant.imageAlt ?? 'campaign image',
-    });
-  }
+  blocks.push({
+    type: 'image',
+    image_url: variant.imageUrl,
+    alt_text: variant.imageAlt ?? 'campaign image',
+  });
   return { text, blocks };
 }
 
