@@ -11,6 +11,7 @@ import {
   nextOccurrence,
   WILDLIFE_DAYS,
 } from '../../shared/campaigns/calendar.ts';
+import type { Destination } from '../../shared/campaigns/destinations.ts';
 import {
   type Audience,
   type CampaignContent,
@@ -48,6 +49,9 @@ export const ACTION_CAMPAIGN_CANCEL = 'campaign_cancel';
 // The modal: day, name, send time, audiences (one per line) and messages (one [language] section each).
 
 const BLOCK = {
+  slackChannels: 'slack_channels',
+  pickedSettings: 'picked_settings',
+  destinations: 'destinations',
   when: 'when',
   daysBefore: 'days_before',
   date: 'date',
@@ -150,6 +154,8 @@ type ViewState = Record<
       selected_option?: { value: string } | null;
       selected_time?: string | null;
       selected_date?: string | null;
+      selected_conversations?: string[] | null;
+      selected_options?: { value: string }[] | null;
     }
   >
 >;
@@ -189,14 +195,44 @@ export function readWhen(
   };
 }
 
+/**
+ * Audiences picked rather than typed: Slack channels from the conversations picker (with the time zone and
+ * language given for them) and registered destinations by name.
+ */
+function pickedAudiences(
+  get: (block: string) => ViewState[string][string] | undefined,
+  destinations: Destination[],
+  errors: Record<string, string>,
+): Record<string, unknown>[] {
+  const picked: Record<string, unknown>[] = [];
+  const channels = get(BLOCK.slackChannels)?.selected_conversations ?? [];
+  if (channels.length) {
+    const [timeZone, language, ...rest] = (get(BLOCK.pickedSettings)?.value ?? '').trim().split(/\s+/);
+    if (!timeZone || !language || rest.length) {
+      errors[BLOCK.pickedSettings] =
+        'give the time zone and language of the picked Slack channels, e.g. "Europe/London en"';
+    } else {
+      for (const target of channels) picked.push({ platform: 'slack', target, timeZone, language });
+    }
+  }
+  for (const { value } of get(BLOCK.destinations)?.selected_options ?? []) {
+    const d = destinations.find((x) => x.name === value);
+    if (!d) errors[BLOCK.destinations] = `"${value}" is no longer registered`;
+    else picked.push({ platform: d.platform, target: d.target, timeZone: d.timeZone, language: d.language });
+  }
+  return picked;
+}
+
 /** Turns the submitted modal into campaign content, with errors keyed by block id for Slack. */
 export function readCampaignModal(
   values: ViewState,
   reportChannel: string,
+  destinations: Destination[] = [],
 ): { content?: CampaignContent; errors: Record<string, string> } {
   const get = (block: string) => values[block]?.[INPUT];
   const errors: Record<string, string> = {};
   const audiences = parseAudiences(get(BLOCK.audiences)?.value ?? '');
+  audiences.audiences.push(...pickedAudiences(get, destinations, errors));
   const variants = parseVariants(get(BLOCK.messages)?.value ?? '');
   if (audiences.errors.length) errors[BLOCK.audiences] = audiences.errors.join('; ');
   if (variants.errors.length) errors[BLOCK.messages] = variants.errors.join('; ');
@@ -274,6 +310,7 @@ export function dayOptions(today: string, include?: string): types.PlainTextOpti
 export function campaignModal(
   meta: ModalMetadata,
   initial: Partial<CampaignContent> & { missingLanguages?: string[] } = {},
+  destinations: Destination[] = [],
 ): types.ModalView {
   const input = (
     block: string,
@@ -352,9 +389,46 @@ export function campaignModal(
         { type: 'timepicker', initial_time: (initial.sendTime ?? '09:00').slice(0, 5) },
         'An audience line can give its own time instead.',
       ),
-      input(
+      optionalInput(
+        BLOCK.slackChannels,
+        'Slack channels',
+        {
+          type: 'multi_conversations_select',
+          filter: { include: ['public', 'private'], exclude_bot_users: true },
+        },
+        'Picked channels get the time zone and language below.',
+      ),
+      optionalInput(
+        BLOCK.pickedSettings,
+        'Time zone and language of the picked Slack channels',
+        { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'Europe/London en' } },
+        'An IANA time zone and a language tag, e.g. "Asia/Jakarta id".',
+      ),
+      ...(destinations.length
+        ? [
+            optionalInput(
+              BLOCK.destinations,
+              'Telegram and Discord destinations',
+              {
+                type: 'multi_static_select',
+                options: destinations.slice(0, 100).map((d) => ({
+                  text: {
+                    type: 'plain_text',
+                    text: truncate(
+                      `${d.name} (${PLATFORM_LABEL[d.platform]}, ${d.language}, ${d.timeZone})`,
+                      75,
+                    ),
+                  },
+                  value: d.name,
+                })),
+              },
+              'Registered with /campaign channels add.',
+            ),
+          ]
+        : []),
+      optionalInput(
         BLOCK.audiences,
-        'Audiences',
+        'More audiences',
         {
           type: 'plain_text_input',
           multiline: true,
@@ -683,6 +757,8 @@ export type CampaignHandlerUseCases = Pick<
   | 'overview'
   | 'skipOccurrence'
   | 'calendar'
+  | 'addDestination'
+  | 'listDestinations'
 >;
 
 /** `/campaign calendar`: one line per planned post, earliest first, with its local time and status. */
@@ -732,6 +808,14 @@ const campaignEntrySchema = z.object({
     z.object({ op: z.literal('changes'), workflowId: z.string().max(300), note: z.string().max(5000) }),
     z.object({ op: z.literal('cancel'), workflowId: z.string().max(300), campaignId: z.string().max(300) }),
     z.object({
+      op: z.literal('destination'),
+      name: z.string().max(100),
+      platform: z.string().max(20),
+      target: z.string().max(100),
+      timeZone: z.string().max(100),
+      language: z.string().max(40),
+    }),
+    z.object({
       op: z.literal('skip'),
       campaignId: z.string().max(300),
       when: z.string().regex(/^\d{4}(-\d{2}-\d{2})?$/),
@@ -746,6 +830,7 @@ const CAMPAIGN_REFUSAL = {
   changes: 'Your request was not sent',
   cancel: 'Not cancelled',
   skip: 'Not skipped',
+  destination: 'Not registered',
 };
 
 /** Applies a stored campaign move (the request id is the Temporal update id) and tells a refusal. */
@@ -756,6 +841,22 @@ function campaignInboxHandler(
   return {
     schema: campaignEntrySchema,
     async apply({ requestId, user: actor, command: c }) {
+      if (c.op === 'destination') {
+        const { op: _op, ...destination } = c;
+        const added = await useCases.addDestination({ actor, destination });
+        return added.ok
+          ? {
+              ok: true,
+              note: `Registered ${added.value.name}: ${added.value.platform} ${added.value.target} (${added.value.timeZone}, ${added.value.language}). Pick it in /campaign.`,
+            }
+          : {
+              ok: false,
+              reason: [
+                added.reason,
+                ...Object.entries(added.fields ?? {}).map(([k, v]) => `${k}: ${v}`),
+              ].join('; '),
+            };
+      }
       if (c.op === 'skip') {
         const skipped = await useCases.skipOccurrence({
           campaignId: c.campaignId,
@@ -832,6 +933,7 @@ const USAGE = [
   '`/campaign days [year]` list the wildlife days and their dates',
   '`/campaign list` every campaign, and what each run delivered',
   '`/campaign calendar` every post planned in the next 90 days, across channels',
+  '`/campaign channels [add <name> <telegram|discord> <chat or channel id> <time-zone> <language>]` destinations picked by name',
   '`/campaign skip <campaign-id> <year or YYYY-MM-DD>` skip one year of a yearly campaign',
 ].join('\n');
 
@@ -853,6 +955,31 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
     }
     if (sub === 'list') {
       await ack({ response_type: 'ephemeral', text: overviewText(await useCases.overview()) });
+      return;
+    }
+    if (sub === 'channels' && args[0] === 'add') {
+      const [, name = '', platform = '', target = '', timeZone = '', language = ''] = args;
+      // Registering changes what the modal offers: stored before the ack, like a click.
+      await recordMove(() => ack(), {
+        requestId: `slack:${command.trigger_id}`,
+        user: command.user_id,
+        channel: command.channel_id,
+        command: { op: 'destination', name, platform, target, timeZone, language },
+      });
+      return;
+    }
+    if (sub === 'channels') {
+      const list = await useCases.listDestinations();
+      const lines = list.map(
+        (d) =>
+          `\`${escapeMrkdwn(d.name)}\` · ${PLATFORM_LABEL[d.platform]} \`${escapeMrkdwn(d.target)}\` · ${escapeMrkdwn(d.timeZone)} · ${escapeMrkdwn(d.language)}`,
+      );
+      await ack({
+        response_type: 'ephemeral',
+        text: list.length
+          ? truncate(`*Registered destinations*\n${lines.join('\n')}`, 3000)
+          : 'No destinations yet. Register one with `/campaign channels add <name> <telegram|discord> <chat or channel id> <time-zone> <language>`.',
+      });
       return;
     }
     if (sub === 'calendar') {
@@ -918,7 +1045,11 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
       }
       initial = draft;
     }
-    await client.views.open({ trigger_id: command.trigger_id, view: campaignModal(meta, initial) });
+    const destinations = await useCases.listDestinations();
+    await client.views.open({
+      trigger_id: command.trigger_id,
+      view: campaignModal(meta, initial, destinations),
+    });
     if (initial.missingLanguages?.length) {
       // Said plainly, not papered over with English: the empty sections must be written before saving.
       const missing = initial.missingLanguages.map((l) => `[${escapeMrkdwn(l)}]`).join(', ');
@@ -938,7 +1069,11 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
       });
       return;
     }
-    const { content, errors } = readCampaignModal(view.state.values as ViewState, meta.channelId);
+    const { content, errors } = readCampaignModal(
+      view.state.values as ViewState,
+      meta.channelId,
+      await useCases.listDestinations(),
+    );
     if (!content) {
       await ack({ response_action: 'errors', errors });
       return;

@@ -3,6 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { datesInYear, findWildlifeDay } from '../../shared/campaigns/calendar.ts';
+import {
+  addDestination,
+  type Destination,
+  destinationSchema,
+  listDestinations,
+} from '../../shared/campaigns/destinations.ts';
 import { type Campaign, type CampaignContent, campaignContentSchema } from '../../shared/campaigns/model.ts';
 import { occurrenceFor, occurrenceForContent } from '../../shared/campaigns/plan.ts';
 import {
@@ -341,6 +347,16 @@ export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
       ]);
       return upcomingPosts({ campaigns, runs, skips, from: now(), days, leadDays: REAPPROVAL_LEAD_DAYS });
     },
+
+    /** Registers a Telegram or Discord (or Slack) destination once, by name, for the modal's picker. */
+    async addDestination(input: { actor: string; destination: unknown }): Promise<Result<Destination>> {
+      const parsed = destinationSchema.safeParse(input.destination);
+      if (!parsed.success) return fail('not a valid destination', fieldErrors(parsed.error));
+      const added = await addDestination(deps.pool, parsed.data, input.actor);
+      return added.added ? { ok: true, value: parsed.data } : fail(added.reason);
+    },
+
+    listDestinations: () => listDestinations(deps.pool),
 
     findCampaign: (campaignId: string) => findCampaign(deps.pool, campaignId),
     openRun,

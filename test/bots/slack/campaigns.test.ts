@@ -94,6 +94,8 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
       overview: () => current.overview(),
       skipOccurrence: (i) => current.skipOccurrence(i),
       calendar: (d) => current.calendar(d),
+      addDestination: (i) => current.addDestination(i),
+      listDestinations: () => current.listDestinations(),
     };
     registerCampaignHandlers(app, { useCases, inbox });
     server = createServer(receiver.requestListener);
@@ -883,5 +885,72 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     );
     const body = (await refused.json()) as { errors: Record<string, string> };
     expect(body.errors.messages).toMatch(/^\[sw\]: /);
+  });
+
+  it('picks Slack channels in a conversations picker and registered Telegram/Discord destinations by name', async () => {
+    useCasesFor(localDate(Date.now(), 'UTC'));
+    const telegramChat = `@wild${uniqueDigits('').slice(-8)}`;
+    const ephemerals = platforms.slack.callsTo('chat.postEphemeral').length;
+    const name = `tg-${uniqueDigits('').slice(-6)}`;
+    expect(
+      (await slashCommand(`channels add ${name} telegram ${telegramChat} Africa/Nairobi sw`)).status,
+    ).toBe(200);
+    const told = await eventually(
+      async () => platforms.slack.callsTo('chat.postEphemeral').slice(ephemerals)[0],
+      'the registration answer',
+    );
+    expect(told.args.text).toBe(
+      `Registered ${name}: telegram ${telegramChat} (Africa/Nairobi, sw). Pick it in /campaign.`,
+    );
+    // A bad one is refused with the reason, and nothing is registered.
+    await slashCommand('channels add tg-bad telegram not-a-chat Mars/Base sw');
+    const refused = await eventually(
+      async () => platforms.slack.callsTo('chat.postEphemeral').slice(ephemerals)[1],
+      'the refusal',
+    );
+    expect(refused.args.text).toBe(
+      'Not registered: not a valid destination; timeZone: must be an IANA time zone such as Europe/London; target: telegram target must be a Telegram chat id such as -1001234567890 or a public @channelname',
+    );
+    const listed = ((await (await slashCommand('channels')).json()) as { text: string }).text;
+    expect(listed).toContain(`\`${name}\` · Telegram \`${telegramChat}\` · Africa/Nairobi · sw`);
+    expect(listed).not.toContain('tg-bad');
+
+    const opened = platforms.slack.callsTo('views.open').length;
+    await slashCommand('');
+    const view = (await lastViewOpened(opened)).args.view as Record<string, unknown> & {
+      blocks: { block_id: string; element: { type: string; options?: { value: string }[] } }[];
+    };
+    const blocks = Object.fromEntries(view.blocks.map((b) => [b.block_id, b.element]));
+    expect(blocks.slack_channels!.type).toBe('multi_conversations_select');
+    expect(blocks.destinations!.options!.map((o) => o.value)).toContain(name);
+
+    const picked = `C0${uniqueDigits('P')}`;
+    const campaignName = `Picked ${Date.now()}`;
+    const values = {
+      ...modalValues({
+        day: 'world-pangolin-day',
+        name: campaignName,
+        time: '09:00',
+        audiences: '',
+        messages: '[en]\nhello\n[sw]\nhabari',
+      }),
+      slack_channels: { value: { type: 'multi_conversations_select', selected_conversations: [picked] } },
+      destinations: { value: { type: 'multi_static_select', selected_options: [{ value: name }] } },
+    };
+    // Picked channels need their time zone and language.
+    const missing = (await (await submitView(view, values)).json()) as { errors: Record<string, string> };
+    expect(missing.errors.picked_settings).toMatch(/time zone and language of the picked Slack channels/);
+    const saved = await submitView(view, {
+      ...values,
+      picked_settings: { value: { type: 'plain_text_input', value: 'Europe/London en' } },
+    });
+    expect(await saved.text()).toBe('');
+    const preview = await eventually(async () => card(campaignName), 'the card');
+    expect(preview.text).toContain(`Slack \`${picked}\` · en`);
+    expect(preview.text).toContain('Europe/London');
+    expect(preview.text).toContain(`Telegram \`${telegramChat}\` · sw`);
+    expect(preview.text).toContain('Africa/Nairobi');
+    const { c: campaignId } = JSON.parse(preview.buttons[ACTION_CAMPAIGN_CANCEL]!);
+    await current.cancelCampaign({ campaignId, actor: COMMS, requestId: `cleanup-${campaignId}` });
   });
 });
