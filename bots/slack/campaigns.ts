@@ -533,8 +533,12 @@ export function askText(state: CampaignRunState, ask: ApprovalAsk, where?: strin
   const day = findWildlifeDay(state.content.dayId)?.name ?? state.content.dayId;
   const what = `*${escapeMrkdwn(state.content.name)}* (${escapeMrkdwn(day)}, ${state.occurrenceDate})`;
   const card = where ? ` The card is in <#${escapeMrkdwn(where)}>.` : '';
+  const due =
+    state.content.when?.kind === 'now'
+      ? 'it posts as soon as you approve'
+      : `the first post is due in ${howLong(ask.firstSendInMs)}`;
   if (ask.kind === 'ask') {
-    return `:wave: <@${escapeMrkdwn(state.createdBy)}> asks you to approve ${what}, revision ${state.revision}; the first post is due in ${howLong(ask.firstSendInMs)}.${card}`;
+    return `:wave: <@${escapeMrkdwn(state.createdBy)}> asks you to approve ${what}, revision ${state.revision}; ${due}.${card}`;
   }
   return `:alarm_clock: ${what} is still not approved and the first post is due in ${howLong(ask.firstSendInMs)}: ${state.approvers.map((a) => `<@${escapeMrkdwn(a)}>`).join(', ')}.${card}`;
 }

@@ -823,6 +823,16 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     );
     const nowCard = await eventually(async () => card(nowName), 'the post-now card');
     expect(nowCard.text).toContain('as soon as a lead approves');
+    const asked = await eventually(
+      async () =>
+        platforms.slack
+          .callsTo('chat.postMessage')
+          .find((c) => c.args.channel === `D${LEAD}` && String(c.args.text).includes(nowName)),
+      'the DM asking the lead',
+    );
+    expect(asked.args.text).toMatch(
+      /revision 1; it posts as soon as you approve\. The card is in <#C0COMMS>\.$/,
+    );
     await sendBlockAction(
       url,
       {
