@@ -8,21 +8,33 @@ import {
   calendarForYear,
   describeRule,
   findWildlifeDay,
+  nextOccurrence,
   WILDLIFE_DAYS,
 } from '../../shared/campaigns/calendar.ts';
+import type { Destination } from '../../shared/campaigns/destinations.ts';
 import {
   type Audience,
   type CampaignContent,
   type CampaignContentInput,
   campaignContentSchema,
+  describeWhen,
   PLATFORMS,
   type Variant,
+  type When,
 } from '../../shared/campaigns/model.ts';
-import { localTime } from '../../shared/campaigns/time.ts';
+import { TEMPLATE_LANGUAGES } from '../../shared/campaigns/templates.ts';
+import { localDate as localDateOf, localTime } from '../../shared/campaigns/time.ts';
 import type { CampaignNotifier } from '../../workflows/campaigns/activities.ts';
+import type { CalendarEntry } from '../../workflows/campaigns/calendar-view.ts';
+import { describeLengthProblem, lengthProblems } from '../../workflows/campaigns/channels/limits.ts';
 import { summarize } from '../../workflows/campaigns/summary.ts';
 import type { CampaignUseCases } from '../../workflows/campaigns/use-cases.ts';
-import type { CampaignRunState, RunPhase } from '../../workflows/campaigns/workflow.ts';
+import type {
+  ApprovalAsk,
+  CampaignRunState,
+  RetryingPost,
+  RunPhase,
+} from '../../workflows/campaigns/workflow.ts';
 import type { Inbox, InboxHandler } from '../inbox.ts';
 import { escapeMrkdwn, truncate } from './mrkdwn.ts';
 
@@ -37,6 +49,12 @@ export const ACTION_CAMPAIGN_CANCEL = 'campaign_cancel';
 // The modal: day, name, send time, audiences (one per line) and messages (one [language] section each).
 
 const BLOCK = {
+  slackChannels: 'slack_channels',
+  pickedSettings: 'picked_settings',
+  destinations: 'destinations',
+  when: 'when',
+  daysBefore: 'days_before',
+  date: 'date',
   day: 'day',
   name: 'name',
   sendTime: 'send_time',
@@ -44,6 +62,8 @@ const BLOCK = {
   messages: 'messages',
 };
 const INPUT = 'value';
+/** Slack's plain_text_input holds at most 3,000 characters. */
+const MODAL_TEXT_LIMIT = 3000;
 
 interface ModalMetadata {
   mode: 'create' | 'edit';
@@ -129,18 +149,90 @@ type ViewState = Record<
   string,
   Record<
     string,
-    { value?: string | null; selected_option?: { value: string } | null; selected_time?: string | null }
+    {
+      value?: string | null;
+      selected_option?: { value: string } | null;
+      selected_time?: string | null;
+      selected_date?: string | null;
+      selected_conversations?: string[] | null;
+      selected_options?: { value: string }[] | null;
+    }
   >
 >;
+
+/** The "When" choices of the modal. */
+const WHEN_OPTIONS = {
+  day_once: 'On the day, this year only',
+  day_yearly: 'On the day, every year (approved again each year)',
+  teaser_once: 'A teaser, days before the day, this year only',
+  teaser_yearly: 'A teaser, days before the day, every year',
+  date: 'On a date (below)',
+  now: 'Now: as soon as a lead approves',
+} as const;
+type WhenChoice = keyof typeof WHEN_OPTIONS;
+
+function whenChoice(when: When | undefined): WhenChoice {
+  if (!when || when.kind === 'day') {
+    const teaser = (when?.daysBefore ?? 0) > 0 ? 'teaser' : 'day';
+    return `${teaser}_${when?.repeat === 'yearly' ? 'yearly' : 'once'}` as WhenChoice;
+  }
+  return when.kind;
+}
+
+/** The modal's When, teaser days and date fields as the campaign's `when` (validated by the schema). */
+export function readWhen(
+  choice: string,
+  daysBefore: string | null | undefined,
+  date: string | null | undefined,
+) {
+  if (choice === 'now') return { kind: 'now' };
+  if (choice === 'date') return { kind: 'date', date: date ?? '' };
+  const teaser = choice.startsWith('teaser');
+  return {
+    kind: 'day',
+    repeat: choice.endsWith('yearly') ? 'yearly' : 'once',
+    daysBefore: teaser ? Number(daysBefore || Number.NaN) : 0,
+  };
+}
+
+/**
+ * Audiences picked rather than typed: Slack channels from the conversations picker (with the time zone and
+ * language given for them) and registered destinations by name.
+ */
+function pickedAudiences(
+  get: (block: string) => ViewState[string][string] | undefined,
+  destinations: Destination[],
+  errors: Record<string, string>,
+): Record<string, unknown>[] {
+  const picked: Record<string, unknown>[] = [];
+  const channels = get(BLOCK.slackChannels)?.selected_conversations ?? [];
+  if (channels.length) {
+    const [timeZone, language, ...rest] = (get(BLOCK.pickedSettings)?.value ?? '').trim().split(/\s+/);
+    if (!timeZone || !language || rest.length) {
+      errors[BLOCK.pickedSettings] =
+        'give the time zone and language of the picked Slack channels, e.g. "Europe/London en"';
+    } else {
+      for (const target of channels) picked.push({ platform: 'slack', target, timeZone, language });
+    }
+  }
+  for (const { value } of get(BLOCK.destinations)?.selected_options ?? []) {
+    const d = destinations.find((x) => x.name === value);
+    if (!d) errors[BLOCK.destinations] = `"${value}" is no longer registered`;
+    else picked.push({ platform: d.platform, target: d.target, timeZone: d.timeZone, language: d.language });
+  }
+  return picked;
+}
 
 /** Turns the submitted modal into campaign content, with errors keyed by block id for Slack. */
 export function readCampaignModal(
   values: ViewState,
   reportChannel: string,
+  destinations: Destination[] = [],
 ): { content?: CampaignContent; errors: Record<string, string> } {
   const get = (block: string) => values[block]?.[INPUT];
   const errors: Record<string, string> = {};
   const audiences = parseAudiences(get(BLOCK.audiences)?.value ?? '');
+  audiences.audiences.push(...pickedAudiences(get, destinations, errors));
   const variants = parseVariants(get(BLOCK.messages)?.value ?? '');
   if (audiences.errors.length) errors[BLOCK.audiences] = audiences.errors.join('; ');
   if (variants.errors.length) errors[BLOCK.messages] = variants.errors.join('; ');
@@ -148,6 +240,11 @@ export function readCampaignModal(
     dayId: get(BLOCK.day)?.selected_option?.value ?? '',
     name: get(BLOCK.name)?.value ?? '',
     sendTime: get(BLOCK.sendTime)?.selected_time ?? '09:00',
+    when: readWhen(
+      get(BLOCK.when)?.selected_option?.value ?? 'day_once',
+      get(BLOCK.daysBefore)?.value,
+      get(BLOCK.date)?.selected_date,
+    ) as When,
     audiences: audiences.audiences as Audience[],
     variants: variants.variants as Record<string, Variant>,
     reportChannel: /^[CG][A-Z0-9]{2,}$/.test(reportChannel) ? reportChannel : undefined,
@@ -157,15 +254,21 @@ export function readCampaignModal(
     for (const issue of parsed.error.issues) {
       const [head, index, field] = issue.path.map(String);
       const block =
-        head === 'dayId'
-          ? BLOCK.day
-          : head === 'name'
-            ? BLOCK.name
-            : head === 'sendTime'
-              ? BLOCK.sendTime
-              : head === 'variants'
-                ? BLOCK.messages
-                : BLOCK.audiences;
+        head === 'when'
+          ? index === 'date'
+            ? BLOCK.date
+            : index === 'daysBefore'
+              ? BLOCK.daysBefore
+              : BLOCK.when
+          : head === 'dayId'
+            ? BLOCK.day
+            : head === 'name'
+              ? BLOCK.name
+              : head === 'sendTime'
+                ? BLOCK.sendTime
+                : head === 'variants'
+                  ? BLOCK.messages
+                  : BLOCK.audiences;
       const where =
         head === 'audiences' && index !== undefined
           ? `audience ${Number(index) + 1}${field ? ` (${field})` : ''}: `
@@ -176,17 +279,39 @@ export function readCampaignModal(
       errors[block] = errors[block] ? `${errors[block]}; ${message}` : message;
     }
   }
+  if (parsed.success) {
+    // Checked per chosen audience: the same text may fit Telegram and be too long for Discord.
+    const tooLong = lengthProblems(parsed.data).map(describeLengthProblem);
+    if (tooLong.length) errors[BLOCK.messages] = tooLong.join('; ');
+  }
   for (const [k, v] of Object.entries(errors)) errors[k] = truncate(v, 1900);
   return Object.keys(errors).length ? { errors } : { content: parsed.data!, errors };
 }
 
-function dayOption(id: string): types.PlainTextOption {
+/** "2027-02-20 · World Pangolin Day (third Saturday of February)": the day's next date first. */
+function dayOption(id: string, today: string): types.PlainTextOption {
   const day = findWildlifeDay(id)!;
   const rule = day.rules.map(describeRule).join(' and ');
-  return { text: { type: 'plain_text', text: truncate(`${day.name} (${rule})`, 75) }, value: day.id };
+  const next = nextOccurrence(day, today);
+  return {
+    text: { type: 'plain_text', text: truncate(`${next} · ${day.name} (${rule})`, 75) },
+    value: day.id,
+  };
 }
 
-export function campaignModal(meta: ModalMetadata, initial: Partial<CampaignContent> = {}): types.ModalView {
+/** The day picker's options, soonest first. */
+export function dayOptions(today: string, include?: string): types.PlainTextOption[] {
+  return WILDLIFE_DAYS.filter((d) => d.verified || d.id === include)
+    .map((d) => ({ option: dayOption(d.id, today), next: nextOccurrence(d, today) }))
+    .sort((a, b) => a.next.localeCompare(b.next) || a.option.value!.localeCompare(b.option.value!))
+    .map((d) => d.option);
+}
+
+export function campaignModal(
+  meta: ModalMetadata,
+  initial: Partial<CampaignContent> & { missingLanguages?: string[] } = {},
+  destinations: Destination[] = [],
+): types.ModalView {
   const input = (
     block: string,
     label: string,
@@ -200,7 +325,10 @@ export function campaignModal(meta: ModalMetadata, initial: Partial<CampaignCont
       element: { action_id: INPUT, ...element },
       ...(hint ? { hint: { type: 'plain_text', text: hint } } : {}),
     }) as types.InputBlock;
-  const days = WILDLIFE_DAYS.filter((d) => d.verified || d.id === initial.dayId).map((d) => dayOption(d.id));
+  const optionalInput = (block: string, label: string, element: Record<string, unknown>, hint: string) =>
+    ({ ...input(block, label, element, hint), optional: true }) as types.InputBlock;
+  const today = localDateOf(Date.now(), 'UTC');
+  const days = dayOptions(today, initial.dayId);
   return {
     type: 'modal',
     callback_id: CAMPAIGN_MODAL,
@@ -213,9 +341,43 @@ export function campaignModal(meta: ModalMetadata, initial: Partial<CampaignCont
         type: 'static_select',
         options: days,
         ...(initial.dayId && findWildlifeDay(initial.dayId)
-          ? { initial_option: dayOption(initial.dayId) }
+          ? { initial_option: dayOption(initial.dayId, today) }
           : {}),
       }),
+      input(BLOCK.when, 'When', {
+        type: 'static_select',
+        options: Object.entries(WHEN_OPTIONS).map(([value, text]) => ({
+          text: { type: 'plain_text', text },
+          value,
+        })),
+        initial_option: {
+          text: { type: 'plain_text', text: WHEN_OPTIONS[whenChoice(initial.when)] },
+          value: whenChoice(initial.when),
+        },
+      }),
+      optionalInput(
+        BLOCK.daysBefore,
+        'Teaser: days before the day',
+        {
+          type: 'number_input',
+          is_decimal_allowed: false,
+          min_value: '1',
+          max_value: '60',
+          ...(initial.when?.kind === 'day' && initial.when.daysBefore > 0
+            ? { initial_value: String(initial.when.daysBefore) }
+            : {}),
+        },
+        'Only for a teaser.',
+      ),
+      optionalInput(
+        BLOCK.date,
+        'Date',
+        {
+          type: 'datepicker',
+          ...(initial.when?.kind === 'date' ? { initial_date: initial.when.date } : {}),
+        },
+        'Only for "On a date": posted at the send time, in each audience’s time zone.',
+      ),
       input(BLOCK.name, 'Campaign name', {
         type: 'plain_text_input',
         max_length: 150,
@@ -227,9 +389,46 @@ export function campaignModal(meta: ModalMetadata, initial: Partial<CampaignCont
         { type: 'timepicker', initial_time: (initial.sendTime ?? '09:00').slice(0, 5) },
         'An audience line can give its own time instead.',
       ),
-      input(
+      optionalInput(
+        BLOCK.slackChannels,
+        'Slack channels',
+        {
+          type: 'multi_conversations_select',
+          filter: { include: ['public', 'private'], exclude_bot_users: true },
+        },
+        'Picked channels get the time zone and language below.',
+      ),
+      optionalInput(
+        BLOCK.pickedSettings,
+        'Time zone and language of the picked Slack channels',
+        { type: 'plain_text_input', placeholder: { type: 'plain_text', text: 'Europe/London en' } },
+        'An IANA time zone and a language tag, e.g. "Asia/Jakarta id".',
+      ),
+      ...(destinations.length
+        ? [
+            optionalInput(
+              BLOCK.destinations,
+              'Telegram and Discord destinations',
+              {
+                type: 'multi_static_select',
+                options: destinations.slice(0, 100).map((d) => ({
+                  text: {
+                    type: 'plain_text',
+                    text: truncate(
+                      `${d.name} (${PLATFORM_LABEL[d.platform]}, ${d.language}, ${d.timeZone})`,
+                      75,
+                    ),
+                  },
+                  value: d.name,
+                })),
+              },
+              'Registered with /campaign channels add.',
+            ),
+          ]
+        : []),
+      optionalInput(
         BLOCK.audiences,
-        'Audiences',
+        'More audiences',
         {
           type: 'plain_text_input',
           multiline: true,
@@ -246,11 +445,22 @@ export function campaignModal(meta: ModalMetadata, initial: Partial<CampaignCont
           type: 'plain_text_input',
           multiline: true,
           max_length: 3000,
-          ...(initial.variants && Object.keys(initial.variants).length
-            ? { initial_value: truncate(formatVariants(initial.variants), 3000) }
+          ...(initial.variants &&
+          Object.keys(initial.variants).length + (initial.missingLanguages?.length ?? 0)
+            ? {
+                initial_value: truncate(
+                  [
+                    formatVariants(initial.variants),
+                    ...(initial.missingLanguages ?? []).map((l) => `[${l}]\n`),
+                  ]
+                    .filter(Boolean)
+                    .join('\n\n'),
+                  3000,
+                ),
+              }
             : {}),
         },
-        'One section per language, starting with [en], [fr]…; add "image: https://…" for a picture. Plain text: formatting is not applied.',
+        'One section per language, starting with [en], [fr]…; add "image: https://…" for a picture. Plain text: formatting is not applied. Limits after escaping: Discord 2,000, Telegram 4,096, Slack 40,000 characters.',
       ),
     ],
   };
@@ -285,18 +495,58 @@ function statusLine(state: CampaignRunState): string {
   const who = (id?: string) => (id ? `<@${escapeMrkdwn(id)}>` : 'someone');
   const lines: Record<RunPhase, string> = {
     starting: ':hourglass_flowing_sand: Preparing…',
-    awaiting_approval: `:hourglass_flowing_sand: Waiting for a comms lead to approve revision ${state.revision}`,
+    awaiting_approval: `:hourglass_flowing_sand: Waiting for a comms lead to approve revision ${state.revision}${state.approvers.length ? `: ${state.approvers.map(who).join(', ')}` : ''}`,
     changes_requested: `:pencil2: Changes requested by ${who(state.changesRequested?.actor)}: ${escapeMrkdwn(state.changesRequested?.note ?? '')}`,
     scheduled: `:white_check_mark: Approved by ${who(state.approvedBy)}; scheduled`,
-    completed: ':white_check_mark: Sent',
+    completed: completedLine(state),
     cancelled: `:no_entry_sign: Cancelled by ${who(state.cancelled?.actor)}${state.cancelled?.reason ? `: ${escapeMrkdwn(state.cancelled.reason)}` : ''}`,
     expired: ':warning: Not approved in time; nothing was posted for the audiences still waiting',
     duplicate: 'Another run already covers this date',
+    skipped: ':fast_forward: Skipped this year; the yearly series goes on',
   };
   return lines[state.phase];
 }
 
+/** A finished run says "Sent" only when every audience was reached. */
+function completedLine(state: CampaignRunState): string {
+  const { runStatus, counts } = summarize(state);
+  if (runStatus === 'sent') return ':white_check_mark: Sent';
+  if (runStatus === 'partially_sent')
+    return `:warning: Partially sent: ${counts.sent} of ${counts.audiences} audiences reached`;
+  return `:x: Failed: none of ${counts.audiences} audiences reached`;
+}
+
 const PLATFORM_LABEL = { slack: 'Slack', discord: 'Discord', telegram: 'Telegram' } as const;
+
+const seconds = (ms: number) => `${Math.max(1, Math.round(ms / 1000))} s`;
+
+/** "40 s", "25 min", "5 h", "3 days": how far away a send time is, for people. */
+export function howLong(ms: number): string {
+  if (ms < 90_000) return seconds(ms);
+  if (ms < 90 * 60_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 48 * 3_600_000) return `${Math.round(ms / 3_600_000)} h`;
+  return `${Math.round(ms / 86_400_000)} days`;
+}
+
+/** The DM (and, for a reminder, the thread message) that asks the leads to approve. */
+export function askText(state: CampaignRunState, ask: ApprovalAsk, where?: string): string {
+  const day = findWildlifeDay(state.content.dayId)?.name ?? state.content.dayId;
+  const what = `*${escapeMrkdwn(state.content.name)}* (${escapeMrkdwn(day)}, ${state.occurrenceDate})`;
+  const card = where ? ` The card is in <#${escapeMrkdwn(where)}>.` : '';
+  const due =
+    state.content.when?.kind === 'now'
+      ? 'it posts as soon as you approve'
+      : `the first post is due in ${howLong(ask.firstSendInMs)}`;
+  if (ask.kind === 'ask') {
+    return `:wave: <@${escapeMrkdwn(state.createdBy)}> asks you to approve ${what}, revision ${state.revision}; ${due}.${card}`;
+  }
+  return `:alarm_clock: ${what} is still not approved and the first post is due in ${howLong(ask.firstSendInMs)}: ${state.approvers.map((a) => `<@${escapeMrkdwn(a)}>`).join(', ')}.${card}`;
+}
+
+/** "retrying, attempt 2, next in 20 s (telegram: 500 Internal Server Error)" */
+export function retryingText(r: RetryingPost): string {
+  return `retrying, attempt ${r.attempt + 1}, next in ${seconds(r.nextInMs)} (attempt ${r.attempt} failed: ${escapeMrkdwn(truncate(r.error, 200))})`;
+}
 
 export function campaignCard(
   state: CampaignRunState,
@@ -314,15 +564,22 @@ export function campaignCard(
           text: `*Day*\n${escapeMrkdwn(day?.name ?? state.content.dayId)}, ${state.occurrenceDate}`,
         },
         { type: 'mrkdwn', text: `*Status*\n${statusLine(state)}` },
+        {
+          type: 'mrkdwn',
+          text: `*When*\n${escapeMrkdwn(describeWhen(state.content.when ?? { kind: 'day', repeat: 'yearly', daysBefore: 0 }))}`,
+        },
       ],
     },
   ];
   const delivered = new Map(state.deliveries.map((d) => [d.audienceKey, d]));
   const audienceLines = state.plan.map((p) => {
     const d = delivered.get(p.audienceKey);
-    const when = `${localTime(p.sendAt, p.timeZone).slice(0, 5)} ${escapeMrkdwn(p.timeZone)}`;
+    const retrying = state.retrying?.[p.audienceKey];
+    const when = `${localDateOf(p.sendAt, p.timeZone)} ${localTime(p.sendAt, p.timeZone).slice(0, 5)} ${escapeMrkdwn(p.timeZone)}`;
     const outcome = !d
-      ? ''
+      ? retrying
+        ? ` · :repeat: ${retryingText(retrying)}`
+        : ''
       : d.status === 'sent'
         ? ` · :white_check_mark: sent (id ${escapeMrkdwn(d.messageId ?? '')})`
         : ` · :warning: ${d.status}: ${escapeMrkdwn(truncate(d.error ?? '', 200))}`;
@@ -367,10 +624,7 @@ export function campaignCard(
             title: { type: 'plain_text', text: 'Approve this campaign?' },
             text: {
               type: 'plain_text',
-              text: truncate(
-                `It will be posted to ${state.plan.length} audiences on ${state.occurrenceDate}, and every year after.`,
-                300,
-              ),
+              text: truncate(approveConfirmText(state), 300),
             },
             confirm: { type: 'plain_text', text: 'Approve' },
             deny: { type: 'plain_text', text: 'Not yet' },
@@ -403,6 +657,17 @@ export function campaignCard(
     blocks.push({ type: 'actions', block_id: 'campaign_actions', elements });
   }
   return { text: truncate(`${escapeMrkdwn(title)}: ${statusLine(state)}`, 3000), blocks };
+}
+
+function approveConfirmText(state: CampaignRunState): string {
+  const when = state.content.when;
+  const sendDates = [...new Set(state.plan.map((p) => localDateOf(p.sendAt, p.timeZone)))].join(', ');
+  const on = when?.kind === 'now' ? 'as soon as you approve' : `on ${sendDates}`;
+  const yearly =
+    when?.kind === 'day' && when.repeat === 'yearly'
+      ? ' Next year’s run will ask for approval again.'
+      : ' This approval covers this date only.';
+  return `It will be posted to ${state.plan.length} audiences ${on}.${yearly}`;
 }
 
 export function summaryText(state: CampaignRunState): string {
@@ -439,6 +704,36 @@ export function createSlackCampaignNotifier(
       });
       return { channel: String(res.channel), ts: String(res.ts) };
     },
+    async askApprovers(state, _run, ask) {
+      // A DM reaches a lead who does not watch the comms channel; a reminder also goes in the card's thread.
+      const where = state.preview?.channel;
+      if (ask.kind === 'reminder' && state.preview) {
+        await client.chat.postMessage({
+          channel: state.preview.channel,
+          thread_ts: state.preview.ts,
+          text: askText(state, ask),
+          unfurl_links: false,
+        });
+      }
+      for (const lead of state.approvers) {
+        const dm = await client.conversations.open({ users: lead });
+        if (!dm.channel?.id) continue;
+        await client.chat.postMessage({
+          channel: dm.channel.id,
+          text: askText(state, ask, where),
+          unfurl_links: false,
+        });
+      }
+    },
+    async reportProblem(state, _run, problem) {
+      if (!state.preview) return;
+      await client.chat.postMessage({
+        channel: state.preview.channel,
+        thread_ts: state.preview.ts,
+        text: `:warning: ${PLATFORM_LABEL[problem.platform]} \`${escapeMrkdwn(problem.target)}\`: ${retryingText(problem)}`,
+        unfurl_links: false,
+      });
+    },
     async reportSummary(state) {
       const channel = state.preview?.channel ?? state.content.reportChannel ?? defaultChannel;
       await client.chat.postMessage({
@@ -464,7 +759,26 @@ export type CampaignHandlerUseCases = Pick<
   | 'cancelCampaign'
   | 'findCampaign'
   | 'overview'
+  | 'skipOccurrence'
+  | 'calendar'
+  | 'addDestination'
+  | 'listDestinations'
 >;
+
+/** `/campaign calendar`: one line per planned post, earliest first, with its local time and status. */
+export function calendarText(entries: CalendarEntry[], days = 90): string {
+  if (entries.length === 0) return `Nothing is planned in the next ${days} days.`;
+  const lines = entries.map((e) => {
+    const at =
+      e.status === 'on approval'
+        ? 'as soon as approved'
+        : `${localDateOf(e.sendAt, e.timeZone)} ${localTime(e.sendAt, e.timeZone).slice(0, 5)} ${escapeMrkdwn(e.timeZone)}`;
+    const status =
+      e.startsOn && e.status === 'not started' ? `asks for approval from ${e.startsOn}` : e.status;
+    return `${at} · ${PLATFORM_LABEL[e.platform]} \`${escapeMrkdwn(e.target)}\` · *${escapeMrkdwn(e.name)}* \`${escapeMrkdwn(e.campaignId)}\` · ${status}`;
+  });
+  return truncate(`*Planned posts, next ${days} days*\n${lines.join('\n')}`, 3000);
+}
 
 /** One line per campaign and run: status, and how many audiences each run reached. */
 export function overviewText(items: Awaited<ReturnType<CampaignUseCases['overview']>>): string {
@@ -497,15 +811,30 @@ const campaignEntrySchema = z.object({
     z.object({ op: z.literal('approve'), workflowId: z.string().max(300), revision: z.number().int() }),
     z.object({ op: z.literal('changes'), workflowId: z.string().max(300), note: z.string().max(5000) }),
     z.object({ op: z.literal('cancel'), workflowId: z.string().max(300), campaignId: z.string().max(300) }),
+    z.object({
+      op: z.literal('destination'),
+      name: z.string().max(100),
+      platform: z.string().max(20),
+      target: z.string().max(100),
+      timeZone: z.string().max(100),
+      language: z.string().max(40),
+    }),
+    z.object({
+      op: z.literal('skip'),
+      campaignId: z.string().max(300),
+      when: z.string().regex(/^\d{4}(-\d{2}-\d{2})?$/),
+    }),
   ]),
 });
 type CampaignEntry = z.infer<typeof campaignEntrySchema>;
-type CampaignOutcome = { ok: true } | { ok: false; reason: string };
+type CampaignOutcome = { ok: true; note?: string } | { ok: false; reason: string };
 
 const CAMPAIGN_REFUSAL = {
   approve: 'Not approved',
   changes: 'Your request was not sent',
   cancel: 'Not cancelled',
+  skip: 'Not skipped',
+  destination: 'Not registered',
 };
 
 /** Applies a stored campaign move (the request id is the Temporal update id) and tells a refusal. */
@@ -516,6 +845,33 @@ function campaignInboxHandler(
   return {
     schema: campaignEntrySchema,
     async apply({ requestId, user: actor, command: c }) {
+      if (c.op === 'destination') {
+        const { op: _op, ...destination } = c;
+        const added = await useCases.addDestination({ actor, destination });
+        return added.ok
+          ? {
+              ok: true,
+              note: `Registered ${added.value.name}: ${added.value.platform} ${added.value.target} (${added.value.timeZone}, ${added.value.language}). Pick it in /campaign.`,
+            }
+          : {
+              ok: false,
+              reason: [
+                added.reason,
+                ...Object.entries(added.fields ?? {}).map(([k, v]) => `${k}: ${v}`),
+              ].join('; '),
+            };
+      }
+      if (c.op === 'skip') {
+        const skipped = await useCases.skipOccurrence({
+          campaignId: c.campaignId,
+          actor,
+          when: c.when,
+          requestId,
+        });
+        return skipped.ok
+          ? { ok: true, note: `Skipped ${skipped.value.occurrenceDate}; the yearly series goes on.` }
+          : { ok: false, reason: skipped.reason };
+      }
       const result =
         c.op === 'approve'
           ? await useCases.approveCampaign({
@@ -536,12 +892,14 @@ function campaignInboxHandler(
       return result.ok ? { ok: true } : { ok: false, reason: result.reason };
     },
     async tell(e, outcome) {
-      // A success shows on the campaign card, which the workflow keeps current.
-      if (outcome.ok || !e.channel) return;
+      // A success shows on the campaign card, which the workflow keeps current (a skip says so itself).
+      if (!e.channel || (outcome.ok && !outcome.note)) return;
       await client.chat.postEphemeral({
         channel: e.channel,
         user: e.user,
-        text: `${CAMPAIGN_REFUSAL[e.command.op]}: ${escapeMrkdwn(outcome.reason)}`,
+        text: outcome.ok
+          ? escapeMrkdwn(outcome.note ?? '')
+          : `${CAMPAIGN_REFUSAL[e.command.op]}: ${escapeMrkdwn(outcome.reason)}`,
       });
     },
   };
@@ -578,6 +936,9 @@ const USAGE = [
   '`/campaign edit <campaign-id>` change a campaign before it goes out',
   '`/campaign days [year]` list the wildlife days and their dates',
   '`/campaign list` every campaign, and what each run delivered',
+  '`/campaign calendar` every post planned in the next 90 days, across channels',
+  '`/campaign channels [add <name> <telegram|discord> <chat or channel id> <time-zone> <language>]` destinations picked by name',
+  '`/campaign skip <campaign-id> <year or YYYY-MM-DD>` skip one year of a yearly campaign',
 ].join('\n');
 
 export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): void {
@@ -600,6 +961,50 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
       await ack({ response_type: 'ephemeral', text: overviewText(await useCases.overview()) });
       return;
     }
+    if (sub === 'channels' && args[0] === 'add') {
+      const [, name = '', platform = '', target = '', timeZone = '', language = ''] = args;
+      // Registering changes what the modal offers: stored before the ack, like a click.
+      await recordMove(() => ack(), {
+        requestId: `slack:${command.trigger_id}`,
+        user: command.user_id,
+        channel: command.channel_id,
+        command: { op: 'destination', name, platform, target, timeZone, language },
+      });
+      return;
+    }
+    if (sub === 'channels') {
+      const list = await useCases.listDestinations();
+      const lines = list.map(
+        (d) =>
+          `\`${escapeMrkdwn(d.name)}\` · ${PLATFORM_LABEL[d.platform]} \`${escapeMrkdwn(d.target)}\` · ${escapeMrkdwn(d.timeZone)} · ${escapeMrkdwn(d.language)}`,
+      );
+      await ack({
+        response_type: 'ephemeral',
+        text: list.length
+          ? truncate(`*Registered destinations*\n${lines.join('\n')}`, 3000)
+          : 'No destinations yet. Register one with `/campaign channels add <name> <telegram|discord> <chat or channel id> <time-zone> <language>`.',
+      });
+      return;
+    }
+    if (sub === 'calendar') {
+      await ack({ response_type: 'ephemeral', text: calendarText(await useCases.calendar(90)) });
+      return;
+    }
+    if (sub === 'skip') {
+      const [campaignId = '', when = ''] = args;
+      if (!/^\d{4}(-\d{2}-\d{2})?$/.test(when) || !campaignId) {
+        await ack({ response_type: 'ephemeral', text: `Say which campaign and year. ${USAGE}` });
+        return;
+      }
+      // A skip changes what gets posted: stored before the ack, like a click.
+      await recordMove(() => ack(), {
+        requestId: `slack:${command.trigger_id}`,
+        user: command.user_id,
+        channel: command.channel_id,
+        command: { op: 'skip', campaignId, when },
+      });
+      return;
+    }
     if (sub === 'days') {
       const year = /^\d{4}$/.test(args[0] ?? '') ? Number(args[0]) : new Date().getUTCFullYear();
       const lines = calendarForYear(year).map((e) => `${e.date}  ${e.name}  \`${e.id}\``);
@@ -611,13 +1016,21 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
     }
     await ack();
     const meta: ModalMetadata = { mode: 'create', channelId: command.channel_id };
-    let initial: Partial<CampaignContent> = {};
+    let initial: Partial<CampaignContent> & { missingLanguages?: string[] } = {};
     if (sub === 'edit') {
       const campaign = args[0] ? await useCases.findCampaign(args[0]) : undefined;
       if (!campaign) {
         await respond({
           response_type: 'ephemeral',
           text: `No campaign \`${escapeMrkdwn(args[0] ?? '')}\`. ${USAGE}`,
+        });
+        return;
+      }
+      if (formatVariants(campaign.variants).length > MODAL_TEXT_LIMIT) {
+        // The modal's text box would cut the messages short, and saving would lose the rest.
+        await respond({
+          response_type: 'ephemeral',
+          text: `The messages of \`${escapeMrkdwn(campaign.id)}\` are longer than Slack's ${MODAL_TEXT_LIMIT.toLocaleString('en-US')}-character text box; edit them with the command line.`,
         });
         return;
       }
@@ -636,7 +1049,19 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
       }
       initial = draft;
     }
-    await client.views.open({ trigger_id: command.trigger_id, view: campaignModal(meta, initial) });
+    const destinations = await useCases.listDestinations();
+    await client.views.open({
+      trigger_id: command.trigger_id,
+      view: campaignModal(meta, initial, destinations),
+    });
+    if (initial.missingLanguages?.length) {
+      // Said plainly, not papered over with English: the empty sections must be written before saving.
+      const missing = initial.missingLanguages.map((l) => `[${escapeMrkdwn(l)}]`).join(', ');
+      await respond({
+        response_type: 'ephemeral',
+        text: `There is no template in ${missing}: write ${initial.missingLanguages.length > 1 ? 'those messages' : 'that message'} in the empty section of the form. Templates exist in ${TEMPLATE_LANGUAGES.join(', ')}.`,
+      });
+    }
   });
 
   app.view(CAMPAIGN_MODAL, async ({ ack, view, body, client }) => {
@@ -648,7 +1073,11 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
       });
       return;
     }
-    const { content, errors } = readCampaignModal(view.state.values as ViewState, meta.channelId);
+    const { content, errors } = readCampaignModal(
+      view.state.values as ViewState,
+      meta.channelId,
+      await useCases.listDestinations(),
+    );
     if (!content) {
       await ack({ response_action: 'errors', errors });
       return;

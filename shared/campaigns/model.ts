@@ -69,12 +69,31 @@ export const audienceSchema = z
 export type Audience = z.infer<typeof audienceSchema>;
 
 export const variantSchema = z.object({
-  /** Discord allows 2000 characters and escaping adds some; Telegram captions longer than 1024 go separately. */
-  text: safeText().trim().min(1).max(1800),
+  /**
+   * At most Slack's 40,000; each audience's own platform limit (Discord 2,000, Telegram 4,096) is checked
+   * per audience before approval. Telegram captions longer than 1,024 go as a separate message.
+   */
+  text: safeText().trim().min(1).max(40_000),
   imageUrl: safeUrl({ protocol: /^https?$/ }).optional(),
   imageAlt: safeText().trim().max(200).optional(),
 });
 export type Variant = z.infer<typeof variantSchema>;
+
+/**
+ * When a campaign posts: on (or N days before, a teaser) its wildlife day, this year only or every year
+ * (approved again each year); on a fixed date; or as soon as a lead approves it.
+ */
+export const whenSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('day'),
+    repeat: z.enum(['once', 'yearly']).default('once'),
+    daysBefore: z.number().int().min(0).max(60).default(0),
+  }),
+  z.object({ kind: z.literal('date'), date: isoDateSchema }),
+  z.object({ kind: z.literal('now') }),
+]);
+export type When = z.infer<typeof whenSchema>;
+export const ON_THE_DAY: When = { kind: 'day', repeat: 'once', daysBefore: 0 };
 
 /** Everything a comms lead edits: the day, who hears it, what it says, and when. */
 export const campaignContentSchema = z
@@ -85,6 +104,7 @@ export const campaignContentSchema = z
     /** Message per language tag. */
     variants: z.record(languageSchema, variantSchema),
     sendTime: localTimeSchema.default('09:00'),
+    when: whenSchema.default(ON_THE_DAY),
     /** Slack channel that receives previews and the delivery summary. */
     reportChannel: z
       .string()
@@ -119,11 +139,24 @@ export interface Campaign extends CampaignContent {
   revision: number;
   approvedRevision: number | null;
   approvedBy: string | null;
+  /** The occurrence the approval is for: a yearly campaign is approved again each year. */
+  approvedOccurrence: string | null;
   /** Slack user ids of the comms leads allowed to approve. */
   approvers: string[];
   createdBy: string;
   createdAt: string;
   updatedAt: string;
+}
+
+/** "3 days before the day (teaser), every year", "on 2027-01-15", "as soon as approved". */
+export function describeWhen(when: When): string {
+  if (when.kind === 'now') return 'as soon as a lead approves';
+  if (when.kind === 'date') return `on ${when.date}`;
+  const at =
+    when.daysBefore === 0
+      ? 'on the day'
+      : `${when.daysBefore} day${when.daysBefore === 1 ? '' : 's'} before the day (teaser)`;
+  return `${at}, ${when.repeat === 'yearly' ? 'every year (approved again each year)' : 'this year only'}`;
 }
 
 export function isApproved(c: Pick<Campaign, 'revision' | 'approvedRevision'>): boolean {

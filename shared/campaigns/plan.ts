@@ -1,6 +1,6 @@
 // When each audience hears a campaign: its local send time on the occurrence date, in its own time zone.
 import { findWildlifeDay, nextOccurrence } from './calendar.ts';
-import { audienceKey, type CampaignContent, type Platform } from './model.ts';
+import { audienceKey, type CampaignContent, ON_THE_DAY, type Platform, type When } from './model.ts';
 import { localDate, zonedTimeToEpochMs } from './time.ts';
 
 export interface PlannedSend {
@@ -13,8 +13,24 @@ export interface PlannedSend {
   sendAt: number;
 }
 
-/** One entry per audience, earliest first. */
-export function planSends(content: CampaignContent, occurrenceDate: string): PlannedSend[] {
+/** YYYY-MM-DD plus (or minus) whole days. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** The date the posts go out for an occurrence: a teaser goes out days before its day. */
+export function postDate(when: When, occurrenceDate: string): string {
+  return when.kind === 'day' ? addDays(occurrenceDate, -when.daysBefore) : occurrenceDate;
+}
+
+/**
+ * One entry per audience, earliest first. "Post now" campaigns are due at `now` (the run's start): they go
+ * out as soon as a lead approves.
+ */
+export function planSends(content: CampaignContent, occurrenceDate: string, now?: number): PlannedSend[] {
+  const when = content.when ?? ON_THE_DAY;
+  const date = postDate(when, occurrenceDate);
   return content.audiences
     .map((a) => ({
       audienceKey: audienceKey(a),
@@ -22,7 +38,10 @@ export function planSends(content: CampaignContent, occurrenceDate: string): Pla
       target: a.target,
       language: a.language,
       timeZone: a.timeZone,
-      sendAt: zonedTimeToEpochMs(occurrenceDate, a.sendTime ?? content.sendTime, a.timeZone),
+      sendAt:
+        when.kind === 'now' && now !== undefined
+          ? now
+          : zonedTimeToEpochMs(date, a.sendTime ?? content.sendTime, a.timeZone),
     }))
     .sort((x, y) => x.sendAt - y.sendAt || x.audienceKey.localeCompare(y.audienceKey));
 }
@@ -35,4 +54,13 @@ export function occurrenceFor(dayId: string, now: number): string {
   const day = findWildlifeDay(dayId);
   if (!day) throw new RangeError(`unknown wildlife day ${dayId}`);
   return nextOccurrence(day, localDate(now, 'Pacific/Kiritimati'));
+}
+
+/** The occurrence a new run of this content is for: its date, today (post now), or the day's next date. */
+export function occurrenceForContent(content: Pick<CampaignContent, 'dayId' | 'when'>, now: number): string {
+  const when = content.when ?? ON_THE_DAY;
+  if (when.kind === 'date') return when.date;
+  if (when.kind === 'now') return localDate(now, 'UTC');
+  // A teaser for a day 3 days away is for that day; one whose teaser date has passed is for next year's.
+  return occurrenceFor(content.dayId, now + when.daysBefore * 86_400_000);
 }

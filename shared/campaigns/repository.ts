@@ -26,6 +26,15 @@ interface CampaignRow {
   approved_revision: number | null;
   approved_by: string | null;
   report_channel: string | null;
+  post_when: unknown;
+  approved_occurrence: Date | string | null;
+}
+
+/** A `date` column as YYYY-MM-DD, whichever way the driver returned it. */
+function dateOnly(v: Date | string | null): string | null {
+  if (v === null) return null;
+  if (typeof v === 'string') return v.slice(0, 10);
+  return `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`;
 }
 
 function toCampaign(row: CampaignRow): Campaign {
@@ -36,6 +45,7 @@ function toCampaign(row: CampaignRow): Campaign {
     audiences: row.audiences,
     variants: row.variants,
     sendTime: row.send_time ?? undefined,
+    when: row.post_when ?? undefined,
     reportChannel: row.report_channel ?? undefined,
   });
   return {
@@ -45,6 +55,7 @@ function toCampaign(row: CampaignRow): Campaign {
     revision: row.revision,
     approvedRevision: row.approved_revision,
     approvedBy: row.approved_by,
+    approvedOccurrence: dateOnly(row.approved_occurrence),
     approvers: row.approvers,
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
@@ -69,8 +80,9 @@ export interface NewCampaign {
 export async function insertCampaign(db: Queryable, input: NewCampaign): Promise<Campaign> {
   const c = campaignContentSchema.parse(input.content);
   const { rows } = await db.query<CampaignRow>(
-    `INSERT INTO campaigns (id, day_id, name, status, audiences, variants, send_time, approvers, created_by, report_channel)
-     VALUES ($1, $2, $3, 'pending_approval', $4, $5, $6, $7, $8, $9) RETURNING *`,
+    `INSERT INTO campaigns (id, day_id, name, status, audiences, variants, send_time, approvers, created_by, report_channel,
+       post_when)
+     VALUES ($1, $2, $3, 'pending_approval', $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
     [
       input.id,
       c.dayId,
@@ -81,6 +93,7 @@ export async function insertCampaign(db: Queryable, input: NewCampaign): Promise
       JSON.stringify(input.approvers),
       input.createdBy,
       c.reportChannel ?? null,
+      JSON.stringify(c.when),
     ],
   );
   await appendAudit(db, {
@@ -88,7 +101,12 @@ export async function insertCampaign(db: Queryable, input: NewCampaign): Promise
     action: 'campaign.created',
     subjectType: 'campaign',
     subjectId: input.id,
-    details: { dayId: c.dayId, audiences: c.audiences.length, languages: Object.keys(c.variants) },
+    details: {
+      dayId: c.dayId,
+      when: c.when,
+      audiences: c.audiences.length,
+      languages: Object.keys(c.variants),
+    },
   });
   return toCampaign(rows[0]!);
 }
@@ -123,7 +141,7 @@ export async function saveCampaignRevision(
   const c = campaignContentSchema.parse(content);
   const { rows } = await db.query<CampaignRow>(
     `UPDATE campaigns SET day_id = $2, name = $3, audiences = $4, variants = $5, send_time = $6, report_channel = $7,
-       revision = $8, status = 'pending_approval', updated_at = now()
+       revision = $8, post_when = $9, status = 'pending_approval', updated_at = now()
      WHERE id = $1 AND revision < $8 RETURNING *`,
     [
       id,
@@ -134,6 +152,7 @@ export async function saveCampaignRevision(
       c.sendTime,
       c.reportChannel ?? null,
       revision,
+      JSON.stringify(c.when),
     ],
   );
   if (!rows[0]) return getCampaign(db, id); // already saved (an activity retry) or unknown
@@ -147,17 +166,20 @@ export async function saveCampaignRevision(
   return toCampaign(rows[0]);
 }
 
+/** Records an approval of a revision for one occurrence (next year's run asks again). */
 export async function recordApproval(
   db: Queryable,
   id: string,
   revision: number,
   actor: string,
+  occurrenceDate?: string,
 ): Promise<void> {
   const { rowCount } = await db.query(
     `UPDATE campaigns SET approved_revision = $2, approved_by = $3, approved_at = now(), status = 'approved',
-       updated_at = now()
-     WHERE id = $1 AND revision = $2 AND approved_revision IS DISTINCT FROM $2`,
-    [id, revision, actor],
+       approved_occurrence = $4, updated_at = now()
+     WHERE id = $1 AND revision = $2
+       AND (approved_revision IS DISTINCT FROM $2 OR approved_occurrence IS DISTINCT FROM $4::date)`,
+    [id, revision, actor, occurrenceDate ?? null],
   );
   if (rowCount) {
     await appendAudit(db, {
@@ -165,9 +187,52 @@ export async function recordApproval(
       action: 'campaign.approved',
       subjectType: 'campaign',
       subjectId: id,
-      details: { revision },
+      details: { revision, ...(occurrenceDate ? { occurrenceDate } : {}) },
     });
   }
+}
+
+/** Skips one occurrence of a yearly campaign without ending the series; true when newly skipped. */
+export async function skipOccurrence(
+  db: Queryable,
+  campaignId: string,
+  occurrenceDate: string,
+  actor: string,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO campaign_skips (campaign_id, occurrence_date, skipped_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+    [campaignId, occurrenceDate, actor],
+  );
+  if (rowCount) {
+    await appendAudit(db, {
+      actor,
+      action: 'campaign.skipped',
+      subjectType: 'campaign',
+      subjectId: campaignId,
+      details: { occurrenceDate },
+    });
+  }
+  return Boolean(rowCount);
+}
+
+export async function isSkipped(db: Queryable, campaignId: string, occurrenceDate: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'SELECT 1 FROM campaign_skips WHERE campaign_id = $1 AND occurrence_date = $2',
+    [campaignId, occurrenceDate],
+  );
+  return Boolean(rowCount);
+}
+
+export async function listSkips(
+  db: Queryable,
+  campaignId?: string,
+): Promise<{ campaignId: string; occurrenceDate: string }[]> {
+  const { rows } = await db.query<{ campaign_id: string; occurrence_date: string }>(
+    `SELECT campaign_id, to_char(occurrence_date, 'YYYY-MM-DD') AS occurrence_date FROM campaign_skips
+     WHERE ($1::text IS NULL OR campaign_id = $1) ORDER BY occurrence_date`,
+    [campaignId ?? null],
+  );
+  return rows.map((r) => ({ campaignId: r.campaign_id, occurrenceDate: r.occurrence_date }));
 }
 
 export async function setCampaignStatus(

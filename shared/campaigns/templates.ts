@@ -79,17 +79,20 @@ export function hasDedicatedTemplate(dayId: string): boolean {
   return dayId in MAIN_DAY_TEXTS;
 }
 
+export function hasTemplateLanguage(language: string): boolean {
+  return (TEMPLATE_LANGUAGES as readonly string[]).includes(language.split('-')[0]!);
+}
+
 /**
  * The default message for a day in a language: the dedicated text for a main day, else the generic
- * message naming the day. Unknown languages get English; unknown days get undefined.
+ * message naming the day. A language without templates gets undefined, never English in its place: the
+ * team is told to write that message itself.
  */
 export function templateFor(dayId: string, language: string): Variant | undefined {
   const day = findWildlifeDay(dayId);
-  if (!day) return undefined;
-  const base = language.split('-')[0] as TemplateLanguage;
-  const lang: TemplateLanguage = (TEMPLATE_LANGUAGES as readonly string[]).includes(base) ? base : 'en';
+  if (!day || !hasTemplateLanguage(language)) return undefined;
   const texts = MAIN_DAY_TEXTS[dayId] ?? GENERIC;
-  return { text: fill(texts[lang], day.name) };
+  return { text: fill(texts[language.split('-')[0] as TemplateLanguage], day.name) };
 }
 
 /** Default variants for every language an audience list needs. */

@@ -30,6 +30,17 @@ function parseArgs(req: IncomingMessage, raw: string): Record<string, unknown> {
   return args;
 }
 
+/** Slack's own limits: 40,000 characters of text, 50 blocks, 3,000 characters in a section's text. */
+function messageLimitError(args: Record<string, unknown>): string | undefined {
+  if (typeof args.text === 'string' && args.text.length > 40_000) return 'msg_too_long';
+  const blocks = Array.isArray(args.blocks)
+    ? (args.blocks as { type?: string; text?: { text?: string } }[])
+    : [];
+  if (blocks.length > 50) return 'invalid_blocks';
+  if (blocks.some((b) => b.type === 'section' && (b.text?.text?.length ?? 0) > 3000)) return 'invalid_blocks';
+  return undefined;
+}
+
 export async function startFakeSlack(options: {
   token: string;
   botUserId?: string;
@@ -66,6 +77,8 @@ export async function startFakeSlack(options: {
           bot_id: 'BBOT',
         });
       case 'chat.postMessage': {
+        const refused = messageLimitError(args);
+        if (refused) return sendJson(res, 200, { ok: false, error: refused });
         const ts = `${tsCounter++}.000100`;
         const channel = String(args.channel);
         const message = { ...args, ts };
@@ -73,6 +86,8 @@ export async function startFakeSlack(options: {
         return sendJson(res, 200, { ok: true, channel, ts, message });
       }
       case 'chat.update': {
+        const refused = messageLimitError(args);
+        if (refused) return sendJson(res, 200, { ok: false, error: refused });
         const key = `${String(args.channel)}/${String(args.ts)}`;
         if (!messages.has(key)) return sendJson(res, 200, { ok: false, error: 'message_not_found' });
         messages.set(key, { ...args });

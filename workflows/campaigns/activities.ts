@@ -7,12 +7,13 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Api } from 'grammy';
 import type { Campaign, CampaignContent, CampaignStatus, Variant } from '../../shared/campaigns/model.ts';
-import { occurrenceFor, type PlannedSend, planSends } from '../../shared/campaigns/plan.ts';
+import { occurrenceForContent, type PlannedSend, planSends } from '../../shared/campaigns/plan.ts';
 import {
   CampaignNotFoundError,
   claimRun,
   findCampaign,
   finishRun,
+  isSkipped,
   recordApproval,
   recordDelivery,
   saveCampaignRevision,
@@ -25,7 +26,7 @@ import { type PostFailure, toApplicationFailure } from './channels/failures.ts';
 import { classifySlackError, postToSlack } from './channels/slack.ts';
 import { classifyTelegramError, postToTelegram } from './channels/telegram.ts';
 import { summarize } from './summary.ts';
-import type { CampaignRunState, DeliveryResult, SlackRef } from './workflow.ts';
+import type { ApprovalAsk, CampaignRunState, DeliveryResult, RetryingPost, SlackRef } from './workflow.ts';
 
 /** The platform clients campaigns post through; a platform without a client fails its audiences clearly. */
 export interface CampaignChannels {
@@ -38,6 +39,10 @@ export interface CampaignChannels {
 export interface CampaignNotifier {
   showRun(state: CampaignRunState, run: { workflowId: string }): Promise<SlackRef | undefined>;
   reportSummary(state: CampaignRunState, run: { workflowId: string }): Promise<void>;
+  /** Asks the approvers (comms leads) to look at the card: when it goes up, and as a reminder. */
+  askApprovers?(state: CampaignRunState, run: { workflowId: string }, ask: ApprovalAsk): Promise<void>;
+  /** Tells the team, in the card's thread, that an audience's post failed and will be retried. */
+  reportProblem?(state: CampaignRunState, run: { workflowId: string }, problem: RetryingPost): Promise<void>;
 }
 
 export interface CampaignActivityDeps {
@@ -52,6 +57,8 @@ export interface PreparedRun {
   occurrenceDate: string;
   plan: PlannedSend[];
   claimed: boolean;
+  /** This occurrence of a yearly campaign was skipped. */
+  skipped?: boolean;
 }
 
 /** A Discord nonce (at most 25 characters) that is the same for every retry of one audience's post. */
@@ -104,11 +111,21 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
           'CampaignNotFound',
         );
       }
-      const occurrenceDate = input.date ?? occurrenceFor(campaign.dayId, now());
+      const occurrenceDate = input.date ?? occurrenceForContent(campaign, now());
+      const skipped = await isSkipped(pool, campaign.id, occurrenceDate);
       const claimed =
         campaign.status !== 'cancelled' &&
+        !skipped &&
         (await claimRun(pool, { workflowId: input.workflowId, campaignId: campaign.id, occurrenceDate }));
-      return { campaign, occurrenceDate, plan: planSends(campaign, occurrenceDate), claimed };
+      // An approval covers one occurrence: next year's run of a yearly campaign asks the leads again.
+      const approvedHere = campaign.approvedOccurrence === occurrenceDate;
+      return {
+        campaign: approvedHere ? campaign : { ...campaign, approvedRevision: null, approvedBy: null },
+        occurrenceDate,
+        plan: planSends(campaign, occurrenceDate, now()),
+        claimed,
+        ...(skipped ? { skipped } : {}),
+      };
     },
 
     async saveCampaignRevision(input: {
@@ -119,15 +136,16 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       occurrenceDate: string;
     }): Promise<{ plan: PlannedSend[] }> {
       await saveCampaignRevision(pool, input.campaignId, input.revision, input.content, input.actor);
-      return { plan: planSends(input.content, input.occurrenceDate) };
+      return { plan: planSends(input.content, input.occurrenceDate, now()) };
     },
 
     async recordCampaignApproval(input: {
       campaignId: string;
       revision: number;
       actor: string;
+      occurrenceDate?: string;
     }): Promise<void> {
-      await recordApproval(pool, input.campaignId, input.revision, input.actor);
+      await recordApproval(pool, input.campaignId, input.revision, input.actor, input.occurrenceDate);
     },
 
     async recordCampaignStatus(input: {
@@ -144,8 +162,10 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       campaignId: string;
       send: PlannedSend;
       variant: Variant;
+      /** Set when the workflow drives the retries (one attempt per activity). */
+      attempt?: number;
     }): Promise<{ messageId: string; attempt: number }> {
-      const { attempt } = Context.current().info;
+      const attempt = input.attempt ?? Context.current().info.attempt;
       try {
         const messageId = await post(input.workflowId, input.send, input.variant);
         return { messageId, attempt };
@@ -213,6 +233,33 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
       } catch (err) {
         log.warn('could not show the campaign card', { campaignId: input.state.campaignId, error: err });
         return input.state.preview;
+      }
+    },
+
+    async askCampaignApprovers(input: {
+      workflowId: string;
+      state: CampaignRunState;
+      ask: ApprovalAsk;
+    }): Promise<void> {
+      try {
+        await deps.notifier?.askApprovers?.(input.state, { workflowId: input.workflowId }, input.ask);
+      } catch (err) {
+        log.warn('could not ask the campaign approvers', { campaignId: input.state.campaignId, error: err });
+      }
+    },
+
+    async reportCampaignProblem(input: {
+      workflowId: string;
+      state: CampaignRunState;
+      problem: RetryingPost;
+    }): Promise<void> {
+      try {
+        await deps.notifier?.reportProblem?.(input.state, { workflowId: input.workflowId }, input.problem);
+      } catch (err) {
+        log.warn('could not report a failing campaign post', {
+          campaignId: input.state.campaignId,
+          error: err,
+        });
       }
     },
 

@@ -1,6 +1,8 @@
-// Yearly Temporal Schedules for campaigns: one schedule per campaign that starts the campaign workflow on
-// every occurrence of its wildlife day. Rules are turned into calendar specs (Temporal matches a time only
-// when every field matches, so "third Saturday" is dayOfMonth 15-21 AND dayOfWeek SATURDAY).
+// Yearly Temporal Schedules for campaigns whose team chose "every year": one schedule per campaign that
+// starts the campaign workflow two weeks before each post date, so the leads approve each year's run again.
+// calendarForRule turns a day's rules into calendar ranges (Temporal matches a time only when every field
+// matches, so "third Saturday" is dayOfMonth 15-21 AND dayOfWeek SATURDAY); yearly campaigns use explicit
+// dates instead, since "14 days before the third Saturday" is no such range.
 import {
   type CalendarSpec,
   type Client,
@@ -12,7 +14,14 @@ import {
   ScheduleOverlapPolicy,
   type ScheduleSpec,
 } from '@temporalio/client';
-import { type DateRule, describeRule, findWildlifeDay } from '../../shared/campaigns/calendar.ts';
+import {
+  type DateRule,
+  datesInYear,
+  describeRule,
+  findWildlifeDay,
+} from '../../shared/campaigns/calendar.ts';
+import type { When } from '../../shared/campaigns/model.ts';
+import { addDays, postDate } from '../../shared/campaigns/plan.ts';
 import { type CampaignRunInput, campaignWorkflow } from './workflow.ts';
 
 /**
@@ -51,8 +60,54 @@ export function scheduleSpecForDay(dayId: string): ScheduleSpec {
   return { calendars: day.rules.map(calendarForRule), timezone: SCHEDULE_TIME_ZONE };
 }
 
+/** A yearly run starts this long before its post date, so the leads can approve it again. */
+export const REAPPROVAL_LEAD_DAYS = 14;
+/** Years of fire times written into a schedule; every approval writes them afresh. */
+const SCHEDULE_YEARS = 5;
+
+/**
+ * The fire dates of a yearly campaign: REAPPROVAL_LEAD_DAYS before each post date (a teaser's is days
+ * before its day), as explicit dates, since "14 days before the third Saturday" is no calendar range.
+ */
+export function yearlyFireDates(
+  dayId: string,
+  when: When,
+  fromYear: number,
+  years = SCHEDULE_YEARS,
+): string[] {
+  const day = findWildlifeDay(dayId);
+  if (!day) throw new RangeError(`unknown wildlife day ${dayId}`);
+  const dates: string[] = [];
+  for (let y = fromYear; y < fromYear + years; y++) {
+    for (const d of datesInYear(day, y)) dates.push(addDays(postDate(when, d), -REAPPROVAL_LEAD_DAYS));
+  }
+  return dates.sort();
+}
+
+export function yearlyScheduleSpec(dayId: string, when: When, fromYear: number): ScheduleSpec {
+  const day = findWildlifeDay(dayId)!;
+  const rules = day.rules.map(describeRule).join(' and ');
+  return {
+    calendars: yearlyFireDates(dayId, when, fromYear).map((date) => {
+      const [year, month, dayOfMonth] = date.split('-').map(Number) as [number, number, number];
+      return {
+        year,
+        month: MONTHS[month - 1]!,
+        dayOfMonth,
+        hour: 0,
+        minute: 0,
+        second: 0,
+        comment: `${REAPPROVAL_LEAD_DAYS} days before the post for ${rules}`,
+      };
+    }),
+    timezone: SCHEDULE_TIME_ZONE,
+  };
+}
+
 export interface CampaignScheduleOptions {
-  campaign: { id: string; dayId: string; name: string };
+  campaign: { id: string; dayId: string; name: string; when?: When };
+  /** The first year whose occurrences the schedule covers (default: this year). */
+  fromYear?: number;
   taskQueue: string;
   /** Extra workflow input for every run (tests inject short retries and an occurrence date). */
   runInput?: Omit<Partial<CampaignRunInput>, 'campaignId'>;
@@ -61,7 +116,11 @@ export interface CampaignScheduleOptions {
 
 function scheduleBody(opts: CampaignScheduleOptions) {
   return {
-    spec: scheduleSpecForDay(opts.campaign.dayId),
+    spec: yearlyScheduleSpec(
+      opts.campaign.dayId,
+      opts.campaign.when ?? { kind: 'day', repeat: 'yearly', daysBefore: 0 },
+      opts.fromYear ?? new Date().getUTCFullYear(),
+    ),
     action: {
       type: 'startWorkflow' as const,
       workflowType: campaignWorkflow,

@@ -2,20 +2,31 @@
 // campaign. Input is validated here; the workflow's update validators decide who may do what and when.
 import { randomBytes } from 'node:crypto';
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { findWildlifeDay } from '../../shared/campaigns/calendar.ts';
+import { datesInYear, findWildlifeDay } from '../../shared/campaigns/calendar.ts';
+import {
+  addDestination,
+  type Destination,
+  destinationSchema,
+  listDestinations,
+} from '../../shared/campaigns/destinations.ts';
 import { type Campaign, type CampaignContent, campaignContentSchema } from '../../shared/campaigns/model.ts';
-import { occurrenceFor } from '../../shared/campaigns/plan.ts';
+import { occurrenceFor, occurrenceForContent } from '../../shared/campaigns/plan.ts';
 import {
   type CampaignRun,
   findCampaign,
   insertCampaign,
   listCampaigns,
   listRuns,
+  listSkips,
   setCampaignStatus,
+  skipOccurrence,
 } from '../../shared/campaigns/repository.ts';
-import { defaultVariants } from '../../shared/campaigns/templates.ts';
+import { defaultVariants, hasTemplateLanguage } from '../../shared/campaigns/templates.ts';
+import { localDate } from '../../shared/campaigns/time.ts';
 import type { Pool } from '../../shared/db/pool.ts';
-import { deleteCampaignSchedule, upsertCampaignSchedule } from './schedules.ts';
+import { type CalendarEntry, upcomingPosts } from './calendar-view.ts';
+import { describeLengthProblem, lengthProblems } from './channels/limits.ts';
+import { deleteCampaignSchedule, REAPPROVAL_LEAD_DAYS, upsertCampaignSchedule } from './schedules.ts';
 import {
   approveCampaignUpdate,
   type CampaignRunInput,
@@ -61,6 +72,25 @@ function fieldErrors(error: { issues: { path: PropertyKey[]; message: string }[]
   return fields;
 }
 
+/** Content that every audience's platform accepts, or the reasons it would not (keyed like zod paths). */
+export function parseContent(
+  input: unknown,
+): { ok: true; content: CampaignContent } | { ok: false; reason: string; fields: Record<string, string> } {
+  const parsed = campaignContentSchema.safeParse(input);
+  if (!parsed.success)
+    return { ok: false, reason: 'the campaign is not valid', fields: fieldErrors(parsed.error) };
+  const tooLong = lengthProblems(parsed.data);
+  if (tooLong.length > 0) {
+    const fields: Record<string, string> = {};
+    for (const p of tooLong) {
+      const key = `variants.${p.language}.text`;
+      fields[key] = fields[key] ? `${fields[key]}; ${describeLengthProblem(p)}` : describeLengthProblem(p);
+    }
+    return { ok: false, reason: 'a message is too long for a platform it goes to', fields };
+  }
+  return { ok: true, content: parsed.data };
+}
+
 export function runWorkflowId(campaignId: string, occurrenceDate: string): string {
   return `campaign-${campaignId}-${occurrenceDate}`;
 }
@@ -85,7 +115,7 @@ export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
     deps.temporal.workflow.getHandle<typeof campaignWorkflow>(workflowId);
 
   async function startRun(campaign: Campaign): Promise<string> {
-    const occurrenceDate = deps.runInput?.date ?? occurrenceFor(campaign.dayId, now());
+    const occurrenceDate = deps.runInput?.date ?? occurrenceForContent(campaign, now());
     const workflowId = runWorkflowId(campaign.id, occurrenceDate);
     await deps.temporal.workflow.start(campaignWorkflow, {
       taskQueue: deps.taskQueue,
@@ -102,8 +132,11 @@ export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
   }
 
   return {
-    /** A starting point for the modal: the day's template in each language. */
-    draftFor(dayId: string, languages: string[] = ['en']): Partial<CampaignContent> | undefined {
+    /** A starting point for the modal: the day's template in each language, and the languages it lacks. */
+    draftFor(
+      dayId: string,
+      languages: string[] = ['en'],
+    ): (Partial<CampaignContent> & { missingLanguages: string[] }) | undefined {
       const day = findWildlifeDay(dayId);
       if (!day) return undefined;
       const year = occurrenceFor(dayId, now()).slice(0, 4);
@@ -112,6 +145,7 @@ export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
         name: `${day.name} ${year}`,
         variants: defaultVariants(dayId, languages),
         sendTime: '09:00',
+        missingLanguages: [...new Set(languages)].filter((l) => !hasTemplateLanguage(l)),
       };
     },
 
@@ -119,13 +153,13 @@ export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
       actor: string;
       content: unknown;
     }): Promise<Result<{ campaign: Campaign; workflowId: string }>> {
-      const parsed = campaignContentSchema.safeParse(input.content);
-      if (!parsed.success) return fail('the campaign is not valid', fieldErrors(parsed.error));
+      const parsed = parseContent(input.content);
+      if (!parsed.ok) return fail(parsed.reason, parsed.fields);
       if (deps.commsLeads.length === 0) return fail('no comms leads are configured to approve campaigns');
-      const occurrenceDate = deps.runInput?.date ?? occurrenceFor(parsed.data.dayId, now());
+      const occurrenceDate = deps.runInput?.date ?? occurrenceForContent(parsed.content, now());
       const campaign = await insertCampaign(deps.pool, {
-        id: newCampaignId(parsed.data.dayId, occurrenceDate),
-        content: parsed.data,
+        id: newCampaignId(parsed.content.dayId, occurrenceDate),
+        content: parsed.content,
         approvers: deps.commsLeads,
         createdBy: input.actor,
       });
@@ -139,14 +173,14 @@ export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
       content: unknown;
       requestId: string;
     }): Promise<Result<CampaignRunState>> {
-      const parsed = campaignContentSchema.safeParse(input.content);
-      if (!parsed.success) return fail('the campaign is not valid', fieldErrors(parsed.error));
+      const parsed = parseContent(input.content);
+      if (!parsed.ok) return fail(parsed.reason, parsed.fields);
       const workflowId = await openRun(input.campaignId);
       if (!workflowId) return fail('this campaign has no run open for changes');
       return runUpdate(
         () =>
           handle(workflowId).executeUpdate(editCampaignUpdate, {
-            args: [{ actor: input.actor, content: parsed.data }],
+            args: [{ actor: input.actor, content: parsed.content }],
             updateId: input.requestId,
           }),
         'edit',
@@ -168,10 +202,19 @@ export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
         'approve',
       );
       if (result.ok) {
-        // The approval stands for the coming years too: a yearly schedule starts each next run.
+        // Only a campaign the team made yearly repeats: its schedule starts next year's run, which the leads
+        // approve again. Anything else has no schedule (an edit may have turned a yearly campaign into a
+        // one-off).
         const campaign = await findCampaign(deps.pool, result.value.campaignId);
-        if (campaign) {
-          await upsertCampaignSchedule(deps.temporal, { campaign, taskQueue: deps.taskQueue });
+        if (campaign?.when.kind === 'day' && campaign.when.repeat === 'yearly') {
+          await upsertCampaignSchedule(deps.temporal, {
+            campaign,
+            taskQueue: deps.taskQueue,
+            // This year's occurrence may fire again (a second run for it stays a "duplicate" and posts nothing).
+            fromYear: Number(result.value.occurrenceDate.slice(0, 4)),
+          });
+        } else if (campaign) {
+          await deleteCampaignSchedule(deps.temporal, campaign.id);
         }
       }
       return result;
@@ -244,6 +287,76 @@ export function createCampaignUseCases(deps: CampaignUseCaseDeps) {
         campaigns.map(async (campaign) => ({ campaign, runs: await listRuns(deps.pool, campaign.id) })),
       );
     },
+
+    /**
+     * Skips one occurrence of a yearly campaign (a date, or a year's first occurrence still ahead) without
+     * ending the series: a run already open for it is cancelled, the schedule stays.
+     */
+    async skipOccurrence(input: {
+      campaignId: string;
+      actor: string;
+      /** YYYY-MM-DD or YYYY. */
+      when: string;
+      requestId: string;
+    }): Promise<Result<{ occurrenceDate: string }>> {
+      const campaign = await findCampaign(deps.pool, input.campaignId);
+      if (!campaign) return fail(`campaign ${input.campaignId} not found`);
+      if (input.actor !== campaign.createdBy && !campaign.approvers.includes(input.actor)) {
+        return fail(`${input.actor} may not change this campaign`);
+      }
+      if (campaign.status === 'cancelled') return fail('this campaign is cancelled');
+      if (campaign.when.kind !== 'day' || campaign.when.repeat !== 'yearly') {
+        return fail('only a yearly campaign skips a year; cancel this one instead');
+      }
+      const day = findWildlifeDay(campaign.dayId)!;
+      const year = Number(input.when.slice(0, 4));
+      const today = localDate(now(), 'UTC');
+      const dates = /^\d{4}$/.test(input.when)
+        ? datesInYear(day, year).filter((d) => d >= today)
+        : [input.when];
+      const occurrenceDate = dates[0];
+      if (!occurrenceDate || !datesInYear(day, year).includes(occurrenceDate)) {
+        return fail(
+          `${day.name} has no date ${input.when} to skip; its dates in ${year}: ${datesInYear(day, year).join(', ')}`,
+        );
+      }
+      await skipOccurrence(deps.pool, campaign.id, occurrenceDate, input.actor);
+      const run = (await listRuns(deps.pool, campaign.id)).find(
+        (r) => r.status === 'running' && r.occurrenceDate === occurrenceDate,
+      );
+      if (run) {
+        const cancelled = await runUpdate(
+          () =>
+            handle(run.workflowId).executeUpdate(cancelCampaignUpdate, {
+              args: [{ actor: input.actor, reason: `skipped ${occurrenceDate}`, occurrenceOnly: true }],
+              updateId: input.requestId,
+            }),
+          'skip',
+        );
+        if (!cancelled.ok) return cancelled;
+      }
+      return { ok: true, value: { occurrenceDate } };
+    },
+
+    /** Every post planned in the next `days` days, across campaigns and channels, earliest first. */
+    async calendar(days = 90): Promise<CalendarEntry[]> {
+      const campaigns = (await listCampaigns(deps.pool)).filter((c) => c.status !== 'cancelled');
+      const [runs, skips] = await Promise.all([
+        Promise.all(campaigns.map((c) => listRuns(deps.pool, c.id))).then((r) => r.flat()),
+        listSkips(deps.pool),
+      ]);
+      return upcomingPosts({ campaigns, runs, skips, from: now(), days, leadDays: REAPPROVAL_LEAD_DAYS });
+    },
+
+    /** Registers a Telegram or Discord (or Slack) destination once, by name, for the modal's picker. */
+    async addDestination(input: { actor: string; destination: unknown }): Promise<Result<Destination>> {
+      const parsed = destinationSchema.safeParse(input.destination);
+      if (!parsed.success) return fail('not a valid destination', fieldErrors(parsed.error));
+      const added = await addDestination(deps.pool, parsed.data, input.actor);
+      return added.added ? { ok: true, value: parsed.data } : fail(added.reason);
+    },
+
+    listDestinations: () => listDestinations(deps.pool),
 
     findCampaign: (campaignId: string) => findCampaign(deps.pool, campaignId),
     openRun,

@@ -10,6 +10,7 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -28,7 +29,8 @@ export type RunPhase =
   | 'completed'
   | 'cancelled'
   | 'expired'
-  | 'duplicate';
+  | 'duplicate'
+  | 'skipped';
 
 export interface DeliveryResult {
   audienceKey: string;
@@ -40,6 +42,18 @@ export interface DeliveryResult {
   error?: string;
   attempts: number;
   at: number;
+}
+
+/** A post that failed and will be tried again: shown on the card while it happens. */
+export interface RetryingPost {
+  audienceKey: string;
+  platform: Platform;
+  target: string;
+  /** The attempt that just failed. */
+  attempt: number;
+  error: string;
+  nextInMs: number;
+  nextAttemptAt: number;
 }
 
 export interface SlackRef {
@@ -61,6 +75,8 @@ export interface CampaignRunState {
   cancelled?: { actor: string; reason: string };
   plan: PlannedSend[];
   deliveries: DeliveryResult[];
+  /** Posts between a failed attempt and the next one, by audience key. */
+  retrying?: Record<string, RetryingPost>;
   preview?: SlackRef;
 }
 
@@ -78,6 +94,15 @@ export interface CampaignRunInput {
   lateGraceMs?: number;
   /** Retry policy of each post; platform rate limits can shorten or lengthen the wait. */
   postRetry?: RetryOptions;
+  /** How long before the first send the leads are reminded while the campaign is unapproved. */
+  approvalRemindersMs?: number[];
+}
+
+/** Why the leads are being asked: a new card, or a reminder as the first send time approaches. */
+export interface ApprovalAsk {
+  kind: 'ask' | 'reminder';
+  /** Until the first audience's send time. */
+  firstSendInMs: number;
 }
 
 export interface ApproveInput {
@@ -96,6 +121,8 @@ export interface EditInput {
 export interface CancelInput {
   actor: string;
   reason?: string;
+  /** Cancels this occurrence only (a skipped year); the campaign and its yearly series go on. */
+  occurrenceOnly?: boolean;
 }
 
 export const approveCampaignUpdate = defineUpdate<CampaignRunState, [ApproveInput]>('approveCampaign');
@@ -107,6 +134,7 @@ export const cancelCampaignUpdate = defineUpdate<CampaignRunState, [CancelInput]
 export const campaignStateQuery = defineQuery<CampaignRunState>('campaignState');
 
 export const DEFAULT_LATE_GRACE_MS = 6 * 60 * 60 * 1000;
+export const DEFAULT_APPROVAL_REMINDERS_MS = [24 * 60 * 60 * 1000, 60 * 60 * 1000];
 export const DEFAULT_POST_RETRY: RetryOptions = {
   initialIntervalMs: 10_000,
   maximumIntervalMs: 10 * 60_000,
@@ -147,6 +175,14 @@ export function editRefusal(state: CampaignRunState, e: EditInput): string | und
   if (!isOpen(state)) return `campaign run is ${state.phase}`;
   if (!untouched(state)) return 'posts have already gone out';
   if (e.content.dayId !== state.content.dayId) return 'the wildlife day cannot change; create a new campaign';
+  const [before, after] = [state.content.when, e.content.when];
+  if (
+    before &&
+    after &&
+    (before.kind !== after.kind ||
+      (before.kind === 'date' && after.kind === 'date' && before.date !== after.date))
+  )
+    return 'when it posts (day, date or now) cannot change for this run; create a new campaign';
   return undefined;
 }
 
@@ -166,6 +202,27 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** What a failed attempt says about the next one: whether to retry, and how long the platform asks to wait. */
+function failureOf(err: unknown): { message: string; retryable: boolean; retryAfterMs?: number } {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure) {
+    const detail = cause.details?.[0] as { retryAfterMs?: number } | undefined;
+    return {
+      message: cause.message,
+      retryable: !cause.nonRetryable,
+      ...(typeof detail?.retryAfterMs === 'number' ? { retryAfterMs: detail.retryAfterMs } : {}),
+    };
+  }
+  // Timeouts and worker crashes: worth another attempt.
+  return { message: errorMessage(err), retryable: true };
+}
+
+/** The wait before the attempt after `attempt`, as Temporal's own retry policy would compute it. */
+export function retryDelayMs(retry: RetryOptions, attempt: number, retryAfterMs?: number): number {
+  if (retryAfterMs !== undefined) return retryAfterMs;
+  return Math.min(retry.initialIntervalMs * 2 ** (attempt - 1), retry.maximumIntervalMs);
+}
+
 function attemptsOf(err: unknown, fallback: number): number {
   const cause = err instanceof ActivityFailure ? err.cause : undefined;
   if (cause instanceof ApplicationFailure) {
@@ -179,7 +236,9 @@ type RunEvent =
   | { kind: 'approved'; actor: string; revision: number }
   | { kind: 'changes_requested'; actor: string; note: string }
   | { kind: 'edited'; actor: string; revision: number }
-  | { kind: 'cancelled'; actor: string; reason: string };
+  | { kind: 'cancelled'; actor: string; reason: string; occurrenceOnly?: boolean }
+  | { kind: 'retrying'; problem: RetryingPost }
+  | { kind: 'ask'; ask: ApprovalAsk };
 
 export async function campaignWorkflow(input: CampaignRunInput): Promise<CampaignRunState> {
   const { workflowId } = workflowInfo();
@@ -194,6 +253,11 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
       maximumInterval: '1 minute',
       maximumAttempts: 30,
     },
+  });
+  // One attempt per activity: the workflow retries, so every failed attempt shows on the card at once.
+  const attemptPoster = proxyActivities<CampaignActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { maximumAttempts: 1 },
   });
   const poster = proxyActivities<CampaignActivities>({
     startToCloseTimeout: '1 minute',
@@ -211,13 +275,21 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
     campaignId: input.campaignId,
     occurrenceDate: input.date ?? '',
     phase: 'starting',
-    content: { dayId: '', name: '', audiences: [], variants: {}, sendTime: '' },
+    content: {
+      dayId: '',
+      name: '',
+      audiences: [],
+      variants: {},
+      sendTime: '',
+      when: { kind: 'day', repeat: 'once', daysBefore: 0 },
+    },
     revision: 0,
     approvedRevision: null,
     approvers: [],
     createdBy: '',
     plan: [],
     deliveries: [],
+    retrying: {},
   };
   const events: RunEvent[] = [];
   const inFlight = new Set<string>();
@@ -266,7 +338,12 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
     (x) => {
       state.cancelled = { actor: x.actor, reason: x.reason ?? '' };
       state.phase = 'cancelled';
-      events.push({ kind: 'cancelled', actor: x.actor, reason: x.reason ?? '' });
+      events.push({
+        kind: 'cancelled',
+        actor: x.actor,
+        reason: x.reason ?? '',
+        ...(x.occurrenceOnly ? { occurrenceOnly: true } : {}),
+      });
       return state;
     },
     { validator: (x) => throwIf(cancelRefusal(state, x)) },
@@ -287,6 +364,7 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
       audiences: c.audiences,
       variants: c.variants,
       sendTime: c.sendTime,
+      when: c.when,
       reportChannel: c.reportChannel,
     },
     revision: c.revision,
@@ -299,6 +377,11 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
   if (c.status === 'cancelled') {
     // A schedule that fired before it was deleted, or a run started after the cancellation.
     state.phase = 'cancelled';
+    return state;
+  }
+  if (prepared.skipped) {
+    // This year was skipped; the yearly series goes on.
+    state.phase = 'skipped';
     return state;
   }
   if (!prepared.claimed) {
@@ -319,6 +402,7 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
           campaignId: state.campaignId,
           revision: event.revision,
           actor: event.actor,
+          occurrenceDate: state.occurrenceDate,
         });
         break;
       case 'changes_requested':
@@ -342,6 +426,7 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
         break;
       }
       case 'cancelled':
+        if (event.occurrenceOnly) break; // the run records itself as cancelled; the campaign goes on
         await store.recordCampaignStatus({
           campaignId: state.campaignId,
           status: 'cancelled',
@@ -349,6 +434,65 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
           details: { reason: event.reason, occurrenceDate: state.occurrenceDate },
         });
         break;
+      case 'ask':
+        await store.askCampaignApprovers({ workflowId, state, ask: event.ask });
+        break;
+      case 'retrying':
+        // The thread hears of a failing audience once, at its first failure; the card shows every attempt.
+        if (event.problem.attempt === 1) {
+          await store.reportCampaignProblem({ workflowId, state, problem: event.problem });
+        }
+        break;
+    }
+  }
+
+  type Attempted =
+    | { ok: true; messageId: string; attempt: number }
+    | { ok: false; error: string; attempts: number };
+
+  /** Posts with retries driven here, so each failure is visible on the card while the next one waits. */
+  async function postVisibly(p: PlannedSend, variant: Variant): Promise<Attempted> {
+    state.retrying ??= {};
+    const retrying = state.retrying;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const posted = await attemptPoster.postCampaignMessage({
+          workflowId,
+          campaignId: state.campaignId,
+          send: p,
+          variant,
+          attempt,
+        });
+        delete retrying[p.audienceKey];
+        return { ok: true, messageId: posted.messageId, attempt };
+      } catch (err) {
+        const failure = failureOf(err);
+        if (!failure.retryable || attempt >= retry.maximumAttempts || state.phase === 'cancelled') {
+          delete retrying[p.audienceKey];
+          return { ok: false, error: failure.message, attempts: attempt };
+        }
+        const nextInMs = retryDelayMs(retry, attempt, failure.retryAfterMs);
+        const problem: RetryingPost = {
+          audienceKey: p.audienceKey,
+          platform: p.platform,
+          target: p.target,
+          attempt,
+          error: failure.message,
+          nextInMs,
+          nextAttemptAt: Date.now() + nextInMs,
+        };
+        retrying[p.audienceKey] = problem;
+        events.push({ kind: 'retrying', problem });
+        // A cancellation stops the retries: what the team cancelled is not posted later.
+        if (await condition(() => state.phase === 'cancelled', nextInMs)) {
+          delete retrying[p.audienceKey];
+          return {
+            ok: false,
+            error: `${failure.message}; not retried after the cancellation`,
+            attempts: attempt,
+          };
+        }
+      }
     }
   }
 
@@ -360,6 +504,11 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
       result = { ...base(p), status: 'missed', error: why, attempts: 0 };
     } else if (!variant) {
       result = { ...base(p), status: 'failed', error: `no message in ${p.language}`, attempts: 0 };
+    } else if (patched('campaign-visible-retries')) {
+      const posted = await postVisibly(p, variant);
+      result = posted.ok
+        ? { ...base(p), status: 'sent', messageId: posted.messageId, attempts: posted.attempt }
+        : { ...base(p), status: 'failed', error: posted.error, attempts: posted.attempts };
     } else {
       try {
         const posted = await poster.postCampaignMessage({
@@ -403,6 +552,17 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
   if (approved()) state.phase = 'scheduled';
   await showRun();
 
+  // The leads are asked when the card goes up, and reminded as the first send time approaches.
+  const asksLeads = patched('campaign-ask-approvers');
+  const firstSendAt = () =>
+    Math.min(...state.plan.filter((p) => !delivered(p.audienceKey)).map((p) => p.sendAt));
+  let reminders = [...(input.approvalRemindersMs ?? DEFAULT_APPROVAL_REMINDERS_MS)]
+    .sort((a, b) => b - a)
+    .filter((before) => firstSendAt() - before > Date.now());
+  if (asksLeads && !approved() && state.plan.length > 0) {
+    await handle({ kind: 'ask', ask: { kind: 'ask', firstSendInMs: firstSendAt() - Date.now() } });
+  }
+
   for (;;) {
     while (events.length > 0) {
       const event = events.shift()!;
@@ -445,6 +605,17 @@ export async function campaignWorkflow(input: CampaignRunInput): Promise<Campaig
         break;
       }
       timeoutMs = Math.max(deadline - Date.now(), 1);
+      if (asksLeads && state.phase !== 'changes_requested') {
+        // One reminder for however many reminder times have passed (a worker outage sends one, not three).
+        const first = firstSendAt();
+        if (reminders.some((before) => first - before <= Date.now())) {
+          reminders = reminders.filter((before) => first - before > Date.now());
+          events.push({ kind: 'ask', ask: { kind: 'reminder', firstSendInMs: first - Date.now() } });
+          continue;
+        }
+        if (reminders.length > 0)
+          timeoutMs = Math.min(timeoutMs, Math.max(first - reminders[0]! - Date.now(), 1));
+      }
     }
     const seen = finishedPosts;
     const woken = () => events.length > 0 || finishedPosts !== seen;

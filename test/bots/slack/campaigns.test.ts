@@ -16,9 +16,13 @@ import {
   parseVariants,
   registerCampaignHandlers,
 } from '../../../bots/slack/campaigns.ts';
+import { calendarForYear } from '../../../shared/campaigns/calendar.ts';
+import { addDays } from '../../../shared/campaigns/plan.ts';
 import { getCampaign, listDeliveries } from '../../../shared/campaigns/repository.ts';
+import { localDate } from '../../../shared/campaigns/time.ts';
 import { scheduleIdFor } from '../../../workflows/campaigns/schedules.ts';
 import { type CampaignUseCases, createCampaignUseCases } from '../../../workflows/campaigns/use-cases.ts';
+import type { CampaignRunInput, campaignWorkflow } from '../../../workflows/campaigns/workflow.ts';
 import type { SlackCall } from '../../fakes/slack-api.ts';
 import { postSigned, sendBlockAction } from '../../fakes/slack-interactions.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -88,6 +92,10 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
       cancelCampaign: (i) => current.cancelCampaign(i),
       findCampaign: (id) => current.findCampaign(id),
       overview: () => current.overview(),
+      skipOccurrence: (i) => current.skipOccurrence(i),
+      calendar: (d) => current.calendar(d),
+      addDestination: (i) => current.addDestination(i),
+      listDestinations: () => current.listDestinations(),
     };
     registerCampaignHandlers(app, { useCases, inbox });
     server = createServer(receiver.requestListener);
@@ -101,13 +109,17 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     await db?.drop();
   });
 
-  function useCasesFor(date: string) {
+  function useCasesFor(
+    date: string,
+    postRetry = { initialIntervalMs: 200, maximumIntervalMs: 500, maximumAttempts: 3 },
+    runInput: Omit<Partial<CampaignRunInput>, 'campaignId' | 'date' | 'postRetry'> = {},
+  ) {
     current = createCampaignUseCases({
       pool: db.pool,
       temporal: temporal.client,
       taskQueue: temporal.taskQueue,
       commsLeads: [LEAD],
-      runInput: { date, postRetry: { initialIntervalMs: 200, maximumIntervalMs: 500, maximumAttempts: 3 } },
+      runInput: { date, postRetry, ...runInput },
     });
   }
 
@@ -167,7 +179,17 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     time: string;
     audiences: string;
     messages: string;
+    when?: string;
+    daysBefore?: string;
+    date?: string;
   }) => ({
+    ...(fields.when
+      ? { when: { value: { type: 'static_select', selected_option: { value: fields.when } } } }
+      : {}),
+    ...(fields.daysBefore
+      ? { days_before: { value: { type: 'number_input', value: fields.daysBefore } } }
+      : {}),
+    ...(fields.date ? { date: { value: { type: 'datepicker', selected_date: fields.date } } } : {}),
     day: {
       value: {
         type: 'static_select',
@@ -289,7 +311,14 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     ].join('\n');
     const saved = await submitView(
       view,
-      modalValues({ day: 'world-pangolin-day', name, time: '09:00', audiences: a.lines, messages }),
+      modalValues({
+        day: 'world-pangolin-day',
+        name,
+        time: '09:00',
+        audiences: a.lines,
+        messages,
+        when: 'day_yearly',
+      }),
     );
     expect(saved.status).toBe(200);
 
@@ -337,9 +366,12 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     );
     await eventually(async () => card(name)!.text.includes('Approved by <@ULEAD>'), 'the approved card');
     expect(Object.keys(card(name)!.buttons)).toEqual([ACTION_CAMPAIGN_CANCEL]);
-    // The approval stands for the coming years: a yearly schedule now exists.
+    // Chosen "every year": a schedule starts each next year's run two weeks ahead, to be approved again.
+    expect(preview.text).toContain('every year (approved again each year)');
     const schedule = await temporal.client.schedule.getHandle(scheduleIdFor(campaignId)).describe();
-    expect(schedule.spec.calendars?.[0]?.comment).toBe('third Saturday of February');
+    expect(schedule.spec.calendars?.[0]?.comment).toBe(
+      '14 days before the post for third Saturday of February',
+    );
 
     // The summary lands in the card's thread once every audience has been posted to.
     const summary = await eventually(
@@ -463,5 +495,472 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     await expect(
       temporal.client.schedule.getHandle(scheduleIdFor(campaignId)).describe(),
     ).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  });
+
+  it('shows a failing audience on the card and in the thread while it is retried, and ends as partially sent', async () => {
+    const a = audienceLines(4000);
+    useCasesFor(a.date, { initialIntervalMs: 1000, maximumIntervalMs: 5000, maximumAttempts: 3 });
+    // Telegram fails twice (then works); the Discord channel does not exist (no retry can help).
+    platforms.telegram.failNext({ errorCode: 500, chatId: a.telegramChat }, 2, 'sendMessage');
+    platforms.discord.unknownChannels.add(a.discordChannel);
+    const name = `Failing pangolin ${Date.now()}`;
+    const created = await current.createCampaign({
+      actor: COMMS,
+      content: {
+        dayId: 'world-pangolin-day',
+        name,
+        audiences: parseAudiences(a.lines).audiences,
+        variants: { en: { text: 'en' }, fr: { text: 'fr' }, id: { text: 'id' } },
+      },
+    });
+    if (!created.ok) throw new Error(created.reason);
+    const preview = await eventually(async () => card(name), 'the campaign card');
+    await sendBlockAction(
+      url,
+      {
+        actionId: ACTION_CAMPAIGN_APPROVE,
+        value: preview.buttons[ACTION_CAMPAIGN_APPROVE]!,
+        userId: LEAD,
+        channel: COMMS_CHANNEL,
+      },
+      { signingSecret: SIGNING_SECRET },
+    );
+
+    // The first failure shows on the card before the second attempt is made.
+    await eventually(
+      async () =>
+        card(name)!.text.includes('retrying, attempt 2, next in 1 s (attempt 1 failed: telegram: 500'),
+      'the retrying card',
+    );
+    expect(platforms.telegram.sent.get(a.telegramChat)).toBeUndefined();
+    const cardTs = card(name)!.call.args.ts;
+    const thread = await eventually(async () => {
+      const found = platforms.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.thread_ts === cardTs && String(c.args.text).includes('retrying'));
+      return found.length > 0 ? found : undefined;
+    }, 'the thread message');
+    expect(thread[0]!.args.text).toMatch(
+      new RegExp(`^:warning: Telegram \`${a.telegramChat}\`: retrying, attempt 2, next in 1 s`),
+    );
+    await eventually(async () => card(name)!.text.includes('retrying, attempt 3, next in 2 s'), 'attempt 3');
+
+    const final = await temporal.client.workflow
+      .getHandle<typeof campaignWorkflow>(created.value.workflowId)
+      .result();
+    expect(final.deliveries.find((d) => d.platform === 'telegram')).toMatchObject({
+      status: 'sent',
+      attempts: 3,
+    });
+    expect(final.deliveries.find((d) => d.platform === 'discord')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+    });
+    // Only the first failure of an audience goes to the thread; the card is not "Sent".
+    expect(
+      platforms.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.thread_ts === cardTs && String(c.args.text).includes('retrying')),
+    ).toHaveLength(1);
+    const finalCard = await eventually(
+      async () => (card(name)!.text.includes('Partially sent') ? card(name) : undefined),
+      'the final card',
+    );
+    expect(finalCard.text).toContain(':warning: Partially sent: 2 of 3 audiences reached');
+    expect(finalCard.text).not.toContain(':white_check_mark: Sent');
+    expect(finalCard.text).not.toContain('retrying');
+    // A campaign for this year only has no yearly schedule.
+    await expect(
+      temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).describe(),
+    ).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  });
+
+  it('refuses in the modal a message too long, after escaping, for a chosen audience', async () => {
+    const a = audienceLines(60_000);
+    useCasesFor(a.date);
+    const opened = platforms.slack.callsTo('views.open').length;
+    await slashCommand('');
+    const view = (await lastViewOpened(opened)).args.view as Record<string, unknown>;
+    // 1,800 characters as written; Discord's escaping of - and _ makes it 2,700.
+    const french = 'a-b_'.repeat(450);
+    const values = (audiences: string) =>
+      modalValues({
+        day: 'world-pangolin-day',
+        name: `Long ${Date.now()}`,
+        time: '09:00',
+        audiences,
+        messages: `[en]\nshort\n[fr]\n${french}\n[id]\nshort`,
+      });
+    const refused = await submitView(view, values(a.lines));
+    const body = (await refused.json()) as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe('errors');
+    expect(body.errors.messages).toBe(
+      `[fr] is 2,700 characters on Discord after escaping (limit 2,000, for discord:${a.discordChannel}): shorten it by 700 characters`,
+    );
+    // The same French text is fine for a Slack audience: the limit is the chosen audience's.
+    const slackOnly = `slack ${a.slackChannel} UTC fr\ntelegram ${a.telegramChat} UTC id`;
+    const accepted = await submitView(view, values(slackOnly));
+    expect(accepted.status).toBe(200);
+    expect(await accepted.text()).toBe('');
+  });
+
+  it('posts a Telegram message of 4,000 characters and a Slack one of 3,500 whole, and refuses 4,097 before approval', async () => {
+    const a = audienceLines(5000);
+    useCasesFor(a.date);
+    const english = Array.from({ length: 7 }, (_, i) => `${i} ${'Never buy ivory. '.repeat(29)}`.trim()).join(
+      '\n\n',
+    );
+    const indonesian = 'Jangan membeli sisik trenggiling. '.repeat(118).slice(0, 4000).trim();
+    const content = {
+      dayId: 'world-pangolin-day',
+      name: `Long posts ${Date.now()}`,
+      audiences: parseAudiences(a.lines).audiences,
+      variants: { en: { text: english }, fr: { text: 'court' }, id: { text: indonesian } },
+    };
+    const tooLong = await current.createCampaign({
+      actor: COMMS,
+      content: { ...content, variants: { ...content.variants, id: { text: 'x'.repeat(4097) } } },
+    });
+    expect(tooLong).toEqual({
+      ok: false,
+      reason: 'a message is too long for a platform it goes to',
+      fields: {
+        'variants.id.text': `[id] is 4,097 characters on Telegram (limit 4,096, for telegram:${a.telegramChat}): shorten it by 1 character`,
+      },
+    });
+
+    const created = await current.createCampaign({ actor: COMMS, content });
+    if (!created.ok) throw new Error(created.reason);
+    await eventually(async () => card(content.name), 'the campaign card');
+    const approval = await current.approveCampaign({
+      workflowId: created.value.workflowId,
+      actor: LEAD,
+      revision: 1,
+      requestId: `approve-${created.value.workflowId}`,
+    });
+    expect(approval.ok).toBe(true);
+    const final = await temporal.client.workflow
+      .getHandle<typeof campaignWorkflow>(created.value.workflowId)
+      .result();
+    expect(final.deliveries.map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
+    expect(platforms.telegram.sent.get(a.telegramChat)![0]!.text).toBe(indonesian);
+    const slackPost = platforms.slack
+      .callsTo('chat.postMessage')
+      .find((c) => c.args.channel === a.slackChannel)!;
+    expect(slackPost.args.text).toBe(english);
+    expect(String(slackPost.args.mrkdwn)).toBe('false');
+    expect(slackPost.args.blocks).toBeUndefined();
+    // A campaign for this year only has no yearly schedule.
+    await expect(
+      temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).describe(),
+    ).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  });
+
+  it('asks the comms leads by name and DM, and reminds them while unapproved as the send time nears', async () => {
+    const a = audienceLines(9000);
+    useCasesFor(a.date, undefined, { approvalRemindersMs: [6000, 2000] });
+    const name = `Ask the leads ${Date.now()}`;
+    const dmsBefore = platforms.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === `D${LEAD}`).length;
+    const created = await current.createCampaign({
+      actor: COMMS,
+      content: {
+        dayId: 'world-pangolin-day',
+        name,
+        audiences: parseAudiences(a.lines).audiences,
+        variants: { en: { text: 'en' }, fr: { text: 'fr' }, id: { text: 'id' } },
+      },
+    });
+    if (!created.ok) throw new Error(created.reason);
+    const dms = () =>
+      platforms.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === `D${LEAD}`)
+        .slice(dmsBefore)
+        .map((c) => String(c.args.text));
+    const preview = await eventually(async () => card(name), 'the campaign card');
+    expect(preview.text).toContain('Waiting for a comms lead to approve revision 1: <@ULEAD>');
+    const [asked] = await eventually(async () => (dms().length ? dms() : undefined), 'the DM to the lead');
+    expect(asked).toMatch(
+      new RegExp(
+        `^:wave: <@UCOMMS> asks you to approve \\*${name}\\* \\(World Pangolin Day, ${a.date}\\), revision 1; the first post is due in \\d s\\. The card is in <#C0COMMS>\\.$`,
+      ),
+    );
+
+    // 6 s before the first post, still unapproved: a reminder in the thread, naming the leads, and a DM.
+    const cardTs = [...platforms.slack.messages.values()].find((m) =>
+      String(m.text).startsWith(`Campaign: ${name}`),
+    )!.ts;
+    expect(cardTs).toBeDefined();
+    const reminders = () =>
+      platforms.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.thread_ts === cardTs && String(c.args.text).startsWith(':alarm_clock:'));
+    const [reminder] = await eventually(
+      async () => (reminders().length ? reminders() : undefined),
+      'a reminder',
+    );
+    expect(reminder!.args.text).toMatch(
+      /is still not approved and the first post is due in \d s: <@ULEAD>\.$/,
+    );
+    expect(dms()).toHaveLength(2);
+
+    // Approved: no reminder at 2 s before.
+    await sendBlockAction(
+      url,
+      {
+        actionId: ACTION_CAMPAIGN_APPROVE,
+        value: preview.buttons[ACTION_CAMPAIGN_APPROVE]!,
+        userId: LEAD,
+        channel: COMMS_CHANNEL,
+      },
+      { signingSecret: SIGNING_SECRET },
+    );
+    const final = await temporal.client.workflow
+      .getHandle<typeof campaignWorkflow>(created.value.workflowId)
+      .result();
+    expect(final.phase).toBe('completed');
+    expect(reminders()).toHaveLength(1);
+    expect(dms()).toHaveLength(2);
+    // A campaign for this year only has no yearly schedule.
+    await expect(
+      temporal.client.schedule.getHandle(scheduleIdFor(created.value.campaign.id)).describe(),
+    ).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  });
+
+  it('plans a one-off date, a yearly day (skipping a year) and "post now"; /campaign calendar shows what is planned', async () => {
+    current = createCampaignUseCases({
+      pool: db.pool,
+      temporal: temporal.client,
+      taskQueue: temporal.taskQueue,
+      commsLeads: [LEAD],
+      runInput: { postRetry: { initialIntervalMs: 200, maximumIntervalMs: 500, maximumAttempts: 3 } },
+    });
+    const today = localDate(Date.now(), 'UTC');
+    const thisYear = Number(today.slice(0, 4));
+    // A wildlife day 20 to 80 days away, whatever today is.
+    const upcoming = [...calendarForYear(thisYear), ...calendarForYear(thisYear + 1)].find(
+      (d) => d.date >= addDays(today, 20) && d.date <= addDays(today, 80),
+    )!;
+    const slackChannel = `C0${uniqueDigits('K')}`;
+    const open = async () => {
+      const before = platforms.slack.callsTo('views.open').length;
+      await slashCommand('');
+      return (await lastViewOpened(before)).args.view as Record<string, unknown>;
+    };
+
+    // A one-off date, ten days from now.
+    const onDate = addDays(today, 10);
+    const dateName = `On a date ${Date.now()}`;
+    await submitView(
+      await open(),
+      modalValues({
+        day: upcoming.id,
+        name: dateName,
+        time: '09:00',
+        audiences: `slack ${slackChannel} UTC en`,
+        messages: '[en]\nOn a date',
+        when: 'date',
+        date: onDate,
+      }),
+    );
+    const dateCard = await eventually(async () => card(dateName), 'the one-off card');
+    expect(dateCard.text).toContain(`*When*\\non ${onDate}`);
+    expect(dateCard.text).toContain(`${onDate} 09:00 UTC`);
+
+    // Yearly on the upcoming day: this year's run starts now; then one year is skipped.
+    const yearlyName = `Every year ${Date.now()}`;
+    await submitView(
+      await open(),
+      modalValues({
+        day: upcoming.id,
+        name: yearlyName,
+        time: '10:00',
+        audiences: `slack ${slackChannel} UTC en`,
+        messages: '[en]\nEvery year',
+        when: 'day_yearly',
+      }),
+    );
+    const yearlyCard = await eventually(async () => card(yearlyName), 'the yearly card');
+    const { c: yearlyId } = JSON.parse(yearlyCard.buttons[ACTION_CAMPAIGN_CANCEL]!);
+    const calendar = ((await (await slashCommand('calendar')).json()) as { text: string }).text;
+    const mine = calendar.split('\n').filter((l) => l.includes(slackChannel));
+    expect(mine).toEqual([
+      `${onDate} 09:00 UTC · Slack \`${slackChannel}\` · *${dateName}* \`${JSON.parse(dateCard.buttons[ACTION_CAMPAIGN_CANCEL]!).c}\` · awaiting approval`,
+      `${upcoming.date} 10:00 UTC · Slack \`${slackChannel}\` · *${yearlyName}* \`${yearlyId}\` · awaiting approval`,
+    ]);
+
+    const ephemerals = platforms.slack.callsTo('chat.postEphemeral').length;
+    await slashCommand(`skip ${yearlyId} ${upcoming.date.slice(0, 4)}`);
+    const told = await eventually(
+      async () => platforms.slack.callsTo('chat.postEphemeral').slice(ephemerals)[0],
+      'the skip answer',
+    );
+    expect(told.args.text).toBe(`Skipped ${upcoming.date}; the yearly series goes on.`);
+    await eventually(
+      async () => card(yearlyName)!.text.includes('Cancelled by <@UCOMMS>: skipped'),
+      'the run cancelled',
+    );
+    expect((await getCampaign(db.pool, yearlyId)).status).toBe('pending_approval');
+    const afterSkip = ((await (await slashCommand('calendar')).json()) as { text: string }).text;
+    expect(afterSkip).toContain(
+      `${upcoming.date} 10:00 UTC · Slack \`${slackChannel}\` · *${yearlyName}* \`${yearlyId}\` · skipped`,
+    );
+
+    // "Post now": posted as soon as a lead approves.
+    const nowName = `Now ${Date.now()}`;
+    await submitView(
+      await open(),
+      modalValues({
+        day: upcoming.id,
+        name: nowName,
+        time: '09:00',
+        audiences: `slack ${slackChannel} UTC en`,
+        messages: '[en]\nRight now',
+        when: 'now',
+      }),
+    );
+    const nowCard = await eventually(async () => card(nowName), 'the post-now card');
+    expect(nowCard.text).toContain('as soon as a lead approves');
+    const asked = await eventually(
+      async () =>
+        platforms.slack
+          .callsTo('chat.postMessage')
+          .find((c) => c.args.channel === `D${LEAD}` && String(c.args.text).includes(nowName)),
+      'the DM asking the lead',
+    );
+    expect(asked.args.text).toMatch(
+      /revision 1; it posts as soon as you approve\. The card is in <#C0COMMS>\.$/,
+    );
+    await sendBlockAction(
+      url,
+      {
+        actionId: ACTION_CAMPAIGN_APPROVE,
+        value: nowCard.buttons[ACTION_CAMPAIGN_APPROVE]!,
+        userId: LEAD,
+        channel: COMMS_CHANNEL,
+      },
+      { signingSecret: SIGNING_SECRET },
+    );
+    const posted = await eventually(
+      async () =>
+        platforms.slack
+          .callsTo('chat.postMessage')
+          .find((c) => c.args.channel === slackChannel && c.args.text === 'Right now'),
+      'the post',
+    );
+    expect(posted).toBeDefined();
+    await eventually(async () => card(nowName)!.text.includes(':white_check_mark: Sent'), 'sent');
+    await current.cancelCampaign({ campaignId: yearlyId, actor: COMMS, requestId: `cleanup-${yearlyId}` });
+  });
+
+  it('sorts the day picker by next date, and says plainly when a language has no template', async () => {
+    const today = localDate(Date.now(), 'UTC');
+    useCasesFor(today);
+    const opened = platforms.slack.callsTo('views.open').length;
+    const responded = platforms.slack.callsTo('/respond').length;
+    await slashCommand('world-elephant-day en,sw');
+    type Option = { text: { text: string }; value: string };
+    const view = (await lastViewOpened(opened)).args.view as Record<string, unknown> & {
+      blocks: { block_id: string; element: { options?: Option[]; initial_value?: string } }[];
+    };
+    const blocks = Object.fromEntries(view.blocks.map((b) => [b.block_id, b.element]));
+    const dates = blocks.day!.options!.map((o: Option) => o.text.text.slice(0, 10));
+    expect(dates.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && d >= today)).toBe(true);
+    expect(dates).toEqual([...dates].sort());
+    const elephant = blocks.day!.options!.find((o) => o.value === 'world-elephant-day')!;
+    expect(elephant.text.text).toMatch(/^\d{4}-08-12 · World Elephant Day \(12 August\)$/);
+    // English is not passed off as Swahili: the [sw] section is empty, and the drafter is told why.
+    const messages = blocks.messages!.initial_value!;
+    expect(messages).toMatch(/^\[en\]\nToday is World Elephant Day\./);
+    expect(messages.endsWith('\n\n[sw]\n')).toBe(true);
+    expect(messages.match(/Today is/g)).toHaveLength(1);
+    const told = await eventually(
+      async () => platforms.slack.callsTo('/respond').slice(responded)[0],
+      'the note',
+    );
+    expect(told.args.text).toBe(
+      'There is no template in [sw]: write that message in the empty section of the form. Templates exist in en, es, fr, pt, id, zh.',
+    );
+    const refused = await submitView(
+      view,
+      modalValues({
+        day: 'world-elephant-day',
+        name: 'Elephants',
+        time: '09:00',
+        audiences: 'telegram @wildlife_ke Africa/Nairobi sw',
+        messages,
+      }),
+    );
+    const body = (await refused.json()) as { errors: Record<string, string> };
+    expect(body.errors.messages).toMatch(/^\[sw\]: /);
+  });
+
+  it('picks Slack channels in a conversations picker and registered Telegram/Discord destinations by name', async () => {
+    useCasesFor(localDate(Date.now(), 'UTC'));
+    const telegramChat = `@wild${uniqueDigits('').slice(-8)}`;
+    const ephemerals = platforms.slack.callsTo('chat.postEphemeral').length;
+    const name = `tg-${uniqueDigits('').slice(-6)}`;
+    expect(
+      (await slashCommand(`channels add ${name} telegram ${telegramChat} Africa/Nairobi sw`)).status,
+    ).toBe(200);
+    const told = await eventually(
+      async () => platforms.slack.callsTo('chat.postEphemeral').slice(ephemerals)[0],
+      'the registration answer',
+    );
+    expect(told.args.text).toBe(
+      `Registered ${name}: telegram ${telegramChat} (Africa/Nairobi, sw). Pick it in /campaign.`,
+    );
+    // A bad one is refused with the reason, and nothing is registered.
+    await slashCommand('channels add tg-bad telegram not-a-chat Mars/Base sw');
+    const refused = await eventually(
+      async () => platforms.slack.callsTo('chat.postEphemeral').slice(ephemerals)[1],
+      'the refusal',
+    );
+    expect(refused.args.text).toBe(
+      'Not registered: not a valid destination; timeZone: must be an IANA time zone such as Europe/London; target: telegram target must be a Telegram chat id such as -1001234567890 or a public @channelname',
+    );
+    const listed = ((await (await slashCommand('channels')).json()) as { text: string }).text;
+    expect(listed).toContain(`\`${name}\` · Telegram \`${telegramChat}\` · Africa/Nairobi · sw`);
+    expect(listed).not.toContain('tg-bad');
+
+    const opened = platforms.slack.callsTo('views.open').length;
+    await slashCommand('');
+    const view = (await lastViewOpened(opened)).args.view as Record<string, unknown> & {
+      blocks: { block_id: string; element: { type: string; options?: { value: string }[] } }[];
+    };
+    const blocks = Object.fromEntries(view.blocks.map((b) => [b.block_id, b.element]));
+    expect(blocks.slack_channels!.type).toBe('multi_conversations_select');
+    expect(blocks.destinations!.options!.map((o) => o.value)).toContain(name);
+
+    const picked = `C0${uniqueDigits('P')}`;
+    const campaignName = `Picked ${Date.now()}`;
+    const values = {
+      ...modalValues({
+        day: 'world-pangolin-day',
+        name: campaignName,
+        time: '09:00',
+        audiences: '',
+        messages: '[en]\nhello\n[sw]\nhabari',
+      }),
+      slack_channels: { value: { type: 'multi_conversations_select', selected_conversations: [picked] } },
+      destinations: { value: { type: 'multi_static_select', selected_options: [{ value: name }] } },
+    };
+    // Picked channels need their time zone and language.
+    const missing = (await (await submitView(view, values)).json()) as { errors: Record<string, string> };
+    expect(missing.errors.picked_settings).toMatch(/time zone and language of the picked Slack channels/);
+    const saved = await submitView(view, {
+      ...values,
+      picked_settings: { value: { type: 'plain_text_input', value: 'Europe/London en' } },
+    });
+    expect(await saved.text()).toBe('');
+    const preview = await eventually(async () => card(campaignName), 'the card');
+    expect(preview.text).toContain(`Slack \`${picked}\` · en`);
+    expect(preview.text).toContain('Europe/London');
+    expect(preview.text).toContain(`Telegram \`${telegramChat}\` · sw`);
+    expect(preview.text).toContain('Africa/Nairobi');
+    const { c: campaignId } = JSON.parse(preview.buttons[ACTION_CAMPAIGN_CANCEL]!);
+    await current.cancelCampaign({ campaignId, actor: COMMS, requestId: `cleanup-${campaignId}` });
   });
 });

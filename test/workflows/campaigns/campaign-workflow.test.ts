@@ -5,7 +5,12 @@ import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/clie
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignContentInput } from '../../../shared/campaigns/model.ts';
-import { getCampaign, listDeliveries, listRuns } from '../../../shared/campaigns/repository.ts';
+import {
+  getCampaign,
+  listDeliveries,
+  listRuns,
+  skipOccurrence,
+} from '../../../shared/campaigns/repository.ts';
 import {
   approveCampaignUpdate,
   type CampaignRunInput,
@@ -34,6 +39,16 @@ import {
 } from './helpers.ts';
 
 const FAST_RETRY = { initialIntervalMs: 200, maximumIntervalMs: 500, maximumAttempts: 3 };
+
+/**
+ * RECORD_CAMPAIGN_HISTORIES=<prefix> writes `histories/<prefix>-<name>.json` for replay.test.ts. Record
+ * under a new prefix after a workflow change: older fixtures stay, as they stand for runs of older code.
+ */
+function recordFixture(name: string, history: Parameters<typeof historyToFixture>[0]): void {
+  const prefix = process.env.RECORD_CAMPAIGN_HISTORIES;
+  if (!prefix) return;
+  writeFileSync(new URL(`./histories/${prefix}-${name}.json`, import.meta.url), historyToFixture(history));
+}
 
 describe('campaign workflow', () => {
   let db: TestDatabase;
@@ -98,6 +113,14 @@ describe('campaign workflow', () => {
       },
     };
     return { date, content, slackChannel, discordChannel, telegramChat, at };
+  }
+
+  /** A lead's approval already given for this occurrence (as a previous run of the revision would record). */
+  async function approveFor(campaignId: string, date: string) {
+    await db.pool.query(
+      'UPDATE campaigns SET approved_revision = revision, approved_by = $2, approved_occurrence = $3 WHERE id = $1',
+      [campaignId, LEAD, date],
+    );
   }
 
   async function waitForPhase(handle: WorkflowHandle, phase: string) {
@@ -178,7 +201,7 @@ describe('campaign workflow', () => {
   it("waits as long as a platform's rate limit asks before retrying", async () => {
     const a = audiences(2500, 200);
     const campaign = await createCampaign(db.pool, a.content);
-    await db.pool.query('UPDATE campaigns SET approved_revision = revision WHERE id = $1', [campaign.id]);
+    await approveFor(campaign.id, a.date);
     platforms.telegram.failNext({ errorCode: 429, retryAfter: 3, chatId: a.telegramChat }, 1, 'sendMessage');
     const final = await (await start(campaign.id, { date: a.date })).result();
     const telegram = final.deliveries.find((d) => d.platform === 'telegram')!;
@@ -195,13 +218,12 @@ describe('campaign workflow', () => {
   it('retries a failing channel and reports it, without holding up the others', async () => {
     const a = audiences(3000, 500);
     const campaign = await createCampaign(db.pool, a.content);
-    await db.pool.query('UPDATE campaigns SET approved_revision = revision, approved_by = $2 WHERE id = $1', [
-      campaign.id,
-      LEAD,
-    ]);
+    await approveFor(campaign.id, a.date);
     // Slack (due first) fails twice then succeeds; Telegram keeps failing with 500; Discord works.
     platforms.slack.failNext('chat.postMessage', 'internal_error', 2);
     platforms.telegram.failNext({ errorCode: 500, chatId: a.telegramChat }, 100, 'sendMessage');
+    recorder.retrying.length = 0;
+    recorder.problems.length = 0;
     try {
       const handle = await start(campaign.id, { date: a.date });
       const final = await handle.result();
@@ -220,6 +242,17 @@ describe('campaign workflow', () => {
       expect((await listRuns(db.pool, campaign.id))[0]!.status).toBe('partially_sent');
       const rows = await listDeliveries(db.pool, { campaignId: campaign.id });
       expect(rows.find((r) => r.platform === 'telegram')).toMatchObject({ status: 'failed', attempts: 3 });
+      // Every failed attempt was shown on the card while the next one waited (workflow-driven retries).
+      expect(recorder.retrying.filter((r) => r.platform === 'telegram').map((r) => r.attempt)).toEqual([
+        1, 2,
+      ]);
+      expect(recorder.problems.map((p) => [p.platform, p.attempt])).toEqual([
+        ['slack', 1],
+        ['telegram', 1],
+      ]);
+      const history = await handle.fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: bundle }, history, handle.workflowId);
+      recordFixture('failing-audiences', history);
     } finally {
       platforms.telegram.clearFailures();
       platforms.discord.clearFailures();
@@ -230,7 +263,7 @@ describe('campaign workflow', () => {
     const a = audiences(2500, 200);
     platforms.telegram.unknownChats.add(a.telegramChat);
     const campaign = await createCampaign(db.pool, a.content);
-    await db.pool.query('UPDATE campaigns SET approved_revision = revision WHERE id = $1', [campaign.id]);
+    await approveFor(campaign.id, a.date);
     const final = await (await start(campaign.id, { date: a.date })).result();
     expect(final.deliveries.find((d) => d.platform === 'telegram')).toMatchObject({
       status: 'failed',
@@ -332,13 +365,7 @@ describe('campaign workflow', () => {
     ]);
     const history = await handle.fetchHistory();
     await Worker.runReplayHistory({ workflowBundle: bundle }, history, handle.workflowId);
-    // RECORD_CAMPAIGN_HISTORIES=1 refreshes the fixture that replay.test.ts replays on every run.
-    if (process.env.RECORD_CAMPAIGN_HISTORIES === '1') {
-      writeFileSync(
-        new URL('./histories/edit-approve-send.json', import.meta.url),
-        historyToFixture(history),
-      );
-    }
+    recordFixture('edit-approve-send', history);
   });
 
   it('expires without posting when nobody approves in time, recording the misses', async () => {
@@ -371,5 +398,32 @@ describe('campaign workflow', () => {
       date: `${Number(a.date.slice(0, 4)) + 1}${a.date.slice(4)}`,
     });
     expect(await nextYear.result()).toMatchObject({ phase: 'cancelled', deliveries: [] });
+  });
+
+  it('asks again each year: an approval covers its occurrence; a skipped year posts nothing, the series goes on', async () => {
+    const a = audiences(60_000, 100);
+    const campaign = await createCampaign(db.pool, {
+      ...a.content,
+      when: { kind: 'day', repeat: 'yearly', daysBefore: 0 },
+    });
+    await approveFor(campaign.id, a.date);
+    const year = Number(a.date.slice(0, 4));
+    const nextYear = `${year + 1}${a.date.slice(4)}`;
+    const next = await start(campaign.id, { date: nextYear });
+    await waitForPhase(next, 'awaiting_approval');
+    expect(await next.query(campaignStateQuery)).toMatchObject({ approvedRevision: null, revision: 1 });
+    // Cancelling one occurrence leaves the campaign (and its yearly series) alive.
+    await next.executeUpdate(cancelCampaignUpdate, { args: [{ actor: COMMS, occurrenceOnly: true }] });
+    expect((await next.result()).phase).toBe('cancelled');
+    expect((await getCampaign(db.pool, campaign.id)).status).toBe('pending_approval');
+
+    const later = `${year + 2}${a.date.slice(4)}`;
+    expect(await skipOccurrence(db.pool, campaign.id, later, LEAD)).toBe(true);
+    expect(await skipOccurrence(db.pool, campaign.id, later, LEAD)).toBe(false);
+    const skipped = await start(campaign.id, { date: later });
+    expect(await skipped.result()).toMatchObject({ phase: 'skipped', deliveries: [] });
+    expect((await listRuns(db.pool, campaign.id)).map((r) => [r.occurrenceDate, r.status])).toEqual([
+      [nextYear, 'cancelled'],
+    ]);
   });
 });

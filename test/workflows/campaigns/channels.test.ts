@@ -6,7 +6,8 @@ import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyDiscordError, postToDiscord } from '../../../workflows/campaigns/channels/discord.ts';
 import { escapeDiscord } from '../../../workflows/campaigns/channels/escape.ts';
-import { classifySlackError, postToSlack } from '../../../workflows/campaigns/channels/slack.ts';
+import { lengthProblems, sentLength } from '../../../workflows/campaigns/channels/limits.ts';
+import { classifySlackError, postToSlack, splitText } from '../../../workflows/campaigns/channels/slack.ts';
 import { classifyTelegramError, postToTelegram } from '../../../workflows/campaigns/channels/telegram.ts';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord-rest.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.ts';
@@ -44,17 +45,86 @@ describe('campaign posts through the real SDKs', () => {
     await Promise.all([slack.close(), discord.close(), telegram.close()]);
   });
 
-  it('posts to Slack with mrkdwn escaped and an image block', async () => {
-    const ts = await postToSlack(slackClient, 'C0WILD', {
-      text: hostile,
-      imageUrl: 'https://example.org/p.jpg',
-    });
-    const message = slack.messages.get(`C0WILD/${ts}`)!;
+  it('posts a long message with an image to Slack whole, as several sections split at paragraph breaks', async () => {
+    const paragraph = (i: number) =>
+      `${i}: ${'Pangolin scales & <meat> are sold online. '.repeat(30)}`.trim();
+    const text = Array.from({ length: 6 }, (_, i) => paragraph(i)).join('\n\n');
+    expect(sentLength('slack', text)).toBeGreaterThan(7000);
+    const ts = await postToSlack(slackClient, 'C0LONG', { text, imageUrl: 'https://example.org/p.jpg' });
+    const message = slack.messages.get(`C0LONG/${ts}`)!;
+    const sections = (message.blocks as { type: string; text: { text: string } }[])
+      .filter((b) => b.type === 'section')
+      .map((b) => b.text.text);
+    expect(sections.length).toBeGreaterThan(2);
+    expect(sections.every((t) => t.length <= 3000)).toBe(true);
+    // Every piece ends where a paragraph ended, and nothing is lost.
+    expect(sections.every((t) => /online\.$/.test(t))).toBe(true);
+    expect(sections.join('\n\n')).toBe(message.text);
+    expect(message.text).toHaveLength(sentLength('slack', text));
+    // The local server refuses what Slack refuses: one 7,000-character section.
+    await expect(
+      slackClient.chat.postMessage({
+        channel: 'C0LONG',
+        text: 'x',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(7000) } }],
+      }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+  });
+
+  it('splits at line breaks or spaces when a paragraph alone is too long', () => {
+    expect(splitText('aaaa bbbb\ncccc', 9)).toEqual(['aaaa bbbb', 'cccc']);
+    expect(splitText('aaaa bbbb cccc', 9)).toEqual(['aaaa bbbb', 'cccc']);
+    expect(splitText('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+
+  it('counts each platform the way it counts: after escaping on Slack and Discord, as written on Telegram', () => {
+    const text = `${'a-b_'.repeat(450)}`; // 1,800 characters; Discord escaping doubles - and _
+    expect(sentLength('discord', text)).toBe(2700);
+    expect(sentLength('telegram', '<b>&amp;')).toBe(8);
+    expect(sentLength('slack', '<&>')).toBe('&lt;&amp;&gt;'.length);
+    const content = {
+      audiences: [
+        { platform: 'slack' as const, target: 'C0ABC', timeZone: 'UTC', language: 'fr' },
+        { platform: 'discord' as const, target: '123456789012345678', timeZone: 'UTC', language: 'fr-CA' },
+        { platform: 'telegram' as const, target: '@wildlife', timeZone: 'UTC', language: 'en' },
+      ],
+      variants: { fr: { text }, en: { text: 'x'.repeat(4097) } },
+    };
+    expect(lengthProblems(content)).toEqual([
+      {
+        language: 'fr',
+        platform: 'discord',
+        audienceKey: 'discord:123456789012345678',
+        length: 2700,
+        limit: 2000,
+      },
+      { language: 'en', platform: 'telegram', audienceKey: 'telegram:@wildlife', length: 4097, limit: 4096 },
+    ]);
+  });
+
+  it('posts plain text to Slack as plain as on the other platforms: escaped, formatting off, links intact', async () => {
+    const plain = await postToSlack(slackClient, 'C0WILD', { text: hostile });
+    const message = slack.messages.get(`C0WILD/${plain}`)!;
     expect(message.text).toBe(
       'Stop &lt;@U123&gt; &amp; &lt;!channel&gt; **now** @everyone &lt;b&gt;x&lt;/b&gt; "quoted" see https://example.org/a_b*c',
     );
-    expect(message.blocks).toEqual([
-      { type: 'section', text: { type: 'mrkdwn', text: message.text } },
+    expect(String(message.mrkdwn)).toBe('false'); // form-encoded, as Slack receives it
+    expect(message.blocks).toBeUndefined();
+
+    // Next to an image the text must be mrkdwn: its * _ ~ ` are neutralised, the link is left whole.
+    const ts = await postToSlack(slackClient, 'C0WILD', {
+      text: '*bold* _it_ ~x~ `c` https://example.org/a_b*c',
+      imageUrl: 'https://example.org/p.jpg',
+    });
+    const withImage = slack.messages.get(`C0WILD/${ts}`)!;
+    expect(withImage.blocks).toEqual([
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: '\u200b*bold\u200b* \u200b_it\u200b_ \u200b~x\u200b~ \u200b`c\u200b` https://example.org/a_b*c',
+        },
+      },
       { type: 'image', image_url: 'https://example.org/p.jpg', alt_text: 'campaign image' },
     ]);
   });

@@ -24,6 +24,7 @@ import {
   createCampaignActivities,
 } from '../../../workflows/campaigns/activities.ts';
 import { createCampaignChannels } from '../../../workflows/campaigns/channels/clients.ts';
+import type { RetryingPost } from '../../../workflows/campaigns/workflow.ts';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/discord-rest.ts';
 import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.ts';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-bot-api.ts';
@@ -162,10 +163,19 @@ export async function createCampaign(pool: Pool, content: CampaignContentInput, 
 export function recordingNotifier() {
   const shown: { phase: string; revision: number }[] = [];
   const summaries: { phase: string; sent: number }[] = [];
+  const retrying: RetryingPost[] = [];
+  const problems: RetryingPost[] = [];
   const notifier: CampaignNotifier = {
     async showRun(state) {
       shown.push({ phase: state.phase, revision: state.revision });
+      for (const r of Object.values(state.retrying ?? {})) {
+        if (!retrying.some((x) => x.audienceKey === r.audienceKey && x.attempt === r.attempt))
+          retrying.push(r);
+      }
       return { channel: 'C0COMMS', ts: '1.0' };
+    },
+    async reportProblem(_state, _run, problem) {
+      problems.push(problem);
     },
     async reportSummary(state) {
       summaries.push({
@@ -174,7 +184,7 @@ export function recordingNotifier() {
       });
     },
   };
-  return { notifier, shown, summaries };
+  return { notifier, shown, summaries, retrying, problems };
 }
 
 /** A 10-19 digit id unique to this test run, for Discord channels and Telegram chats. */

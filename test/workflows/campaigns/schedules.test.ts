@@ -5,11 +5,13 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datesInYear, findWildlifeDay } from '../../../shared/campaigns/calendar.ts';
+import { addDays } from '../../../shared/campaigns/plan.ts';
 import { listDeliveries, listRuns } from '../../../shared/campaigns/repository.ts';
 import { zonedTimeToEpochMs } from '../../../shared/campaigns/time.ts';
 import {
   calendarForRule,
   deleteCampaignSchedule,
+  REAPPROVAL_LEAD_DAYS,
   SCHEDULE_TIME_ZONE,
   scheduledWorkflowIdPrefix,
   scheduleIdFor,
@@ -31,12 +33,14 @@ import {
   zonesSharingDate,
 } from './helpers.ts';
 
-/** Midnight of each occurrence in UTC+14, from the calendar, for the next `years` years. */
+/** Midnight in UTC+14, two weeks before each occurrence the calendar computes, for the next `years` years. */
 function expectedFireTimes(dayId: string, fromYear: number, years: number): number[] {
   const day = findWildlifeDay(dayId)!;
   const times: number[] = [];
   for (let y = fromYear; y < fromYear + years; y++) {
-    for (const date of datesInYear(day, y)) times.push(zonedTimeToEpochMs(date, '00:00', SCHEDULE_TIME_ZONE));
+    for (const date of datesInYear(day, y)) {
+      times.push(zonedTimeToEpochMs(addDays(date, -REAPPROVAL_LEAD_DAYS), '00:00', SCHEDULE_TIME_ZONE));
+    }
   }
   return times.filter((t) => t > Date.now()).sort((a, b) => a - b);
 }
@@ -101,7 +105,7 @@ describe('yearly campaign schedules', () => {
       const next = described.info.nextActionTimes.map((d) => d.getTime());
       const thisYear = new Date().getUTCFullYear();
       expect(next.length).toBeGreaterThanOrEqual(perYear * 2);
-      expect(next).toEqual(expectedFireTimes(dayId, thisYear, 12).slice(0, next.length));
+      expect(next).toEqual(expectedFireTimes(dayId, thisYear, 5).slice(0, next.length));
       expect(described.spec.timezone).toBe(SCHEDULE_TIME_ZONE);
       // a second upsert updates instead of failing
       await upsertCampaignSchedule(temporal.client, {
@@ -154,10 +158,10 @@ describe('yearly campaign schedules', () => {
         zh: { text: '请拒绝象牙制品', imageUrl: 'https://example.org/elephant.jpg' },
       },
     });
-    // Approved once by a comms lead: the approval stands for every yearly run of this revision.
+    // A comms lead approved this year's run already (as the run started two weeks ahead would record).
     await db.pool.query(
-      "UPDATE campaigns SET approved_revision = revision, approved_by = $2, status = 'scheduled' WHERE id = $1",
-      [campaign.id, LEAD],
+      "UPDATE campaigns SET approved_revision = revision, approved_by = $2, approved_occurrence = $3, status = 'scheduled' WHERE id = $1",
+      [campaign.id, LEAD, date],
     );
 
     const handle = await upsertCampaignSchedule(temporal.client, {

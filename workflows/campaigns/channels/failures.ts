@@ -17,6 +17,6 @@ export function toApplicationFailure(f: PostFailure, attempt: number): Applicati
     message: `${f.platform}: ${f.message}`,
     nonRetryable: f.permanent,
     nextRetryDelay: f.retryAfterMs,
-    details: [{ attempt }],
+    details: [{ attempt, ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {}) }],
   });
 }
