@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { caseRef, parseCaseRef } from '../case-ref.ts';
 import type { Verdict } from '../listing.ts';
 import type { Evidence } from '../screening.ts';
+import type { ListingContent } from './listings.ts';
 import type { Queryable } from './pool.ts';
 import { answersOfCase, type ReportAnswer } from './report-answers.ts';
 import { type CasePhoto, casePhotos } from './reports.ts';
@@ -87,18 +88,7 @@ export interface CaseView {
   dueAt: string | null;
   escalatedAt: string | null;
   /** The listing as it was when the case was flagged (version `listing.version`): the decision basis. */
-  listing: {
-    version: number;
-    platformId: string;
-    externalId: string;
-    url: string | null;
-    title: string;
-    description: string;
-    price: number | null;
-    currency: string | null;
-    sellerId: string | null;
-    imageUrls: string[];
-  };
+  listing: ListingContent & { version: number; platformId: string; externalId: string };
   /** The latest detection of the flagged version. */
   detection: {
     verdict: Verdict;
@@ -108,18 +98,7 @@ export interface CaseView {
     evidence: Evidence[];
   } | null;
   /** Every version the platform sent, oldest first, with the latest verdict on each. */
-  versions: {
-    version: number;
-    receivedAt: string;
-    url: string | null;
-    title: string;
-    description: string;
-    price: number | null;
-    currency: string | null;
-    sellerId: string | null;
-    imageUrls: string[];
-    verdict: Verdict | null;
-  }[];
+  versions: (ListingContent & { version: number; receivedAt: string; verdict: Verdict | null })[];
   /** Every detector's answer on every version of the listing, oldest first (screening, images, OCR, LLM). */
   detections: {
     version: number;

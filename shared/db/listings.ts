@@ -54,10 +54,8 @@ export async function upsertListing(
   return { ...same.rows[0]!, created: false, changed: false };
 }
 
-/** One stored version of a listing, as received. */
-export interface ListingVersion {
-  version: number;
-  receivedAt: string;
+/** What one version of a listing says, as shown to people. */
+export interface ListingContent {
   url: string | null;
   title: string;
   description: string;
@@ -65,6 +63,12 @@ export interface ListingVersion {
   currency: string | null;
   sellerId: string | null;
   imageUrls: string[];
+}
+
+/** One stored version of a listing, as received. */
+export interface ListingVersion extends ListingContent {
+  version: number;
+  receivedAt: string;
   raw: unknown;
 }
 
