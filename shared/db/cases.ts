@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { caseRef, parseCaseRef } from '../case-ref.ts';
 import type { Verdict } from '../listing.ts';
 import type { Evidence } from '../screening.ts';
-import type { ListingContent } from './listings.ts';
+import { type ListingContent, listingContentOf } from './listings.ts';
 import type { Queryable } from './pool.ts';
 import { answersOfCase, type ReportAnswer } from './report-answers.ts';
 import { type CasePhoto, casePhotos } from './reports.ts';
@@ -250,13 +250,7 @@ export async function getCaseView(
       version: r.version,
       platformId: r.platform_id,
       externalId: r.external_id,
-      url: r.url,
-      title: r.title,
-      description: r.description,
-      price: r.price,
-      currency: r.currency,
-      sellerId: r.seller_id,
-      imageUrls: r.image_urls,
+      ...listingContentOf(r),
     },
     detection: r.d_verdict
       ? {
@@ -270,13 +264,7 @@ export async function getCaseView(
     versions: versions.rows.map((v) => ({
       version: v.version,
       receivedAt: v.received_at.toISOString(),
-      url: v.url,
-      title: v.title,
-      description: v.description,
-      price: v.price,
-      currency: v.currency,
-      sellerId: v.seller_id,
-      imageUrls: v.image_urls,
+      ...listingContentOf(v),
       verdict: v.verdict,
     })),
     detections: detections.rows.map((d) => ({

@@ -65,6 +65,27 @@ export interface ListingContent {
   imageUrls: string[];
 }
 
+/** The content columns of a listing_versions row (url, title, … image_urls) as ListingContent. */
+export function listingContentOf(r: {
+  url: string | null;
+  title: string;
+  description: string;
+  price: number | null;
+  currency: string | null;
+  seller_id: string | null;
+  image_urls: string[];
+}): ListingContent {
+  return {
+    url: r.url,
+    title: r.title,
+    description: r.description,
+    price: r.price,
+    currency: r.currency,
+    sellerId: r.seller_id,
+    imageUrls: r.image_urls,
+  };
+}
+
 /** One stored version of a listing, as received. */
 export interface ListingVersion extends ListingContent {
   version: number;
@@ -82,13 +103,7 @@ export async function listingVersions(db: Queryable, listingId: string): Promise
   return rows.map((r) => ({
     version: r.version,
     receivedAt: r.received_at.toISOString(),
-    url: r.url,
-    title: r.title,
-    description: r.description,
-    price: r.price,
-    currency: r.currency,
-    sellerId: r.seller_id,
-    imageUrls: r.image_urls,
+    ...listingContentOf(r),
     raw: r.raw,
   }));
 }
