@@ -7,7 +7,8 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { findPlatformByApiKey, type Platform } from '../shared/db/platforms.ts';
+import { type PlatformKeyCache, platformKeyCache } from '../shared/db/platform-keys.ts';
+import type { Platform } from '../shared/db/platforms.ts';
 import { log } from '../shared/logger.ts';
 import { isSafeText, UNSAFE_TEXT_MESSAGE } from '../shared/text.ts';
 import type { IngestDeps } from '../workflows/use-cases/ingest-listing.ts';
@@ -23,6 +24,11 @@ import { postTakedownConfirmation } from './routes/takedowns.ts';
 export interface ApiDeps extends IngestDeps {
   /** Bolt's request listener, mounted under /slack/. */
   slackListener?: RequestListener;
+  /**
+   * Platform API keys in memory. The system passes one that LISTENs for changes made elsewhere; without it
+   * the server makes its own, whose entries live 5 s (changes made in this process apply at once).
+   */
+  platformKeys?: PlatformKeyCache;
 }
 
 export interface RouteContext {
@@ -30,7 +36,7 @@ export interface RouteContext {
   res: ServerResponse;
   url: URL;
   params: Record<string, string>;
-  deps: ApiDeps;
+  deps: ApiDeps & { platformKeys: PlatformKeyCache };
   platform: () => Promise<Platform>;
 }
 
@@ -72,8 +78,10 @@ const routes: Route[] = [
   route('GET', '/dashboard/:file', getDashboardAsset),
 ];
 
-export function createApiServer(deps: ApiDeps): Server {
-  return createServer((req, res) => {
+export function createApiServer(apiDeps: ApiDeps): Server {
+  const ownKeys = apiDeps.platformKeys ? undefined : platformKeyCache(apiDeps.pool);
+  const deps = { ...apiDeps, platformKeys: apiDeps.platformKeys ?? ownKeys! };
+  const server = createServer((req, res) => {
     handle(req, res, deps).catch((err: unknown) => {
       if (err instanceof HttpError) {
         return sendJson(res, err.status, { error: err.code, message: err.message, details: err.details });
@@ -82,6 +90,8 @@ export function createApiServer(deps: ApiDeps): Server {
       if (!res.headersSent) sendJson(res, 500, { error: 'internal_error', message: 'internal error' });
     });
   });
+  if (ownKeys) server.on('close', () => void ownKeys.stop());
+  return server;
 }
 
 /** A decoded path segment; malformed percent-encoding or unsafe text is the caller's mistake (400). */
@@ -97,7 +107,7 @@ function pathParam(name: string, raw: string): string {
   return value;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, deps: RouteContext['deps']): Promise<void> {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://localhost');
@@ -131,7 +141,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps):
           'unauthorized',
           'send the platform API key as "Authorization: Bearer <key>"',
         );
-      platform = await findPlatformByApiKey(deps.pool, key);
+      platform = await deps.platformKeys.find(key);
       if (!platform) throw new HttpError(401, 'unauthorized', 'unknown API key');
       return platform;
     },
