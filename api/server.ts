@@ -16,7 +16,7 @@ import { bearerToken, HttpError, sendJson } from './http.ts';
 import { getCase, getCaseEvidence, postAppeal } from './routes/cases.ts';
 import { getDashboard, getDashboardAsset } from './routes/dashboard.ts';
 import { health } from './routes/health.ts';
-import { postListing } from './routes/listings.ts';
+import { postListing, postListingBatch } from './routes/listings.ts';
 import { getMetrics, getMetricsCsv } from './routes/metrics.ts';
 import { searchAlert } from './routes/search-alert.ts';
 import { postTakedownConfirmation } from './routes/takedowns.ts';
@@ -62,6 +62,8 @@ function route(method: string, path: string, handler: Handler): Route {
 const routes: Route[] = [
   route('GET', '/healthz', health),
   route('POST', '/v1/listings', postListing),
+  // Google-style custom method: the colon is literal, not a parameter.
+  { method: 'POST', pattern: /^\/v1\/listings:batch$/, keys: [], handler: postListingBatch },
   route('GET', '/v1/cases/:id', getCase),
   // Platform key required: the trigger list is deliberately unpublished, so it must not be enumerable.
   route('GET', '/v1/search-alert', async ({ res, url, platform }) => {
