@@ -220,6 +220,65 @@ describe('POST /v1/listings:batch', () => {
     }
   });
 
+  it('serves 64 concurrent clients, single and batch, with overlapping external ids, without an error', async () => {
+    // Batches share ids in different orders (their row locks must not deadlock), single requests repeat
+    // them; every id has one content, so each listing ends with exactly one version.
+    const ids = Array.from({ length: 200 }, (_, i) => `c-${i}`);
+    const shuffled = (seed: number) =>
+      [...ids].sort(
+        (a, b) =>
+          ((a.length * 31 + seed * Number(a.slice(2))) % 97) -
+          ((b.length * 31 + seed * Number(b.slice(2))) % 97),
+      );
+    const listingOf = (id: string) => (Number(id.slice(2)) % 25 === 0 ? flagged(id) : benign(id));
+    const clients = Array.from({ length: 64 }, async (_, c) => {
+      if (c % 4 === 0) {
+        const res = await post(
+          shuffled(c)
+            .slice(0, 100)
+            .map((id) => JSON.stringify(listingOf(id)))
+            .join('\n'),
+          'application/x-ndjson',
+        );
+        const body = (await res.json()) as BatchAnswer;
+        return [res.status, ...body.results.map((r) => r.status)];
+      }
+      const statuses: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const res = await fetch(`${base}/v1/listings`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+          body: JSON.stringify(listingOf(ids[(c * 7 + k * 13) % ids.length]!)),
+        });
+        statuses.push(res.status);
+        await res.arrayBuffer();
+      }
+      return statuses;
+    });
+    const statuses = (await Promise.all(clients)).flat();
+    expect(statuses.filter((s) => s !== 200 && s !== 201)).toEqual([]);
+    const stored = await db.pool.query<{ versions: string }>(
+      `SELECT count(v.*) AS versions FROM listings l JOIN listing_versions v ON v.listing_id = l.id
+       WHERE l.external_id LIKE 'c-%' GROUP BY l.id`,
+    );
+    const sent = new Set(
+      Array.from({ length: 64 }, (_, c) =>
+        c % 4 === 0
+          ? shuffled(c).slice(0, 100)
+          : [0, 1, 2, 3, 4].map((k) => ids[(c * 7 + k * 13) % ids.length]!),
+      ).flat(),
+    );
+    expect(stored.rows).toHaveLength(sent.size);
+    expect(stored.rows.every((r) => Number(r.versions) === 1)).toBe(true);
+    const flaggedSent = [...sent].filter((id) => Number(id.slice(2)) % 25 === 0);
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM cases c JOIN listings l ON l.id = c.listing_id WHERE l.external_id LIKE 'c-%'",
+        [],
+      ),
+    ).toBe(flaggedSent.length);
+  });
+
   it('refuses whole batches only for what is wrong with the batch itself', async () => {
     const tooMany = Array.from({ length: 1001 }, (_, i) => benign(`x-${i}`));
     expect((await post(JSON.stringify(tooMany))).status).toBe(413);
