@@ -8,14 +8,14 @@
 // is this process: keep-alive agents over loopback, a fixed number of clients each sending its next request
 // when the previous answer has arrived. It shares the machine's cores with the server, as wrk would.
 // Prints a table, then one JSON line with every figure.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import sharp from 'sharp';
 
 const { values } = parseArgs({
@@ -187,7 +187,8 @@ async function startSystem(dataDir: string, port: number): Promise<ChildProcess>
     if (proc.exitCode !== null) throw new Error(`the system exited (${proc.exitCode})`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (res.ok && existsSync(join(dataDir, 'demo-platform-api-key'))) return proc;
+      if (res.ok && (process.env.DATABASE_URL || existsSync(join(dataDir, 'demo-platform-api-key'))))
+        return proc;
     } catch {}
     await sleep(500);
   }
@@ -231,13 +232,34 @@ async function main() {
   line('machine', `${os.cpus().length} cores, load average ${load1.map((l) => l.toFixed(2)).join(' ')}`);
   const t0 = performance.now();
   const system = await startSystem(dataDir, port);
+  // Ctrl-C (or a kill) stops what this run started instead of leaving it running.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void Promise.all([stopProcess(system), stopProcess(hello.proc)]).finally(() => {
+        if (!values.keep) rmSync(dataDir, { recursive: true, force: true });
+        process.exit(130);
+      });
+    });
+  }
   line(
     'system started (embedded defaults unless DATABASE_URL/TEMPORAL_ADDRESS)',
     `${Math.round(performance.now() - t0)} ms`,
   );
   const results: Record<string, unknown> = {};
   try {
-    const key = readFileSync(join(dataDir, 'demo-platform-api-key'), 'utf8').trim();
+    // On embedded defaults the system seeds a demo platform; on an external database, register one.
+    const key = process.env.DATABASE_URL
+      ? (
+          await promisify(execFile)(
+            process.execPath,
+            ['--import', 'tsx', 'cli/main.ts', 'platform', 'add', `bench-${RUN}`, '--name', 'Bench'],
+            { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir } },
+          )
+        ).stdout
+          .trim()
+          .split('\n')
+          .at(-1)!
+      : readFileSync(join(dataDir, 'demo-platform-api-key'), 'utf8').trim();
     const auth = { authorization: `Bearer ${key}` };
     const json = { ...auth, 'content-type': 'application/json' };
 
