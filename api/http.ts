@@ -19,6 +19,16 @@ export async function readJson(req: IncomingMessage, maxBytes = MAX_BODY_BYTES):
   if (!type.startsWith('application/json')) {
     throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
   }
+  const decoded = await readText(req, maxBytes);
+  try {
+    return JSON.parse(decoded);
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+  }
+}
+
+/** The body as UTF-8 text, at most maxBytes (413 beyond, without reading the rest into memory). */
+export async function readText(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -27,16 +37,10 @@ export async function readJson(req: IncomingMessage, maxBytes = MAX_BODY_BYTES):
     chunks.push(chunk as Buffer);
   }
   const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  let decoded: string;
   try {
-    decoded = text.decode(Buffer.concat(chunks));
+    return text.decode(Buffer.concat(chunks));
   } catch {
     throw new HttpError(400, 'invalid_utf8', 'the body is not valid UTF-8');
-  }
-  try {
-    return JSON.parse(decoded);
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
   }
 }
 

@@ -7,7 +7,8 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { findPlatformByApiKey, type Platform } from '../shared/db/platforms.ts';
+import { type PlatformKeyCache, platformKeyCache } from '../shared/db/platform-keys.ts';
+import type { Platform } from '../shared/db/platforms.ts';
 import { log } from '../shared/logger.ts';
 import { isSafeText, UNSAFE_TEXT_MESSAGE } from '../shared/text.ts';
 import type { IngestDeps } from '../workflows/use-cases/ingest-listing.ts';
@@ -15,7 +16,7 @@ import { bearerToken, HttpError, sendJson } from './http.ts';
 import { getCase, getCaseEvidence, postAppeal } from './routes/cases.ts';
 import { getDashboard, getDashboardAsset } from './routes/dashboard.ts';
 import { health } from './routes/health.ts';
-import { postListing } from './routes/listings.ts';
+import { postListing, postListingBatch } from './routes/listings.ts';
 import { getMetrics, getMetricsCsv } from './routes/metrics.ts';
 import { getReportPhoto } from './routes/report-photos.ts';
 import { searchAlert } from './routes/search-alert.ts';
@@ -26,6 +27,11 @@ export interface ApiDeps extends IngestDeps {
   slackListener?: RequestListener;
   /** Verifies signed links to volunteers' photos (shared/photo-links.ts); without it they are not served. */
   photoLinkSecret?: string;
+  /**
+   * Platform API keys in memory. The system passes one that LISTENs for changes made elsewhere; without it
+   * the server makes its own, whose entries live 5 s (changes made in this process apply at once).
+   */
+  platformKeys?: PlatformKeyCache;
 }
 
 export interface RouteContext {
@@ -33,7 +39,7 @@ export interface RouteContext {
   res: ServerResponse;
   url: URL;
   params: Record<string, string>;
-  deps: ApiDeps;
+  deps: ApiDeps & { platformKeys: PlatformKeyCache };
   platform: () => Promise<Platform>;
 }
 
@@ -59,6 +65,8 @@ function route(method: string, path: string, handler: Handler): Route {
 const routes: Route[] = [
   route('GET', '/healthz', health),
   route('POST', '/v1/listings', postListing),
+  // Google-style custom method: the colon is literal, not a parameter.
+  { method: 'POST', pattern: /^\/v1\/listings:batch$/, keys: [], handler: postListingBatch },
   route('GET', '/v1/cases/:id', getCase),
   // Platform key required: the trigger list is deliberately unpublished, so it must not be enumerable.
   route('GET', '/v1/search-alert', async ({ res, url, platform }) => {
@@ -76,8 +84,10 @@ const routes: Route[] = [
   route('GET', '/dashboard/:file', getDashboardAsset),
 ];
 
-export function createApiServer(deps: ApiDeps): Server {
-  return createServer((req, res) => {
+export function createApiServer(apiDeps: ApiDeps): Server {
+  const ownKeys = apiDeps.platformKeys ? undefined : platformKeyCache(apiDeps.pool);
+  const deps = { ...apiDeps, platformKeys: apiDeps.platformKeys ?? ownKeys! };
+  const server = createServer((req, res) => {
     handle(req, res, deps).catch((err: unknown) => {
       if (err instanceof HttpError) {
         return sendJson(res, err.status, { error: err.code, message: err.message, details: err.details });
@@ -86,6 +96,8 @@ export function createApiServer(deps: ApiDeps): Server {
       if (!res.headersSent) sendJson(res, 500, { error: 'internal_error', message: 'internal error' });
     });
   });
+  if (ownKeys) server.on('close', () => void ownKeys.stop());
+  return server;
 }
 
 /** A decoded path segment; malformed percent-encoding or unsafe text is the caller's mistake (400). */
@@ -101,7 +113,7 @@ function pathParam(name: string, raw: string): string {
   return value;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, deps: RouteContext['deps']): Promise<void> {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://localhost');
@@ -135,7 +147,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps):
           'unauthorized',
           'send the platform API key as "Authorization: Bearer <key>"',
         );
-      platform = await findPlatformByApiKey(deps.pool, key);
+      platform = await deps.platformKeys.find(key);
       if (!platform) throw new HttpError(401, 'unauthorized', 'unknown API key');
       return platform;
     },

@@ -1,6 +1,7 @@
 // Builds the image detectors a worker needs from configuration: hash banks kept in sync incrementally,
-// OCR loaded on first use (its models take seconds to load), an optional ONNX classifier, and a pool of
-// worker threads for PDQ.
+// OCR and the optional ONNX classifier loaded on first use, when the first image needs them (their models
+// and the ONNX runtime take seconds and hundreds of MB; a worker that never sees a photo never loads them),
+// and a pool of worker threads for PDQ.
 
 /** A bank item matching more often than this per hour is quarantined: likely a stock photo, not evidence. */
 const FLOOD_LIMIT_PER_HOUR = 500;
@@ -9,8 +10,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 import { basename } from 'node:path';
 import {
   BankMatcher,
+  type ClassifierConfig,
   createPaddleOcr,
   type ImageAnalysisDeps,
+  type ImageClassifier,
   loadClassifier,
   type OcrEngine,
   PdqWorkerPool,
@@ -21,6 +24,33 @@ import {
 import type { Config } from '../shared/config.ts';
 import type { Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
+
+/** The classifier, loaded with its first image; a model that fails to load fails that image's analysis. */
+function lazyClassifier(config: ClassifierConfig): ImageClassifier {
+  let loaded: Promise<ImageClassifier> | undefined;
+  let labels: readonly string[] = [];
+  return {
+    name: config.name,
+    get labels() {
+      return labels;
+    },
+    async classify(image) {
+      if (!loaded) {
+        const attempt = loadClassifier(config);
+        loaded = attempt;
+        attempt.then(
+          (c) => {
+            labels = c.labels;
+          },
+          () => {
+            if (loaded === attempt) loaded = undefined; // try again with the next image
+          },
+        );
+      }
+      return (await loaded).classify(image);
+    },
+  };
+}
 
 function lazyOcr(): OcrEngine {
   let engine: Promise<OcrEngine> | undefined;
@@ -62,7 +92,7 @@ export async function createImageDetectors(
     if (!config.IMAGE_CLASSIFIER_LABELS)
       throw new Error('IMAGE_CLASSIFIER_MODEL needs IMAGE_CLASSIFIER_LABELS');
     classifiers.push(
-      await loadClassifier({
+      lazyClassifier({
         name: basename(config.IMAGE_CLASSIFIER_MODEL).replace(/\.onnx$/, ''),
         modelPath: config.IMAGE_CLASSIFIER_MODEL,
         labels: { path: config.IMAGE_CLASSIFIER_LABELS },

@@ -23,6 +23,7 @@ import { watchLibrary } from '../detectors/text/library-reload.ts';
 import type { Config } from '../shared/config.ts';
 import { openEmbeddedDatabase } from '../shared/db/embedded.ts';
 import { migrate } from '../shared/db/migrate.ts';
+import { platformKeyCache } from '../shared/db/platform-keys.ts';
 import { countPlatforms, createPlatform } from '../shared/db/platforms.ts';
 import { createPool, type Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
@@ -276,7 +277,11 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     let server: Server | undefined;
     let port = 0;
     if (roles.has('api')) {
+      // API keys answer from memory; changes made by any process arrive over LISTEN/NOTIFY.
+      const platformKeys = platformKeyCache(pool, { listenUrl: databaseUrl });
+      stops.push(() => platformKeys.stop());
       server = createApiServer({
+        platformKeys,
         pool,
         temporal,
         taskQueue: config.TEMPORAL_TASK_QUEUE,

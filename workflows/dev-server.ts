@@ -106,6 +106,10 @@ export async function startTemporalDevServer(opts: DevServerOptions = {}): Promi
   if (opts.dbFilename) {
     mkdirSync(join(opts.dbFilename, '..'), { recursive: true });
     args.push('--db-filename', opts.dbFilename);
+    // Write-ahead logging: each commit appends to the log instead of rewriting pages, still synced (the
+    // default synchronous=FULL), so no durability is given up. Measured on 2 busy cores: ~20 workflow
+    // starts/s with the default rollback journal, ~60/s with WAL (~110/s in memory, without durability).
+    args.push('--sqlite-pragma', 'journal_mode=wal');
   }
   // Its own process group: a terminal's Ctrl-C must reach us first, so the worker drains before the
   // server stops. The exit hook still takes it down if this process dies abruptly.

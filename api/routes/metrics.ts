@@ -3,7 +3,6 @@
 // DASHBOARD_TOKEN (when set) sees everything; without a token configured, outside production, anyone may
 // read (the one-command laptop setup).
 import { timingSafeEqual } from 'node:crypto';
-import { findPlatformByApiKey } from '../../shared/db/platforms.ts';
 import { metricsToCsv } from '../../shared/metrics/csv.ts';
 import { computeMetrics, type Metrics, metricsFiltersSchema } from '../../shared/metrics/index.ts';
 import { bearerToken, HttpError, sendJson } from '../http.ts';
@@ -21,7 +20,7 @@ async function access(ctx: RouteContext): Promise<string | null> {
   const dashboardToken = process.env.DASHBOARD_TOKEN;
   if (token && dashboardToken && sameSecret(token, dashboardToken)) return null;
   if (token) {
-    const platform = await findPlatformByApiKey(ctx.deps.pool, token);
+    const platform = await ctx.deps.platformKeys.find(token);
     if (platform) return platform.id;
     throw new HttpError(401, 'unauthorized', 'unknown token');
   }

@@ -1,16 +1,18 @@
 // wild-sentinel platform add | domain | list: registers platforms, their API keys and their link domains.
 import { z } from 'zod';
 import { loadConfig } from '../../shared/config.ts';
-import { createPlatform, getPlatform } from '../../shared/db/platforms.ts';
+import { createPlatform, getPlatform, rotateApiKey } from '../../shared/db/platforms.ts';
 import { addPlatformDomain } from '../../shared/db/reports.ts';
 import { withDatabase } from '../database.ts';
 
 export const USAGE = `usage: wild-sentinel platform add <id> --name <name> [--takedown-url <url>]
        wild-sentinel platform domain <id> --domain <host> [--external-id-pattern <regex>]
+       wild-sentinel platform rotate-key <id>
        wild-sentinel platform list
 Examples:
   wild-sentinel platform add shopa --name 'Shop A' --takedown-url https://shopa.example/takedowns
-  wild-sentinel platform domain shopa --domain shopa.example --external-id-pattern '/item/(\\d+)'`;
+  wild-sentinel platform domain shopa --domain shopa.example --external-id-pattern '/item/(\\d+)'
+  wild-sentinel platform rotate-key shopa`;
 
 const addArgs = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'id: lowercase letters, digits and dashes'),
@@ -74,6 +76,21 @@ export async function run(args: string[]): Promise<number> {
       return 1;
     }
     console.log(`links on ${domain.toLowerCase()} now belong to platform ${id}`);
+    return 0;
+  }
+  if (sub === 'rotate-key') {
+    const id = rest[0];
+    if (!id) {
+      console.error(USAGE);
+      return 2;
+    }
+    const apiKey = await withDatabase(config, (pool) => rotateApiKey(pool, id));
+    if (!apiKey) {
+      console.error(`no platform ${id}`);
+      return 1;
+    }
+    // The old key stops working in every running process (they LISTEN for platform changes).
+    console.log(`platform ${id} has a new API key; the old one no longer works. Store it now:\n${apiKey}`);
     return 0;
   }
   if (sub !== 'add') {

@@ -1,13 +1,35 @@
 // wild-sentinel scan <file.jsonl | ->: screens one listing per line and writes one JSON verdict per line.
 // Invalid lines (bad UTF-8, bad JSON, missing or oversized fields, control characters) are reported on
 // stderr with their line number and skipped; the exit code is 1 if any line was invalid.
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstatSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { createLlmTriage, triageReason } from '../../detectors/llm/index.ts';
 import { decideFromText } from '../../detectors/screen.ts';
 import { getActiveLibrary, screenWith } from '../../detectors/text/index.ts';
 import { ConfigError, loadConfig } from '../../shared/config.ts';
 import { MAX_TEXT_LENGTH } from '../../shared/listing.ts';
+import { type ProgressBar, progressBar } from '../progress.ts';
+
+/** Inputs at least this large get a progress bar when stderr is a terminal (smaller ones end too soon). */
+export const PROGRESS_MIN_BYTES = 1024 * 1024;
+
+/** The input's size when it is a regular file (named, or redirected to stdin); undefined for a pipe. */
+function inputSize(source: string): number | undefined {
+  try {
+    const stat = source === '-' ? fstatSync(0) : statSync(source);
+    return stat.isFile() ? stat.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Counts the bytes that pass, for the progress bar. */
+async function* counted(stream: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of stream) {
+    onBytes(chunk.length);
+    yield chunk;
+  }
+}
 
 /** Longest accepted input line in bytes; longer lines are rejected without being parsed. */
 export const MAX_LINE_BYTES = 1_000_000;
@@ -110,19 +132,31 @@ export async function run(args: string[]): Promise<number | undefined> {
   const triage = createLlmTriage(config);
   const input = source === '-' ? process.stdin : createReadStream(source);
   const library = getActiveLibrary();
-  const progress = process.stderr.isTTY === true;
+  // A progress bar only on a terminal and for large (or unknown-size) inputs; stdout is never touched.
+  const totalBytes = inputSize(source);
+  const bar: ProgressBar | undefined =
+    process.stderr.isTTY === true && (totalBytes === undefined || totalBytes >= PROGRESS_MIN_BYTES)
+      ? progressBar(process.stderr)
+      : undefined;
+  let bytesRead = 0;
   const started = performance.now();
   const counts = { allow: 0, review: 0, block: 0, invalid: 0 };
   let lineNo = 0;
   let out = '';
   try {
-    for await (const { bytes, tooLong } of lines(input as AsyncIterable<Buffer>)) {
+    const chunks = counted(input as AsyncIterable<Buffer>, (n) => {
+      bytesRead += n;
+    });
+    for await (const { bytes, tooLong } of lines(chunks)) {
       lineNo++;
+      if (bar && lineNo % 256 === 0)
+        bar.update({ items: counts.allow + counts.review + counts.block, bytes: bytesRead, totalBytes });
       if (!tooLong && bytes.length === 0) continue; // blank lines are not listings
       const parsed = parseLine(bytes, tooLong);
       if ('error' in parsed) {
         counts.invalid++;
-        process.stderr.write(`${progress ? '\r\x1b[K' : ''}line ${lineNo}: ${parsed.error}\n`);
+        bar?.clear();
+        process.stderr.write(`line ${lineNo}: ${parsed.error}\n`);
         continue;
       }
       const { listing } = parsed;
@@ -152,25 +186,22 @@ export async function run(args: string[]): Promise<number | undefined> {
         ...(d.triage ? { triage: d.triage } : {}),
       })}\n`;
       if (out.length > 65536) {
+        if (process.stdout.isTTY) bar?.clear(); // stdout on the same terminal: no bar left mid-line
         if (!process.stdout.write(out)) await new Promise((resolve) => process.stdout.once('drain', resolve));
         out = '';
       }
-      if (progress && lineNo % 5000 === 0) {
-        const rate = Math.round(lineNo / ((performance.now() - started) / 1000));
-        process.stderr.write(
-          `\r\x1b[Kscanned ${lineNo} lines (${rate}/s) ${'#'.repeat(Math.min(40, lineNo / 25000))}`,
-        );
-      }
     }
   } catch (err) {
+    bar?.clear();
     process.stderr.write(`\ncannot read ${source}: ${(err as Error).message}\n`);
     return 2;
   }
   if (out) process.stdout.write(out);
   const seconds = (performance.now() - started) / 1000;
   const screened = counts.allow + counts.review + counts.block;
+  bar?.clear();
   process.stderr.write(
-    `${progress ? '\r\x1b[K' : ''}scanned ${screened} listings in ${seconds.toFixed(2)}s with library ${library.version}: ` +
+    `scanned ${screened} listings in ${seconds.toFixed(2)}s with library ${library.version}: ` +
       `${counts.block} block, ${counts.review} review, ${counts.allow} allow, ${counts.invalid} invalid lines\n`,
   );
   return counts.invalid > 0 ? 1 : 0;

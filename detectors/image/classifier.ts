@@ -2,7 +2,7 @@
 // elsewhere) configured by path, with a label map and its preprocessing, runs on onnxruntime-node and
 // turns its scores into evidence. No model ships with Wild Sentinel; deployments point at their own.
 import { readFile } from 'node:fs/promises';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { z } from 'zod';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits, ImageInputError, inspectImage } from './decode.ts';
@@ -81,7 +81,9 @@ export async function loadClassifier(
 ): Promise<ImageClassifier> {
   const c = classifierConfigSchema.parse(config);
   const labels = await readLabels(c.labels);
-  let session: ort.InferenceSession;
+  // The runtime (a native library of tens of MB) loads with the first model, not with this module.
+  const ort = await import('onnxruntime-node');
+  let session: Ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(c.modelPath, {
       graphOptimizationLevel: 'all',

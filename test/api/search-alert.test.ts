@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createApiServer } from '../../api/server.ts';
 import { BASE_POLICY } from '../../detectors/policy/index.ts';
 import { createPlatform } from '../../shared/db/platforms.ts';
@@ -62,6 +62,22 @@ describe('GET /v1/search-alert', () => {
   it('requires a platform key so the term list cannot be enumerated', async () => {
     expect((await ask({ q: 'rhino horn' }, null)).status).toBe(401);
     expect((await ask({ q: 'rhino horn' }, 'wsk_bad')).status).toBe(401);
+  });
+
+  it('answers without touching the database once the key is known', async () => {
+    expect((await ask({ q: 'rhino horn' })).status).toBe(200);
+    const query = vi.spyOn(db.pool, 'query');
+    const connect = vi.spyOn(db.pool, 'connect');
+    try {
+      for (const q of ['rhino horn', 'buy pangolin scales', 'garden chairs']) {
+        expect((await ask({ q })).status).toBe(200);
+      }
+      expect(query).not.toHaveBeenCalled();
+      expect(connect).not.toHaveBeenCalled();
+    } finally {
+      query.mockRestore();
+      connect.mockRestore();
+    }
   });
 
   it('answers 400 for a missing or oversized query', async () => {

@@ -119,26 +119,11 @@ export async function ingestListing(
   if (stored.editedCase) await refreshCase(deps.temporal, stored.editedCase);
 
   // A seller with history gets the deeper checks even when the text alone looks harmless.
-  const sellerHasHistory = stored.sellerLinks.matches.length > 0;
-  const deepScreening =
-    flagged ||
-    sellerHasHistory ||
-    listing.imageUrls.length > 0 ||
-    (deps.llmTriage && triageReason(listing, decision, { sellerHasHistory }) !== null);
-  if (deepScreening) {
-    const input: ScreeningInput = {
+  if (needsDeepScreening(deps, listing, decision, stored.sellerLinks)) {
+    await startDeepScreening(deps, platformId, listing.externalId, {
       listingId: stored.id,
-      platformId,
-      externalId: listing.externalId,
       version: stored.version,
       flagged,
-    };
-    // One run per stored decision. The id must be unique across deployments sharing a Temporal namespace
-    // (database ids are not), and a retried request stores a new decision anyway, so it is random.
-    await deps.temporal.workflow.start<typeof screeningWorkflow>('screeningWorkflow', {
-      workflowId: `screening-${caseIdFor(platformId, listing.externalId)}-${randomUUID()}`,
-      taskQueue: deps.taskQueue,
-      args: [input],
     });
   }
   return {
@@ -151,12 +136,44 @@ export async function ingestListing(
   };
 }
 
+/** Flagged listings, sellers with history, photos and (with an LLM) weak signals get the deeper checks. */
+export function needsDeepScreening(
+  deps: Pick<IngestDeps, 'llmTriage'>,
+  listing: ListingInput,
+  decision: ScreeningDecision,
+  sellerLinks: LinkingSummary,
+): boolean {
+  const sellerHasHistory = sellerLinks.matches.length > 0;
+  return (
+    decision.verdict !== 'allow' ||
+    sellerHasHistory ||
+    listing.imageUrls.length > 0 ||
+    (deps.llmTriage === true && triageReason(listing, decision, { sellerHasHistory }) !== null)
+  );
+}
+
+export async function startDeepScreening(
+  deps: Pick<IngestDeps, 'temporal' | 'taskQueue'>,
+  platformId: string,
+  externalId: string,
+  stored: { listingId: string; version: number; flagged: boolean },
+): Promise<void> {
+  const input: ScreeningInput = { platformId, externalId, ...stored };
+  // One run per stored decision. The id must be unique across deployments sharing a Temporal namespace
+  // (database ids are not), and a retried request stores a new decision anyway, so it is random.
+  await deps.temporal.workflow.start<typeof screeningWorkflow>('screeningWorkflow', {
+    workflowId: `screening-${caseIdFor(platformId, externalId)}-${randomUUID()}`,
+    taskQueue: deps.taskQueue,
+    args: [input],
+  });
+}
+
 /**
  * Tells a running case workflow to redraw its card; a finished case has nothing to redraw. The edit is
  * already stored (and in the audit log), and the card is drawn from the database whenever it is next
  * redrawn, so a failed signal is logged rather than failing a request whose retry would change nothing.
  */
-async function refreshCase(temporal: Client, caseId: string): Promise<void> {
+export async function refreshCase(temporal: Client, caseId: string): Promise<void> {
   try {
     await temporal.workflow.getHandle(caseId).signal(caseChangedSignal);
   } catch (err) {

@@ -43,6 +43,18 @@ describe('wild-sentinel platform', () => {
     expect(await run(['domain', 'nope', '--domain', 'x.example'])).toBe(1);
   });
 
+  it('rotates a key: the new one authenticates, the old one no longer does', async () => {
+    expect(await run(['add', 'rot', '--name', 'Rot'])).toBe(0);
+    const old = printed.at(-1)!.split('\n').at(-1)!;
+    expect(await run(['rotate-key', 'rot'])).toBe(0);
+    const fresh = printed.at(-1)!.split('\n').at(-1)!;
+    expect(fresh).toMatch(/^wsk_rot_/);
+    expect(fresh).not.toBe(old);
+    expect(await findPlatformByApiKey(db.pool, old)).toBeUndefined();
+    expect((await findPlatformByApiKey(db.pool, fresh))?.id).toBe('rot');
+    expect(await run(['rotate-key', 'nope'])).toBe(1);
+  });
+
   it('refuses invalid arguments with the usage', async () => {
     expect(await run(['add', 'Bad Id', '--name', 'x'])).toBe(2);
     expect(

@@ -1,5 +1,8 @@
 // Runs the real CLI in a child process, as a platform engineer would.
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startFakeOpenAI } from '../../fakes/openai-server.ts';
@@ -60,6 +63,58 @@ describe('wild-sentinel scan', () => {
       end: 10,
     });
     expect(err).toMatch(/scanned 2 listings/);
+  });
+
+  it('draws a progress bar on a terminal for a large file, and writes the same bytes to stdout as when piped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ws-scan-'));
+    try {
+      const file = join(dir, 'listings.jsonl');
+      const titles = [
+        'Real ivory bangle',
+        'Garden chair, oak',
+        'Tiger balm 3 jars',
+        'Pangolin scales wholesale',
+      ];
+      const body = Array.from({ length: 20_000 }, (_, i) =>
+        JSON.stringify({ id: i, title: titles[i % 4], description: `lot ${i} ${'x'.repeat(40)}` }),
+      ).join('\n');
+      writeFileSync(file, body);
+      expect(body.length).toBeGreaterThan(1024 * 1024);
+
+      // Piped: JSON lines on stdout, a summary on stderr, no terminal control codes anywhere.
+      const piped = spawnSync(process.execPath, [bin, 'scan', file], {
+        env: baseEnv,
+        timeout: 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      expect(piped.status).toBe(0);
+      const lines = piped.stdout.toString('utf8').split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines).toHaveLength(20_000);
+      expect(lines.every((l) => l.startsWith('{"id":'))).toBe(true);
+      expect(piped.stdout.includes('\x1b')).toBe(false);
+      expect(piped.stderr.toString()).not.toMatch(/[\r\x1b]/);
+
+      // stderr on a terminal (script gives the child a pseudo-terminal), stdout to a file.
+      const out = join(dir, 'verdicts.jsonl');
+      const tty = spawnSync(
+        'script',
+        ['-qec', `'${process.execPath}' '${bin}' scan '${file}' > '${out}'`, '/dev/null'],
+        { env: { ...baseEnv, COLUMNS: '100' }, timeout: 60_000 },
+      );
+      expect(tty.error).toBeUndefined();
+      expect({ status: tty.status, signal: tty.signal, stderr: tty.stderr.toString() }).toEqual({
+        status: 0,
+        signal: null,
+        stderr: '',
+      });
+      const screen = tty.stdout.toString('utf8');
+      expect(screen).toMatch(/\r\x1b\[K\[[█░]+\] +\d+% {2}[\d,]+ listings {2}[\d,]+\/s {2}ETA \d+:\d\d/);
+      expect(screen).toMatch(/scanned 20000 listings/);
+      expect(readFileSync(out).equals(piped.stdout)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports invalid lines with their number, skips them and exits non-zero', () => {
