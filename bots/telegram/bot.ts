@@ -8,7 +8,11 @@ import { log } from '../../shared/logger.ts';
 import { isSafeText } from '../../shared/text.ts';
 import { type AnswerInput, MAX_ANSWER_LENGTH } from '../../workflows/use-cases/answer-case.ts';
 import { findLink, type LinkInText } from '../../workflows/use-cases/link-in-text.ts';
-import { MAX_NOTE_LENGTH, MAX_SPECIES_LENGTH } from '../../workflows/use-cases/report-listing.ts';
+import {
+  MAX_LINK_LENGTH,
+  MAX_NOTE_LENGTH,
+  MAX_SPECIES_LENGTH,
+} from '../../workflows/use-cases/report-listing.ts';
 import { isSpeciesId, QUIZ, SPECIES, speciesLabelKey } from '../volunteers/catalog.ts';
 import { helpMessage, TELEGRAM_COMMANDS } from '../volunteers/commands.ts';
 import {
@@ -146,8 +150,16 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
   const speciesLabel = (ctx: VolunteerContext, species: string) =>
     isSpeciesId(species) ? ctx.label(speciesLabelKey(species)) : species;
 
-  const load = async (ctx: VolunteerContext) =>
-    parseDialog(await uc.loadConversation<unknown>(ctx.volunteer.id));
+  /** The stored dialog; one that no longer reads (an older version, say) is dropped, and the person told. */
+  const load = async (ctx: VolunteerContext) => {
+    const stored = await uc.loadConversation<unknown>(ctx.volunteer.id);
+    const dialog = parseDialog(stored);
+    if (stored !== undefined && stored !== null && !dialog) {
+      await uc.clearConversation(ctx.volunteer.id);
+      await say(ctx, 'dialog_lost');
+    }
+    return dialog;
+  };
   const save = (ctx: VolunteerContext, d: Dialog) => uc.saveConversation(ctx.volunteer.id, d);
 
   const askPhotos = (ctx: VolunteerContext) =>
@@ -383,6 +395,7 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
   /** The link step: the message's first web link is the listing, its other words start the note. */
   const takeLink = async (ctx: VolunteerContext, found: LinkInText | undefined) => {
     if (!found) return say(ctx, 'invalid_link');
+    if (found.url.length > MAX_LINK_LENGTH) return say(ctx, 'link_too_long', { max: MAX_LINK_LENGTH });
     const link = await uc.recognizeLink(found.url);
     if (!link.ok && link.reason === 'invalid_link') return say(ctx, 'invalid_link');
     // A home or search page: the dialog waits at the link step for the listing's own link.

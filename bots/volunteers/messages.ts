@@ -12,6 +12,8 @@ const en = {
   language_set: 'Language set to English.',
   ask_link: 'Send the link to the suspicious listing (https://…).',
   invalid_link: 'That is not a web link. Please send the listing’s address, starting with https://',
+  link_too_long: 'That link is too long (over {max} characters). Please send the listing’s own address.',
+  dialog_lost: 'Sorry, I lost track of your report. Please start again with /report.',
   unknown_platform:
     'We do not work with {domain} yet, so we cannot act on this link. Thank you for looking out!',
   not_a_listing:
@@ -125,6 +127,9 @@ const fr: Catalogue = {
   language_set: 'Langue : français.',
   ask_link: 'Envoyez le lien de l’annonce suspecte (https://…).',
   invalid_link: 'Ce n’est pas un lien web. Envoyez l’adresse de l’annonce, qui commence par https://',
+  link_too_long:
+    'Ce lien est trop long (plus de {max} caractères). Envoyez l’adresse de l’annonce elle-même.',
+  dialog_lost: 'Désolé, j’ai perdu le fil de votre signalement. Recommencez avec /report.',
   unknown_platform:
     'Nous ne travaillons pas encore avec {domain} : nous ne pouvons pas agir sur ce lien. Merci de votre vigilance !',
   not_a_listing:
@@ -239,6 +244,8 @@ const es: Catalogue = {
   language_set: 'Idioma: español.',
   ask_link: 'Envía el enlace del anuncio sospechoso (https://…).',
   invalid_link: 'Eso no es un enlace web. Envía la dirección del anuncio, que empieza por https://',
+  link_too_long: 'Ese enlace es demasiado largo (más de {max} caracteres). Envía la dirección del anuncio.',
+  dialog_lost: 'Perdón, perdí el hilo de tu reporte. Empieza de nuevo con /report.',
   unknown_platform:
     'Todavía no trabajamos con {domain}, así que no podemos actuar sobre este enlace. ¡Gracias por estar atento!',
   not_a_listing:
@@ -352,6 +359,8 @@ const pt: Catalogue = {
   language_set: 'Idioma: português.',
   ask_link: 'Envie o link do anúncio suspeito (https://…).',
   invalid_link: 'Isso não é um link. Envie o endereço do anúncio, começando por https://',
+  link_too_long: 'Esse link é longo demais (mais de {max} caracteres). Envie o endereço do próprio anúncio.',
+  dialog_lost: 'Desculpe, perdi o fio da sua denúncia. Comece de novo com /report.',
   unknown_platform:
     'Ainda não trabalhamos com {domain}, por isso não podemos agir sobre este link. Obrigado pela atenção!',
   not_a_listing:
@@ -463,6 +472,8 @@ const zh: Catalogue = {
   language_set: '语言已设为中文。',
   ask_link: '请发送可疑商品的链接（https://…）。',
   invalid_link: '这不是网页链接。请发送以 https:// 开头的商品地址。',
+  link_too_long: '链接太长（超过 {max} 个字符）。请发送该商品本身的地址。',
+  dialog_lost: '抱歉，您的举报进度丢失了。请用 /report 重新开始。',
   unknown_platform: '我们尚未与 {domain} 合作，无法处理此链接。感谢您的关注！',
   not_a_listing: '这个链接是 {domain} 的首页或搜索页，不是某个商品。请打开商品页面并发送它的链接。',
   ask_species: '出售的是什么？请选择或直接输入。',
@@ -565,6 +576,8 @@ const vi: Catalogue = {
   language_set: 'Đã chọn tiếng Việt.',
   ask_link: 'Hãy gửi liên kết của tin đăng đáng ngờ (https://…).',
   invalid_link: 'Đó không phải là liên kết web. Hãy gửi địa chỉ tin đăng, bắt đầu bằng https://',
+  link_too_long: 'Liên kết quá dài (hơn {max} ký tự). Hãy gửi địa chỉ của chính tin đăng.',
+  dialog_lost: 'Xin lỗi, tôi đã mất dấu báo cáo của bạn. Hãy bắt đầu lại với /report.',
   unknown_platform:
     'Chúng tôi chưa làm việc với {domain} nên chưa thể xử lý liên kết này. Cảm ơn bạn đã để ý!',
   not_a_listing:
@@ -676,6 +689,8 @@ const id: Catalogue = {
   language_set: 'Bahasa diatur ke Bahasa Indonesia.',
   ask_link: 'Kirim tautan iklan yang mencurigakan (https://…).',
   invalid_link: 'Itu bukan tautan web. Kirim alamat iklan yang diawali https://',
+  link_too_long: 'Tautan itu terlalu panjang (lebih dari {max} karakter). Kirim alamat iklannya sendiri.',
+  dialog_lost: 'Maaf, laporan Anda terputus. Mulai lagi dengan /report.',
   unknown_platform:
     'Kami belum bekerja sama dengan {domain}, jadi belum bisa menindak tautan ini. Terima kasih atas kepedulian Anda!',
   not_a_listing:
@@ -787,6 +802,8 @@ const th: Catalogue = {
   language_set: 'ตั้งค่าภาษาเป็นภาษาไทยแล้ว',
   ask_link: 'ส่งลิงก์ของประกาศที่น่าสงสัย (https://…)',
   invalid_link: 'นี่ไม่ใช่ลิงก์เว็บ โปรดส่งที่อยู่ของประกาศที่ขึ้นต้นด้วย https://',
+  link_too_long: 'ลิงก์ยาวเกินไป (เกิน {max} ตัวอักษร) โปรดส่งที่อยู่ของประกาศนั้นโดยตรง',
+  dialog_lost: 'ขออภัย รายงานของคุณขาดตอน โปรดเริ่มใหม่ด้วย /report',
   unknown_platform: 'เรายังไม่ได้ทำงานร่วมกับ {domain} จึงยังดำเนินการกับลิงก์นี้ไม่ได้ ขอบคุณที่ช่วยสอดส่อง!',
   not_a_listing: 'ลิงก์นี้เป็นหน้าแรกหรือหน้าค้นหาของ {domain} ไม่ใช่ประกาศ กรุณาเปิดประกาศนั้นแล้วส่งลิงก์ของประกาศ',
   ask_species: 'ประกาศขายอะไร? เลือกหรือพิมพ์',

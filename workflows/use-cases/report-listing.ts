@@ -36,6 +36,8 @@ export interface ReportListingDeps {
 }
 
 export const MAX_NOTE_LENGTH = 1000;
+/** Longer is no listing's address; the dialog and the report store at most this. */
+export const MAX_LINK_LENGTH = 2000;
 export const MAX_SPECIES_LENGTH = 100;
 /** A volunteer with at least this many decided reports at this accuracy raises a case's priority. */
 export const STRONG_RECORD = { minDecided: 10, minAccuracy: 0.9 } as const;

@@ -243,6 +243,24 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
     expect(rows).toEqual([{ species: 'ivory', note, case_id: caseRef }]);
   });
 
+  it('answers an overlong link and a dialog that no longer reads, and the report goes on', async () => {
+    const dan = await onboarded(1011, 'Dan', 'en');
+    await dan.command('/report');
+    await dan.next();
+    await dan.say(`https://shop.example/items/${'x'.repeat(10_000)}`);
+    expect((await dan.next())[0]!.text).toMatch(/too long \(over 2000 characters\)/);
+    await dan.say('https://shop.example/items/LONG-1');
+    expect((await dan.next())[0]!.text).toMatch(/What is offered/);
+
+    // A stored state from an older version (or damaged): the person is told, and can start again.
+    await h.db.pool.query(
+      `UPDATE volunteer_conversations SET state = '{"step":"photos","url":42}'
+       WHERE volunteer_id = (SELECT id FROM volunteers WHERE external_user_id = '1011')`,
+    );
+    await dan.press('ph:done');
+    expect((await dan.next())[0]!.text).toMatch(/lost track of your report.*\/report/);
+  });
+
   it('takes a link shared with words around it: the words become the note, and a link outside a dialog starts a report', async () => {
     const cleo = await onboarded(1010, 'Cleo', 'en');
     // A phone's share sheet, outside any dialog.
