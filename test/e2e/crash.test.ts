@@ -353,7 +353,7 @@ describe('SIGKILL at any point of the review flow, on the embedded database', ()
   it('approves a case after sitting idle past every cache TTL', { timeout: 180_000 }, async () => {
     const caseId = await ingest(5000);
     await eventually(async () => card(caseId), 'the card', 60_000);
-    await sleep(35_000); // the policy cache lives 30 s
+    await sleep(65_000); // past every cache: the policy (30 s) and Slack role lookups (60 s)
     expect((await click(caseId, 'case_approve')).status).toBe(200);
     await eventually(async () => (await caseStatus(caseId)) === 'taken_down', 'the takedown', 60_000);
     expect((await fetch(`${apiUrl}/healthz`)).status).toBe(200);
