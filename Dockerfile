@@ -1,11 +1,13 @@
 # One image for every role (worker, api, bots); docker-compose.yml picks the role per service.
-# The WebAssembly text-screening module is compiled in a build stage (its compiler is a dev dependency).
+# The WebAssembly modules (text screening's quick check, the image index's scan) are compiled in a build
+# stage (their compiler is a dev dependency).
 FROM node:20-bookworm-slim AS wasm
 WORKDIR /build
 ENV ONNXRUNTIME_NODE_INSTALL=skip ONNXRUNTIME_NODE_INSTALL_CUDA=skip
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY detectors/text/wasm detectors/text/wasm
+COPY detectors/image/wasm detectors/image/wasm
 RUN npm run build:wasm
 
 FROM node:20-bookworm-slim
@@ -15,6 +17,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
 COPY --from=wasm /build/detectors/text/wasm/quick-check.wasm detectors/text/wasm/
+COPY --from=wasm /build/detectors/image/wasm/mih-scan.wasm detectors/image/wasm/
 USER node
 ENTRYPOINT ["node", "bin/wild-sentinel.mjs"]
 CMD ["start"]

@@ -55,4 +55,18 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/ENTRYPOINT \["node", "bin\/wild-sentinel\.mjs"\]/);
   });
+
+  it('builds every WebAssembly module that build:wasm compiles, and ships it', () => {
+    const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const configs = [...String(pkg.scripts['build:wasm']).matchAll(/--config (\S+)\/asconfig\.json/g)];
+    expect(configs.length).toBeGreaterThanOrEqual(2);
+    for (const [, dir] of configs) {
+      const out = JSON.parse(
+        readFileSync(new URL(`../../${dir}/asconfig.json`, import.meta.url), 'utf8'),
+      ).options.outFile.replace('./', '');
+      expect(dockerfile).toContain(`COPY ${dir} ${dir}`);
+      expect(dockerfile).toContain(`COPY --from=wasm /build/${dir}/${out} ${dir}/`);
+    }
+  });
 });
