@@ -31,12 +31,14 @@ import {
   MODAL_REJECT,
   MODAL_REQUEST_INFO,
   noteModal,
+  type Parsed,
   readInfoForm,
   readModalContext,
   readNoteForm,
   readRejectForm,
   rejectModal,
   requestInfoModal,
+  type ViewState,
 } from './review-modals.ts';
 import type { SlackUseCases } from './review-use-cases.ts';
 
@@ -210,75 +212,57 @@ export function createSlackApp(opts: SlackAppOptions): { app: App; receiver: HTT
       return undefined;
     });
 
-    /** A submitted modal: valid forms are stored before the ack closes the modal. */
-    const modalEntry = (body: { user: { id: string } }, view: { id: string }, channel?: string) => ({
-      requestId: `slack:view:${view.id}:${body.user.id}`,
-      entry: { user: body.user.id, channel, fromHome: !channel },
-    });
+    /**
+     * A review modal: an expired or invalid form answers in the modal; a valid one is stored as its move
+     * before the ack closes the modal.
+     */
+    const onModal = <T>(
+      callbackId: string,
+      read: (state: ViewState) => Parsed<T>,
+      expiredField: string,
+      toMove: (value: T) => ReviewCommand,
+    ) => {
+      app.view(callbackId, async ({ ack, body, view }) => {
+        const ctx = readModalContext(view.private_metadata);
+        const form = read(view.state);
+        if (!ctx)
+          return ack({ response_action: 'errors', errors: { [expiredField]: 'this form has expired' } });
+        if (!form.ok) return ack({ response_action: 'errors', errors: form.errors });
+        const requestId = `slack:view:${view.id}:${body.user.id}`;
+        const entry = {
+          caseId: ctx.caseId,
+          user: body.user.id,
+          channel: ctx.channel,
+          fromHome: !ctx.channel,
+        };
+        await recordMove(ack, requestId, entry, toMove(form.value));
+      });
+    };
 
-    app.view(MODAL_REJECT, async ({ ack, body, view }) => {
-      const ctx = readModalContext(view.private_metadata);
-      const form = readRejectForm(view.state);
-      if (!ctx) return ack({ response_action: 'errors', errors: { reason: 'this form has expired' } });
-      if (!form.ok) return ack({ response_action: 'errors', errors: form.errors });
-      const { requestId, entry } = modalEntry(body, view, ctx.channel);
-      await recordMove(
-        ack,
-        requestId,
-        { ...entry, caseId: ctx.caseId },
-        {
-          op: 'decide',
-          decision: 'reject',
-          reasonCode: form.value.reasonCode,
-          ...(form.value.note !== undefined ? { reason: form.value.note } : {}),
-        },
-      );
-    });
-
-    app.view(MODAL_REQUEST_INFO, async ({ ack, body, view }) => {
-      const ctx = readModalContext(view.private_metadata);
-      const form = readInfoForm(view.state);
-      if (!ctx) return ack({ response_action: 'errors', errors: { question: 'this form has expired' } });
-      if (!form.ok) return ack({ response_action: 'errors', errors: form.errors });
-      const { requestId, entry } = modalEntry(body, view, ctx.channel);
-      await recordMove(
-        ack,
-        requestId,
-        { ...entry, caseId: ctx.caseId },
-        {
-          op: 'decide',
-          decision: 'request_info',
-          reason: form.value.question,
-        },
-      );
-    });
-
-    app.view(MODAL_NOTE, async ({ ack, body, view }) => {
-      const ctx = readModalContext(view.private_metadata);
-      const form = readNoteForm(view.state);
-      if (!ctx) return ack({ response_action: 'errors', errors: { note: 'this form has expired' } });
-      if (!form.ok) return ack({ response_action: 'errors', errors: form.errors });
-      const f = form.value;
-      const { requestId, entry } = modalEntry(body, view, ctx.channel);
-      await recordMove(
-        ack,
-        requestId,
-        { ...entry, caseId: ctx.caseId },
-        {
-          op: 'note',
-          ...(f.note !== undefined ? { note: f.note } : {}),
-          ...(f.codeWord
-            ? {
-                codeWord: {
-                  term: f.codeWord,
-                  ...(f.language !== undefined ? { language: f.language } : {}),
-                  ...(f.species !== undefined ? { species: f.species } : {}),
-                },
-              }
-            : {}),
-        },
-      );
-    });
+    onModal(MODAL_REJECT, readRejectForm, 'reason', (f) => ({
+      op: 'decide',
+      decision: 'reject',
+      reasonCode: f.reasonCode,
+      ...(f.note !== undefined ? { reason: f.note } : {}),
+    }));
+    onModal(MODAL_REQUEST_INFO, readInfoForm, 'question', (f) => ({
+      op: 'decide',
+      decision: 'request_info',
+      reason: f.question,
+    }));
+    onModal(MODAL_NOTE, readNoteForm, 'note', (f) => ({
+      op: 'note',
+      ...(f.note !== undefined ? { note: f.note } : {}),
+      ...(f.codeWord
+        ? {
+            codeWord: {
+              term: f.codeWord,
+              ...(f.language !== undefined ? { language: f.language } : {}),
+              ...(f.species !== undefined ? { species: f.species } : {}),
+            },
+          }
+        : {}),
+    }));
 
     app.event('app_home_opened', async ({ event, client }) => {
       if (event.tab !== 'home') return;

@@ -99,7 +99,7 @@ export function noteModal(ctx: ModalContext): types.ModalView {
   ]);
 }
 
-type ViewState = {
+export type ViewState = {
   values: Record<
     string,
     Record<string, { value?: string | null; selected_option?: { value: string } | null }>
