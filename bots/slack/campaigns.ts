@@ -1102,19 +1102,27 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
     }
   });
 
-  app.action(ACTION_CAMPAIGN_APPROVE, async ({ ack, body, action }) => {
-    const v =
-      body.type === 'block_actions' && action.type === 'button' && 'action_ts' in action
-        ? readButton(action.value)
-        : undefined;
-    if (!v || body.type !== 'block_actions' || !('action_ts' in action)) return ack();
-    await recordMove(ack, {
-      requestId: `slack:${action.action_ts}:${body.user.id}`,
-      user: body.user.id,
-      ...(body.channel ? { channel: body.channel.id } : {}),
-      command: { op: 'approve', workflowId: v.w, revision: v.r },
+  /** A campaign card's button: stored as its move before the ack (an unreadable one is only acked). */
+  const onCampaignButton = (
+    actionId: string,
+    toCommand: (v: NonNullable<ReturnType<typeof readButton>>) => CampaignEntry['command'],
+  ) => {
+    app.action(actionId, async ({ ack, body, action }) => {
+      const v =
+        body.type === 'block_actions' && action.type === 'button' && 'action_ts' in action
+          ? readButton(action.value)
+          : undefined;
+      if (!v || body.type !== 'block_actions' || !('action_ts' in action)) return ack();
+      await recordMove(ack, {
+        requestId: `slack:${action.action_ts}:${body.user.id}`,
+        user: body.user.id,
+        ...(body.channel ? { channel: body.channel.id } : {}),
+        command: toCommand(v),
+      });
     });
-  });
+  };
+
+  onCampaignButton(ACTION_CAMPAIGN_APPROVE, (v) => ({ op: 'approve', workflowId: v.w, revision: v.r }));
 
   app.action(ACTION_CAMPAIGN_CHANGES, async ({ ack, body, action, client }) => {
     await ack();
@@ -1144,17 +1152,5 @@ export function registerCampaignHandlers(app: App, deps: CampaignHandlerDeps): v
     });
   });
 
-  app.action(ACTION_CAMPAIGN_CANCEL, async ({ ack, body, action }) => {
-    const v =
-      body.type === 'block_actions' && action.type === 'button' && 'action_ts' in action
-        ? readButton(action.value)
-        : undefined;
-    if (!v || body.type !== 'block_actions' || !('action_ts' in action)) return ack();
-    await recordMove(ack, {
-      requestId: `slack:${action.action_ts}:${body.user.id}`,
-      user: body.user.id,
-      ...(body.channel ? { channel: body.channel.id } : {}),
-      command: { op: 'cancel', workflowId: v.w, campaignId: v.c },
-    });
-  });
+  onCampaignButton(ACTION_CAMPAIGN_CANCEL, (v) => ({ op: 'cancel', workflowId: v.w, campaignId: v.c }));
 }
