@@ -2,6 +2,7 @@
 // written forms of the languages added for it screened as trade, while their lookalikes (colour words,
 // imitations, news) stay allowed. Folding of letter variants and unspaced scripts is tested with the engine.
 import { describe, expect, it } from 'vitest';
+import { type SearchAlertBody, searchAlert } from '../../api/routes/search-alert.ts';
 import { compileLibrary } from '../../detectors/text/compile.ts';
 import { screenWith } from '../../detectors/text/index.ts';
 import { loadLibraryFromDir } from '../../keywords/load.ts';
@@ -85,5 +86,30 @@ describe('exact forms in the added languages', () => {
     ['ru', 'Браслет тигровый глаз', 'цена 500'],
   ])('%s lookalike: %s is allowed', (_lang, title, description) => {
     expect(screen(title, description)).toBe('allow');
+  });
+});
+
+describe('search alerts in the added languages', () => {
+  const ask = (q: string, lang?: string) =>
+    searchAlert(new URLSearchParams({ q, ...(lang ? { lang } : {}) })).body as SearchAlertBody;
+
+  it.each([
+    ['상아도장', 'ko'],
+    ['قرن وحيد القرن', 'ar'],
+    ['हाथी दांत', 'hi'],
+    ['ນໍແຮດ', 'lo'],
+    ['ស្នែងរមាស', 'km'],
+    ['ဆင်စွယ်', 'my'],
+    ['kaliskis ng balintong', 'tl'],
+    ['рог носорога', 'ru'],
+  ])('%s alerts with the message in %s', (q, language) => {
+    const body = ask(q);
+    expect(body.alert).toBe(true);
+    expect(body.message?.language).toBe(language);
+    expect(body.message?.title.length).toBeGreaterThan(0);
+  });
+
+  it('does not alert on the Korean colour word', () => {
+    expect(ask('아이보리 원피스', 'ko').alert).toBe(false);
   });
 });
