@@ -1,5 +1,5 @@
 // wild-sentinel keywords <command>: the keyword library's versions, diff, export/import, publish, quality.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { screenText, setActiveLibrary } from '../../detectors/text/index.ts';
 import {
@@ -115,6 +115,7 @@ function quality(file: string | undefined, split: string | undefined, write: boo
   const library = loadLibraryFromDir();
   setActiveLibrary(library);
   if (file !== undefined) {
+    if (write) throw new VersionError('--write-baseline measures the held-out split; it takes no FILE');
     const report = evaluate(readDevSet(file), screenRow);
     console.log(formatReport(report));
     printErrors(report.errors);
@@ -135,6 +136,9 @@ function quality(file: string | undefined, split: string | undefined, write: boo
     if (write) {
       writeBaseline(baselineOf(report, library.version, sha256));
       console.log(`\nwrote ${BASELINE_PATH}`);
+    } else if (!existsSync(BASELINE_PATH)) {
+      console.log(`no baseline yet (${BASELINE_PATH}): run with --write-baseline`);
+      code = 1;
     } else {
       const { regressions, improvements } = compareToBaseline(report, readBaseline(), sha256);
       for (const r of regressions) console.log(`  REGRESSION ${r}`);

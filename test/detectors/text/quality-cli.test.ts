@@ -42,4 +42,10 @@ describe('wild-sentinel keywords quality', () => {
     expect(code).toBe(1);
     expect(err).toMatch(/--split must be one of dev, holdout, real-style/);
   });
+
+  it('writes a baseline only from the held-out split', () => {
+    const { code, err } = quality('my-listings.jsonl', '--write-baseline');
+    expect(code).toBe(1);
+    expect(err).toMatch(/--write-baseline measures the held-out split; it takes no FILE/);
+  });
 });
