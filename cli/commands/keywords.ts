@@ -1,8 +1,28 @@
 // wild-sentinel keywords <command>: the keyword library's versions, diff, export/import, publish, quality.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { screenText, setActiveLibrary } from '../../detectors/text/index.ts';
-import { evaluate, formatReport, HOLDOUT_PATH, readDevSet } from '../../detectors/text/quality.ts';
+import {
+  type DevRow,
+  evaluate,
+  formatReport,
+  formatTable,
+  groupMetrics,
+  HOLDOUT_PATH,
+  metrics,
+  REAL_STYLE_PATH,
+  readDevSet,
+  readRealStyleSet,
+  screenRows,
+} from '../../detectors/text/quality.ts';
+import {
+  BASELINE_PATH,
+  baselineOf,
+  compareToBaseline,
+  holdoutChecksum,
+  readBaseline,
+  writeBaseline,
+} from '../../detectors/text/quality-baseline.ts';
 import {
   diffLibraries,
   exportLibrary,
@@ -26,7 +46,9 @@ import { withDatabase } from '../database.ts';
 
 export const USAGE = `usage: wild-sentinel keywords <command>
   stats                                  entries per language and kind in the working files (keywords/library)
-  quality [dev-set.jsonl]                precision, recall and false-positive rate per language
+  quality [FILE] [--split S]             precision, recall and FPR per language, species and obfuscation class;
+                                         S: dev, holdout (checked against the stored baseline) or real-style
+  quality --write-baseline               store the held-out split's figures as the baseline CI holds it to
   versions                               published versions
   publish --by NAME [--changelog TEXT]   publish the working files as the version in library.yaml
   diff FROM TO                           FROM/TO: a published version, "files", or an export .json
@@ -35,6 +57,7 @@ export const USAGE = `usage: wild-sentinel keywords <command>
 Uses DATABASE_URL, or the embedded database under DATA_DIR.
 Examples:
   wild-sentinel keywords quality
+  wild-sentinel keywords quality --split holdout
   wild-sentinel keywords publish --by alice --changelog 'Korean terms'
   wild-sentinel keywords export latest --out library.json`;
 
@@ -71,39 +94,107 @@ function stats(library: Library): string {
   return lines.join('\n');
 }
 
+const SPLITS = ['dev', 'holdout', 'real-style'] as const;
+
+function printErrors(errors: { id: string; label: string; verdict: string; title: string }[]): void {
+  for (const e of errors) console.log(`  miss: ${e.id} (${e.label}, got ${e.verdict}) ${e.title}`);
+}
+
+/** Screens each row with the working files' library. */
+function screenRow(row: DevRow) {
+  return screenText({ title: row.title, description: row.description });
+}
+
+/**
+ * `keywords quality`: the dev set, the held-out split (checked against its baseline: exit 1 on a regression)
+ * and the real-style set; or one of them (--split), or a given file in the dev-set format.
+ */
+function quality(file: string | undefined, split: string | undefined, write: boolean): number {
+  if (split !== undefined && !(SPLITS as readonly string[]).includes(split))
+    throw new VersionError(`--split must be one of ${SPLITS.join(', ')}`);
+  const library = loadLibraryFromDir();
+  setActiveLibrary(library);
+  if (file !== undefined) {
+    if (write) throw new VersionError('--write-baseline measures the held-out split; it takes no FILE');
+    const report = evaluate(readDevSet(file), screenRow);
+    console.log(formatReport(report));
+    printErrors(report.errors);
+    return 0;
+  }
+  const show = (s: (typeof SPLITS)[number]) => (write ? s === 'holdout' : split === undefined || split === s);
+  let code = 0;
+  if (show('dev')) {
+    const report = evaluate(readDevSet(), screenRow);
+    console.log(`development set (tuned on):\n${formatReport(report)}`);
+    printErrors(report.errors);
+  }
+  if (show('holdout')) {
+    const report = evaluate(readDevSet(HOLDOUT_PATH), screenRow);
+    console.log(`\nheld-out split (${HOLDOUT_PATH}), never used for tuning:\n${formatReport(report)}`);
+    printErrors(report.errors);
+    const sha256 = holdoutChecksum();
+    if (write) {
+      writeBaseline(baselineOf(report, library.version, sha256));
+      console.log(`\nwrote ${BASELINE_PATH}`);
+    } else if (!existsSync(BASELINE_PATH)) {
+      console.log(`no baseline yet (${BASELINE_PATH}): run with --write-baseline`);
+      code = 1;
+    } else {
+      const { regressions, improvements } = compareToBaseline(report, readBaseline(), sha256);
+      for (const r of regressions) console.log(`  REGRESSION ${r}`);
+      for (const i of improvements) console.log(`  improved ${i}`);
+      console.log(
+        regressions.length > 0
+          ? `baseline (${BASELINE_PATH}): ${regressions.length} regressions`
+          : `baseline (${BASELINE_PATH}): no regression${improvements.length > 0 ? '; run --write-baseline to keep the gains' : ''}`,
+      );
+      if (regressions.length > 0) code = 1;
+    }
+  }
+  if (show('real-style')) {
+    const rows = readRealStyleSet();
+    const scored = screenRows(rows, screenRow);
+    console.log(
+      `\nreal-style posts (${REAL_STYLE_PATH}), evaluation only (pos = sale posts):\n${formatTable(
+        'style',
+        groupMetrics(scored, (r) => r.style),
+        metrics(scored),
+      )}`,
+    );
+    printErrors(
+      scored
+        .filter((s) => s.flagged !== (s.label === 'illicit'))
+        .map((s) => ({
+          id: s.row.id,
+          label: s.row.label === 'illicit' ? 'sale' : 'not-sale',
+          verdict: s.verdict,
+          title: s.row.title,
+        })),
+    );
+  }
+  return code;
+}
+
 export async function run(args: string[]): Promise<number | undefined> {
   const [command, ...rest] = args;
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { by: { type: 'string' }, changelog: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      by: { type: 'string' },
+      changelog: { type: 'string' },
+      out: { type: 'string' },
+      split: { type: 'string' },
+      'write-baseline': { type: 'boolean' },
+    },
   });
   try {
     switch (command) {
       case 'stats':
         console.log(stats(loadLibraryFromDir()));
         return 0;
-      case 'quality': {
-        setActiveLibrary(loadLibraryFromDir());
-        const report = evaluate(readDevSet(positionals[0]), (row) =>
-          screenText({ title: row.title, description: row.description }),
-        );
-        console.log(formatReport(report));
-        for (const e of report.errors)
-          console.log(`  miss: ${e.id} (${e.label}, got ${e.verdict}) ${e.title}`);
-        if (positionals[0] === undefined) {
-          // Hard cases written after the engine was tuned and never tuned on: an honest floor.
-          const holdout = evaluate(readDevSet(HOLDOUT_PATH), (row) =>
-            screenText({ title: row.title, description: row.description }),
-          );
-          console.log(
-            `\nheld-out hard cases (${HOLDOUT_PATH}), not used for tuning:\n${formatReport(holdout)}`,
-          );
-          for (const e of holdout.errors)
-            console.log(`  miss: ${e.id} (${e.label}, got ${e.verdict}) ${e.title}`);
-        }
-        return 0;
-      }
+      case 'quality':
+        return quality(positionals[0], values.split, values['write-baseline'] === true);
       case 'versions':
         return await withDatabase(loadConfig(), async (db) => {
           for (const v of await listVersions(db)) {
