@@ -97,6 +97,10 @@ interface Ack {
 /** What the platform's clients saw. */
 const acks = new Map<string, Ack>();
 const stats = { failovers: 0, inFlight: 0, known: 0 };
+/** Cases acknowledged as flagged, in the order the reviewers get to them. */
+const toDecide: string[] = [];
+const approved: string[] = [];
+let killedWorker = -1;
 let stopped = false;
 
 /** A request that reached a process which then died, rather than one refused by a process not there. */
@@ -146,8 +150,8 @@ async function wave(n: number): Promise<void> {
 }
 
 /**
- * SIGKILLs the worker that sent this takedown and waits for its answer: Temporal knows which worker runs
- * the activity (its identity is pid@host).
+ * SIGKILLs the worker that sent this takedown and is waiting for the platform's answer: Temporal knows
+ * which worker runs the activity (its identity is pid@host).
  */
 async function killWorkerSending(request: TakedownRequest): Promise<void> {
   const caseId = String(request.idempotencyKey).split(':')[0]!;
@@ -162,7 +166,6 @@ async function killWorkerSending(request: TakedownRequest): Promise<void> {
   await kill(worker);
   killedWorker = workers.indexOf(worker);
 }
-let killedWorker = -1;
 
 async function hasCard(caseId: string): Promise<boolean> {
   const { rowCount } = await db.pool.query('SELECT 1 FROM cases WHERE id = $1 AND slack_ts IS NOT NULL', [
@@ -170,10 +173,6 @@ async function hasCard(caseId: string): Promise<boolean> {
   ]);
   return rowCount === 1;
 }
-
-/** Cases acknowledged as flagged, in the order the reviewers get to them. */
-const toDecide: string[] = [];
-const approved: string[] = [];
 
 /** A reviewer approves each case once its card is up; a click Slack saw fail is clicked again. */
 async function review(until: () => boolean, onHalf: () => void): Promise<void> {
@@ -247,7 +246,7 @@ beforeAll(async () => {
   );
   expect(added.code, added.stderr).toBe(0);
   apiKey = /wsk_\S+/.exec(added.stdout)![0];
-}, 240_000);
+}, 300_000);
 
 afterAll(async () => {
   stopped = true;
