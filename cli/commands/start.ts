@@ -13,6 +13,17 @@ Examples:
   wild-sentinel start
   wild-sentinel start --role api --role bots`;
 
+/** What a person (or a supervisor's log) needs to know once the process serves. */
+function readyLine(roles: readonly Role[], url: string): string {
+  const parts = roles.length ? ` (${[...new Set(roles)].join(', ')})` : '';
+  const where = !url
+    ? ''
+    : roles.length === 0 || roles.includes('api')
+      ? ` API: ${url} (health: ${url}/healthz).`
+      : ` Bots endpoint: ${url}.`;
+  return `Wild Sentinel is running${parts}.${where} Ctrl-C stops it.`;
+}
+
 export async function run(args: string[]): Promise<number> {
   const roles: Role[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -37,10 +48,11 @@ export async function run(args: string[]): Promise<number> {
   keepServingOnUnhandledRejection();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   log.info('starting Wild Sentinel', { config: redactConfig(config) });
-  const system = await startSystem(config, { seedDemoPlatform: !config.DATABASE_URL });
-  console.log(
-    `Wild Sentinel is running. API: ${system.apiUrl} (health: ${system.apiUrl}/healthz). Ctrl-C stops it.`,
-  );
+  const system = await startSystem(config, {
+    ...(roles.length ? { roles } : {}),
+    seedDemoPlatform: !config.DATABASE_URL,
+  });
+  console.log(readyLine(roles, system.apiUrl));
 
   const failure = await new Promise<Error | undefined>((resolve) => {
     process.once('SIGINT', () => resolve(undefined));

@@ -4,23 +4,21 @@
 // every case is decided as clicked, every takedown was performed once, every card matches its case, and
 // the audit chain verifies. The same process then serves 64 concurrent clients without a 5xx, and
 // approves a case after sitting idle past every cache TTL.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../shared/net/free-port.ts';
 import { type FakePlatform, startFakePlatform } from '../fakes/platform-endpoint.ts';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.ts';
 import { sendBlockAction, sendViewSubmission } from '../fakes/slack-interactions.ts';
 import { bundleWorkflows, eventually } from '../support/temporal.ts';
+import { prng, runCli, sigkill, sleep, startProcess } from './support/processes.ts';
 import { buttonIds } from './support/review-system.ts';
 
 const SYSTEM_SCRIPT = fileURLToPath(new URL('./support/system-process.ts', import.meta.url));
-const CLI = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SLACK_TOKEN = 'xoxb-crash-token';
 const SIGNING_SECRET = 'crash-signing-secret';
 const TAKEDOWN_SECRET = 'crash-takedown-secret';
@@ -39,47 +37,17 @@ let apiUrl = '';
 let apiKey = '';
 let kills = 0;
 
-/** A small seeded generator, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const SEED = Number(process.env.CRASH_SEED ?? 20261207);
 const random = prng(SEED);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function startChild(): Promise<void> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', SYSTEM_SCRIPT], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr?.on('data', (d) => {
-    stderr = (stderr + String(d)).slice(-4000);
-  });
-  apiUrl = await new Promise<string>((resolve, reject) => {
-    proc.stdout?.on('data', (d) => {
-      const m = /SYSTEM_READY (\S+)/.exec(String(d));
-      if (m) resolve(m[1]!);
-    });
-    proc.once('exit', (code) => reject(new Error(`system exited early (${code}): ${stderr}`)));
-  });
-  child = proc;
+  const started = await startProcess(['--import', 'tsx', SYSTEM_SCRIPT], env, /SYSTEM_READY (\S+)/);
+  apiUrl = started.ready[1]!;
+  child = started.proc;
 }
 
 async function killChild(): Promise<void> {
-  const proc = child;
-  if (!proc || proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGKILL');
-  await exited;
-  kills += 1;
+  if (await sigkill(child)) kills += 1;
 }
 
 async function restart(): Promise<void> {
@@ -87,22 +55,7 @@ async function restart(): Promise<void> {
   await startChild();
 }
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', CLI, ...args],
-      {
-        cwd: ROOT,
-        env,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(env, ...args);
 
 const api = (path: string, init: RequestInit = {}) =>
   fetch(`${apiUrl}${path}`, {

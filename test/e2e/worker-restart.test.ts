@@ -1,15 +1,12 @@
 // A worker process is killed (SIGKILL) in the middle of a takedown: the platform has performed it, but the
 // worker never heard back or recorded it. A new worker resumes the case and the platform still sees exactly
 // one takedown (the retry carries the same idempotency key), the case ends taken down, the card says so.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSystem, startSystem } from '../../cli/system.ts';
 import { bundleWorkflows, eventually } from '../support/temporal.ts';
+import { BIN, startProcess } from './support/processes.ts';
 import { type ReviewHarness, startReviewHarness } from './support/review-system.ts';
-
-const WORKER_SCRIPT = fileURLToPath(new URL('./support/worker-process.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 let h: ReviewHarness;
 let child: ChildProcess | undefined;
@@ -24,23 +21,10 @@ function configEnv(config: ReviewHarness['config']): NodeJS.ProcessEnv {
   return env;
 }
 
+/** A production worker: `wild-sentinel start --role worker`, configured from the environment. */
 async function startWorkerProcess(): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
-    cwd: ROOT,
-    env: configEnv(h.config),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr?.on('data', (d) => {
-    stderr += String(d);
-  });
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout?.on('data', (d) => {
-      if (String(d).includes('WORKER_READY')) resolve();
-    });
-    proc.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${stderr.slice(-2000)}`)));
-  });
-  return proc;
+  const started = await startProcess([BIN, 'start', '--role', 'worker'], configEnv(h.config), /is running/);
+  return started.proc;
 }
 
 beforeAll(async () => {

@@ -18,9 +18,9 @@ export interface FakePlatform extends RunningServer {
   failNext(status: number, n?: number): void;
   /**
    * Performs the next request but never answers it (the caller dies or times out waiting); resolves
-   * when that request has been performed.
+   * with that request when it has been performed.
    */
-  holdNext(): Promise<void>;
+  holdNext(): Promise<TakedownRequest>;
   /** Resolves right after the next performed request has been answered. */
   answeredNext(): Promise<void>;
 }
@@ -29,7 +29,7 @@ export async function startFakePlatform(signingSecret: string): Promise<FakePlat
   const requests: TakedownRequest[] = [];
   const performed = new Map<string, string>();
   let failure = { status: 0, left: 0 };
-  let hold: (() => void) | undefined;
+  let hold: ((request: TakedownRequest) => void) | undefined;
   let answered: (() => void) | undefined;
 
   const server = await listen(async (req, res) => {
@@ -40,7 +40,8 @@ export async function startFakePlatform(signingSecret: string): Promise<FakePlat
     const signatureValid =
       given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
     const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
-    requests.push({ idempotencyKey, signatureValid, body: JSON.parse(raw) });
+    const request = { idempotencyKey, signatureValid, body: JSON.parse(raw) };
+    requests.push(request);
     if (!signatureValid) return sendJson(res, 401, { error: 'bad signature' });
     if (failure.left > 0) {
       failure.left -= 1;
@@ -55,7 +56,7 @@ export async function startFakePlatform(signingSecret: string): Promise<FakePlat
     if (hold) {
       const performedNow = hold;
       hold = undefined;
-      performedNow();
+      performedNow(request);
       return; // performed, never answered
     }
     sendJson(res, 200, { reference, status: 'done' });
@@ -73,7 +74,7 @@ export async function startFakePlatform(signingSecret: string): Promise<FakePlat
       failure = { status, left: n };
     },
     holdNext() {
-      return new Promise<void>((resolve) => {
+      return new Promise<TakedownRequest>((resolve) => {
         hold = resolve;
       });
     },
