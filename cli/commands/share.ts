@@ -21,7 +21,7 @@ import { listFeedback, reportFalsePositive } from '../../workflows/sharing/feedb
 import { fetchablePeers, fetchPeer, PeerFetchError } from '../../workflows/sharing/fetch.ts';
 import { decideSharedItem, importBundle, listPending } from '../../workflows/sharing/import.ts';
 import { linkListing } from '../../workflows/sharing/linking.ts';
-import { formatPeer, listPeers, trustPeer } from '../../workflows/sharing/peers.ts';
+import { formatPeer, listPeers, peerUrlProblem, trustPeer } from '../../workflows/sharing/peers.ts';
 import { withDatabase } from '../database.ts';
 
 export const USAGE = `usage: wild-sentinel share keygen <dir>
@@ -78,6 +78,11 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'trust': {
         if (!rest[0] || !rest[1]) break;
+        const problem = values.url === undefined ? undefined : peerUrlProblem(values.url);
+        if (problem) {
+          console.error(problem);
+          return 2;
+        }
         const pem = readFileSync(rest[1], 'utf8');
         const id = await withDatabase(loadConfig(), (db) => trustPeer(db, rest[0]!, pem, actor, values.url));
         console.log(

@@ -4,6 +4,12 @@ import { appendAudit } from '../../shared/db/audit.ts';
 import type { Queryable } from '../../shared/db/pool.ts';
 import { keyId } from './bundle.ts';
 
+/** Why a peer URL cannot be fetched from (it must be the API's base: the feed path is appended). */
+export function peerUrlProblem(url: string): string | undefined {
+  if (/^https?:\/\/[^/\s]+\/?$/.test(url)) return undefined;
+  return `the peer URL must be its API's base, e.g. https://sentinel.example.org (got ${url.slice(0, 100)})`;
+}
+
 export async function trustPeer(
   db: Queryable,
   origin: string,
@@ -15,10 +21,8 @@ export async function trustPeer(
   const key = createPublicKey(publicKeyPem);
   if (key.asymmetricKeyType !== 'ed25519') throw new Error('a peer key must be an Ed25519 public key');
   const pem = key.export({ type: 'spki', format: 'pem' }).toString();
-  if (url !== undefined && !/^https?:\/\/[^/]+\/?$/.test(url))
-    throw new Error(
-      `the peer URL must be the API's base, e.g. https://sentinel.example.org (got ${url.slice(0, 100)})`,
-    );
+  const problem = url === undefined ? undefined : peerUrlProblem(url);
+  if (problem) throw new Error(problem);
   await db.query(
     `INSERT INTO share_peers (origin, public_key, added_by, url) VALUES ($1, $2, $3, $4)
      ON CONFLICT (origin) DO UPDATE SET public_key = EXCLUDED.public_key, enabled = true, added_by = EXCLUDED.added_by,
