@@ -4,7 +4,7 @@
 import { appendAudit } from '../../shared/db/audit.ts';
 import { inTransaction, type Pool, type Queryable } from '../../shared/db/pool.ts';
 import type { ShareItem } from './bundle.ts';
-import { decideSharedItem, findSharedItem } from './import.ts';
+import { decideSharedItemIn } from './import.ts';
 import { itemDigest, lockOutbox } from './outbox.ts';
 
 const DAY = 24 * 3600 * 1000;
@@ -16,9 +16,9 @@ export async function reportFalsePositive(
 ): Promise<{ name: string; to: string }> {
   const now = o.now ?? new Date();
   const reason = `false positive${o.note ? `: ${o.note}` : ''}`;
-  const { name } = await decideSharedItem(pool, ref, 'reject', o.actor, reason);
+  // One transaction: the item stops here and the feedback is queued, or neither.
   return inTransaction(pool, async (tx) => {
-    const item = await findSharedItem(tx, name);
+    const item = await decideSharedItemIn(tx, ref, 'reject', o.actor, reason);
     const feedback: Extract<ShareItem, { type: 'feedback' }> = {
       id: `feedback:${item.origin}:${item.itemId}`.slice(0, 200),
       type: 'feedback',

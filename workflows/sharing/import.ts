@@ -527,30 +527,39 @@ export async function decideSharedItem(
   actor: string,
   reason?: string,
 ): Promise<{ id: number; name: string; status: ItemStatus }> {
+  return inTransaction(db, (tx) => decideSharedItemIn(tx, ref, action, actor, reason));
+}
+
+/** decideSharedItem inside the caller's transaction. */
+export async function decideSharedItemIn(
+  tx: Queryable,
+  ref: string | number,
+  action: 'accept' | 'reject',
+  actor: string,
+  reason?: string,
+): Promise<{ id: number; name: string; status: ItemStatus; origin: string; itemId: string }> {
   const status = STATUS[action];
-  return inTransaction(db, async (tx) => {
-    const item = await findSharedItem(tx, String(ref));
-    if (item.status === 'withdrawn')
-      throw new ShareError('not_found', `${item.name} was withdrawn by ${item.origin}: nothing to decide`);
-    if (item.expiresAt.getTime() <= Date.now())
-      throw new ShareError('not_found', `${item.name} has expired: ask ${item.origin} for a fresh one`);
-    const { rows } = await tx.query<{ payload: Record<string, unknown> }>(
-      `UPDATE shared_items SET status = $2, reason = $3, decided_by = $4, decided_at = now() WHERE id = $1
-       RETURNING payload`,
-      [item.id, status, reason ?? null, actor],
-    );
-    await appendAudit(tx, {
-      actor,
-      action: `share.item.${action}`,
-      subjectType: 'shared_item',
-      subjectId: String(item.id),
-      details: { origin: item.origin, itemId: item.itemId },
-    });
-    const payload = rows[0]!.payload;
-    if (status === 'accepted' && item.status !== 'accepted')
-      await applyAccepted(tx, item.origin, item.type, payload, actor);
-    if (status === 'rejected' && item.status === 'accepted')
-      await unapply(tx, item.origin, item.type, payload, actor);
-    return { id: item.id, name: item.name, status };
+  const item = await findSharedItem(tx, String(ref));
+  if (item.status === 'withdrawn')
+    throw new ShareError('not_found', `${item.name} was withdrawn by ${item.origin}: nothing to decide`);
+  if (item.expiresAt.getTime() <= Date.now())
+    throw new ShareError('not_found', `${item.name} has expired: ask ${item.origin} for a fresh one`);
+  const { rows } = await tx.query<{ payload: Record<string, unknown> }>(
+    `UPDATE shared_items SET status = $2, reason = $3, decided_by = $4, decided_at = now() WHERE id = $1
+     RETURNING payload`,
+    [item.id, status, reason ?? null, actor],
+  );
+  await appendAudit(tx, {
+    actor,
+    action: `share.item.${action}`,
+    subjectType: 'shared_item',
+    subjectId: String(item.id),
+    details: { origin: item.origin, itemId: item.itemId },
   });
+  const payload = rows[0]!.payload;
+  if (status === 'accepted' && item.status !== 'accepted')
+    await applyAccepted(tx, item.origin, item.type, payload, actor);
+  if (status === 'rejected' && item.status === 'accepted')
+    await unapply(tx, item.origin, item.type, payload, actor);
+  return { id: item.id, name: item.name, status, origin: item.origin, itemId: item.itemId };
 }
