@@ -183,7 +183,11 @@ export async function run(args: string[]): Promise<number> {
       case 'import': {
         if (!rest[0]) break;
         const input = JSON.parse(readFileSync(rest[0], 'utf8')) as unknown;
-        const report = await withDatabase(loadConfig(), (db) => importBundle(db, input, { actor }));
+        const config = loadConfig();
+        // Feedback in the file is recorded when it is addressed to this deployment.
+        const report = await withDatabase(config, (db) =>
+          importBundle(db, input, { actor, self: config.SHARE_ORIGIN }),
+        );
         console.log(JSON.stringify(report, null, 2));
         return 0;
       }
