@@ -7,14 +7,7 @@ import { createHash, type KeyObject } from 'node:crypto';
 
 import { inTransaction, type Pool, type Queryable } from '../../shared/db/pool.ts';
 import { log } from '../../shared/logger.ts';
-import {
-  BUNDLE_FORMAT,
-  canonicalJson,
-  type Feed,
-  type ShareItem,
-  type SignedBundle,
-  signBundle,
-} from './bundle.ts';
+import { BUNDLE_FORMAT, type Feed, type ShareItem, type SignedBundle, signBundle } from './bundle.ts';
 import { buildBundle } from './export.ts';
 
 export interface FeedConfig {
@@ -37,11 +30,18 @@ export async function lockOutbox(tx: Queryable): Promise<void> {
   await tx.query("SELECT pg_advisory_xact_lock(hashtext('wild_sentinel.share_outbox'))");
 }
 
+/**
+ * A fingerprint of what a receiver would store. The builder writes keys in a fixed order, so plain JSON is
+ * stable (and ~20x cheaper than canonical JSON at 20k items); a change of that order only re-sends items once.
+ */
 export function itemDigest(item: Pick<ShareItem, 'type' | 'payload' | 'provenance'>): string {
   return createHash('sha256')
-    .update(canonicalJson({ type: item.type, payload: item.payload, provenance: item.provenance }))
+    .update(JSON.stringify([item.type, item.payload, item.provenance]))
     .digest('hex');
 }
+
+/** Items written per statement when the outbox changes. */
+const UPSERT_CHUNK = 500;
 
 async function existingBanks(db: Queryable, names: readonly string[]): Promise<string[]> {
   const { rows } = await db.query<{ name: string }>(
@@ -95,49 +95,55 @@ export async function syncOutbox(
   const { rows: current } = await tx.query<{
     item_id: string;
     type: string;
-    payload: Record<string, unknown>;
     digest: string;
     status: string;
     published_at: Date;
-  }>(`SELECT item_id, type, payload, digest, status, published_at FROM share_outbox WHERE audience IS NULL`);
+  }>('SELECT item_id, type, digest, status, published_at FROM share_outbox WHERE audience IS NULL');
   const known = new Map(current.map((r) => [r.item_id, r]));
   const refreshBefore = now.getTime() - (cfg.days * DAY) / 2;
-  let changed = 0;
+  const changed: {
+    id: string;
+    type: string;
+    payload: unknown;
+    provenance: unknown;
+    digest: string;
+    expiresAt: string;
+  }[] = [];
   for (const item of body.items) {
     const digest = itemDigest(item);
     const was = known.get(item.id);
     known.delete(item.id);
-    if (was && was.status === 'active' && was.digest === digest && was.published_at.getTime() > refreshBefore)
-      continue;
+    const unchanged =
+      was && was.status === 'active' && was.digest === digest && was.published_at.getTime() > refreshBefore;
+    if (!unchanged) changed.push({ ...item, digest });
+  }
+  for (let i = 0; i < changed.length; i += UPSERT_CHUNK) {
     await tx.query(
       `INSERT INTO share_outbox (item_id, type, payload, provenance, digest, status, published_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, 'active', $6, $7)
+       SELECT c.id, c.type, c.payload, c.provenance, c.digest, 'active', $2, c."expiresAt"
+       FROM jsonb_to_recordset($1::jsonb)
+         AS c(id text, type text, payload jsonb, provenance jsonb, digest text, "expiresAt" timestamptz)
        ON CONFLICT (item_id) DO UPDATE SET type = EXCLUDED.type, payload = EXCLUDED.payload,
          provenance = EXCLUDED.provenance, digest = EXCLUDED.digest, status = 'active', reason = NULL,
          seq = nextval('share_outbox_seq'), published_at = EXCLUDED.published_at, expires_at = EXCLUDED.expires_at`,
-      [
-        item.id,
-        item.type,
-        JSON.stringify(item.payload),
-        JSON.stringify(item.provenance),
-        digest,
-        now,
-        item.expiresAt,
-      ],
+      [JSON.stringify(changed.slice(i, i + UPSERT_CHUNK)), now],
     );
-    changed++;
   }
   let withdrawn = 0;
   for (const gone of known.values()) {
     if (gone.status !== 'active') continue;
+    const { rows } = await tx.query<{ payload: Record<string, unknown> }>(
+      'SELECT payload FROM share_outbox WHERE item_id = $1',
+      [gone.item_id],
+    );
     await tx.query(
       `UPDATE share_outbox SET status = 'withdrawn', reason = $2, seq = nextval('share_outbox_seq'),
          published_at = $3 WHERE item_id = $1`,
-      [gone.item_id, await withdrawalReason(tx, gone.type, gone.payload), now],
+      [gone.item_id, await withdrawalReason(tx, gone.type, rows[0]!.payload), now],
     );
     withdrawn++;
   }
-  return { changed, withdrawn };
+  return { changed: changed.length, withdrawn };
 }
 
 interface OutboxRow {
@@ -221,7 +227,15 @@ export async function feedBundle(
   now = new Date(),
 ): Promise<SignedBundle> {
   const page = await inTransaction(pool, async (tx) => {
-    await syncOutbox(tx, cfg, now);
+    // A peer paging through what it was already offered gets the next page as it stands; a peer that has
+    // caught up gets the outbox brought up to date first.
+    const { rows } = await tx.query<{ last: string | null }>(
+      `SELECT max(seq) AS last FROM share_outbox
+       WHERE (audience IS NULL OR audience = $1) AND (status = 'withdrawn' OR expires_at > now())`,
+      [request.audience],
+    );
+    const midway = request.since > 0 && request.since < Number(rows[0]?.last ?? 0);
+    if (!midway) await syncOutbox(tx, cfg, now);
     return readFeed(tx, { origin: cfg.origin, ttlDays: cfg.days, ...request });
   });
   return signFeedBundle(
