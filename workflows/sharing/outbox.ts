@@ -19,6 +19,8 @@ export interface FeedConfig {
   keywords: boolean;
   /** Removals this recent are shared; items live this long on receivers (refreshed at half-life). */
   days: number;
+  /** Items per answer (FEED_PAGE_SIZE by default). */
+  pageSize?: number;
 }
 
 const DAY = 24 * 3600 * 1000;
@@ -236,7 +238,7 @@ export async function feedBundle(
     );
     const midway = request.since > 0 && request.since < Number(rows[0]?.last ?? 0);
     if (!midway) await syncOutbox(tx, cfg, now);
-    return readFeed(tx, { origin: cfg.origin, ttlDays: cfg.days, ...request });
+    return readFeed(tx, { origin: cfg.origin, ttlDays: cfg.days, ...request }, cfg.pageSize);
   });
   return signFeedBundle(
     cfg.origin,

@@ -48,7 +48,8 @@ const keyB = createPrivateKey(keysB.privateKeyPem);
 const PDQ_KEEP = 'f'.repeat(32) + '0'.repeat(32);
 const PDQ_DROP = '0f'.repeat(32);
 const PHOTO = 'c3'.repeat(32);
-const feedA: FeedConfig = { origin: 'deploy-a', banks: ['IVORY'], keywords: true, days: 90 };
+// Two items a page, so B's fetches page through A's feed.
+const feedA: FeedConfig = { origin: 'deploy-a', banks: ['IVORY'], keywords: true, days: 90, pageSize: 2 };
 const feedB: FeedConfig = { origin: 'deploy-b', banks: [], keywords: false, days: 90 };
 const fetchAsB = (over: Partial<FetchDeps> = {}): FetchDeps => ({
   pool: b.pool,
@@ -172,7 +173,8 @@ describe('the pull endpoint', () => {
     expect(ok.status).toBe(200);
     const bundle = (await ok.json()) as SignedBundle & { body: { feed: unknown; origin: string } };
     expect(bundle.body.origin).toBe('deploy-a');
-    expect(bundle.body.feed).toMatchObject({ audience: 'deploy-b', since: 0, more: false });
+    expect(bundle.body.feed).toMatchObject({ audience: 'deploy-b', since: 0, more: true });
+    expect((bundle.body as unknown as { items: unknown[] }).items).toHaveLength(2);
   });
 
   it('answers a bad cursor with 400', async () => {
@@ -198,7 +200,7 @@ describe('B fetches A', () => {
 
     const first = await fetchPeer(fetchAsB(), 'deploy-a');
     // Two phones and a photo accepted; the bank and the library wait for a person.
-    expect(first).toMatchObject({ accepted: 3, quarantined: 2, withdrawn: 0, pages: 1 });
+    expect(first).toMatchObject({ accepted: 3, quarantined: 2, withdrawn: 0, pages: 3 });
     expect(first.cursor).toBeGreaterThan(0);
     expect(await cursorOnB()).toBe(first.cursor);
     const again = await fetchPeer(fetchAsB(), 'deploy-a');
