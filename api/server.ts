@@ -20,6 +20,7 @@ import { postListing, postListingBatch } from './routes/listings.ts';
 import { getMetrics, getMetricsCsv } from './routes/metrics.ts';
 import { getReportPhoto } from './routes/report-photos.ts';
 import { searchAlert } from './routes/search-alert.ts';
+import { getShareBundles, postShareBundle, type ShareApiDeps } from './routes/share.ts';
 import { postTakedownConfirmation } from './routes/takedowns.ts';
 
 export interface ApiDeps extends IngestDeps {
@@ -32,6 +33,8 @@ export interface ApiDeps extends IngestDeps {
    * the server makes its own, whose entries live 5 s (changes made in this process apply at once).
    */
   platformKeys?: PlatformKeyCache;
+  /** The live share exchange with trusted peers; without it /v1/share answers 404. */
+  share?: ShareApiDeps;
 }
 
 export interface RouteContext {
@@ -78,6 +81,8 @@ const routes: Route[] = [
   route('POST', '/v1/cases/:id/appeals', postAppeal),
   route('POST', '/v1/takedowns/confirmations', postTakedownConfirmation),
   route('GET', '/v1/report-photos/:id', getReportPhoto),
+  route('GET', '/v1/share/bundles', getShareBundles),
+  route('POST', '/v1/share/bundles', postShareBundle),
   route('GET', '/v1/metrics', getMetrics),
   route('GET', '/v1/metrics\\.csv', getMetricsCsv),
   route('GET', '/dashboard', getDashboard),

@@ -28,6 +28,7 @@ import { countPlatforms, createPlatform } from '../shared/db/platforms.ts';
 import { createPool, type Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
 import { photoLinkSigner } from '../shared/photo-links.ts';
+import { parseDuration } from '../shared/review-sla.ts';
 import { type CaseActivities, createCaseActivities } from '../workflows/activities/case-activities.ts';
 import { createScreeningActivities } from '../workflows/activities/screening-activities.ts';
 import { createVolunteerNotifier } from '../workflows/activities/volunteer-activities.ts';
@@ -42,7 +43,12 @@ import {
   upsertRollupSchedule,
 } from '../workflows/digest/schedule.ts';
 import { parseSlaSpec } from '../workflows/review/sla.ts';
+import { loadSigningKey } from '../workflows/sharing/bundle.ts';
+import { createShareExchangeActivities } from '../workflows/sharing/exchange-activities.ts';
+import { upsertShareFetchSchedule } from '../workflows/sharing/exchange-schedule.ts';
+import type { FetchDeps } from '../workflows/sharing/fetch.ts';
 import { loadCoalitionKey } from '../workflows/sharing/keyed-hash.ts';
+import type { FeedConfig } from '../workflows/sharing/outbox.ts';
 import { createHttpTakedownAdapter } from '../workflows/takedown/http-adapter.ts';
 import { createWorker } from '../workflows/worker.ts';
 import { createImageDetectors } from './image-detectors.ts';
@@ -79,6 +85,19 @@ function devSecret(dataDir: string, name: string): string {
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/** The live share exchange, when this deployment has a name and a signing key. */
+function shareSetup(config: Config) {
+  if (!config.SHARE_ORIGIN || !config.SHARE_SIGNING_KEY_FILE) return undefined;
+  const key = loadSigningKey({ SHARE_SIGNING_KEY_FILE: config.SHARE_SIGNING_KEY_FILE })!;
+  const feed: FeedConfig = {
+    origin: config.SHARE_ORIGIN,
+    banks: config.SHARE_FEED_BANKS,
+    keywords: config.SHARE_FEED_KEYWORDS,
+    days: config.SHARE_FEED_DAYS,
+  };
+  return { key, feed, intervalMs: parseDuration(config.SHARE_FETCH_INTERVAL) };
 }
 
 export async function startSystem(config: Config, options: SystemOptions = {}): Promise<RunningSystem> {
@@ -123,6 +142,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     });
     stops.push(stopWatching);
     const policies = activePolicyCache(pool);
+    const share = shareSetup(config);
 
     let temporalAddress = config.TEMPORAL_ADDRESS;
     if (!temporalAddress) {
@@ -198,6 +218,16 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         activities: {
           ...screeningActivities,
           ...createDigestActivities({ pool, slack: slackClient }),
+          ...createShareExchangeActivities(
+            share
+              ? ({
+                  pool,
+                  self: share.feed.origin,
+                  key: share.key,
+                  ttlDays: share.feed.days,
+                } satisfies FetchDeps)
+              : { pool },
+          ),
           // Campaign activity names all contain "Campaign", so they cannot collide with the others.
           ...createCampaignActivities({
             pool,
@@ -216,6 +246,13 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       // Metrics refreshes, and the weekly digest where a channel is configured (idempotent upserts).
       await upsertRollupSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
       await upsertCaseFactsSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+      // Trusted peers with a URL are fetched on a schedule (share trust <origin> <key> --url <api>).
+      if (share) {
+        await upsertShareFetchSchedule(temporal, {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          intervalMs: share.intervalMs,
+        });
+      }
       if (slackClient && config.SLACK_DIGEST_CHANNEL) {
         await upsertDigestSchedule(temporal, {
           taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -293,6 +330,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         }),
         slackListener: slack?.receiver.requestListener,
         photoLinkSecret: takedownSecret,
+        share: share && { feed: share.feed, key: share.key },
       });
       port = config.PORT;
     } else if (slack || volunteerBots?.telegramWebhook) {

@@ -2,7 +2,8 @@
 
 import { appendAudit } from '../shared/db/audit.ts';
 import type { Queryable } from '../shared/db/pool.ts';
-import { libraryChecksum } from './exchange.ts';
+import { libraryChecksum, mergeProposed } from './exchange.ts';
+import { loadLibraryFromDir } from './load.ts';
 import { type Library, librarySchema } from './schema.ts';
 
 export interface VersionSummary {
@@ -108,4 +109,28 @@ export function nextVersion(latest: string | undefined, base = '1.0.0'): string 
   const [major, minor, patch] = latest.split('.').map(Number) as [number, number, number];
   const bumped = `${major}.${minor}.${patch + 1}`;
   return compareVersions(base, bumped) > 0 ? base : bumped;
+}
+
+/**
+ * The path by which another library reaches this one: its entries that the latest published version (or
+ * the bundled library) lacks are published in a new version as proposed, for a lead to activate or retire.
+ * Nothing is published when there is nothing new and `skipWhenNothingNew` is set.
+ */
+export async function proposeEntries(
+  db: Queryable,
+  incoming: Library,
+  o: { source: string; by: string; skipWhenNothingNew?: boolean },
+): Promise<{ version: VersionSummary | null; added: number }> {
+  const latest = await latestVersion(db);
+  const base = latest ? await getVersion(db, latest.version) : loadLibraryFromDir();
+  const version = nextVersion(latest?.version, base.version);
+  const { library, added } = mergeProposed(base, incoming, o.source, version);
+  if (added === 0 && o.skipWhenNothingNew) return { version: null, added };
+  const published = await publishVersion(
+    db,
+    library,
+    o.by,
+    `import of ${incoming.version}: ${added} proposed entries`,
+  );
+  return { version: published, added };
 }

@@ -6,7 +6,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { decodeKeyText, MIN_COALITION_KEY_BYTES } from './key-text.ts';
 import { llmTuningShape } from './llm-tuning.ts';
-import { slaSpecProblems } from './review-sla.ts';
+import { parseDuration, slaSpecProblems } from './review-sla.ts';
 
 const list = z
   .string()
@@ -128,6 +128,29 @@ export const configSchema = z
     SHARE_SIGNING_KEY_FILE: readableFile
       .refine((path) => !canRead(path) || isPrivateKey(path), 'must hold a PEM private key (share keygen)')
       .optional(),
+    /** This deployment's name in the exchange (what peers trust its key as); with the key it turns on the
+     *  pull endpoint and the fetch schedule. */
+    SHARE_ORIGIN: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'lower-case letters, digits, dots and dashes, e.g. ngo-a')
+      .optional(),
+    /** How often the trusted peers with a URL are fetched, e.g. 15m. */
+    SHARE_FETCH_INTERVAL: z
+      .string()
+      .superRefine((text, ctx) => {
+        try {
+          parseDuration(text);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      })
+      .default('15m'),
+    /** Image-hash banks offered to peers on the pull endpoint. */
+    SHARE_FEED_BANKS: list,
+    /** Offer the latest published keyword-library version to peers. */
+    SHARE_FEED_KEYWORDS: z.stringbool().default(true),
+    /** Removals of the last N days are offered as signals; items live that long on receivers. */
+    SHARE_FEED_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
 
     // Takedown webhooks are signed with HMAC-SHA256 using this secret
     TAKEDOWN_SIGNING_SECRET: secret,
@@ -156,6 +179,11 @@ export const configSchema = z
   .refine((c) => !(c?.COALITION_HASH_KEY && c.COALITION_HASH_KEY_FILE), {
     path: ['COALITION_HASH_KEY_FILE'],
     message: 'set COALITION_HASH_KEY or COALITION_HASH_KEY_FILE, not both',
+    when: () => true,
+  })
+  .refine((c) => !c?.SHARE_ORIGIN || c.SHARE_SIGNING_KEY_FILE, {
+    path: ['SHARE_SIGNING_KEY_FILE'],
+    message: 'SHARE_ORIGIN needs the signing key the peers trust (wild-sentinel share keygen)',
     when: () => true,
   })
   .refine((c) => !c?.IMAGE_CLASSIFIER_MODEL === !c?.IMAGE_CLASSIFIER_LABELS, {

@@ -28,7 +28,6 @@ import {
   exportLibrary,
   ImportError,
   importLibrary,
-  mergeProposed,
   summarizeDiff,
 } from '../../keywords/exchange.ts';
 import { LibraryFileError, loadLibraryFromDir } from '../../keywords/load.ts';
@@ -37,7 +36,7 @@ import {
   getVersion,
   latestVersion,
   listVersions,
-  nextVersion,
+  proposeEntries,
   publishVersion,
   VersionError,
 } from '../../keywords/versions.ts';
@@ -242,21 +241,11 @@ export async function run(args: string[]): Promise<number | undefined> {
         if (!file || !values.by) throw new VersionError('import needs FILE and --by NAME');
         const incoming = importLibrary(JSON.parse(readFileSync(file, 'utf8')));
         return await withDatabase(loadConfig(), async (db) => {
-          const latest = await latestVersion(db);
-          const base = latest ? await getVersion(db, latest.version) : loadLibraryFromDir();
-          const version = nextVersion(latest?.version, base.version);
-          const { library, added } = mergeProposed(
-            base,
-            incoming,
-            `${file} (version ${incoming.version})`,
-            version,
-          );
-          const v = await publishVersion(
-            db,
-            library,
-            values.by!,
-            `import of ${incoming.version}: ${added} proposed entries`,
-          );
+          const { version, added } = await proposeEntries(db, incoming, {
+            source: `${file} (version ${incoming.version})`,
+            by: values.by!,
+          });
+          const v = version!;
           console.log(`published ${v.version} with ${added} new proposed entries (a lead activates them)`);
           return 0;
         });

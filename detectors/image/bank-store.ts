@@ -80,23 +80,26 @@ export const ITEM_COLUMNS = `id::float8 AS id, bank_id AS "bankId", pdq, quality
   source, enabled, disabled_reason AS "disabledReason"`;
 
 export async function createBank(db: Pool, input: BankInput, actor: string): Promise<Bank> {
+  return inTransaction(db, (tx) => createBankIn(tx, input, actor));
+}
+
+/** createBank inside the caller's transaction. */
+export async function createBankIn(tx: Queryable, input: BankInput, actor: string): Promise<Bank> {
   const b = bankInputSchema.parse(input);
-  return inTransaction(db, async (tx) => {
-    const { rows } = await tx.query<Bank>(
-      `INSERT INTO image_hash_banks (name, description, kind, match_threshold, quality_floor, enabled)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING ${BANK_COLUMNS}`,
-      [b.name, b.description, b.kind, b.matchThreshold, b.qualityFloor, b.enabled],
-    );
-    if (!rows[0]) throw new BankError('exists', `bank ${b.name} already exists`);
-    await appendAudit(tx, {
-      actor,
-      action: 'image_bank.create',
-      subjectType: 'image_bank',
-      subjectId: b.name,
-      details: b,
-    });
-    return rows[0];
+  const { rows } = await tx.query<Bank>(
+    `INSERT INTO image_hash_banks (name, description, kind, match_threshold, quality_floor, enabled)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING ${BANK_COLUMNS}`,
+    [b.name, b.description, b.kind, b.matchThreshold, b.qualityFloor, b.enabled],
+  );
+  if (!rows[0]) throw new BankError('exists', `bank ${b.name} already exists`);
+  await appendAudit(tx, {
+    actor,
+    action: 'image_bank.create',
+    subjectType: 'image_bank',
+    subjectId: b.name,
+    details: b,
   });
+  return rows[0];
 }
 
 export async function updateBank(db: Pool, name: string, patch: BankPatch, actor: string): Promise<Bank> {
@@ -151,49 +154,95 @@ export async function addItems(
   items: ItemInput[],
   actor: string,
 ): Promise<AddItemsResult> {
+  return inTransaction(db, (tx) => addItemsIn(tx, bankName, items, actor));
+}
+
+/** addItems inside the caller's transaction. */
+export async function addItemsIn(
+  tx: Queryable,
+  bankName: string,
+  items: ItemInput[],
+  actor: string,
+): Promise<AddItemsResult> {
   const parsed = items.map((i) => itemInputSchema.parse(i));
-  return inTransaction(db, async (tx) => {
-    const bank = await getBank(tx, bankName);
-    const result: AddItemsResult = { added: 0, duplicates: 0, belowQualityFloor: [], ids: [] };
-    for (const item of parsed) {
-      if (item.quality !== null && item.quality < bank.qualityFloor) {
-        result.belowQualityFloor.push(item.pdq);
-        continue;
-      }
-      const { rows } = await tx.query<{ id: number }>(
-        `INSERT INTO image_hash_items (bank_id, pdq, quality, species, product, note, metadata, source, enabled, added_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (bank_id, pdq) DO NOTHING RETURNING id::float8 AS id`,
-        [
-          bank.id,
-          item.pdq,
-          item.quality,
-          item.species,
-          item.product,
-          item.note,
-          JSON.stringify(item.metadata),
-          item.source,
-          item.enabled,
-          actor,
-        ],
-      );
-      if (rows[0]) {
-        result.added++;
-        result.ids.push(rows[0].id);
-      } else result.duplicates++;
+  const bank = await getBank(tx, bankName);
+  const result: AddItemsResult = { added: 0, duplicates: 0, belowQualityFloor: [], ids: [] };
+  for (const item of parsed) {
+    if (item.quality !== null && item.quality < bank.qualityFloor) {
+      result.belowQualityFloor.push(item.pdq);
+      continue;
     }
+    const { rows } = await tx.query<{ id: number }>(
+      `INSERT INTO image_hash_items (bank_id, pdq, quality, species, product, note, metadata, source, enabled, added_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (bank_id, pdq) DO NOTHING RETURNING id::float8 AS id`,
+      [
+        bank.id,
+        item.pdq,
+        item.quality,
+        item.species,
+        item.product,
+        item.note,
+        JSON.stringify(item.metadata),
+        item.source,
+        item.enabled,
+        actor,
+      ],
+    );
+    if (rows[0]) {
+      result.added++;
+      result.ids.push(rows[0].id);
+    } else result.duplicates++;
+  }
+  await appendAudit(tx, {
+    actor,
+    action: 'image_bank.add_items',
+    subjectType: 'image_bank',
+    subjectId: bank.name,
+    details: {
+      added: result.added,
+      duplicates: result.duplicates,
+      belowQualityFloor: result.belowQualityFloor.length,
+    },
+  });
+  return result;
+}
+
+/**
+ * Keeps exactly `pdqs` enabled among the bank's items whose metadata carries `tag` (e.g. the hashes one
+ * peer shared from one of its banks): the others are disabled with `reason`; those among `pdqs` that were
+ * disabled with that same reason are enabled again. Items a curator disabled for another reason stay so.
+ */
+export async function retainTaggedItems(
+  tx: Queryable,
+  bankName: string,
+  tag: Record<string, string>,
+  pdqs: readonly string[],
+  reason: string,
+  actor: string,
+): Promise<{ disabled: number; enabled: number }> {
+  const bank = await getBank(tx, bankName);
+  const { rows } = await tx.query<{ pdq: string; enabled: boolean }>(
+    `UPDATE image_hash_items SET enabled = (pdq = ANY($3::text[])),
+       disabled_reason = CASE WHEN pdq = ANY($3::text[]) THEN NULL ELSE $4 END, updated_at = now()
+     WHERE bank_id = $1 AND metadata @> $2::jsonb
+       AND ((enabled AND NOT pdq = ANY($3::text[])) OR (NOT enabled AND disabled_reason = $4 AND pdq = ANY($3::text[])))
+     RETURNING pdq, enabled`,
+    [bank.id, JSON.stringify(tag), pdqs, reason],
+  );
+  const result = {
+    disabled: rows.filter((r) => !r.enabled).length,
+    enabled: rows.filter((r) => r.enabled).length,
+  };
+  if (rows.length > 0) {
     await appendAudit(tx, {
       actor,
-      action: 'image_bank.add_items',
+      action: 'image_bank.retain_items',
       subjectType: 'image_bank',
       subjectId: bank.name,
-      details: {
-        added: result.added,
-        duplicates: result.duplicates,
-        belowQualityFloor: result.belowQualityFloor.length,
-      },
+      details: { tag, reason, ...result },
     });
-    return result;
-  });
+  }
+  return result;
 }
 
 /** Disables or re-enables one item (e.g. a hash that caused false positives); the reason is kept. */

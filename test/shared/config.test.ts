@@ -101,6 +101,29 @@ describe('configuration', () => {
     expect(problems({ COALITION_HASH_KEY: Buffer.alloc(32, 7).toString('base64') })).toEqual([]);
   });
 
+  it('checks the live share exchange: a name needs the signing key, an interval must be a duration', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ws-config-share-'));
+    const signingKey = join(dir, 'signing.pem');
+    writeFileSync(signingKey, generateSigningKey().privateKeyPem);
+    expect(variables({ SHARE_ORIGIN: 'ngo-a' })).toEqual(['SHARE_SIGNING_KEY_FILE']);
+    expect(variables({ SHARE_ORIGIN: 'NGO A', SHARE_SIGNING_KEY_FILE: signingKey })).toEqual([
+      'SHARE_ORIGIN',
+    ]);
+    expect(variables({ SHARE_FETCH_INTERVAL: 'soon' })).toEqual(['SHARE_FETCH_INTERVAL']);
+    expect(variables({ SHARE_FEED_DAYS: '0' })).toEqual(['SHARE_FEED_DAYS']);
+    const config = loadConfig({
+      SHARE_ORIGIN: 'ngo-a',
+      SHARE_SIGNING_KEY_FILE: signingKey,
+      SHARE_FEED_BANKS: 'IVORY, PANGOLIN',
+    });
+    expect(config).toMatchObject({
+      SHARE_FETCH_INTERVAL: '15m',
+      SHARE_FEED_BANKS: ['IVORY', 'PANGOLIN'],
+      SHARE_FEED_KEYWORDS: true,
+      SHARE_FEED_DAYS: 180,
+    });
+  });
+
   it('checks URLs, addresses, files and the LLM tuning variables', () => {
     expect(
       variables({

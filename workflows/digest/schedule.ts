@@ -36,8 +36,8 @@ function body(o: DigestScheduleOptions) {
   };
 }
 
-/** Creates the schedule, or brings an existing one up to date. */
-async function upsertSchedule(
+/** Creates the schedule, or brings an existing one up to date (every schedule of the system uses it). */
+export async function upsertSchedule(
   client: Client,
   scheduleId: string,
   body: Omit<ScheduleOptions, 'scheduleId'>,

@@ -14,10 +14,19 @@ import { z } from 'zod';
 import { CONTACT_KINDS } from './contacts.ts';
 
 export const BUNDLE_FORMAT = 'wild-sentinel/share-bundle';
-export const ITEM_TYPES = ['keyword-library', 'image-hashes', 'seller-signal', 'photo-signal'] as const;
+/** Items that carry something a receiver can use (and decides on: accept, quarantine or reject). */
+export const CONTENT_TYPES = ['keyword-library', 'image-hashes', 'seller-signal', 'photo-signal'] as const;
+export type ContentType = (typeof CONTENT_TYPES)[number];
+/** Items about other items: an origin withdrawing what it shared, a receiver's feedback to the origin. */
+export const CONTROL_TYPES = ['withdrawal', 'feedback'] as const;
+/**
+ * The versioned union of item kinds. A new kind is added here (and to the schema below); deployments that
+ * do not know it skip it and import the rest.
+ */
+export const ITEM_TYPES = [...CONTENT_TYPES, ...CONTROL_TYPES] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
-const originSchema = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/);
+export const originSchema = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/);
 const isoTime = z.iso.datetime({ offset: true });
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -72,14 +81,51 @@ export const itemSchema = z.discriminatedUnion('type', [
     type: z.literal('photo-signal'),
     payload: z.object({ pdq: hex64 }),
   }),
+  // The origin takes back an item it shared (its takedown was undone, the hash left its bank, a newer
+  // library version replaced it): every receiver stops using it.
+  z.object({
+    ...base,
+    type: z.literal('withdrawal'),
+    payload: z.object({
+      itemId: z.string().min(1).max(200),
+      itemType: z.string().min(1).max(100),
+      reason: z.string().min(1).max(500),
+    }),
+  }),
+  // A receiver tells an item's origin that the item was wrong for it (a false positive).
+  z.object({
+    ...base,
+    type: z.literal('feedback'),
+    payload: z.object({
+      /** The origin of the item the feedback is about: the only deployment that records it. */
+      to: originSchema,
+      itemId: z.string().min(1).max(200),
+      verdict: z.literal('false-positive'),
+      note: z.string().max(1000).optional(),
+    }),
+  }),
 ]);
 export type ShareItem = z.infer<typeof itemSchema>;
+
+/**
+ * A bundle served by the pull endpoint says whom it was made for and which slice of the origin's feed it
+ * holds, inside the signature: a receiver checks both, so a bundle fetched by another peer, or an older
+ * answer replayed, is refused. File bundles have no feed.
+ */
+export const feedSchema = z.object({
+  audience: originSchema,
+  since: z.number().int().nonnegative(),
+  cursor: z.number().int().nonnegative(),
+  more: z.boolean(),
+});
+export type Feed = z.infer<typeof feedSchema>;
 
 const bundleHeader = {
   format: z.literal(BUNDLE_FORMAT),
   version: z.literal(1),
   origin: originSchema,
   createdAt: isoTime,
+  feed: feedSchema.optional(),
 };
 export const bundleBodySchema = z.object({ ...bundleHeader, items: z.array(itemSchema).max(1_000_000) });
 export type BundleBody = z.infer<typeof bundleBodySchema>;
@@ -182,7 +228,13 @@ export function signBody(body: unknown, privateKey: KeyObject): SignedBundle {
 
 export class ShareError extends Error {
   constructor(
-    readonly code: 'invalid_bundle' | 'unknown_origin' | 'bad_signature' | 'wrong_key',
+    readonly code:
+      | 'invalid_bundle'
+      | 'unknown_origin'
+      | 'bad_signature'
+      | 'wrong_key'
+      | 'not_found'
+      | 'unexpected_feed',
     message: string,
   ) {
     super(message);

@@ -4,6 +4,8 @@
 import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addItems, createBank, listItems } from '../../../detectors/image/bank-store.ts';
+import { loadLibraryFromDir } from '../../../keywords/load.ts';
+import { publishVersion } from '../../../keywords/versions.ts';
 import type { Pool } from '../../../shared/db/pool.ts';
 import {
   BUNDLE_FORMAT,
@@ -87,9 +89,16 @@ beforeAll(async () => {
   // A listing still under review is not a removal: its contacts and photo are not shared.
   const pending = await listing(a.pool, 'shopa', 'a2', 'email pending@example.org');
   await recordListingPhotos(a.pool, pending.id, [{ pdq: PHOTO_PENDING, quality: 90 }]);
-  await a.pool.query(
-    `INSERT INTO keyword_library_versions (version, published_by, entry_count, checksum, library)
-     VALUES ('2.0.0', 'lead', 2, 'sum', '{"entries":[{"term":"white gold"},{"term":"rhino horn"}]}')`,
+  const files = loadLibraryFromDir();
+  await publishVersion(
+    a.pool,
+    {
+      ...files,
+      version: '99.0.0',
+      entries: [...files.entries, { ...files.entries[0]!, term: 'white gold bangle' }],
+    },
+    'lead',
+    'a code word seen on deployment A',
   );
   await createBank(a.pool, { name: 'IVORY' }, 'test');
   await addItems(
@@ -179,7 +188,7 @@ describe('signed bundles between two deployments', () => {
       "SELECT id FROM shared_items WHERE type = 'image-hashes' AND status = 'quarantined'",
     );
     await expect(listItems(b.pool, sharedBankName('deploy-a'))).rejects.toThrow();
-    await decideSharedItem(b.pool, Number(rows[0]!.id), 'accept', 'lead-b');
+    await decideSharedItem(b.pool, rows[0]!.id, 'accept', 'lead-b');
     const items = await listItems(b.pool, sharedBankName('deploy-a'));
     expect(items.map((i) => i.pdq).sort()).toEqual([PDQ2, PDQ1].sort());
     expect(items.find((i) => i.pdq === PDQ1)).toMatchObject({ species: 'elephant', quality: 90 });
