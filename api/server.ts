@@ -13,6 +13,12 @@ import { log } from '../shared/logger.ts';
 import { isSafeText, UNSAFE_TEXT_MESSAGE } from '../shared/text.ts';
 import type { IngestDeps } from '../workflows/use-cases/ingest-listing.ts';
 import { bearerToken, HttpError, sendJson } from './http.ts';
+import {
+  type CampaignApiDeps,
+  campaignCalendarRoute,
+  listCampaignsRoute,
+  postCampaign,
+} from './routes/campaigns.ts';
 import { getCase, getCaseEvidence, postAppeal } from './routes/cases.ts';
 import { getDashboard, getDashboardAsset } from './routes/dashboard.ts';
 import { health } from './routes/health.ts';
@@ -32,6 +38,8 @@ export interface ApiDeps extends IngestDeps {
    * the server makes its own, whose entries live 5 s (changes made in this process apply at once).
    */
   platformKeys?: PlatformKeyCache;
+  /** The comms team's campaign API (off without a token). */
+  campaigns?: CampaignApiDeps;
 }
 
 export interface RouteContext {
@@ -80,6 +88,9 @@ const routes: Route[] = [
   route('GET', '/v1/report-photos/:id', getReportPhoto),
   route('GET', '/v1/metrics', getMetrics),
   route('GET', '/v1/metrics\\.csv', getMetricsCsv),
+  route('GET', '/v1/campaigns', listCampaignsRoute),
+  route('POST', '/v1/campaigns', postCampaign),
+  route('GET', '/v1/campaigns/calendar', campaignCalendarRoute),
   route('GET', '/dashboard', getDashboard),
   route('GET', '/dashboard/:file', getDashboardAsset),
 ];
