@@ -33,6 +33,7 @@ import {
 } from '../../fakes/discord-gateway.ts';
 import { botMessage, type FakeDiscord, fakeSnowflake, startFakeDiscord } from '../../fakes/discord-rest.ts';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-bot-api.ts';
+import { recordCaseHistory } from '../../support/histories.ts';
 import { eventually } from '../../support/temporal.ts';
 import { REVIEWER, startVolunteerHarness, type VolunteerHarness } from './harness.ts';
 
@@ -367,6 +368,7 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
       async () => tgSent(ana).find((t) => t === 'Hồ sơ này không còn chờ câu trả lời. Cảm ơn!'),
       'the refusal',
     );
+    await recordCaseHistory(h.temporal, asked, 'volunteer-answers-reject');
   });
 
   it('at the approval both reporters hear "confirmed, removal requested"; "removed" only once the platform did it', async () => {
@@ -414,6 +416,7 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
       { outcome: 'confirmed', notified_outcome: 'removed' },
       { outcome: 'confirmed', notified_outcome: 'removed' },
     ]);
+    await recordCaseHistory(h.temporal, caseId, 'takedown-retried-removed');
   });
 
   it('a takedown the platform refuses (404) is told honestly: never "removed"', async () => {
@@ -455,5 +458,6 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
     expect(rows[0].status).toBe('takedown_failed');
     const report = await h.db.pool.query('SELECT notified_outcome FROM reports WHERE case_id = $1', [second]);
     expect(report.rows).toEqual([{ notified_outcome: 'removal_failed' }]);
+    await recordCaseHistory(h.temporal, second, 'takedown-refused');
   });
 });
