@@ -301,6 +301,23 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
     expect(unknown.content).toBe(
       'Nous ne travaillons pas encore avec other\\-market.example : nous ne pouvons pas agir sur ce lien. Merci de votre vigilance !',
     );
+
+    // A link pasted with the words a share sheet puts around it: the link is the listing, the words the note.
+    const shared = await submitReport('1111', 'Lucie', 'fr', {
+      link: 'regarde ça https://shop.example/items/DX-8 bracelet en ivoire',
+      species: 'Ivoire',
+      note: 'vendeur à Hanoï',
+    });
+    expect(shared.content).toContain('**WS\\-');
+    const { rows: sharedRows } = await h.db.pool.query(
+      `SELECT listing_url, note FROM reports WHERE external_id = 'DX-8'`,
+    );
+    expect(sharedRows).toEqual([
+      {
+        listing_url: 'https://shop.example/items/DX-8',
+        note: 'regarde ça bracelet en ivoire\nvendeur à Hanoï',
+      },
+    ]);
   });
 
   it('joins a second volunteer’s report to the same case and tells both by direct message', async () => {
