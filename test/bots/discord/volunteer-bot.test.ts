@@ -20,6 +20,7 @@ import { pdqHashImage } from '../../../detectors/image/hash-image.ts';
 import { caseStateQuery } from '../../../workflows/case-workflow.ts';
 import { loadCaseView } from '../../../workflows/use-cases/case-view.ts';
 import { decideCase } from '../../../workflows/use-cases/decide-case.ts';
+import { buildEvidencePack, renderEvidenceHtml } from '../../../workflows/use-cases/evidence-pack.ts';
 import {
   attachGateway,
   type FakeDiscordGateway,
@@ -407,6 +408,13 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
     const state = await h.temporal.workflow.getHandle(askedCase).query(caseStateQuery);
     const card = JSON.stringify(caseCard(view, state).blocks);
     expect(card).toContain(`sha256 \`${sha256(png)}\` · PDQ \`${pdq}\``);
+    // The internal evidence pack lists it too, with both hashes.
+    const pack = (await buildEvidencePack(h.db.pool, askedCase, 'cli:test'))!;
+    expect(pack.case.photos).toEqual([expect.objectContaining({ sha256: sha256(png), pdq, answer: false })]);
+    const html = renderEvidenceHtml(pack);
+    expect(html).toContain('<h2>Volunteer photos</h2>');
+    expect(html).toContain(sha256(png));
+    expect(html).toContain(pdq);
   });
 
   it('lets a Discord reporter answer a reviewer’s question with text and a photo from the Answer button', async () => {
