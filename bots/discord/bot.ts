@@ -1,10 +1,10 @@
 // The Discord front end of the volunteer journey (discord.js over the gateway): /report opens a modal
 // (link, species, note, photos); a reviewer's question comes by direct message with an Answer button that
-// opens a form (text, a photo); /mystats, /learn (the same quiz as Telegram), /language, /forgetme and /help (written
-// from the registered commands) match the Telegram bot. Every interaction becomes a call of the shared
-// volunteer use cases; replies are ephemeral, escaped and unable to mention anyone. The language is the
-// Discord client's at first, then what /language chose. A submitted report or answer is stored in the inbox
-// before the interaction is acknowledged, and applied after (its photos fetched then).
+// opens a form (text, a photo); /mystats, /learn (the same quiz as Telegram), /language, /forgetme and
+// /help (written from the registered commands) match the Telegram bot. Every interaction becomes a call of
+// the shared volunteer use cases; replies are ephemeral, escaped and unable to mention anyone. The language
+// is the Discord client's at first, then what /language chose. A submitted report or answer is stored in
+// the inbox before the interaction is acknowledged, and applied after (its photos fetched then).
 import {
   ActionRowBuilder,
   ButtonBuilder,
