@@ -801,6 +801,26 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     expect((await getCampaign(db.pool, daylessId)).dayId).toBeUndefined();
     await current.cancelCampaign({ campaignId: daylessId, actor: COMMS, requestId: `cleanup-${daylessId}` });
 
+    // A teaser three days before the day, this year only: planned for that earlier date.
+    const teaserName = `Teaser ${Date.now()}`;
+    await submitView(
+      await open(),
+      modalValues({
+        day: upcoming.id,
+        name: teaserName,
+        time: '08:15',
+        audiences: `slack C0${uniqueDigits('T')} UTC en`,
+        messages: '[en]\nThree days to go',
+        when: 'teaser_once',
+        daysBefore: '3',
+      }),
+    );
+    const teaserCard = await eventually(async () => card(teaserName), 'the teaser card');
+    expect(teaserCard.text).toContain('*When*\\n3 days before the day (teaser), this year only');
+    expect(teaserCard.text).toContain(`${addDays(upcoming.date, -3)} 08:15 UTC`);
+    const { c: teaserId } = JSON.parse(teaserCard.buttons[ACTION_CAMPAIGN_CANCEL]!);
+    await current.cancelCampaign({ campaignId: teaserId, actor: COMMS, requestId: `cleanup-${teaserId}` });
+
     // Yearly on the upcoming day: this year's run starts now; then one year is skipped.
     const yearlyName = `Every year ${Date.now()}`;
     await submitView(
