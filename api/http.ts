@@ -1,4 +1,5 @@
-// Small HTTP helpers for the API: JSON bodies with a size cap, JSON answers, typed errors.
+// Small HTTP helpers for the API: JSON bodies with a size cap, JSON answers, typed errors, bearer tokens.
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export class HttpError extends Error {
@@ -48,6 +49,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   const payload = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(payload);
+}
+
+/** Compares a presented token with a configured one in constant time. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export function bearerToken(req: IncomingMessage): string | undefined {

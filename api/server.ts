@@ -13,6 +13,12 @@ import { log } from '../shared/logger.ts';
 import { isSafeText, UNSAFE_TEXT_MESSAGE } from '../shared/text.ts';
 import type { IngestDeps } from '../workflows/use-cases/ingest-listing.ts';
 import { bearerToken, HttpError, sendJson } from './http.ts';
+import {
+  type CampaignApiDeps,
+  campaignCalendarRoute,
+  listCampaignsRoute,
+  postCampaign,
+} from './routes/campaigns.ts';
 import { getCase, getCaseEvidence, postAppeal } from './routes/cases.ts';
 import { getDashboard, getDashboardAsset } from './routes/dashboard.ts';
 import { health } from './routes/health.ts';
@@ -35,6 +41,8 @@ export interface ApiDeps extends IngestDeps {
   platformKeys?: PlatformKeyCache;
   /** The live share exchange with trusted peers; without it /v1/share answers 404. */
   share?: ShareApiDeps;
+  /** The comms team's campaign API (off without a token). */
+  campaigns?: CampaignApiDeps;
 }
 
 export interface RouteContext {
@@ -85,6 +93,9 @@ const routes: Route[] = [
   route('POST', '/v1/share/bundles', postShareBundle),
   route('GET', '/v1/metrics', getMetrics),
   route('GET', '/v1/metrics\\.csv', getMetricsCsv),
+  route('GET', '/v1/campaigns', listCampaignsRoute),
+  route('POST', '/v1/campaigns', postCampaign),
+  route('GET', '/v1/campaigns/calendar', campaignCalendarRoute),
   route('GET', '/dashboard', getDashboard),
   route('GET', '/dashboard/:file', getDashboardAsset),
 ];

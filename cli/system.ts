@@ -277,17 +277,13 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
             inbox,
           })
         : undefined;
-    if (slack) {
-      registerCampaignHandlers(slack.app, {
-        useCases: createCampaignUseCases({
-          pool,
-          temporal,
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          commsLeads: config.COMMS_LEADS,
-        }),
-        inbox,
-      });
-    }
+    const campaignUseCases = createCampaignUseCases({
+      pool,
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      commsLeads: config.COMMS_LEADS,
+    });
+    if (slack) registerCampaignHandlers(slack.app, { useCases: campaignUseCases, inbox });
 
     // Volunteer bots (Telegram, Discord) start only for the platforms whose tokens are set.
     const volunteerBots = roles.has('bots')
@@ -331,6 +327,9 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         slackListener: slack?.receiver.requestListener,
         photoLinkSecret: takedownSecret,
         share: share && { feed: share.feed, key: share.key },
+        ...(config.CAMPAIGN_API_TOKEN
+          ? { campaigns: { token: config.CAMPAIGN_API_TOKEN, useCases: campaignUseCases } }
+          : {}),
       });
       port = config.PORT;
     } else if (slack || volunteerBots?.telegramWebhook) {

@@ -109,6 +109,8 @@ export const configSchema = z
     SLACK_DIGEST_CHANNEL: z.string().optional(),
     /** Sees every platform on the dashboard and metrics API; without it, each platform sees its own. */
     DASHBOARD_TOKEN: secret,
+    /** The comms team's token for the campaign API (list, calendar, create); without it the API is off. */
+    CAMPAIGN_API_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
     /** Coalition-wide key (hex or base64, ≥ 32 bytes) that hashes seller contact ids before they are shared. */
     COALITION_HASH_KEY: z
       .string()
@@ -204,6 +206,7 @@ export const SECRET_KEYS = [
   'DISCORD_BOT_TOKEN',
   'LLM_API_KEY',
   'DASHBOARD_TOKEN',
+  'CAMPAIGN_API_TOKEN',
   'COALITION_HASH_KEY',
 ] as const satisfies readonly (keyof Config)[];
 

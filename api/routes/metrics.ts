@@ -2,17 +2,10 @@
 // GET /v1/metrics.csv: the same numbers as CSV. A platform's API key sees its own platform only; the
 // DASHBOARD_TOKEN (when set) sees everything; without a token configured, outside production, anyone may
 // read (the one-command laptop setup).
-import { timingSafeEqual } from 'node:crypto';
 import { metricsToCsv } from '../../shared/metrics/csv.ts';
 import { computeMetrics, type Metrics, metricsFiltersSchema } from '../../shared/metrics/index.ts';
-import { bearerToken, HttpError, sendJson } from '../http.ts';
+import { bearerToken, HttpError, sameSecret, sendJson } from '../http.ts';
 import type { RouteContext } from '../server.ts';
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** The platform the caller is limited to, or null for every platform. */
 async function access(ctx: RouteContext): Promise<string | null> {

@@ -1,9 +1,10 @@
 // The Discord front end of the volunteer journey (discord.js over the gateway): /report opens a modal
-// (link, species, note); /mystats, /learn (the same quiz as Telegram), /language, /forgetme and /help (written
-// from the registered commands) match the Telegram bot. Every interaction becomes a call of the shared
-// volunteer use cases; replies are ephemeral, escaped and unable to mention anyone. The language is the
-// Discord client's at first, then what /language chose. A submitted report is stored in the inbox before
-// the interaction is acknowledged, and applied after.
+// (link, species, note, photos); a reviewer's question comes by direct message with an Answer button that
+// opens a form (text, a photo); /mystats, /learn (the same quiz as Telegram), /language, /forgetme and
+// /help (written from the registered commands) match the Telegram bot. Every interaction becomes a call of
+// the shared volunteer use cases; replies are ephemeral, escaped and unable to mention anyone. The language
+// is the Discord client's at first, then what /language chose. A submitted report or answer is stored in
+// the inbox before the interaction is acknowledged, and applied after (its photos fetched then).
 import {
   ActionRowBuilder,
   ButtonBuilder,
@@ -15,8 +16,9 @@ import {
   MessageFlags,
 } from 'discord.js';
 import { log } from '../../shared/logger.ts';
+import { isSafeText } from '../../shared/text.ts';
 import { findLink } from '../../workflows/use-cases/link-in-text.ts';
-import { MAX_NOTE_LENGTH } from '../../workflows/use-cases/report-listing.ts';
+import { MAX_NOTE_LENGTH, MAX_REPORT_PHOTOS } from '../../workflows/use-cases/report-listing.ts';
 import type { Inbox } from '../inbox.ts';
 import { QUIZ } from '../volunteers/catalog.ts';
 import { helpMessage } from '../volunteers/commands.ts';
@@ -31,12 +33,20 @@ import {
 } from '../volunteers/i18n.ts';
 import { statsMessage } from '../volunteers/present.ts';
 import type { VolunteerUseCases } from '../volunteers/use-cases.ts';
+import { DISCORD_ANSWER_KIND, type DiscordAnswerEntry, discordAnswerHandler } from './answer-inbox.ts';
+import { attachmentHosts, uploadedFiles } from './attachments.ts';
 import {
+  ANSWER_MODAL_PREFIX,
+  ANSWER_PREFIX,
+  answerModal,
   CONSENT_BUTTON_ID,
   commandDefinitions,
   DISCORD_COMMANDS,
+  FIELD_ANSWER,
+  FIELD_ANSWER_PHOTO,
   FIELD_LINK,
   FIELD_NOTE,
+  FIELD_PHOTOS,
   FIELD_SPECIES,
   FORGET_BUTTON_ID,
   LANGUAGE_PREFIX,
@@ -53,6 +63,8 @@ export interface DiscordBotOptions {
   apiUrl?: string;
   useCases: VolunteerUseCases;
   inbox: Inbox;
+  /** Largest photo kept (5 MB by default). */
+  maxPhotoBytes?: number;
 }
 
 export interface RunningDiscordBot {
@@ -172,6 +184,40 @@ export function handleVolunteerInteraction(uc: VolunteerUseCases, inbox: Inbox) 
       return;
     }
 
+    // A reviewer asked this volunteer for more information: the Answer button opens the answer form.
+    if (interaction.isButton() && interaction.customId.startsWith(ANSWER_PREFIX)) {
+      const reportId = interaction.customId.slice(ANSWER_PREFIX.length);
+      if (/^\d{1,18}$/.test(reportId)) await interaction.showModal(answerModal(label, reportId));
+      return;
+    }
+    if (interaction.isModalSubmit() && interaction.customId.startsWith(ANSWER_MODAL_PREFIX)) {
+      const reportId = interaction.customId.slice(ANSWER_MODAL_PREFIX.length);
+      const text = interaction.fields.getTextInputValue(FIELD_ANSWER).trim();
+      const photo = uploadedFiles(interaction.fields, FIELD_ANSWER_PHOTO)[0];
+      if (!/^\d{1,18}$/.test(reportId)) return;
+      if (!text && !photo) {
+        await interaction.reply(ephemeral('ask_answer'));
+        return;
+      }
+      if (!isSafeText(text)) {
+        await interaction.reply(ephemeral('unreadable_text'));
+        return;
+      }
+      const entry: DiscordAnswerEntry = {
+        requestId: `discord:${interaction.id}`,
+        volunteerId: v.id,
+        reportId,
+        text: text || null,
+        photo: photo ?? null,
+        locale,
+        reply: { applicationId: interaction.applicationId, token: interaction.token },
+      };
+      const job = await inbox.record(DISCORD_ANSWER_KIND, entry.requestId, entry);
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      await job.run();
+      return;
+    }
+
     if (interaction.isChatInputCommand()) {
       switch (interaction.commandName) {
         case 'report':
@@ -233,11 +279,13 @@ export function handleVolunteerInteraction(uc: VolunteerUseCases, inbox: Inbox) 
       const typedNote = interaction.fields.getTextInputValue(FIELD_NOTE).trim();
       const note = [found?.rest, typedNote].filter(Boolean).join('\n').slice(0, MAX_NOTE_LENGTH);
       const species = interaction.fields.getTextInputValue(FIELD_SPECIES).trim();
+      const photos = uploadedFiles(interaction.fields, FIELD_PHOTOS);
       const entry: DiscordReportEntry = {
         volunteerId: v.id,
         url: found?.url ?? linkField,
         species: species || null,
         note: note || null,
+        photos: photos.slice(0, MAX_REPORT_PHOTOS),
         locale,
         reply: { applicationId: interaction.applicationId, token: interaction.token },
       };
@@ -261,7 +309,9 @@ export async function startDiscordBot(opts: DiscordBotOptions): Promise<RunningD
     intents: [GatewayIntentBits.Guilds],
     ...(opts.apiUrl ? { rest: { api: opts.apiUrl } } : {}),
   });
-  opts.inbox.register(DISCORD_REPORT_KIND, discordReportHandler(opts.useCases, client.rest));
+  const photos = { hosts: attachmentHosts(opts.apiUrl), maxBytes: opts.maxPhotoBytes ?? 5 * 1024 * 1024 };
+  opts.inbox.register(DISCORD_REPORT_KIND, discordReportHandler(opts.useCases, client.rest, photos));
+  opts.inbox.register(DISCORD_ANSWER_KIND, discordAnswerHandler(opts.useCases, client.rest, photos));
   const handle = handleVolunteerInteraction(opts.useCases, opts.inbox);
   client.on(Events.InteractionCreate, (interaction) => {
     handle(interaction).catch(async (err: unknown) => {

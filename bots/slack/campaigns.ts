@@ -237,7 +237,8 @@ export function readCampaignModal(
   if (audiences.errors.length) errors[BLOCK.audiences] = audiences.errors.join('; ');
   if (variants.errors.length) errors[BLOCK.messages] = variants.errors.join('; ');
   const raw: CampaignContentInput = {
-    dayId: get(BLOCK.day)?.selected_option?.value ?? '',
+    // No day picked: a post on a date (or now) for no wildlife day; "on the day" then asks for one.
+    dayId: get(BLOCK.day)?.selected_option?.value || undefined,
     name: get(BLOCK.name)?.value ?? '',
     sendTime: get(BLOCK.sendTime)?.selected_time ?? '09:00',
     when: readWhen(
@@ -337,13 +338,18 @@ export function campaignModal(
     submit: { type: 'plain_text', text: meta.mode === 'edit' ? 'Save changes' : 'Create draft' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      input(BLOCK.day, 'Wildlife day', {
-        type: 'static_select',
-        options: days,
-        ...(initial.dayId && findWildlifeDay(initial.dayId)
-          ? { initial_option: dayOption(initial.dayId, today) }
-          : {}),
-      }),
+      optionalInput(
+        BLOCK.day,
+        'Wildlife day',
+        {
+          type: 'static_select',
+          options: days,
+          ...(initial.dayId && findWildlifeDay(initial.dayId)
+            ? { initial_option: dayOption(initial.dayId, today) }
+            : {}),
+        },
+        'Leave empty for a post on a date, or now, that is for no wildlife day.',
+      ),
       input(BLOCK.when, 'When', {
         type: 'static_select',
         options: Object.entries(WHEN_OPTIONS).map(([value, text]) => ({
@@ -531,7 +537,8 @@ export function howLong(ms: number): string {
 /** The DM (and, for a reminder, the thread message) that asks the leads to approve. */
 export function askText(state: CampaignRunState, ask: ApprovalAsk, where?: string): string {
   const day = findWildlifeDay(state.content.dayId)?.name ?? state.content.dayId;
-  const what = `*${escapeMrkdwn(state.content.name)}* (${escapeMrkdwn(day)}, ${state.occurrenceDate})`;
+  const on = day ? `${escapeMrkdwn(day)}, ${state.occurrenceDate}` : state.occurrenceDate;
+  const what = `*${escapeMrkdwn(state.content.name)}* (${on})`;
   const card = where ? ` The card is in <#${escapeMrkdwn(where)}>.` : '';
   const due =
     state.content.when?.kind === 'now'
@@ -561,7 +568,10 @@ export function campaignCard(
       fields: [
         {
           type: 'mrkdwn',
-          text: `*Day*\n${escapeMrkdwn(day?.name ?? state.content.dayId)}, ${state.occurrenceDate}`,
+          // A campaign for no wildlife day is known by its date alone.
+          text: state.content.dayId
+            ? `*Day*\n${escapeMrkdwn(day?.name ?? state.content.dayId)}, ${state.occurrenceDate}`
+            : `*Date*\n${state.occurrenceDate}`,
         },
         { type: 'mrkdwn', text: `*Status*\n${statusLine(state)}` },
         {

@@ -26,7 +26,7 @@ import {
   translator,
   type Vars,
 } from '../volunteers/i18n.ts';
-import { reportResultMessage, statsMessage } from '../volunteers/present.ts';
+import { PHOTO_REFUSAL_KEYS, reportResultMessage, statsMessage } from '../volunteers/present.ts';
 import type { VolunteerUseCases } from '../volunteers/use-cases.ts';
 import { type Dialog, parseDialog } from './dialog.ts';
 import { telegramTranslator } from './markup.ts';
@@ -267,10 +267,7 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
       announcedSize: file.size,
       maxBytes: maxPhotoBytes,
     });
-    if (!download.ok) {
-      const key = { too_big: 'photo_too_big', not_an_image: 'only_photos', failed: 'photo_failed' } as const;
-      return say(ctx, key[download.reason], { mb });
-    }
+    if (!download.ok) return say(ctx, PHOTO_REFUSAL_KEYS[download.reason], { mb });
     const photo = {
       sourceId: file.uniqueId,
       mimeType: download.mimeType,
@@ -328,9 +325,12 @@ export function createTelegramBot(opts: TelegramBotOptions): Bot<VolunteerContex
       reportId,
       text: content.text ?? null,
       ...(content.photo ? { photo: content.photo } : {}),
+      // Telegram redelivers an update it got no answer for: the same update stores one answer.
+      requestId: `telegram:${ctx.update.update_id}`,
     });
     await uc.clearConversation(ctx.volunteer.id);
     if (result.kind === 'not_asked') return say(ctx, 'answer_not_asked');
+    if (result.kind === 'invalid_text') return say(ctx, 'unreadable_text');
     return say(ctx, 'answer_recorded', { caseRef: caseLabel(result.caseId) });
   };
 

@@ -5,6 +5,7 @@ import type { VolunteerStats } from '../../shared/db/volunteers.ts';
 import type { ReporterNotice } from '../../workflows/activities/case-activities.ts';
 import type { ReportListingResult } from '../../workflows/use-cases/report-listing.ts';
 import type { Locale, MessageKey, Translate } from './i18n.ts';
+import type { PhotoRefusal } from './photos.ts';
 import type { Level } from './use-cases.ts';
 
 export function reportResultMessage(t: Translate, result: ReportListingResult): string {
@@ -61,3 +62,15 @@ export const OUTCOME_KEYS: Record<ReporterNotice, MessageKey> = {
   removed: 'outcome_removed',
   removal_failed: 'outcome_removal_failed',
 };
+
+/** Why a photo was not kept, in the volunteer's words. */
+export const PHOTO_REFUSAL_KEYS: Record<PhotoRefusal, MessageKey> = {
+  too_big: 'photo_too_big',
+  not_an_image: 'only_photos',
+  failed: 'photo_failed',
+};
+
+/** One line per kind of refused file (three files too big say it once). */
+export function photoRefusalMessages(t: Translate, refused: readonly PhotoRefusal[], mb: number): string[] {
+  return [...new Set(refused)].map((r) => t(PHOTO_REFUSAL_KEYS[r], { mb }));
+}

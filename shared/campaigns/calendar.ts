@@ -74,8 +74,8 @@ export const WILDLIFE_DAYS: readonly WildlifeDay[] = [
 
 const byId = new Map(WILDLIFE_DAYS.map((d) => [d.id, d]));
 
-export function findWildlifeDay(id: string): WildlifeDay | undefined {
-  return byId.get(id);
+export function findWildlifeDay(id: string | undefined): WildlifeDay | undefined {
+  return id === undefined ? undefined : byId.get(id);
 }
 
 export const MIN_YEAR = 1;

@@ -98,7 +98,11 @@ export const ON_THE_DAY: When = { kind: 'day', repeat: 'once', daysBefore: 0 };
 /** Everything a comms lead edits: the day, who hears it, what it says, and when. */
 export const campaignContentSchema = z
   .object({
-    dayId: z.string().refine((id) => findWildlifeDay(id) !== undefined, { message: 'unknown wildlife day' }),
+    /** The wildlife day it is for; a post on a date or "now" may stand on its own. */
+    dayId: z
+      .string()
+      .refine((id) => findWildlifeDay(id) !== undefined, { message: 'unknown wildlife day' })
+      .optional(),
     name: safeText().trim().min(1).max(150),
     audiences: z.array(audienceSchema).min(1).max(50),
     /** Message per language tag. */
@@ -112,6 +116,13 @@ export const campaignContentSchema = z
       .optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.when.kind === 'day' && c.dayId === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dayId'],
+        message: 'pick the wildlife day it is for, or post it on a date or now',
+      });
+    }
     const seen = new Set<string>();
     c.audiences.forEach((a, i) => {
       const key = audienceKey(a);

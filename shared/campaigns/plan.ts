@@ -62,5 +62,6 @@ export function occurrenceForContent(content: Pick<CampaignContent, 'dayId' | 'w
   if (when.kind === 'date') return when.date;
   if (when.kind === 'now') return localDate(now, 'UTC');
   // A teaser for a day 3 days away is for that day; one whose teaser date has passed is for next year's.
+  if (content.dayId === undefined) throw new RangeError('a campaign posted on its day needs the day');
   return occurrenceFor(content.dayId, now + when.daysBefore * 86_400_000);
 }

@@ -12,7 +12,7 @@ import {
 
 interface CampaignRow {
   id: string;
-  day_id: string;
+  day_id: string | null;
   name: string;
   status: CampaignStatus;
   audiences: unknown;
@@ -40,7 +40,7 @@ function dateOnly(v: Date | string | null): string | null {
 function toCampaign(row: CampaignRow): Campaign {
   // Rows are re-validated on the way out: a hand-edited row cannot smuggle bad content into a post.
   const content = campaignContentSchema.parse({
-    dayId: row.day_id,
+    dayId: row.day_id ?? undefined,
     name: row.name,
     audiences: row.audiences,
     variants: row.variants,
@@ -85,7 +85,7 @@ export async function insertCampaign(db: Queryable, input: NewCampaign): Promise
      VALUES ($1, $2, $3, 'pending_approval', $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
     [
       input.id,
-      c.dayId,
+      c.dayId ?? null,
       c.name,
       JSON.stringify(c.audiences),
       JSON.stringify(c.variants),
@@ -102,7 +102,7 @@ export async function insertCampaign(db: Queryable, input: NewCampaign): Promise
     subjectType: 'campaign',
     subjectId: input.id,
     details: {
-      dayId: c.dayId,
+      dayId: c.dayId ?? null,
       when: c.when,
       audiences: c.audiences.length,
       languages: Object.keys(c.variants),
@@ -145,7 +145,7 @@ export async function saveCampaignRevision(
      WHERE id = $1 AND revision < $8 RETURNING *`,
     [
       id,
-      c.dayId,
+      c.dayId ?? null,
       c.name,
       JSON.stringify(c.audiences),
       JSON.stringify(c.variants),

@@ -1,6 +1,7 @@
 // Volunteers' answers to reviewers' questions ("more information needed"): text or a photo, attached to
 // the report they answer and shown on the case card.
 import type { Queryable } from './pool.ts';
+import { insertPhoto } from './reports.ts';
 
 export interface ReportAnswer {
   reportId: string;
@@ -33,33 +34,25 @@ export async function insertAnswer(
       pdq?: string;
       pdqQuality?: number;
     };
+    /** The delivery's idempotency key: the same request stores one answer. */
+    requestId?: string;
   },
-): Promise<string> {
+): Promise<{ id: string; inserted: boolean }> {
   const { rows } = await db.query<{ id: string }>(
-    'INSERT INTO report_answers (report_id, case_id, text) VALUES ($1, $2, $3) RETURNING id',
-    [a.reportId, a.caseId, a.text],
+    `INSERT INTO report_answers (report_id, case_id, text, request_id) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (request_id) DO NOTHING RETURNING id`,
+    [a.reportId, a.caseId, a.text, a.requestId ?? null],
   );
-  const answerId = rows[0]!.id;
-  if (a.photo) {
-    await db.query(
-      `INSERT INTO report_photos (volunteer_id, report_id, answer_id, source_id, mime_type, size_bytes, sha256, bytes,
-                                  pdq, pdq_quality)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        a.volunteerId,
-        a.reportId,
-        answerId,
-        a.photo.sourceId,
-        a.photo.mimeType,
-        a.photo.bytes.length,
-        a.photo.sha256,
-        a.photo.bytes,
-        a.photo.pdq ?? null,
-        a.photo.pdqQuality ?? null,
-      ],
-    );
+  if (!rows[0]) {
+    const existing = await db.query<{ id: string }>('SELECT id FROM report_answers WHERE request_id = $1', [
+      a.requestId,
+    ]);
+    return { id: existing.rows[0]!.id, inserted: false };
   }
-  return answerId;
+  const answerId = rows[0].id;
+  if (a.photo)
+    await insertPhoto(db, { ...a.photo, volunteerId: a.volunteerId, reportId: a.reportId, answerId });
+  return { id: answerId, inserted: true };
 }
 
 export async function answersOfCase(db: Queryable, caseId: string): Promise<ReportAnswer[]> {

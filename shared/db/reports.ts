@@ -214,23 +214,28 @@ export async function reportersOfCase(
 
 // Photos --------------------------------------------------------------------------------------------
 
-export async function addDraftPhoto(
-  db: Queryable,
-  p: {
-    volunteerId: string;
-    sourceId: string;
-    mimeType: string;
-    sha256: string;
-    bytes: Buffer;
-    pdq?: string;
-    pdqQuality?: number;
-  },
-): Promise<number> {
+/** A volunteer's photo as stored: its bytes, hashes and what it belongs to (a draft has no report yet). */
+export interface PhotoRow {
+  volunteerId: string;
+  reportId?: string;
+  answerId?: string;
+  sourceId: string;
+  mimeType: string;
+  sha256: string;
+  bytes: Buffer;
+  pdq?: string;
+  pdqQuality?: number;
+}
+
+export async function insertPhoto(db: Queryable, p: PhotoRow): Promise<void> {
   await db.query(
-    `INSERT INTO report_photos (volunteer_id, source_id, mime_type, size_bytes, sha256, bytes, pdq, pdq_quality)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    `INSERT INTO report_photos (volunteer_id, report_id, answer_id, source_id, mime_type, size_bytes, sha256, bytes,
+                                pdq, pdq_quality)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
       p.volunteerId,
+      p.reportId ?? null,
+      p.answerId ?? null,
       p.sourceId,
       p.mimeType,
       p.bytes.length,
@@ -240,6 +245,14 @@ export async function addDraftPhoto(
       p.pdqQuality ?? null,
     ],
   );
+}
+
+/** A photo sent during a report dialog, kept until the report is sent (or discarded). */
+export async function addDraftPhoto(
+  db: Queryable,
+  p: Omit<PhotoRow, 'reportId' | 'answerId'>,
+): Promise<number> {
+  await insertPhoto(db, p);
   return countDraftPhotos(db, p.volunteerId);
 }
 

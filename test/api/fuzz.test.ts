@@ -1,7 +1,8 @@
 // Hostile input at every door of a running system: `wild-sentinel start --role api --role bots` in its own
 // process, on a test database and the test Temporal server, with Slack pointed at the local fake. fast-check
 // throws arbitrary strings (NUL, lone surrogates, broken percent-encoding included) and arbitrary JSON at
-// every HTTP route, with a platform's key, a wrong key and none, and signed payloads at the Slack endpoint.
+// every HTTP route, with a platform's key, the campaign token, a wrong key and none, and signed payloads at
+// the Slack endpoint.
 // Nothing may answer 5xx or hang, the process must stay up, and /healthz must still say ok.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -18,6 +19,7 @@ const SLACK_TOKEN = 'xoxb-fuzz';
 const SIGNING_SECRET = 'fuzz-signing-secret';
 const REVIEWER = 'UFUZZREVIEWER';
 const REQUEST_TIMEOUT_MS = 10_000;
+const CAMPAIGN_TOKEN = 'fuzz-campaign-api-token-0123456789';
 
 // ---- Generators ----------------------------------------------------------------------------------
 
@@ -103,7 +105,7 @@ const metricsQuery = fc
     new URLSearchParams(Object.entries(q).map(([k, v]) => [k, wellFormed(v)] as [string, string])).toString(),
   );
 
-type Auth = 'key' | 'wrong' | 'none' | 'garbage';
+type Auth = 'key' | 'campaign' | 'wrong' | 'none' | 'garbage';
 interface ApiRequest {
   method: string;
   path: string;
@@ -122,6 +124,45 @@ const asBody = (arb: fc.Arbitrary<unknown>) =>
     { weight: 1, arbitrary: text.map((s) => ({ body: s, contentType: 'text/plain' })) },
   );
 
+/** Campaign-shaped with hostile fields, or anything at all. */
+const campaignBody = fc.oneof(
+  fc.record(
+    {
+      actor: fc.oneof(fc.constant(REVIEWER), text),
+      content: fc.oneof(
+        fc.record(
+          {
+            dayId: fc.oneof(fc.constant('world-pangolin-day'), text),
+            name: text,
+            when: fc.oneof(
+              fc.record({ kind: fc.constantFrom('day', 'date', 'now'), date: text, daysBefore: json }),
+              json,
+            ),
+            sendTime: text,
+            audiences: fc.oneof(
+              fc.array(
+                fc.record({
+                  platform: fc.oneof(fc.constantFrom('slack', 'discord', 'telegram'), text),
+                  target: text,
+                  timeZone: fc.oneof(fc.constant('UTC'), text),
+                  language: fc.oneof(fc.constant('en'), text),
+                }),
+                { maxLength: 3 },
+              ),
+              json,
+            ),
+            variants: fc.oneof(fc.dictionary(text, fc.record({ text })), json),
+          },
+          { requiredKeys: [] },
+        ),
+        json,
+      ),
+    },
+    { requiredKeys: [] },
+  ),
+  json,
+);
+
 const apiRequest: fc.Arbitrary<ApiRequest> = fc
   .tuple(
     fc.oneof(
@@ -139,11 +180,14 @@ const apiRequest: fc.Arbitrary<ApiRequest> = fc
         .tuple(fc.constantFrom('/v1/metrics', '/v1/metrics.csv'), metricsQuery)
         .map(([p, q]) => ({ method: 'GET', path: `${p}?${q}` })),
       segment.map((f) => ({ method: 'GET', path: `/dashboard/${f}` })),
+      asBody(campaignBody).map((b) => ({ method: 'POST', path: '/v1/campaigns', ...b })),
+      fc.constant({ method: 'GET', path: '/v1/campaigns' }),
+      query(['days']).map((q) => ({ method: 'GET', path: `/v1/campaigns/calendar?${q}` })),
       fc
         .tuple(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'), fc.array(segment, { maxLength: 4 }))
         .map(([method, parts]) => ({ method, path: `/${parts.join('/')}` })),
     ),
-    fc.constantFrom<Auth>('key', 'wrong', 'none', 'garbage'),
+    fc.constantFrom<Auth>('key', 'campaign', 'wrong', 'none', 'garbage'),
   )
   .map(([r, auth]) => ({ ...r, auth }));
 
@@ -292,6 +336,7 @@ describe('fuzzing every route and the Slack endpoint', () => {
           SLACK_REVIEW_CHANNEL: 'C0REVIEW',
           SLACK_REVIEWERS: REVIEWER,
           COMMS_LEADS: REVIEWER,
+          CAMPAIGN_API_TOKEN: CAMPAIGN_TOKEN,
           LOG_LEVEL: 'warn',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -329,6 +374,7 @@ describe('fuzzing every route and the Slack endpoint', () => {
   async function send(r: ApiRequest): Promise<number> {
     const authorization = {
       key: `Bearer ${apiKey}`,
+      campaign: `Bearer ${CAMPAIGN_TOKEN}`,
       wrong: 'Bearer ws_not_a_key',
       none: undefined,
       garbage: 'Basic \u00ff\u00fe',

@@ -2,7 +2,12 @@
 // routes Wild Sentinel calls, recording every request. Point @discordjs/rest at it with
 // `new REST({ api: fake.apiUrl })`. Other tests can add routes with `fake.route(...)`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { APIEmbed, APIMessage, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
+import type {
+  APIAttachment,
+  APIEmbed,
+  APIMessage,
+  RESTPostAPIChannelMessageJSONBody,
+} from 'discord-api-types/v10';
 import { listen, type RunningServer, readBody, sendJson } from './http.ts';
 
 export interface DiscordCall {
@@ -44,6 +49,13 @@ export interface FakeDiscord extends RunningServer {
   clearFailures(): void;
   /** Adds a route; `:name` segments become params. Later routes win over earlier ones. */
   route(method: string, pattern: string, handler: DiscordRouteHandler): void;
+  /**
+   * A file a user uploaded, served like Discord's CDN (GET /attachments/<id>/<name>, no bot token) for as
+   * long as the server runs; `size` may be set to what Discord would announce.
+   */
+  addAttachment(bytes: Buffer, file: { name: string; contentType?: string; size?: number }): APIAttachment;
+  /** Attachment downloads served. */
+  attachmentDownloads: string[];
 }
 
 interface Route {
@@ -94,6 +106,8 @@ export async function startFakeDiscord(options: { token: string }): Promise<Fake
   const routes: Route[] = [];
   const applicationId = fakeSnowflake();
   const botUserId = applicationId;
+  const attachments = new Map<string, { bytes: Buffer; contentType: string }>();
+  const attachmentDownloads: string[] = [];
 
   const addRoute = (method: string, pattern: string, handler: DiscordRouteHandler) => {
     routes.unshift({ method: method.toUpperCase(), ...compile(pattern), handler });
@@ -126,6 +140,7 @@ export async function startFakeDiscord(options: { token: string }): Promise<Fake
       channel_id: channelId,
       content: b.content ?? '',
       embeds,
+      components: b.components ?? [],
     }) as unknown as APIMessage;
     const list = messages.get(channelId) ?? [];
     list.push(message);
@@ -135,6 +150,15 @@ export async function startFakeDiscord(options: { token: string }): Promise<Fake
 
   const server = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const file = /^\/attachments\/(\d+)\/[^/]+$/.exec(url.pathname);
+    if (file && req.method === 'GET') {
+      const found = attachments.get(file[1]!);
+      attachmentDownloads.push(url.pathname);
+      if (!found) return sendJson(res, 404, { message: 'Not Found' });
+      res.writeHead(200, { 'content-type': found.contentType, 'content-length': found.bytes.length });
+      res.end(found.bytes);
+      return;
+    }
     const match = /^\/api\/v10(\/.*)$/.exec(url.pathname);
     const raw = await readBody(req);
     const call: DiscordCall = {
@@ -208,6 +232,22 @@ export async function startFakeDiscord(options: { token: string }): Promise<Fake
       failures.length = 0;
     },
     route: addRoute,
+    addAttachment(bytes, f) {
+      const id = fakeSnowflake();
+      const contentType = f.contentType ?? 'application/octet-stream';
+      attachments.set(id, { bytes, contentType });
+      const fileUrl = `${server.url}/attachments/${id}/${encodeURIComponent(f.name)}`;
+      return {
+        id,
+        filename: f.name,
+        size: f.size ?? bytes.length,
+        url: fileUrl,
+        proxy_url: fileUrl,
+        content_type: contentType,
+        ephemeral: true,
+      };
+    },
+    attachmentDownloads,
   };
 }
 

@@ -105,7 +105,8 @@ export function yearlyScheduleSpec(dayId: string, when: When, fromYear: number):
 }
 
 export interface CampaignScheduleOptions {
-  campaign: { id: string; dayId: string; name: string; when?: When };
+  /** A yearly campaign: its wildlife day is what repeats. */
+  campaign: { id: string; dayId?: string; name: string; when?: When };
   /** The first year whose occurrences the schedule covers (default: this year). */
   fromYear?: number;
   taskQueue: string;
@@ -115,9 +116,11 @@ export interface CampaignScheduleOptions {
 }
 
 function scheduleBody(opts: CampaignScheduleOptions) {
+  const { dayId } = opts.campaign;
+  if (!dayId) throw new RangeError(`campaign ${opts.campaign.id} has no wildlife day to repeat`);
   return {
     spec: yearlyScheduleSpec(
-      opts.campaign.dayId,
+      dayId,
       opts.campaign.when ?? { kind: 'day', repeat: 'yearly', daysBefore: 0 },
       opts.fromYear ?? new Date().getUTCFullYear(),
     ),
@@ -135,7 +138,7 @@ function scheduleBody(opts: CampaignScheduleOptions) {
     },
     state: {
       paused: opts.paused ?? false,
-      note: `${opts.campaign.name} (${opts.campaign.dayId})`,
+      note: `${opts.campaign.name} (${dayId})`,
     },
   };
 }

@@ -95,8 +95,10 @@ export function runWorkflowId(campaignId: string, occurrenceDate: string): strin
   return `campaign-${campaignId}-${occurrenceDate}`;
 }
 
-export function newCampaignId(dayId: string, occurrenceDate: string): string {
-  return `${dayId}-${occurrenceDate.slice(0, 4)}-${randomBytes(3).toString('hex')}`;
+/** "world-pangolin-day-2027-3fa9c1"; a campaign for no wildlife day is named by its date instead. */
+export function newCampaignId(dayId: string | undefined, occurrenceDate: string): string {
+  const suffix = randomBytes(3).toString('hex');
+  return dayId ? `${dayId}-${occurrenceDate.slice(0, 4)}-${suffix}` : `post-${occurrenceDate}-${suffix}`;
 }
 
 async function runUpdate<T>(fn: () => Promise<T>, what: string): Promise<Result<T>> {

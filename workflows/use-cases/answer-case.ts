@@ -7,7 +7,7 @@ import { appendAudit } from '../../shared/db/audit.ts';
 import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import { insertAnswer } from '../../shared/db/report-answers.ts';
 import { volunteerAnswerSignal } from '../case-workflow.ts';
-import { photoPdq } from './photo-hash.ts';
+import { photoPdq, volunteerPhotoSchema } from './photo-hash.ts';
 
 export const MAX_ANSWER_LENGTH = 2000;
 
@@ -18,14 +18,9 @@ export const answerInputSchema = z
     volunteerId: z.string().regex(/^\d+$/),
     reportId: z.string().regex(/^\d+$/),
     text: z.string().trim().min(1).max(MAX_ANSWER_LENGTH).refine(noControl).nullable(),
-    photo: z
-      .object({
-        sourceId: z.string().min(1).max(200),
-        mimeType: z.string().regex(/^image\/(jpeg|png|webp)$/),
-        sha256: z.string().regex(/^[0-9a-f]{64}$/),
-        bytes: z.instanceof(Buffer),
-      })
-      .optional(),
+    photo: volunteerPhotoSchema.optional(),
+    /** Makes a retried delivery of the same answer (an inbox entry, a redelivered update) count once. */
+    requestId: z.string().min(1).max(200).optional(),
   })
   .refine((a) => a.text !== null || a.photo !== undefined, 'an answer needs text or a photo');
 export type AnswerInput = z.input<typeof answerInputSchema>;
@@ -33,13 +28,17 @@ export type AnswerInput = z.input<typeof answerInputSchema>;
 export type AnswerResult =
   | { kind: 'recorded'; caseId: string; answerId: string }
   /** Not this volunteer's report, or its case no longer waits for information. */
-  | { kind: 'not_asked' };
+  | { kind: 'not_asked' }
+  /** The text cannot be stored (control characters, too long) or there is nothing to answer with. */
+  | { kind: 'invalid_text' };
 
 export async function answerCase(
   deps: { pool: Pool; temporal: Client },
   raw: AnswerInput,
 ): Promise<AnswerResult> {
-  const input = answerInputSchema.parse(raw);
+  const parsed = answerInputSchema.safeParse(raw);
+  if (!parsed.success) return { kind: 'invalid_text' };
+  const input = parsed.data;
   // Hashed before the transaction: decoding is slow and must not hold a connection.
   const pdq = input.photo ? await photoPdq(input.photo.bytes) : undefined;
   const stored = await inTransaction(deps.pool, async (tx) => {
@@ -50,13 +49,17 @@ export async function answerCase(
     );
     const caseId = rows[0]?.case_id;
     if (!caseId) return undefined;
-    const answerId = await insertAnswer(tx, {
+    const answer = await insertAnswer(tx, {
       reportId: input.reportId,
       caseId,
       volunteerId: input.volunteerId,
       text: input.text,
       photo: input.photo ? { ...input.photo, ...pdq } : undefined,
+      requestId: input.requestId,
     });
+    // A retry of an answer already stored signals again (the workflow counts each answer once).
+    if (!answer.inserted) return { caseId, answerId: answer.id };
+    const answerId = answer.id;
     await appendAudit(tx, {
       actor: `volunteer:${input.volunteerId}`,
       action: 'report.answered',

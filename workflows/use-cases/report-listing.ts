@@ -13,6 +13,7 @@ import {
   findPlatformByListingHost,
   findPlatformDomain,
   findReport,
+  insertPhoto,
   insertReport,
   type PlatformDomain,
   type ReportOutcome,
@@ -26,6 +27,7 @@ import {
   type VolunteerReportSignal,
   volunteerReportSignal,
 } from '../case-workflow.ts';
+import { photoPdq, volunteerPhotoSchema } from './photo-hash.ts';
 
 export interface ReportListingDeps {
   pool: Pool;
@@ -39,6 +41,8 @@ export const MAX_NOTE_LENGTH = 1000;
 /** Longer is no listing's address; the dialog and the report store at most this. */
 export const MAX_LINK_LENGTH = 2000;
 export const MAX_SPECIES_LENGTH = 100;
+/** Photos one report keeps. */
+export const MAX_REPORT_PHOTOS = 5;
 /** A volunteer with at least this many decided reports at this accuracy raises a case's priority. */
 export const STRONG_RECORD = { minDecided: 10, minAccuracy: 0.9 } as const;
 /** Priority given to cases reported by a strong volunteer (lower is more urgent; the default is 2). */
@@ -49,6 +53,8 @@ export const reportInputSchema = z.object({
   url: safeString().trim().min(1).max(2000),
   species: safeText().trim().max(MAX_SPECIES_LENGTH).nullable(),
   note: safeText().trim().max(MAX_NOTE_LENGTH).nullable(),
+  /** Photos sent with the report itself (Discord's attachments); Telegram's come as drafts, one by one. */
+  photos: z.array(volunteerPhotoSchema).max(MAX_REPORT_PHOTOS).default([]),
 });
 export type ReportListingInput = z.input<typeof reportInputSchema>;
 
@@ -154,6 +160,8 @@ export async function reportListing(
 
   const caseId = caseIdFor(link.platformId, link.externalId);
   const strong = await hasStrongRecord(deps.pool, input.volunteerId);
+  // Hashed before the transaction: decoding is slow and must not hold a connection.
+  const photos = await Promise.all(input.photos.map(async (p) => ({ ...p, ...(await photoPdq(p.bytes)) })));
   const actor = `volunteer:${input.volunteerId}`;
 
   const stored = await inTransaction(deps.pool, async (tx) => {
@@ -199,17 +207,20 @@ export async function reportListing(
       await tx.query('UPDATE reports SET notified_at = now(), notified_outcome = outcome WHERE id = $1', [
         report.id,
       ]);
-    const photos = await attachDraftPhotos(tx, input.volunteerId, report.id);
+    const drafts = await attachDraftPhotos(tx, input.volunteerId, report.id);
+    for (const photo of photos)
+      await insertPhoto(tx, { ...photo, volunteerId: input.volunteerId, reportId: report.id });
+    const photoCount = drafts + photos.length;
     await appendAudit(tx, {
       actor,
       action: 'report.received',
       subjectType: 'case',
       subjectId: caseId,
-      details: { reportId: report.id, photos, priorityRaised, knownOutcome: outcome ?? null },
+      details: { reportId: report.id, photos: photoCount, priorityRaised, knownOutcome: outcome ?? null },
     });
     return outcome
       ? { kind: 'already_decided' as const, reportId: report.id, outcome }
-      : { kind: 'recorded' as const, reportId: report.id, photos, priorityRaised };
+      : { kind: 'recorded' as const, reportId: report.id, photos: photoCount, priorityRaised };
   });
 
   if (stored.kind === 'duplicate' && !stored.open)

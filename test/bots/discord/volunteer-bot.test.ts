@@ -1,14 +1,26 @@
 // The real discord.js client against a local Discord REST API and gateway: login (HELLO, IDENTIFY, READY,
-// heartbeats), command registration, /report through a modal, consent, /stats, duplicates, unknown
-// links, and outcomes by direct message, all through the shared volunteer use cases.
+// heartbeats), command registration, /report through a modal (photos as attachments), consent, /stats,
+// duplicates, unknown links, outcomes by direct message, and answering a reviewer's question (text and a
+// photo) from the Answer button under it, all through the shared volunteer use cases.
+import { createHash } from 'node:crypto';
 import { REST } from '@discordjs/rest';
-import { GatewayIntentBits, InteractionResponseType, InteractionType } from 'discord-api-types/v10';
+import {
+  type APIAttachment,
+  GatewayIntentBits,
+  InteractionResponseType,
+  InteractionType,
+} from 'discord-api-types/v10';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDiscordBot, startDiscordBot } from '../../../bots/discord/bot.ts';
 import { discordOutcomeDelivery } from '../../../bots/discord/outcome.ts';
 import { createInbox } from '../../../bots/inbox.ts';
+import { caseCard } from '../../../bots/slack/case-card.ts';
+import { pdqHashImage } from '../../../detectors/image/hash-image.ts';
 import { caseStateQuery } from '../../../workflows/case-workflow.ts';
+import { loadCaseView } from '../../../workflows/use-cases/case-view.ts';
 import { decideCase } from '../../../workflows/use-cases/decide-case.ts';
+import { buildEvidencePack, renderEvidenceHtml } from '../../../workflows/use-cases/evidence-pack.ts';
 import {
   attachGateway,
   type FakeDiscordGateway,
@@ -119,24 +131,56 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
         message: botMessage(rest.botUserId, { channel_id: `9${userId}`, flags: 64, components: [] }),
       },
     );
-  async function submitReport(
+  /**
+   * Submits a modal as Discord sends it: text inputs in action rows, uploaded files in a label's file
+   * upload component with the attachments in `resolved`; returns the edited (deferred) reply.
+   */
+  async function submitModal(
     userId: string,
     name: string,
     locale: string,
-    fields: { link: string; species: string; note: string },
+    customId: string,
+    fields: Record<string, string>,
+    files: Record<string, APIAttachment[]> = {},
   ) {
+    const uploads = Object.entries(files).map(([id, list]) => ({
+      type: 18,
+      component: { type: 19, custom_id: id, values: list.map((a) => a.id) },
+    }));
+    const attachments = Object.fromEntries(Object.values(files).flatMap((l) => l.map((a) => [a.id, a])));
     const { callback, token } = await interact(userId, name, locale, InteractionType.ModalSubmit, {
-      custom_id: 'report_modal',
-      components: Object.entries(fields).map(([customId, value]) => ({
-        type: 1,
-        components: [{ type: 4, custom_id: customId, value }],
-      })),
+      custom_id: customId,
+      components: [
+        ...Object.entries(fields).map(([id, value]) => ({
+          type: 1,
+          components: [{ type: 4, custom_id: id, value }],
+        })),
+        ...uploads,
+      ],
+      ...(uploads.length ? { resolved: { attachments } } : {}),
     });
     expect(callback.body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
     expect(callback.body.data?.flags).toBe(64);
     const edit = await eventually(async () => routes.edits.find((e) => e.token === token), 'the reply');
     return edit.body as { content: string; allowed_mentions?: { parse: string[] } };
   }
+  const submitReport = (
+    userId: string,
+    name: string,
+    locale: string,
+    fields: { link: string; species: string; note: string },
+    photos?: APIAttachment[],
+  ) => submitModal(userId, name, locale, 'report_modal', fields, photos ? { photos } : {});
+
+  /** A real picture (a gradient), so it has a PDQ hash as well as a sha256. */
+  const picture = (seed: number, format: 'png' | 'jpeg') => {
+    const pixels = Buffer.alloc(64 * 64 * 3);
+    for (let i = 0; i < pixels.length; i += 1) pixels[i] = (((i / 3) % 64) * seed + (i % 3) * 20) % 256;
+    return sharp(pixels, { raw: { width: 64, height: 64, channels: 3 } })
+      .toFormat(format)
+      .toBuffer();
+  };
+  const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
   it('logs in over the gateway, keeps heartbeating and registers its commands', async () => {
     expect(gateway.identifies).toHaveLength(1);
@@ -225,6 +269,12 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
     expect(modal.callback.body.data?.custom_id).toBe('report_modal');
     for (const id of ['"link"', '"species"', '"note"']) expect(json).toContain(id);
     expect(json).toContain('Lien de l’annonce');
+    // Photos are attached in the form itself: a file upload of up to five files.
+    expect(modal.callback.body.data?.components).toContainEqual({
+      type: 18,
+      label: 'Photos (facultatif)',
+      component: { type: 19, custom_id: 'photos', min_values: 0, max_values: 5, required: false },
+    });
   });
 
   let caseId: string;
@@ -252,6 +302,23 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
     expect(unknown.content).toBe(
       'Nous ne travaillons pas encore avec other\\-market.example : nous ne pouvons pas agir sur ce lien. Merci de votre vigilance !',
     );
+
+    // A link pasted with the words a share sheet puts around it: the link is the listing, the words the note.
+    const shared = await submitReport('1111', 'Lucie', 'fr', {
+      link: 'regarde ça https://shop.example/items/DX-8 bracelet en ivoire',
+      species: 'Ivoire',
+      note: 'vendeur à Hanoï',
+    });
+    expect(shared.content).toContain('**WS\\-');
+    const { rows: sharedRows } = await h.db.pool.query(
+      `SELECT listing_url, note FROM reports WHERE external_id = 'DX-8'`,
+    );
+    expect(sharedRows).toEqual([
+      {
+        listing_url: 'https://shop.example/items/DX-8',
+        note: 'regarde ça bracelet en ivoire\nvendeur à Hanoï',
+      },
+    ]);
   });
 
   it('joins a second volunteer’s report to the same case and tells both by direct message', async () => {
@@ -306,6 +373,154 @@ describe('Discord volunteer bot (discord.js against a local REST API and gateway
     expect(content).toContain('Reports: 1');
     expect(content).toContain('Not a violation: 1');
     expect(content).toContain('Accuracy: 0%');
+  });
+
+  it('keeps a report’s photo attachments (sha256 and PDQ, shown to reviewers) and says which files were not kept', async () => {
+    await command('5555', 'Ade', 'en-GB', 'mystats');
+    await pressButton('5555', 'Ade', 'en-GB', 'consent:yes');
+    const png = await picture(4, 'png');
+    const photo = rest.addAttachment(png, { name: 'listing.png', contentType: 'image/png' });
+    const pdf = rest.addAttachment(Buffer.from('%PDF-1.4\n1 0 obj\n'), {
+      name: 'receipt.pdf',
+      contentType: 'application/pdf',
+    });
+    // Discord announces a size above the limit: never downloaded.
+    const huge = rest.addAttachment(await picture(5, 'png'), { name: 'huge.png', size: 50 * 1024 * 1024 });
+    const reply = await submitReport(
+      '5555',
+      'Ade',
+      'en-GB',
+      { link: 'https://shop.example/items/DX-9', species: 'pangolin scales', note: '' },
+      [photo, pdf, huge],
+    );
+    const caseRef = /case \*\*WS\\-[0-9A-Z]{5} \\\(case\\-([0-9a-f]{24})\\\)\*\*/.exec(reply.content);
+    expect(caseRef).not.toBeNull();
+    expect(reply.content).toContain('Only photos \\(JPEG, PNG or WebP\\) can be added to a report');
+    expect(reply.content).toContain('This photo is larger than 5 MB and was not saved.');
+    expect(rest.attachmentDownloads.some((p) => p.startsWith(`/attachments/${huge.id}/`))).toBe(false);
+
+    const askedCase = `case-${caseRef![1]!}`;
+    const view = (await loadCaseView(h.db.pool, askedCase))!;
+    const { hash: pdq } = await pdqHashImage(png, undefined, { maxSide: 512 });
+    expect(view.photos).toEqual([
+      expect.objectContaining({ sha256: sha256(png), pdq, mimeType: 'image/png', answer: false }),
+    ]);
+    const state = await h.temporal.workflow.getHandle(askedCase).query(caseStateQuery);
+    const card = JSON.stringify(caseCard(view, state).blocks);
+    expect(card).toContain(`sha256 \`${sha256(png)}\` · PDQ \`${pdq}\``);
+    // The internal evidence pack lists it too, with both hashes.
+    const pack = (await buildEvidencePack(h.db.pool, askedCase, 'cli:test'))!;
+    expect(pack.case.photos).toEqual([expect.objectContaining({ sha256: sha256(png), pdq, answer: false })]);
+    const html = renderEvidenceHtml(pack);
+    expect(html).toContain('<h2>Volunteer photos</h2>');
+    expect(html).toContain(sha256(png));
+    expect(html).toContain(pdq);
+  });
+
+  it('lets a Discord reporter answer a reviewer’s question with text and a photo from the Answer button', async () => {
+    const { rows: reports } = await h.db.pool.query<{ id: string; case_id: string }>(
+      `SELECT r.id, r.case_id FROM reports r JOIN volunteers v ON v.id = r.volunteer_id
+       WHERE v.external_user_id = '5555'`,
+    );
+    const { id: reportId, case_id: askedCase } = reports[0]!;
+    const asked = await decideCase(h.temporal, {
+      caseId: askedCase,
+      actor: REVIEWER,
+      decision: 'request_info',
+      reason: 'Is the <@1234> seller **the same**?',
+      requestId: 'discord-answer-ask',
+    });
+    expect(asked.ok).toBe(true);
+    const question = await eventually(async () => {
+      const channel = routes.dmChannelOf('5555');
+      return channel ? rest.messages.get(channel)?.[0] : undefined;
+    }, 'the question by DM');
+    expect(question.content).toContain('Their question: Is the <@\u200b1234\\> seller \\*\\*the same\\*\\*?');
+    expect(JSON.stringify(question.components)).toContain(`"custom_id":"ans:${reportId}"`);
+    expect(JSON.stringify(question.components)).toContain('"label":"Answer"');
+
+    // The button opens the answer form: text and one photo, both optional.
+    const form = await pressButton('5555', 'Ade', 'en-GB', `ans:${reportId}`);
+    expect(form.callback.body.type).toBe(InteractionResponseType.Modal);
+    expect(form.callback.body.data?.custom_id).toBe(`answer_modal:${reportId}`);
+    expect(JSON.stringify(form.callback.body.data)).toContain('"custom_id":"answer"');
+    expect(form.callback.body.data?.components).toContainEqual({
+      type: 18,
+      label: 'Photo (optional)',
+      component: { type: 19, custom_id: 'answer_photo', min_values: 0, max_values: 1, required: false },
+    });
+
+    // An empty form is answered with what to send, and nothing is stored.
+    const empty = await interact('5555', 'Ade', 'en-GB', InteractionType.ModalSubmit, {
+      custom_id: `answer_modal:${reportId}`,
+      components: [{ type: 1, components: [{ type: 4, custom_id: 'answer', value: '  ' }] }],
+    });
+    expect(String(empty.callback.body.data?.content)).toBe('Send your answer as a message or a photo.');
+
+    const jpeg = await picture(7, 'jpeg');
+    const photo = rest.addAttachment(jpeg, { name: 'seller.jpg', contentType: 'image/jpeg' });
+    const thanks = await submitModal(
+      '5555',
+      'Ade',
+      'en-GB',
+      `answer_modal:${reportId}`,
+      { answer: 'Yes, same *seller* as @everyone knows' },
+      { answer_photo: [photo] },
+    );
+    expect(thanks.content).toMatch(/^Thank you! Your answer was added to case WS\\-[0-9A-Z]{5}/);
+    expect(thanks.allowed_mentions).toEqual({ parse: [] });
+
+    // Signalled to the workflow, stored with the report, shown on the card (escaped) with the photo's hashes.
+    const state = await eventually(async () => {
+      const s = await h.temporal.workflow.getHandle(askedCase).query(caseStateQuery);
+      return s.infoAnswers?.length === 1 ? s : undefined;
+    }, 'the answer signalled to the workflow');
+    const view = (await loadCaseView(h.db.pool, askedCase))!;
+    expect(view.answers.map((a) => [a.text, a.photo?.sha256 ?? null])).toEqual([
+      ['Yes, same *seller* as @everyone knows', sha256(jpeg)],
+    ]);
+    const { hash: pdq } = await pdqHashImage(jpeg, undefined, { maxSide: 512 });
+    expect(view.photos.filter((p) => p.answer)).toEqual([
+      expect.objectContaining({ sha256: sha256(jpeg), pdq, mimeType: 'image/jpeg' }),
+    ]);
+    const card = JSON.stringify(caseCard(view, state).blocks);
+    expect(card).toContain(
+      `A reporter answered: Yes, same ∗seller∗ as @everyone knows · photo (image/jpeg, sha256 \`${sha256(jpeg).slice(0, 16)}…\`)`,
+    );
+
+    // The same delivery applied again (an inbox retry) stores one answer.
+    const again = await h.useCases.answerCase({
+      volunteerId: (await h.db.pool.query('SELECT volunteer_id FROM reports WHERE id = $1', [reportId]))
+        .rows[0].volunteer_id,
+      reportId,
+      text: 'Yes, same *seller* as @everyone knows',
+      requestId: `discord:${state.infoAnswers![0]!.answerId}-retry`,
+    });
+    expect(again.kind).toBe('recorded');
+    const twice = await h.useCases.answerCase({
+      volunteerId: (await h.db.pool.query('SELECT volunteer_id FROM reports WHERE id = $1', [reportId]))
+        .rows[0].volunteer_id,
+      reportId,
+      text: 'Yes, same *seller* as @everyone knows',
+      requestId: `discord:${state.infoAnswers![0]!.answerId}-retry`,
+    });
+    expect(twice).toEqual(again);
+    const { rows: stored } = await h.db.pool.query(
+      'SELECT count(*)::int AS n FROM report_answers WHERE case_id = $1',
+      [askedCase],
+    );
+    expect(stored[0].n).toBe(2);
+
+    // Once the case is decided, the form is answered politely and nothing is added.
+    await h.decide(askedCase, 'approve');
+    await eventually(async () => {
+      const { rows } = await h.db.pool.query('SELECT outcome FROM reports WHERE id = $1', [reportId]);
+      return rows[0].outcome === 'confirmed' ? true : undefined;
+    }, 'the report confirmed');
+    const late = await submitModal('5555', 'Ade', 'en-GB', `answer_modal:${reportId}`, {
+      answer: 'One more',
+    });
+    expect(late.content).toBe('This case no longer waits for an answer. Thank you!');
   });
 
   it('answers a flooding user up to the limit, then tells them once and goes quiet', async () => {

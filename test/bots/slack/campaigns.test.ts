@@ -190,10 +190,13 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
       ? { days_before: { value: { type: 'number_input', value: fields.daysBefore } } }
       : {}),
     ...(fields.date ? { date: { value: { type: 'datepicker', selected_date: fields.date } } } : {}),
+    // An optional select left empty arrives with a null option.
     day: {
       value: {
         type: 'static_select',
-        selected_option: { value: fields.day, text: { type: 'plain_text', text: fields.day } },
+        selected_option: fields.day
+          ? { value: fields.day, text: { type: 'plain_text', text: fields.day } }
+          : null,
       },
     },
     name: { value: { type: 'plain_text_input', value: fields.name } },
@@ -704,6 +707,8 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     expect(reminder!.args.text).toMatch(
       /is still not approved and the first post is due in \d s: <@ULEAD>\.$/,
     );
+    // The DM follows the thread message (one activity, two calls).
+    await eventually(async () => dms().length === 2, 'the reminder DM');
     expect(dms()).toHaveLength(2);
 
     // Approved: no reminder at 2 s before.
@@ -768,6 +773,53 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     const dateCard = await eventually(async () => card(dateName), 'the one-off card');
     expect(dateCard.text).toContain(`*When*\\non ${onDate}`);
     expect(dateCard.text).toContain(`${onDate} 09:00 UTC`);
+
+    // A one-off post for no wildlife day: the day is left empty, the card names the date alone.
+    const view = await open();
+    const daylessName = `No day ${Date.now()}`;
+    const dayless = (when: string) =>
+      modalValues({
+        day: '',
+        name: daylessName,
+        time: '16:45',
+        audiences: `slack C0${uniqueDigits('N')} Asia/Tokyo en`,
+        messages: '[en]\nA post of our own',
+        when,
+        date: addDays(today, 12),
+      });
+    const needsDay = (await (await submitView(view, dayless('day_once'))).json()) as {
+      errors: Record<string, string>;
+    };
+    expect(needsDay.errors).toEqual({ day: 'pick the wildlife day it is for, or post it on a date or now' });
+    expect((await submitView(view, dayless('date'))).status).toBe(200);
+    const daylessCard = await eventually(async () => card(daylessName), 'the dayless card');
+    expect(daylessCard.text).toContain(`*Date*\\n${addDays(today, 12)}`);
+    expect(daylessCard.text).not.toContain('*Day*');
+    expect(daylessCard.text).toContain(`${addDays(today, 12)} 16:45 Asia/Tokyo`);
+    const { c: daylessId } = JSON.parse(daylessCard.buttons[ACTION_CAMPAIGN_CANCEL]!);
+    expect(daylessId).toMatch(new RegExp(`^post-${addDays(today, 12)}-[0-9a-f]{6}$`));
+    expect((await getCampaign(db.pool, daylessId)).dayId).toBeUndefined();
+    await current.cancelCampaign({ campaignId: daylessId, actor: COMMS, requestId: `cleanup-${daylessId}` });
+
+    // A teaser three days before the day, this year only: planned for that earlier date.
+    const teaserName = `Teaser ${Date.now()}`;
+    await submitView(
+      await open(),
+      modalValues({
+        day: upcoming.id,
+        name: teaserName,
+        time: '08:15',
+        audiences: `slack C0${uniqueDigits('T')} UTC en`,
+        messages: '[en]\nThree days to go',
+        when: 'teaser_once',
+        daysBefore: '3',
+      }),
+    );
+    const teaserCard = await eventually(async () => card(teaserName), 'the teaser card');
+    expect(teaserCard.text).toContain('*When*\\n3 days before the day (teaser), this year only');
+    expect(teaserCard.text).toContain(`${addDays(upcoming.date, -3)} 08:15 UTC`);
+    const { c: teaserId } = JSON.parse(teaserCard.buttons[ACTION_CAMPAIGN_CANCEL]!);
+    await current.cancelCampaign({ campaignId: teaserId, actor: COMMS, requestId: `cleanup-${teaserId}` });
 
     // Yearly on the upcoming day: this year's run starts now; then one year is skipped.
     const yearlyName = `Every year ${Date.now()}`;

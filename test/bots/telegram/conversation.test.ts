@@ -101,8 +101,9 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
       async command(text: string) {
         await client.sendCommand(client.makeCommand(text, { from }));
       },
-      async say(text: string) {
-        await client.sendMessage(client.makeMessage(text, { from }));
+      /** A text message; `entities` as a Telegram client marks links up. */
+      async say(text: string, entities?: { type: string; offset: number; length: number; url?: string }[]) {
+        await client.sendMessage(client.makeMessage(text, { from, ...(entities ? { entities } : {}) }));
       },
       async press(data: string) {
         await client.sendCallback(client.makeCallbackQuery(data, { from }));
@@ -291,6 +292,20 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
     await cleo.press('rep:send');
     await cleo.next();
 
+    // A word that links somewhere (Telegram's text_link entity), outside a dialog: that link is the listing.
+    await cleo.say('this one, ivory', [
+      { type: 'text_link', offset: 0, length: 8, url: 'https://shop.example/items/SH-9' },
+    ]);
+    expect((await cleo.next())[0]!.text).toMatch(/What is offered/);
+    await cleo.press('sp:ivory');
+    await cleo.next();
+    await cleo.press('ph:done');
+    await cleo.next();
+    await cleo.press('note:skip');
+    await cleo.next();
+    await cleo.press('rep:send');
+    await cleo.next();
+
     const { rows } = await h.db.pool.query(
       `SELECT listing_url, note FROM reports r JOIN volunteers v ON v.id = r.volunteer_id
        WHERE v.external_user_id = '1010' ORDER BY r.id`,
@@ -301,6 +316,7 @@ describe('Telegram volunteer bot (grammY against telegram-test-api)', () => {
         note: 'look at this ivory bangle\nseller is in Hanoi',
       },
       { listing_url: 'https://shop.example/items/SH-8', note: 'Check out this item!' },
+      { listing_url: 'https://shop.example/items/SH-9', note: 'this one, ivory' },
     ]);
 
     // Words without a link outside a dialog still get the help.

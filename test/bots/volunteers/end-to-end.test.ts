@@ -1,7 +1,8 @@
 // The volunteer journey end to end as the composition root wires it: startVolunteerBots (Telegram by
 // webhook on an HTTP server, Discord over the gateway), the real case workflow whose outcome activity uses
-// volunteerDeliveries. A Telegram volunteer's report opens a case, a Discord volunteer reports the same
-// listing, a reviewer decides with decideCase, and both reporters are told.
+// volunteerDeliveries, and case cards posted through Bolt's WebClient to the local Slack server. A Telegram
+// volunteer's report opens a case, a Discord volunteer reports the same listing, a reviewer decides with
+// decideCase, and both reporters are told.
 
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -12,7 +13,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiDeps, createApiServer } from '../../../api/server.ts';
 import { createInbox } from '../../../bots/inbox.ts';
+import { createWebClient } from '../../../bots/slack/app.ts';
 import { caseCard } from '../../../bots/slack/case-card.ts';
+import { createSlackReviewNotifier } from '../../../bots/slack/review-notifier.ts';
 import { mountTelegramWebhook, TELEGRAM_WEBHOOK_PATH } from '../../../bots/telegram/transport.ts';
 import {
   type RunningVolunteerBots,
@@ -32,13 +35,18 @@ import {
   type VolunteerBotRoutes,
 } from '../../fakes/discord-gateway.ts';
 import { botMessage, type FakeDiscord, fakeSnowflake, startFakeDiscord } from '../../fakes/discord-rest.ts';
+import { type FakeSlack, startFakeSlack } from '../../fakes/slack-api.ts';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram-bot-api.ts';
+import { recordCaseHistory } from '../../support/histories.ts';
 import { eventually } from '../../support/temporal.ts';
 import { REVIEWER, startVolunteerHarness, type VolunteerHarness } from './harness.ts';
 
 const TELEGRAM_TOKEN = '7000000002:end-to-end-token';
 const DISCORD_TOKEN = 'discord.end-to-end.token';
 const SECRET = 'e2e_webhook_secret';
+const SLACK_TOKEN = 'xoxb-volunteer-e2e';
+const REVIEW_CHANNEL = 'C0REVIEW';
+const PHOTO_SECRET = 'photo-link-test-secret';
 
 describe('volunteer journey end to end: Telegram and Discord reports, one case, a decision, both told', () => {
   let h: VolunteerHarness;
@@ -48,10 +56,23 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
   let routes: VolunteerBotRoutes;
   let server: Server;
   let bots: RunningVolunteerBots;
+  let slack: FakeSlack;
+  let publicUrl: string;
 
   beforeAll(async () => {
+    // Stands in for the API server the webhook is mounted on.
+    server = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    slack = await startFakeSlack({ token: SLACK_TOKEN });
     [h, telegram, discord] = await Promise.all([
-      startVolunteerHarness(),
+      startVolunteerHarness({
+        reviewNotifier: createSlackReviewNotifier(
+          createWebClient(SLACK_TOKEN, slack.apiUrl),
+          REVIEW_CHANNEL,
+          photoLinkSigner({ secret: PHOTO_SECRET, baseUrl: publicUrl }),
+        ),
+      }),
       startFakeTelegram({ token: TELEGRAM_TOKEN }),
       startFakeDiscord({ token: DISCORD_TOKEN }),
     ]);
@@ -61,10 +82,6 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
       botUserId: discord.botUserId,
     });
     routes = attachGateway(discord, gateway);
-    // Stands in for the API server the webhook is mounted on.
-    server = createServer((_req, res) => res.writeHead(404).end());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const config = loadConfig({
       TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
       TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -90,7 +107,7 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
     server?.closeAllConnections();
     await new Promise((r) => server?.close(r));
     await gateway?.close();
-    await Promise.all([telegram?.close(), discord?.close()]);
+    await Promise.all([telegram?.close(), discord?.close(), slack?.close()]);
     await h?.close();
   });
 
@@ -130,6 +147,13 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
 
   let caseId: string;
 
+  /** The case's card as it stands in the review channel (posted, then updated, through Bolt's WebClient). */
+  const slackCard = (id: string) =>
+    [...slack.messages.values()]
+      .filter((m) => m.channel === REVIEW_CHANNEL && JSON.stringify(m.blocks).includes(id))
+      .map((m) => JSON.stringify(m.blocks))
+      .at(-1);
+
   it('a Telegram volunteer reports through the webhook and a case opens', async () => {
     expect(telegram.myCommands.get('')?.map((c) => c.command)).toEqual([
       'report',
@@ -151,7 +175,7 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
       tgText('https://shop.example/items/E2E-1'),
       tgPress('sp:pangolin'),
       tgPress('ph:done'),
-      tgText('Người bán nói <hàng thật> & giao nhanh'),
+      tgText('Người bán nói <hàng thật> & giao nhanh *gấp*'),
       tgPress('rep:send'),
     ])
       await telegram.pushUpdate(u);
@@ -163,6 +187,13 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
     expect(tgSent().some((t) => t.includes('<hàng thật> & giao nhanh'))).toBe(true);
     const { rows } = await h.db.pool.query('SELECT status FROM cases WHERE id = $1', [caseId]);
     expect(rows[0].status).toBe('open');
+    // Reviewers see the note as typed: no markup of Slack's own (a *bold* stays literal).
+    const card = await eventually(
+      async () => slackCard(caseId)?.includes('giao nhanh') && slackCard(caseId),
+      'the case card in Slack',
+    );
+    expect(card).toContain('Người bán nói &lt;hàng thật&gt; &amp; giao nhanh ∗gấp∗');
+    expect(card).not.toContain('*gấp*');
   });
 
   it('a Discord volunteer reports the same listing: same case, both reports recorded', async () => {
@@ -318,7 +349,15 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
       expect.objectContaining({ sha256: sha, pdq, mimeType: 'image/png', answer: true }),
     ]);
     // The card shows them, escaped, and each photo with a signed link, its sha256 and its PDQ hash.
-    const secret = 'photo-link-test-secret';
+    // The card in Slack (through Bolt's WebClient) shows the answers, escaped, and the photo's hashes.
+    const posted = await eventually(
+      async () => slackCard(asked)?.includes('(answer)') && slackCard(asked),
+      'the refreshed card in Slack',
+    );
+    expect(posted).toContain('A reporter answered: Yes, same &lt;b&gt;phone&lt;/b&gt; number');
+    expect(posted).toContain(`|photo 1 (answer)> · sha256 \`${sha}\` · PDQ \`${pdq}\``);
+    expect(posted).toContain(`<${publicUrl}/v1/report-photos/${view.photos[0]!.id}?`);
+    const secret = PHOTO_SECRET;
     const api = createApiServer({
       pool: h.db.pool,
       temporal: h.temporal,
@@ -367,6 +406,7 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
       async () => tgSent(ana).find((t) => t === 'Hồ sơ này không còn chờ câu trả lời. Cảm ơn!'),
       'the refusal',
     );
+    await recordCaseHistory(h.temporal, asked, 'volunteer-answers-reject');
   });
 
   it('at the approval both reporters hear "confirmed, removal requested"; "removed" only once the platform did it', async () => {
@@ -414,6 +454,7 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
       { outcome: 'confirmed', notified_outcome: 'removed' },
       { outcome: 'confirmed', notified_outcome: 'removed' },
     ]);
+    await recordCaseHistory(h.temporal, caseId, 'takedown-retried-removed');
   });
 
   it('a takedown the platform refuses (404) is told honestly: never "removed"', async () => {
@@ -455,5 +496,6 @@ describe('volunteer journey end to end: Telegram and Discord reports, one case, 
     expect(rows[0].status).toBe('takedown_failed');
     const report = await h.db.pool.query('SELECT notified_outcome FROM reports WHERE case_id = $1', [second]);
     expect(report.rows).toEqual([{ notified_outcome: 'removal_failed' }]);
+    await recordCaseHistory(h.temporal, second, 'takedown-refused');
   });
 });

@@ -9,7 +9,7 @@ import { createVolunteerUseCases, type VolunteerUseCases } from '../../../bots/v
 import { createPlatform } from '../../../shared/db/platforms.ts';
 import { addPlatformDomain } from '../../../shared/db/reports.ts';
 import type { VolunteerChannel } from '../../../shared/db/volunteers.ts';
-import { createCaseActivities } from '../../../workflows/activities/case-activities.ts';
+import { createCaseActivities, type ReviewNotifier } from '../../../workflows/activities/case-activities.ts';
 import {
   createVolunteerNotifier,
   type OutcomeDelivery,
@@ -38,7 +38,11 @@ export interface VolunteerHarness {
 }
 
 export async function startVolunteerHarness(
-  options: { useCases?: Partial<Parameters<typeof createVolunteerUseCases>[0]> } = {},
+  options: {
+    useCases?: Partial<Parameters<typeof createVolunteerUseCases>[0]>;
+    /** Where case cards go (a Slack notifier against the local Slack server, say); none by default. */
+    reviewNotifier?: ReviewNotifier;
+  } = {},
 ): Promise<VolunteerHarness> {
   installTestRuntime();
   const [db, workflowBundle, platform] = await Promise.all([
@@ -66,6 +70,7 @@ export async function startVolunteerHarness(
     activities: createCaseActivities({
       pool: db.pool,
       volunteerNotifier: notifier,
+      ...(options.reviewNotifier ? { notifier: options.reviewNotifier } : {}),
       takedownAdapterFor: (p) =>
         p.takedownUrl
           ? createHttpTakedownAdapter({ url: p.takedownUrl, signingSecret: TAKEDOWN_SECRET })
