@@ -3,3 +3,4 @@ export { campaignWorkflow } from './campaigns/workflow.ts';
 export { caseWorkflow } from './case-workflow.ts';
 export { caseFactsRefreshWorkflow, metricsRollupWorkflow, weeklyDigestWorkflow } from './digest/workflow.ts';
 export { screeningWorkflow } from './screening-workflow.ts';
+export { termMiningWorkflow } from './terms/workflow.ts';

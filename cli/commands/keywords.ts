@@ -23,6 +23,7 @@ import {
 } from '../../keywords/versions.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { withDatabase } from '../database.ts';
+import { runPerformance } from './keywords-performance.ts';
 
 export const USAGE = `usage: wild-sentinel keywords <command>
   stats                                  entries per language and kind in the working files (keywords/library)
@@ -32,6 +33,8 @@ export const USAGE = `usage: wild-sentinel keywords <command>
   diff FROM TO                           FROM/TO: a published version, "files", or an export .json
   export [VERSION|files] [--out FILE]    write the documented JSON export (keywords/FORMAT.md)
   import FILE --by NAME                  validate an export and publish its new entries as proposed
+  performance --from D --to D [--platform ID] [--format table|json]
+                                         per entry: flagged, confirmed, rejected by reason, missed, precision
 Uses DATABASE_URL, or the embedded database under DATA_DIR.
 Examples:
   wild-sentinel keywords quality
@@ -73,6 +76,7 @@ function stats(library: Library): string {
 
 export async function run(args: string[]): Promise<number | undefined> {
   const [command, ...rest] = args;
+  if (command === 'performance') return runPerformance(rest);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

@@ -36,8 +36,8 @@ function body(o: DigestScheduleOptions) {
   };
 }
 
-/** Creates the schedule, or brings an existing one up to date. */
-async function upsertSchedule(
+/** Creates the schedule, or brings an existing one up to date (the term mining schedule uses it too). */
+export async function upsertSchedule(
   client: Client,
   scheduleId: string,
   body: Omit<ScheduleOptions, 'scheduleId'>,
