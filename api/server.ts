@@ -21,6 +21,7 @@ import { getMetrics, getMetricsCsv } from './routes/metrics.ts';
 import { getReportPhoto } from './routes/report-photos.ts';
 import { searchAlert } from './routes/search-alert.ts';
 import { postTakedownConfirmation } from './routes/takedowns.ts';
+import { getTermPerformance } from './routes/term-performance.ts';
 
 export interface ApiDeps extends IngestDeps {
   /** Bolt's request listener, mounted under /slack/. */
@@ -80,6 +81,7 @@ const routes: Route[] = [
   route('GET', '/v1/report-photos/:id', getReportPhoto),
   route('GET', '/v1/metrics', getMetrics),
   route('GET', '/v1/metrics\\.csv', getMetricsCsv),
+  route('GET', '/v1/terms/performance', getTermPerformance),
   route('GET', '/dashboard', getDashboard),
   route('GET', '/dashboard/:file', getDashboardAsset),
 ];

@@ -4,7 +4,12 @@
 // read (the one-command laptop setup).
 import { timingSafeEqual } from 'node:crypto';
 import { metricsToCsv } from '../../shared/metrics/csv.ts';
-import { computeMetrics, type Metrics, metricsFiltersSchema } from '../../shared/metrics/index.ts';
+import {
+  computeMetrics,
+  type Metrics,
+  type MetricsFilters,
+  metricsFiltersSchema,
+} from '../../shared/metrics/index.ts';
 import { bearerToken, HttpError, sendJson } from '../http.ts';
 import type { RouteContext } from '../server.ts';
 
@@ -36,7 +41,10 @@ export interface MetricsAnswer extends Metrics {
   platforms: string[];
 }
 
-async function answer(ctx: RouteContext): Promise<MetricsAnswer> {
+/** The query's validated filters, limited to the caller's platform (term performance reads them too). */
+export async function metricsQuery(
+  ctx: RouteContext,
+): Promise<{ filters: MetricsFilters; limitedTo: string | null }> {
   const limitedTo = await access(ctx);
   const q = ctx.url.searchParams;
   const parsed = metricsFiltersSchema.safeParse({
@@ -62,6 +70,11 @@ async function answer(ctx: RouteContext): Promise<MetricsAnswer> {
       throw new HttpError(403, 'forbidden', 'another platform');
     filters.platform = limitedTo;
   }
+  return { filters, limitedTo };
+}
+
+async function answer(ctx: RouteContext): Promise<MetricsAnswer> {
+  const { filters, limitedTo } = await metricsQuery(ctx);
   const [metrics, platforms] = await Promise.all([
     computeMetrics(ctx.deps.pool, filters),
     limitedTo

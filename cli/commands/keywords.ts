@@ -23,7 +23,7 @@ import {
 } from '../../keywords/versions.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { withDatabase } from '../database.ts';
-import { runPerformance } from './keywords-performance.ts';
+import { runPerformance } from '../keywords-performance.ts';
 
 export const USAGE = `usage: wild-sentinel keywords <command>
   stats                                  entries per language and kind in the working files (keywords/library)

@@ -1,17 +1,17 @@
 // wild-sentinel keywords performance --from --to [--platform] [--format table|json]: how each library entry
 // did in the period, per platform (see workflows/terms/performance.ts for what each column counts).
-import { compileLibrary } from '../../detectors/text/compile.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { currentLibrary } from '../../workflows/terms/current-library.ts';
-import { type TermPerformance, termPerformance } from '../../workflows/terms/performance.ts';
-import { withDatabase } from '../database.ts';
-import { readFilterArgs } from '../metrics-filters.ts';
+import { compileLibrary } from '../detectors/text/compile.ts';
+import { loadConfig } from '../shared/config.ts';
+import { currentLibrary } from '../workflows/terms/current-library.ts';
+import { type TermPerformance, termPerformance } from '../workflows/terms/performance.ts';
+import { withDatabase } from './database.ts';
+import { readFilterArgs } from './metrics-filters.ts';
 
 export const PERFORMANCE_USAGE =
   'usage: wild-sentinel keywords performance --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--platform <id>] [--format table|json]\n' +
   'The period includes both dates. Per entry and platform: listings flagged, confirmed, rejected (by reason code),\n' +
   'still open, missed (volunteer reports of unflagged listings the entry matches), precision and reviewer minutes.\n' +
-  'Example:\n  wild-sentinel keywords performance --from 2026-10-01 --to 2026-12-31 --platform shopa';
+  'Examples:\n  wild-sentinel keywords performance --from 2026-10-01 --to 2026-12-31 --platform shopa';
 
 const pct = (p: number | null) => (p === null ? '–' : `${(p * 100).toFixed(1)}%`);
 
@@ -60,6 +60,10 @@ export function performanceTable(rows: readonly TermPerformance[]): string {
 }
 
 export async function runPerformance(args: string[]): Promise<number> {
+  if (args.includes('--help')) {
+    console.error(PERFORMANCE_USAGE);
+    return 0;
+  }
   const read = readFilterArgs(args, PERFORMANCE_USAGE, { format: { type: 'string', default: 'table' } });
   if (!read) return 2;
   const format = read.own.format;
