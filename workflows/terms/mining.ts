@@ -1,10 +1,12 @@
-// Mining candidate terms from review outcomes: word n-grams (1-3) and hashtags, per language, that are
+// Mining candidate terms from review outcomes: word n-grams (1-3; character n-grams in scripts without spaces)
+// and hashtags, per language, that are
 // over-represented in positive listings (confirmed cases, volunteer reports the engine missed) against
 // negative ones (rejected cases, allowed listings). Texts are folded by the library's own normaliser, so a
 // candidate is the form a library term would match. Scored by log-likelihood (G², Dunning 1993) with a
 // minimum support; pure and deterministic, so the activity around it can be retried.
 import {
   CLASS_DIGIT,
+  CLASS_UNSPACED,
   CLASS_WORD,
   charClass,
   looksVietnamese,
@@ -74,6 +76,9 @@ export function miningLanguage(tag: string | null): string {
 
 const isWordUnit = (u: number) => charClass[u] === CLASS_WORD || charClass[u] === CLASS_DIGIT;
 const MAX_N = 3;
+/** Scripts written without spaces (Chinese, Japanese, Thai) have no words to count: character n-grams instead. */
+const UNSPACED_MIN = 2;
+const UNSPACED_MAX = 6;
 
 /** The distinct n-gram and hashtag keys of one text ("#" marks hashtags). */
 export function termKeys(text: string, language: string): Set<string> {
@@ -106,8 +111,16 @@ export function termKeys(text: string, language: string): Set<string> {
       }
       segment.push(word);
       i = j;
+    } else if (charClass[u] === CLASS_UNSPACED) {
+      flush();
+      let j = i;
+      while (j < folded.length && charClass[folded.charCodeAt(j)] === CLASS_UNSPACED) j++;
+      for (let a = i; a < j; a++)
+        for (let len = UNSPACED_MIN; len <= UNSPACED_MAX && a + len <= j; len++)
+          keys.add(folded.slice(a, a + len));
+      i = j;
     } else {
-      // Spaces, hyphens and apostrophes join words; anything else (and unspaced scripts) ends a segment.
+      // Spaces, hyphens and apostrophes join words; anything else ends a segment.
       if (u !== 0x20 && u !== 0x2d && u !== 0x27) flush();
       i++;
     }
@@ -124,7 +137,11 @@ interface Tally {
   reportIds: Set<string>;
 }
 
-const overlaps = (a: string, b: string) => ` ${a} `.includes(` ${b} `) || ` ${b} `.includes(` ${a} `);
+/** One contains the other: as whole words, or as characters in scripts without spaces. */
+const overlaps = (a: string, b: string) =>
+  charClass[a.charCodeAt(0)] === CLASS_UNSPACED || charClass[b.charCodeAt(0)] === CLASS_UNSPACED
+    ? a.includes(b) || b.includes(a)
+    : ` ${a} `.includes(` ${b} `) || ` ${b} `.includes(` ${a} `);
 
 export function mineCandidates(docs: readonly MiningDoc[], o: MiningOptions): MinedCandidate[] {
   const maxExamples = o.maxExamples ?? 3;

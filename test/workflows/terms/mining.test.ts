@@ -107,6 +107,18 @@ describe('mineCandidates', () => {
     expect(found[0]!.term).not.toBe('snowbone');
   });
 
+  it('counts character n-grams in scripts without spaces, keeping the best-scoring one', () => {
+    const keys = termKeys('出售雪骨手镯', 'zh');
+    expect(keys).toContain('雪骨');
+    expect(keys).toContain('出售雪骨手镯');
+    const docs = [
+      ...['雪骨手镯出售', '正品雪骨', '雪骨吊坠'].map((t) => doc(t, true, { language: 'zh' })),
+      ...['玉石手镯出售', '木雕吊坠', '银手镯'].map((t) => doc(t, false, { language: 'zh' })),
+    ];
+    const found = mineCandidates(docs, { minSupport: 3, limit: 5, isKnown: none });
+    expect(found.map((c) => c.term)).toEqual(['雪骨']);
+  });
+
   it('counts each language apart', () => {
     const docs = [
       ...['Snowbone a', 'Snowbone b', 'Snowbone c'].map((t) => doc(t, true, { language: 'fr' })),
