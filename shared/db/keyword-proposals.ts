@@ -136,3 +136,32 @@ export async function decideProposal(
   });
   return true;
 }
+
+/** Pending proposals, oldest first: reviewers' code words and accepted candidate terms. */
+export async function pendingProposals(
+  db: Queryable,
+): Promise<(StoredProposal & { caseId: string | null; createdAt: Date })[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM keyword_proposals WHERE status = 'pending' ORDER BY created_at, id`,
+  );
+  return rows.map((r) => ({ ...toProposal(r), caseId: r.case_id, createdAt: r.created_at }));
+}
+
+/** Fills in what a reviewer's code word lacks (kind, strength, language, species) before a lead adopts it. */
+export async function completeProposal(
+  db: Queryable,
+  id: string,
+  f: {
+    kind?: string | undefined;
+    strength?: string | undefined;
+    language?: string | undefined;
+    species?: string | undefined;
+  },
+): Promise<void> {
+  await db.query(
+    `UPDATE keyword_proposals SET kind = coalesce($2, kind), strength = coalesce($3, strength),
+       language = coalesce($4, language), species = coalesce($5, species)
+     WHERE id = $1 AND status = 'pending'`,
+    [id, f.kind ?? null, f.strength ?? null, f.language ?? null, f.species ?? null],
+  );
+}

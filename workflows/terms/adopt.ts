@@ -50,6 +50,8 @@ export async function adoptProposal(pool: Pool, proposalId: string, lead: string
     // Newer than what every process screens with, the bundled files included before any publish.
     const version = nextVersion(latest?.version ?? base.version, base.version);
     const entry = proposalEntry(p, version, lead);
+    if (entry.species !== undefined && !base.species.some((s) => s.key === entry.species))
+      return { ok: false, reason: `unknown species "${entry.species}"` };
     const id = entryId(entry);
     const existing = base.entries.find((e) => entryId(e) === id);
     if (existing?.status === 'active')

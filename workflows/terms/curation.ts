@@ -59,6 +59,21 @@ export interface CurationUseCases {
   reject(i: { proposalId: string; user: string }): Promise<CurationResult>;
 }
 
+/** Tells the volunteers whose reports held an adopted mined term (once each; safe to call again). */
+export async function tellAdoption(
+  pool: Pool,
+  deliveries: TermAdoptedDeliveries,
+  proposal: StoredProposal,
+): Promise<number> {
+  const candidate = proposal.candidateId && (await getCandidate(pool, proposal.candidateId));
+  if (!candidate) return 0;
+  return tellVolunteersOfAdoption(pool, deliveries, {
+    proposalId: proposal.id,
+    term: proposal.term,
+    reportIds: candidate.reportIds,
+  });
+}
+
 export function createCurationUseCases(deps: CurationDeps): CurationUseCases {
   const { pool } = deps;
   const state = async (candidateId: string): Promise<CurationState | undefined> => {
@@ -135,15 +150,7 @@ export function createCurationUseCases(deps: CurationDeps): CurationUseCases {
       await reloadIfNewer(pool).catch((error: unknown) =>
         log.warn('keyword library reload after an approval failed', { error }),
       );
-      const candidate =
-        adopted.proposal.candidateId && (await getCandidate(pool, adopted.proposal.candidateId));
-      if (candidate) {
-        await tellVolunteersOfAdoption(pool, deps.volunteerNotices, {
-          proposalId: adopted.proposal.id,
-          term: adopted.proposal.term,
-          reportIds: candidate.reportIds,
-        });
-      }
+      await tellAdoption(pool, deps.volunteerNotices, adopted.proposal);
       return proposalState(adopted.proposal, proposalId);
     },
     async reject({ proposalId, user }) {
