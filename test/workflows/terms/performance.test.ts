@@ -4,6 +4,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ApiDeps, createApiServer } from '../../../api/server.ts';
 import { run as keywords } from '../../../cli/commands/keywords.ts';
@@ -329,5 +330,48 @@ describe('GET /v1/terms/performance', () => {
     expect((await fetch(`${base}/v1/terms/performance?from=2026-03-01&to=2026-04-01&species=x`)).status).toBe(
       400,
     );
+  });
+
+  it('fills the dashboard table, with listing-derived text shown as text', { timeout: 60_000 }, async () => {
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${base}/dashboard#from=2026-03-01&to=2026-04-01`);
+      await page.waitForSelector('#term-performance[data-ready="true"]');
+      const rows = await page.$$eval('#term-performance tbody tr', (trs) =>
+        trs.map((tr) => [
+          (tr as unknown as { dataset: { group?: string } }).dataset.group ?? 'heading',
+          ...[...tr.children].map((c) => c.textContent),
+        ]),
+      );
+      expect(rows[0]).toEqual(['heading', 'Noisiest (most rejected flags)']);
+      expect(rows[1]).toEqual([
+        'noisiest',
+        'ivory',
+        'en',
+        'product',
+        '3',
+        '1',
+        '2',
+        '0',
+        '33.3%',
+        '45',
+        'imitation 1, not_wildlife 1',
+      ]);
+      expect(rows.some((r) => r[0] === 'noisiest' && r[1] === '<b>odd')).toBe(true);
+      expect(await page.$$('#term-performance b')).toHaveLength(0);
+      expect(rows.find((r) => r[0] === 'productive')?.slice(1, 2)).toEqual(['snowbone']);
+    } finally {
+      await browser.close();
+    }
   });
 });
