@@ -28,6 +28,7 @@ import { getReportPhoto } from './routes/report-photos.ts';
 import { searchAlert } from './routes/search-alert.ts';
 import { getShareBundles, postShareBundle, type ShareApiDeps } from './routes/share.ts';
 import { postTakedownConfirmation } from './routes/takedowns.ts';
+import { getTermPerformance } from './routes/term-performance.ts';
 
 export interface ApiDeps extends IngestDeps {
   /** Bolt's request listener, mounted under /slack/. */
@@ -96,6 +97,7 @@ const routes: Route[] = [
   route('GET', '/v1/campaigns', listCampaignsRoute),
   route('POST', '/v1/campaigns', postCampaign),
   route('GET', '/v1/campaigns/calendar', campaignCalendarRoute),
+  route('GET', '/v1/terms/performance', getTermPerformance),
   route('GET', '/dashboard', getDashboard),
   route('GET', '/dashboard/:file', getDashboardAsset),
 ];

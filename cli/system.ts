@@ -14,8 +14,12 @@ import { createSlackCampaignNotifier, registerCampaignHandlers } from '../bots/s
 import { createSlackReviewNotifier } from '../bots/slack/review-notifier.ts';
 import { createSlackUseCases } from '../bots/slack/review-use-cases.ts';
 import { createRoleDirectory } from '../bots/slack/roles.ts';
+import {
+  createSlackTermCandidateNotifier,
+  registerTermCurationHandlers,
+} from '../bots/slack/term-candidates.ts';
 import { mountTelegramWebhook } from '../bots/telegram/transport.ts';
-import { startVolunteerBots, volunteerDeliveries } from '../bots/volunteers/start.ts';
+import { startVolunteerBots, termAdoptedDeliveries, volunteerDeliveries } from '../bots/volunteers/start.ts';
 import { createLlmTriage } from '../detectors/llm/index.ts';
 import { activePolicyCache } from '../detectors/policy/index.ts';
 import { getActiveLibrary } from '../detectors/text/index.ts';
@@ -50,6 +54,9 @@ import type { FetchDeps } from '../workflows/sharing/fetch.ts';
 import { loadCoalitionKey } from '../workflows/sharing/keyed-hash.ts';
 import type { FeedConfig } from '../workflows/sharing/outbox.ts';
 import { createHttpTakedownAdapter } from '../workflows/takedown/http-adapter.ts';
+import { createTermMiningActivities } from '../workflows/terms/activities.ts';
+import { createCurationUseCases } from '../workflows/terms/curation.ts';
+import { upsertTermMiningSchedule } from '../workflows/terms/schedule.ts';
 import { createWorker } from '../workflows/worker.ts';
 import { createImageDetectors } from './image-detectors.ts';
 
@@ -228,6 +235,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
                 } satisfies FetchDeps)
               : { pool },
           ),
+          ...createTermMiningActivities({
+            pool,
+            notifier: slackClient && createSlackTermCandidateNotifier(slackClient),
+          }),
           // Campaign activity names all contain "Campaign", so they cannot collide with the others.
           ...createCampaignActivities({
             pool,
@@ -253,6 +264,13 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           intervalMs: share.intervalMs,
         });
       }
+      // Weekly mining of candidate terms; proposed in Slack when it is configured, stored either way.
+      await upsertTermMiningSchedule(temporal, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        ...(slackClient ? { channel: config.SLACK_CURATION_CHANNEL ?? config.SLACK_REVIEW_CHANNEL } : {}),
+        limit: config.TERM_CANDIDATES_PER_WEEK,
+        minSupport: config.TERM_MINING_MIN_SUPPORT,
+      });
       if (slackClient && config.SLACK_DIGEST_CHANNEL) {
         await upsertDigestSchedule(temporal, {
           taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -283,7 +301,17 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       commsLeads: config.COMMS_LEADS,
     });
-    if (slack) registerCampaignHandlers(slack.app, { useCases: campaignUseCases, inbox });
+    if (slack) {
+      registerCampaignHandlers(slack.app, { useCases: campaignUseCases, inbox });
+      registerTermCurationHandlers(slack.app, {
+        useCases: createCurationUseCases({
+          pool,
+          roles: reviewRoles,
+          volunteerNotices: termAdoptedDeliveries(config),
+        }),
+        inbox,
+      });
+    }
 
     // Volunteer bots (Telegram, Discord) start only for the platforms whose tokens are set.
     const volunteerBots = roles.has('bots')

@@ -107,6 +107,21 @@ export const configSchema = z
 
     // Metrics, digest and sharing between deployments
     SLACK_DIGEST_CHANNEL: z.string().optional(),
+    /** Where the weekly mined candidate terms go for curators (the review channel by default). */
+    SLACK_CURATION_CHANNEL: name.optional(),
+    /** Most candidate terms proposed per week, and the least positive listings one must appear in. */
+    TERM_CANDIDATES_PER_WEEK: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, 'must be 1 to 100')
+      .max(100, 'must be 1 to 100')
+      .default(10),
+    TERM_MINING_MIN_SUPPORT: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(1000, 'must be at most 1000')
+      .default(3),
     /** Sees every platform on the dashboard and metrics API; without it, each platform sees its own. */
     DASHBOARD_TOKEN: secret,
     /** The comms team's token for the campaign API (list, calendar, create); without it the API is off. */

@@ -60,6 +60,8 @@ export const signalSchema = z.object({
   species: z.string().min(1).max(200).optional(),
   product: z.enum(PRODUCT_FORMS).optional(),
   term: z.string().max(500).optional(),
+  /** The keyword library entry that matched ("language|kind|term"), for term performance. */
+  entry: z.string().max(800).optional(),
   field: z.string().max(50).optional(),
   start: z.number().int().nonnegative().optional(),
   end: z.number().int().nonnegative().optional(),

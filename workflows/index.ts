@@ -4,3 +4,4 @@ export { caseWorkflow } from './case-workflow.ts';
 export { caseFactsRefreshWorkflow, metricsRollupWorkflow, weeklyDigestWorkflow } from './digest/workflow.ts';
 export { screeningWorkflow } from './screening-workflow.ts';
 export { shareFetchWorkflow } from './sharing/exchange-workflow.ts';
+export { termMiningWorkflow } from './terms/workflow.ts';

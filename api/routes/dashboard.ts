@@ -14,6 +14,10 @@ const FILES: Record<string, { path: string; type: string }> = {
   '': { path: join(STATIC_DIR, 'dashboard.html'), type: 'text/html; charset=utf-8' },
   'dashboard.js': { path: join(STATIC_DIR, 'dashboard.js'), type: 'text/javascript; charset=utf-8' },
   'dashboard.css': { path: join(STATIC_DIR, 'dashboard.css'), type: 'text/css; charset=utf-8' },
+  'dashboard-terms.js': {
+    path: join(STATIC_DIR, 'dashboard-terms.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
   'chart.umd.js': { path: CHART_JS, type: 'text/javascript; charset=utf-8' },
 };
 const cache = new Map<string, Buffer>();

@@ -3,7 +3,12 @@
 // DASHBOARD_TOKEN (when set) sees everything; without a token configured, outside production, anyone may
 // read (the one-command laptop setup).
 import { metricsToCsv } from '../../shared/metrics/csv.ts';
-import { computeMetrics, type Metrics, metricsFiltersSchema } from '../../shared/metrics/index.ts';
+import {
+  computeMetrics,
+  type Metrics,
+  type MetricsFilters,
+  metricsFiltersSchema,
+} from '../../shared/metrics/index.ts';
 import { bearerToken, HttpError, sameSecret, sendJson } from '../http.ts';
 import type { RouteContext } from '../server.ts';
 
@@ -29,7 +34,10 @@ export interface MetricsAnswer extends Metrics {
   platforms: string[];
 }
 
-async function answer(ctx: RouteContext): Promise<MetricsAnswer> {
+/** The query's validated filters, limited to the caller's platform (term performance reads them too). */
+export async function metricsQuery(
+  ctx: RouteContext,
+): Promise<{ filters: MetricsFilters; limitedTo: string | null }> {
   const limitedTo = await access(ctx);
   const q = ctx.url.searchParams;
   const parsed = metricsFiltersSchema.safeParse({
@@ -55,6 +63,11 @@ async function answer(ctx: RouteContext): Promise<MetricsAnswer> {
       throw new HttpError(403, 'forbidden', 'another platform');
     filters.platform = limitedTo;
   }
+  return { filters, limitedTo };
+}
+
+async function answer(ctx: RouteContext): Promise<MetricsAnswer> {
+  const { filters, limitedTo } = await metricsQuery(ctx);
   const [metrics, platforms] = await Promise.all([
     computeMetrics(ctx.deps.pool, filters),
     limitedTo

@@ -54,6 +54,8 @@ const en = {
   outcome_more_info:
     '**More information needed.** Reviewers need more details about the listing you reported ({url}, case {caseRef}). Thank you!',
   more_info_question: 'Their question: {question}',
+  term_adopted:
+    '**Your report helped.** The term “{term}”, found in the listing you reported ({url}), is now in the keyword library: listings like it are flagged from now on. Thank you!',
   btn_answer: 'Answer',
   ask_answer: 'Send your answer as a message or a photo.',
   answer_recorded: 'Thank you! Your answer was added to case {caseRef}.',
@@ -176,6 +178,8 @@ const fr: Catalogue = {
   outcome_more_info:
     '**Informations nécessaires.** Les modérateurs ont besoin de précisions sur l’annonce signalée ({url}, dossier {caseRef}). Merci !',
   more_info_question: 'Leur question : {question}',
+  term_adopted:
+    '**Votre signalement a aidé.** Le terme « {term} », trouvé dans l’annonce que vous avez signalée ({url}), fait maintenant partie de la bibliothèque de mots-clés : les annonces semblables sont désormais repérées. Merci !',
   btn_answer: 'Répondre',
   ask_answer: 'Envoyez votre réponse en message ou en photo.',
   answer_recorded: 'Merci ! Votre réponse a été ajoutée au dossier {caseRef}.',
@@ -293,6 +297,8 @@ const es: Catalogue = {
   outcome_more_info:
     '**Se necesita más información.** Los revisores necesitan más datos sobre el anuncio que reportaste ({url}, caso {caseRef}). ¡Gracias!',
   more_info_question: 'Su pregunta: {question}',
+  term_adopted:
+    '**Su denuncia ayudó.** El término «{term}», hallado en el anuncio que denunció ({url}), ya está en la biblioteca de palabras clave: a partir de ahora se detectan anuncios similares. ¡Gracias!',
   btn_answer: 'Responder',
   ask_answer: 'Envía tu respuesta como mensaje o foto.',
   answer_recorded: '¡Gracias! Tu respuesta se añadió al caso {caseRef}.',
@@ -412,6 +418,8 @@ const pt: Catalogue = {
   outcome_more_info:
     '**Mais informações necessárias.** Os revisores precisam de mais detalhes sobre o anúncio denunciado ({url}, caso {caseRef}). Obrigado!',
   more_info_question: 'A pergunta: {question}',
+  term_adopted:
+    '**A sua denúncia ajudou.** O termo “{term}”, encontrado no anúncio que denunciou ({url}), agora faz parte da biblioteca de palavras-chave: anúncios semelhantes passam a ser detetados. Obrigado!',
   btn_answer: 'Responder',
   ask_answer: 'Envie a sua resposta como mensagem ou foto.',
   answer_recorded: 'Obrigado! A sua resposta foi adicionada ao caso {caseRef}.',
@@ -519,6 +527,8 @@ const zh: Catalogue = {
     '**未违规。** 您举报的商品（{url}）经审核未违反规定（案件 {caseRef}）。谢谢，每一次举报都有帮助。',
   outcome_more_info: '**需要更多信息。** 审核员需要您举报的商品（{url}，案件 {caseRef}）的更多细节。谢谢！',
   more_info_question: '审核员的问题：{question}',
+  term_adopted:
+    '**您的举报起了作用。** 在您举报的商品（{url}）中发现的词语“{term}”已加入关键词库：今后类似的商品会被自动标记。谢谢！',
   btn_answer: '回答',
   ask_answer: '请发送文字或照片作为回答。',
   answer_recorded: '谢谢！您的回答已添加到案件 {caseRef}。',
@@ -634,6 +644,8 @@ const vi: Catalogue = {
   outcome_more_info:
     '**Cần thêm thông tin.** Người kiểm duyệt cần thêm chi tiết về tin đăng bạn báo cáo ({url}, hồ sơ {caseRef}). Cảm ơn!',
   more_info_question: 'Câu hỏi: {question}',
+  term_adopted:
+    '**Báo cáo của bạn đã giúp ích.** Từ “{term}”, tìm thấy trong tin đăng bạn báo cáo ({url}), nay đã có trong thư viện từ khóa: từ giờ các tin tương tự sẽ được phát hiện. Cảm ơn bạn!',
   btn_answer: 'Trả lời',
   ask_answer: 'Hãy gửi câu trả lời bằng tin nhắn hoặc ảnh.',
   answer_recorded: 'Cảm ơn! Câu trả lời của bạn đã được thêm vào hồ sơ {caseRef}.',
@@ -750,6 +762,8 @@ const id: Catalogue = {
   outcome_more_info:
     '**Perlu informasi tambahan.** Peninjau memerlukan detail lebih lanjut tentang iklan yang Anda laporkan ({url}, kasus {caseRef}). Terima kasih!',
   more_info_question: 'Pertanyaannya: {question}',
+  term_adopted:
+    '**Laporan Anda membantu.** Istilah “{term}”, yang ditemukan di iklan yang Anda laporkan ({url}), kini masuk pustaka kata kunci: iklan serupa akan ditandai mulai sekarang. Terima kasih!',
   btn_answer: 'Jawab',
   ask_answer: 'Kirim jawaban Anda berupa pesan atau foto.',
   answer_recorded: 'Terima kasih! Jawaban Anda ditambahkan ke kasus {caseRef}.',
@@ -861,6 +875,8 @@ const th: Catalogue = {
   outcome_more_info:
     '**ต้องการข้อมูลเพิ่มเติม** ผู้ตรวจสอบต้องการรายละเอียดเพิ่มเติมเกี่ยวกับประกาศที่คุณรายงาน ({url} คดี {caseRef}) ขอบคุณ!',
   more_info_question: 'คำถาม: {question}',
+  term_adopted:
+    '**รายงานของคุณช่วยได้** คำว่า “{term}” ที่พบในประกาศที่คุณรายงาน ({url}) ได้เข้าสู่คลังคำสำคัญแล้ว ประกาศที่คล้ายกันจะถูกตรวจพบต่อจากนี้ ขอบคุณ!',
   btn_answer: 'ตอบ',
   ask_answer: 'ส่งคำตอบเป็นข้อความหรือรูปภาพ',
   answer_recorded: 'ขอบคุณ! เพิ่มคำตอบของคุณในคดี {caseRef} แล้ว',

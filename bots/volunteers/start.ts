@@ -9,12 +9,15 @@ import type { Pool } from '../../shared/db/pool.ts';
 import type { VolunteerChannel } from '../../shared/db/volunteers.ts';
 import { log } from '../../shared/logger.ts';
 import type { OutcomeDelivery } from '../../workflows/activities/volunteer-activities.ts';
+import type { TermAdoptedDeliveries } from '../../workflows/terms/adoption-notices.ts';
 import { type RunningDiscordBot, startDiscordBot } from '../discord/bot.ts';
 import { discordOutcomeDelivery } from '../discord/outcome.ts';
+import { discordTermAdoptedDelivery } from '../discord/term-notice.ts';
 import type { Inbox } from '../inbox.ts';
 import { createTelegramBot, DEFAULT_API_ROOT } from '../telegram/bot.ts';
 import { publishTelegramCommands } from '../telegram/commands.ts';
 import { telegramOutcomeDelivery } from '../telegram/outcome.ts';
+import { telegramTermAdoptedDelivery } from '../telegram/term-notice.ts';
 import {
   registerTelegramWebhook,
   startTelegramPolling,
@@ -102,11 +105,14 @@ export async function startVolunteerBots(
   return { ...(telegramWebhook ? { telegramWebhook } : {}), stop };
 }
 
-/** How the worker tells volunteers their outcomes, per configured platform. */
-export function volunteerDeliveries(config: BotConfig): Partial<Record<VolunteerChannel, OutcomeDelivery>> {
-  const deliveries: Partial<Record<VolunteerChannel, OutcomeDelivery>> = {};
+/** One sender per configured platform, built by `make` from its client (tokens only, no running bot). */
+function perPlatform<D>(
+  config: BotConfig,
+  make: { telegram: (api: Api) => D; discord: (rest: REST) => D },
+): Partial<Record<VolunteerChannel, D>> {
+  const deliveries: Partial<Record<VolunteerChannel, D>> = {};
   if (config.TELEGRAM_BOT_TOKEN) {
-    deliveries.telegram = telegramOutcomeDelivery(
+    deliveries.telegram = make.telegram(
       new Api(config.TELEGRAM_BOT_TOKEN, {
         apiRoot: trimSlash(config.TELEGRAM_API_ROOT ?? DEFAULT_API_ROOT),
       }),
@@ -114,7 +120,17 @@ export function volunteerDeliveries(config: BotConfig): Partial<Record<Volunteer
   }
   if (config.DISCORD_BOT_TOKEN) {
     const rest = new REST(config.DISCORD_API_URL ? { api: trimSlash(config.DISCORD_API_URL) } : {});
-    deliveries.discord = discordOutcomeDelivery(rest.setToken(config.DISCORD_BOT_TOKEN));
+    deliveries.discord = make.discord(rest.setToken(config.DISCORD_BOT_TOKEN));
   }
   return deliveries;
+}
+
+/** How the worker tells volunteers their outcomes, per configured platform. */
+export function volunteerDeliveries(config: BotConfig): Partial<Record<VolunteerChannel, OutcomeDelivery>> {
+  return perPlatform(config, { telegram: telegramOutcomeDelivery, discord: discordOutcomeDelivery });
+}
+
+/** How an approval tells volunteers that a term from their report joined the library. */
+export function termAdoptedDeliveries(config: BotConfig): TermAdoptedDeliveries {
+  return perPlatform(config, { telegram: telegramTermAdoptedDelivery, discord: discordTermAdoptedDelivery });
 }

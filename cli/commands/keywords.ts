@@ -42,6 +42,8 @@ import {
 } from '../../keywords/versions.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { withDatabase } from '../database.ts';
+import { runPerformance } from '../keywords-performance.ts';
+import { decideFromCli, listProposals } from '../keywords-proposals.ts';
 
 export const USAGE = `usage: wild-sentinel keywords <command>
   stats                                  entries per language and kind in the working files (keywords/library)
@@ -53,6 +55,12 @@ export const USAGE = `usage: wild-sentinel keywords <command>
   diff FROM TO                           FROM/TO: a published version, "files", or an export .json
   export [VERSION|files] [--out FILE]    write the documented JSON export (keywords/FORMAT.md)
   import FILE --by NAME                  validate an export and publish its new entries as proposed
+  proposals                              proposed terms waiting for a lead (code words, accepted candidates)
+  approve ID --by NAME [--kind K --strength strong|weak --language L --species S]
+                                         a lead adopts a proposal: publishes a new version with it
+  reject ID --by NAME                    a lead turns a proposal down
+  performance --from D --to D [--platform ID] [--format table|json]
+                                         per entry: flagged, confirmed, rejected by reason, missed, precision
 Uses DATABASE_URL, or the embedded database under DATA_DIR.
 Examples:
   wild-sentinel keywords quality
@@ -176,19 +184,24 @@ function quality(file: string | undefined, split: string | undefined, write: boo
 
 export async function run(args: string[]): Promise<number | undefined> {
   const [command, ...rest] = args;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      by: { type: 'string' },
-      changelog: { type: 'string' },
-      out: { type: 'string' },
-      split: { type: 'string' },
-      'write-baseline': { type: 'boolean' },
-    },
-  });
+  if (command === 'performance') return runPerformance(rest);
   try {
+    // Their own options: read before the options the other subcommands share.
+    if (command === 'approve' || command === 'reject') return await decideFromCli(command, rest);
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        by: { type: 'string' },
+        changelog: { type: 'string' },
+        out: { type: 'string' },
+        split: { type: 'string' },
+        'write-baseline': { type: 'boolean' },
+      },
+    });
     switch (command) {
+      case 'proposals':
+        return await listProposals();
       case 'stats':
         console.log(stats(loadLibraryFromDir()));
         return 0;

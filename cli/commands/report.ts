@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../../shared/config.ts';
 import { metricsToCsv } from '../../shared/metrics/csv.ts';
 import { buildProgressReport, renderHtml, renderMarkdown } from '../../shared/metrics/report.ts';
+import { libraryGrowthDetail, libraryGrowthSection } from '../../workflows/terms/growth.ts';
 import { withDatabase } from '../database.ts';
 import { readFilterArgs } from '../metrics-filters.ts';
 
@@ -22,7 +23,11 @@ export async function run(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const report = await withDatabase(loadConfig(), (db) => buildProgressReport(db, read.filters));
+  const report = await withDatabase(loadConfig(), async (db) => {
+    const built = await buildProgressReport(db, read.filters);
+    built.extraSections = [libraryGrowthSection(await libraryGrowthDetail(db, read.filters))];
+    return built;
+  });
   const text =
     format === 'csv'
       ? metricsToCsv(report.metrics)

@@ -121,6 +121,7 @@ export function textSignals(result: TextScreenResult, detector = 'keywords'): Si
       ...(e.species ? { species: e.species } : {}),
       ...(product ? { product } : {}),
       term: e.term.slice(0, 500),
+      ...(e.entry ? { entry: e.entry.slice(0, 800) } : {}),
       field: e.field,
       start: e.start,
       end: e.end,

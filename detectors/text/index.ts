@@ -1,5 +1,6 @@
 // Text screening: normalise title and description, run the library's automaton over both, and score the
 // hits with their context into an explained verdict. Public contract: screenText(listing).
+import { entryId } from '../../keywords/schema.ts';
 import type { Verdict } from '../../shared/listing.ts';
 import { getActiveLibrary } from './active.ts';
 import { type CompiledLibrary, FLAG_INFLECT, FLAG_LEFT, FLAG_RIGHT } from './compile.ts';
@@ -38,6 +39,8 @@ export type TextField = 'title' | 'description';
 
 export interface TextEvidence {
   term: string;
+  /** The library entry's id (keywords/schema.ts entryId); absent for prices and phone numbers. */
+  entry?: string;
   kind: string;
   field: TextField;
   start: number;
@@ -300,6 +303,7 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
   const evidence: TextEvidence[] = hits.map((h) => {
     const e: TextEvidence = {
       term: h.entry.term,
+      entry: entryId(h.entry),
       kind: h.entry.kind,
       field: h.field,
       start: h.start,

@@ -22,6 +22,8 @@ export interface ProgressReport {
   cumulative: Totals;
   companies: CompanyHighlight[];
   generatedAt: string;
+  /** Sections computed above this layer (library growth, which reads the library), after the others. */
+  extraSections?: ReportSection[];
 }
 
 export async function buildProgressReport(db: Queryable, f: MetricsFilters): Promise<ProgressReport> {
@@ -84,11 +86,12 @@ export function escapeHtml(value: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
-interface Section {
+export interface ReportSection {
   title: string;
   paragraphs?: string[];
   table?: { head: string[]; rows: string[][] };
 }
+type Section = ReportSection;
 
 /** The report's content once, as plain strings; the renderers escape and lay it out. */
 function sections(r: ProgressReport): { title: string; headline: string; sections: Section[] } {
@@ -173,6 +176,7 @@ function sections(r: ProgressReport): { title: string; headline: string; section
           rows: m.topTerms.slice(0, 10).map((x) => [x.term, x.kind, x.species ?? '', n(x.listings)]),
         },
       },
+      ...(r.extraSections ?? []),
     ],
   };
 }

@@ -2,9 +2,12 @@
 // and post the key numbers and the chart to Slack, once per period and channel however often retried.
 import type { webApi } from '@slack/bolt';
 import { ApplicationFailure } from '@temporalio/common';
+import { getActiveLibrary } from '../../detectors/text/index.ts';
 import type { Pool } from '../../shared/db/pool.ts';
 import { computeMetrics, type Metrics } from '../../shared/metrics/index.ts';
 import { refreshCaseFacts, refreshMetrics } from '../../shared/metrics/rollup.ts';
+import { termDigestLines } from '../terms/digest-lines.ts';
+import { termPerformance } from '../terms/performance.ts';
 import { digestChartSvg, renderPng } from './chart.ts';
 
 export interface DigestRequest {
@@ -70,7 +73,12 @@ export function createDigestActivities(deps: { pool: Pool; slack?: webApi.WebCli
       }
       await refreshCaseFacts(deps.pool);
       const metrics = await computeMetrics(deps.pool, { from: new Date(req.from), to: new Date(req.to) });
-      const text = digestText(metrics);
+      const terms = await termPerformance(
+        deps.pool,
+        { from: new Date(req.from), to: new Date(req.to) },
+        getActiveLibrary(),
+      );
+      const text = [digestText(metrics), ...termDigestLines(terms)].join('\n');
       const png = await renderPng(digestChartSvg(metrics.series, 'Flagged and removed listings per day'));
       // Record the intent first: a crash after posting leaves a row that the retry completes, not a repost.
       await deps.pool.query(
