@@ -237,7 +237,10 @@ describe('B fetches A', () => {
     const after = await latestVersion(b.pool);
     expect(after?.version).not.toBe(before?.version);
     const library = await getVersion(b.pool, after!.version);
-    const proposed = library.entries.filter((e) => e.status === 'proposed');
+    // The library it builds on has proposed entries of its own; the shared version adds exactly one more.
+    const base = before ? await getVersion(b.pool, before.version) : loadLibraryFromDir();
+    const proposedBefore = new Set(base.entries.filter((e) => e.status === 'proposed').map((e) => e.term));
+    const proposed = library.entries.filter((e) => e.status === 'proposed' && !proposedBefore.has(e.term));
     expect(proposed.map((e) => e.term)).toEqual(['bạch ngọc tượng']);
     expect(proposed[0]!.note).toMatch(/shared by deploy-a/);
     // Proposed, not active: the curators decide.
