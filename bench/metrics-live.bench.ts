@@ -50,7 +50,7 @@ const benign: Step = (db, n) =>
       verdict: 'allow',
       score: 0,
       clause: null,
-      explanation: null,
+      explanation: '',
       evidence: [],
     });
   });
@@ -62,7 +62,7 @@ const weak: Step = (db, n) =>
       verdict: 'allow',
       score: 0.1,
       clause: null,
-      explanation: null,
+      explanation: '',
       evidence: [{ detector: 'text', kind: 'lookalike', term: 'ivory white', strength: 0.1 }],
     });
   });
