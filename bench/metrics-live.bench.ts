@@ -2,7 +2,8 @@
 // writers, each a transaction as the API makes it: benign listings (listing + screening detection, no
 // evidence), benign listings with weak evidence (a lookalike term), flagged listings (listing + detection +
 // case) and completed takedowns. Prints a table, then one JSON line. Options: --seconds <n> per workload,
-// --writers <n>. Uses BENCH_DATABASE_URL, else starts a throwaway PostgreSQL server from the installed binaries.
+// --writers <n>, --no-live (drops the triggers of migration 0890 that keep metrics_case_facts current: the
+// writes as they were before, to compare in the same run conditions). Uses BENCH_DATABASE_URL, else starts a throwaway PostgreSQL server from the installed binaries.
 import { parseArgs } from 'node:util';
 import { openCase } from '../shared/db/cases.ts';
 import { insertDetection, upsertListing } from '../shared/db/listings.ts';
@@ -15,6 +16,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '6' },
     writers: { type: 'string', default: '32' },
+    'no-live': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -107,6 +109,13 @@ async function main(): Promise<void> {
   const db = createPool(process.env.BENCH_DATABASE_URL ?? server!.url, { max: WRITERS });
   try {
     await migrate(db);
+    if (values['no-live']) {
+      const { rows } = await db.query<{ sql: string }>(
+        `SELECT format('DROP TRIGGER %I ON %I', tgname, tgrelid::regclass) AS sql FROM pg_trigger
+         WHERE tgname LIKE 'metrics_case_facts_%'`,
+      );
+      for (const r of rows) await db.query(r.sql);
+    }
     await db.query(
       `INSERT INTO platforms (id, name, api_key_hash) VALUES ('shopa', 'Shop A', md5('a') || md5('b'))`,
     );
@@ -120,7 +129,15 @@ async function main(): Promise<void> {
     row('flagged listings (new cases)', 'flaggedPerSecond', await load(db, flagged));
     const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM cases');
     row('takedowns completed', 'takedownsPerSecond', await load(db, takedowns(Number(rows[0]!.n))));
-    console.log(JSON.stringify({ bench: 'metrics-live', writers: WRITERS, seconds: SECONDS, ...figures }));
+    console.log(
+      JSON.stringify({
+        bench: 'metrics-live',
+        live: !values['no-live'],
+        writers: WRITERS,
+        seconds: SECONDS,
+        ...figures,
+      }),
+    );
   } finally {
     await db.end();
     server?.stop();

@@ -16,7 +16,10 @@ export function metricsToCsv(m: Metrics): string {
     }
   };
   push('period', 'filters', m.filters);
+  push('freshness', 'as_of', m.freshness);
   push('totals', 'all', m.totals);
+  push('previous_period', 'filters', { from: m.previous.from, to: m.previous.to });
+  push('previous_period', 'totals', m.previous.totals);
   for (const b of m.byPlatform) push('platform', b.key, b.counts);
   for (const b of m.bySpecies) push('species', b.key, b.counts);
   for (const b of m.byLanguage) push('language', b.key, b.counts);

@@ -21,11 +21,35 @@ import {
   volunteers,
 } from './people.ts';
 import { type Relisting, relisting } from './relisting.ts';
+import { relistingAsOf } from './rollup.ts';
 import { type TimeToTakedown, timeToTakedown } from './timing.ts';
 
 export { type MetricsFilters, metricsFiltersSchema } from './filters.ts';
 
+/**
+ * How current the figures are: every count is live (as of the moment the query ran) except the re-listing
+ * matches, recomputed every 15 minutes.
+ */
+export interface Freshness {
+  asOf: string;
+  relistingAsOf: string | null;
+}
+
+/** The period of the same length just before: the figures people compare with. */
+export interface PreviousPeriod {
+  from: string;
+  to: string;
+  totals: Totals;
+  timeToTakedown: TimeToTakedown;
+}
+
+export function previousPeriod(f: MetricsFilters): MetricsFilters {
+  const length = f.to.getTime() - f.from.getTime();
+  return { ...f, from: new Date(f.from.getTime() - length), to: f.from };
+}
+
 export interface Metrics {
+  freshness: Freshness;
   filters: { from: string; to: string; platform: string | null; species: string | null };
   bucket: Bucket;
   totals: Totals;
@@ -41,26 +65,35 @@ export interface Metrics {
   topTerms: TermHits[];
   campaigns: CampaignStats;
   relisting: Relisting;
+  previous: PreviousPeriod;
 }
 
 export async function computeMetrics(db: Queryable, f: MetricsFilters): Promise<Metrics> {
   const bucket = bucketFor(f);
-  const [t, p, s, l, ser, ttt, rv, rq, v, lib, terms, camp, rel] = await Promise.all([
-    totals(db, f),
-    byPlatform(db, f),
-    bySpecies(db, f),
-    byLanguage(db, f),
-    series(db, f, bucket),
-    timeToTakedown(db, f),
-    reviewers(db, f),
-    reviewQuality(db, f),
-    volunteers(db, f),
-    libraryGrowth(db, f),
-    topTerms(db, f),
-    campaignDeliveries(db, f),
-    relisting(db, f),
-  ]);
+  const asOf = new Date().toISOString();
+  const before = previousPeriod(f);
+  const [t, p, s, l, ser, ttt, rv, rq, v, lib, terms, camp, rel, relAsOf, prevT, prevTtt] = await Promise.all(
+    [
+      totals(db, f),
+      byPlatform(db, f),
+      bySpecies(db, f),
+      byLanguage(db, f),
+      series(db, f, bucket),
+      timeToTakedown(db, f),
+      reviewers(db, f),
+      reviewQuality(db, f),
+      volunteers(db, f),
+      libraryGrowth(db, f),
+      topTerms(db, f),
+      campaignDeliveries(db, f),
+      relisting(db, f),
+      relistingAsOf(db),
+      totals(db, before),
+      timeToTakedown(db, before),
+    ],
+  );
   return {
+    freshness: { asOf, relistingAsOf: relAsOf?.toISOString() ?? null },
     filters: {
       from: f.from.toISOString(),
       to: f.to.toISOString(),
@@ -81,5 +114,11 @@ export async function computeMetrics(db: Queryable, f: MetricsFilters): Promise<
     topTerms: terms,
     campaigns: camp,
     relisting: rel,
+    previous: {
+      from: before.from.toISOString(),
+      to: before.to.toISOString(),
+      totals: prevT,
+      timeToTakedown: prevTtt,
+    },
   };
 }
