@@ -23,6 +23,7 @@ import {
 import { type Relisting, relisting } from './relisting.ts';
 import { relistingAsOf } from './rollup.ts';
 import { type TimeToTakedown, timeToTakedown } from './timing.ts';
+import { type TracedQuery, traced } from './trace.ts';
 
 export { type MetricsFilters, metricsFiltersSchema } from './filters.ts';
 
@@ -68,28 +69,54 @@ export interface Metrics {
   previous: PreviousPeriod;
 }
 
-export async function computeMetrics(db: Queryable, f: MetricsFilters): Promise<Metrics> {
+/** The label each figure's queries carry in a trace (and in the report's --explain). */
+export const QUERY_LABELS = {
+  totals: 'totals',
+  byPlatform: 'per platform',
+  bySpecies: 'per species',
+  byLanguage: 'per language',
+  series: 'series',
+  timeToTakedown: 'time to takedown',
+  reviewers: 'reviewers',
+  reviewQuality: 'review quality',
+  volunteers: 'volunteers',
+  libraryGrowth: 'library growth',
+  topTerms: 'top terms',
+  campaigns: 'campaigns',
+  relisting: 're-listing',
+  freshness: 'freshness',
+  previousTotals: 'previous period: totals',
+  previousTimeToTakedown: 'previous period: time to takedown',
+} as const;
+
+/** Every figure for the filters; with `log`, each query is recorded under its QUERY_LABELS label. */
+export async function computeMetrics(
+  db: Queryable,
+  f: MetricsFilters,
+  log?: TracedQuery[],
+): Promise<Metrics> {
   const bucket = bucketFor(f);
+  const q = (label: keyof typeof QUERY_LABELS) => traced(db, QUERY_LABELS[label], log);
   const asOf = new Date().toISOString();
   const before = previousPeriod(f);
   const [t, p, s, l, ser, ttt, rv, rq, v, lib, terms, camp, rel, relAsOf, prevT, prevTtt] = await Promise.all(
     [
-      totals(db, f),
-      byPlatform(db, f),
-      bySpecies(db, f),
-      byLanguage(db, f),
-      series(db, f, bucket),
-      timeToTakedown(db, f),
-      reviewers(db, f),
-      reviewQuality(db, f),
-      volunteers(db, f),
-      libraryGrowth(db, f),
-      topTerms(db, f),
-      campaignDeliveries(db, f),
-      relisting(db, f),
-      relistingAsOf(db),
-      totals(db, before),
-      timeToTakedown(db, before),
+      totals(q('totals'), f),
+      byPlatform(q('byPlatform'), f),
+      bySpecies(q('bySpecies'), f),
+      byLanguage(q('byLanguage'), f),
+      series(q('series'), f, bucket),
+      timeToTakedown(q('timeToTakedown'), f),
+      reviewers(q('reviewers'), f),
+      reviewQuality(q('reviewQuality'), f),
+      volunteers(q('volunteers'), f),
+      libraryGrowth(q('libraryGrowth'), f),
+      topTerms(q('topTerms'), f),
+      campaignDeliveries(q('campaigns'), f),
+      relisting(q('relisting'), f),
+      relistingAsOf(q('freshness')),
+      totals(q('previousTotals'), before),
+      timeToTakedown(q('previousTimeToTakedown'), before),
     ],
   );
   return {
