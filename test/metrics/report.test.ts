@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { librarySpeciesCatalogue } from '../../keywords/species-catalogue.ts';
 import { metricsToCsv } from '../../shared/metrics/csv.ts';
@@ -5,6 +7,7 @@ import { metricsFiltersSchema } from '../../shared/metrics/filters.ts';
 import {
   buildProgressReport,
   escapeMarkdown,
+  formatHours,
   type ProgressReport,
   renderHtml,
   renderMarkdown,
@@ -171,5 +174,40 @@ describe('progress report', () => {
     const csv = metricsToCsv(evil);
     expect(csv).toContain(`top_term,"'=HYPERLINK(""x"")",species,"a,b"\r\n`);
     expect(metricsToCsv(r.metrics)).toContain('totals,all,removedOrBlocked,4\r\n');
+  });
+
+  it('reads durations in minutes, hours or days, never "0 hours"', () => {
+    expect([0, 0.02, 0.5, 1, 5.25, 47.9, 72].map(formatHours)).toEqual([
+      'under 1 min',
+      '1 min',
+      '30 min',
+      '1 h',
+      '5.3 h',
+      '47.9 h',
+      '3 days',
+    ]);
+    expect(formatHours(null)).toBe('–');
+  });
+
+  it('lays the HTML out left-aligned in a browser, numbers right (screenshot)', async () => {
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      await page.setContent(renderHtml({ ...r, queries: undefined }));
+      const align =
+        (await page.evaluate(`[...document.querySelectorAll('section')[1].querySelectorAll('tr:nth-child(1) td')]
+        .map((td) => getComputedStyle(td).textAlign)`)) as string[];
+      expect(align).toEqual(['left', 'right', 'right', 'right', 'right']);
+      expect(await page.evaluate(`getComputedStyle(document.querySelector('p')).textAlign`)).toMatch(
+        /^(left|start)$/,
+      );
+      mkdirSync('test-artifacts', { recursive: true });
+      await page.screenshot({ path: 'test-artifacts/report.png', fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 });
