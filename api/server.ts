@@ -17,7 +17,7 @@ import { getCase, getCaseEvidence, postAppeal } from './routes/cases.ts';
 import { getDashboard, getDashboardAsset } from './routes/dashboard.ts';
 import { health } from './routes/health.ts';
 import { postListing, postListingBatch } from './routes/listings.ts';
-import { getMetrics, getMetricsCases, getMetricsCsv } from './routes/metrics.ts';
+import { getMetrics, getMetricsCases, getMetricsCsv, postMetricsRefresh } from './routes/metrics.ts';
 import { getReportPhoto } from './routes/report-photos.ts';
 import { searchAlert } from './routes/search-alert.ts';
 import { postTakedownConfirmation } from './routes/takedowns.ts';
@@ -81,6 +81,7 @@ const routes: Route[] = [
   route('GET', '/v1/metrics', getMetrics),
   route('GET', '/v1/metrics\\.csv', getMetricsCsv),
   route('GET', '/v1/metrics/cases', getMetricsCases),
+  route('POST', '/v1/metrics/refresh', postMetricsRefresh),
   route('GET', '/dashboard', getDashboard),
   route('GET', '/dashboard/:file', getDashboardAsset),
 ];

@@ -1,6 +1,7 @@
 // GET /v1/metrics?from&to[&platform][&species]: the impact metrics as JSON (the dashboard's data),
 // GET /v1/metrics.csv: the same numbers as CSV, and GET /v1/metrics/cases?…&measure=: the cases behind one
-// figure (the dashboard's click-through). Platform and species may be given by id or name, in any case; one
+// figure (the dashboard's click-through); POST /v1/metrics/refresh recomputes the re-listing matches (the one
+// figure refreshed every 15 minutes, not live) for whoever sees every platform. Platform and species may be given by id or name, in any case; one
 // that names nothing is a 400. A platform's API key sees its own platform only; the
 // DASHBOARD_TOKEN (when set) sees everything; without a token configured, outside production, anyone may
 // read (the one-command laptop setup).
@@ -21,6 +22,7 @@ import {
   resolveFilters,
   UnknownFilterError,
 } from '../../shared/metrics/names.ts';
+import { refreshCaseFacts, relistingAsOf } from '../../shared/metrics/rollup.ts';
 import { bearerToken, HttpError, sendJson } from '../http.ts';
 import type { RouteContext } from '../server.ts';
 
@@ -151,4 +153,12 @@ export async function getMetricsCsv(ctx: RouteContext): Promise<void> {
     'cache-control': 'no-store',
   });
   ctx.res.end(csv);
+}
+
+/** POST /v1/metrics/refresh: recomputes the re-listing matches now; a platform's key may not (it is global). */
+export async function postMetricsRefresh(ctx: RouteContext): Promise<void> {
+  if ((await access(ctx)) !== null)
+    throw new HttpError(403, 'forbidden', 'only the dashboard token can recompute every platform');
+  await refreshCaseFacts(ctx.deps.pool);
+  sendJson(ctx.res, 200, { relistingAsOf: (await relistingAsOf(ctx.deps.pool))?.toISOString() ?? null });
 }

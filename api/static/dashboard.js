@@ -379,7 +379,13 @@ document.getElementById('filters').addEventListener('submit', (event) => {
   if (`#${next}` === location.hash) void load();
   else location.hash = next.toString();
 });
-document.getElementById('refresh').addEventListener('click', () => void load());
+/** Recomputes the re-listing matches (refused for a platform's key: they span every platform), then reloads. */
+async function refresh() {
+  await fetch('/v1/metrics/refresh', { method: 'POST', headers: authorised() }).catch(() => undefined);
+  await load();
+}
+
+document.getElementById('refresh').addEventListener('click', () => void refresh());
 document.getElementById('csv').addEventListener('click', (event) => void downloadCsv(event));
 window.addEventListener('hashchange', load);
 // load() shows its own failure in the status line; nothing is left to reject.

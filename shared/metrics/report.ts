@@ -173,7 +173,7 @@ function periodSection(r: ProgressReport): Section {
     title: 'Period',
     paragraphs: [
       `From ${day(m.filters.from)} to ${lastDay(m.filters.to)}, both days included (UTC), compared with the previous period of the same length, ${day(m.previous.from)} to ${lastDay(m.previous.to)}. Cumulative figures count everything stored up to ${lastDay(m.filters.to)}.`,
-      `Counts are live as of ${m.freshness.asOf.slice(0, 16).replace('T', ' ')} UTC; re-listing matches as of ${m.freshness.relistingAsOf ? `${m.freshness.relistingAsOf.slice(0, 16).replace('T', ' ')} UTC` : 'never (not computed yet)'}.`,
+      `Counts are live as of ${m.freshness.asOf.slice(0, 16).replace('T', ' ')} UTC; re-listing matches as of ${m.freshness.relistingAsOf ? `${m.freshness.relistingAsOf.slice(0, 16).replace('T', ' ')} UTC` : 'never (not computed yet)'} (recomputed every 15 minutes; the command "wild-sentinel metrics refresh" recomputes them now).`,
     ],
     sources: ['freshness'],
   };

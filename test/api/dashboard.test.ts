@@ -142,6 +142,21 @@ describe('GET /v1/metrics', () => {
     expect(other.status).toBe(403);
   });
 
+  it('recomputes the re-listing matches on request, for the dashboard token only', async () => {
+    const before = (await (await fetch(`${base}/v1/metrics?${PERIOD}`)).json()) as {
+      freshness: { relistingAsOf: string };
+    };
+    const res = await fetch(`${base}/v1/metrics/refresh`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    const after = (await res.json()) as { relistingAsOf: string };
+    expect(Date.parse(after.relistingAsOf)).toBeGreaterThan(Date.parse(before.freshness.relistingAsOf));
+    const platformKey = await fetch(`${base}/v1/metrics/refresh`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer key-shopa' },
+    });
+    expect(platformKey.status).toBe(403);
+  });
+
   it('scopes a platform API key to its own platform', async () => {
     const own = await fetch(`${base}/v1/metrics?${PERIOD}`, {
       headers: { authorization: 'Bearer key-shopa' },
@@ -253,6 +268,13 @@ describe('the dashboard page', () => {
       .toBe(`removed on Shop B: ${bar.value} cases`);
     expect(await page.locator('#drill-cases tbody tr').count()).toBe(bar.value);
     expect(await page.textContent('#drill-cases tbody tr td:nth-child(2)')).toBe('Shop B');
+    // Refresh recomputes the re-listing matches, then reloads.
+    const [refresh] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/v1/metrics/refresh') && r.method() === 'POST'),
+      page.click('#refresh'),
+    ]);
+    expect((await refresh.response())?.status()).toBe(200);
+    await page.waitForSelector('body[data-ready="true"]');
     // A card opens its cases too.
     await page.click('[data-metric="flagged"]');
     await expect.poll(() => page.textContent('#drill-title'), { timeout: 10_000 }).toBe('Flagged: 15 cases');
