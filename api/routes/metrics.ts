@@ -23,6 +23,7 @@ import {
   UnknownFilterError,
 } from '../../shared/metrics/names.ts';
 import { refreshCaseFacts, relistingAsOf } from '../../shared/metrics/rollup.ts';
+import { REJECT_REASONS } from '../../workflows/review/rules.ts';
 import { bearerToken, HttpError, sendJson } from '../http.ts';
 import type { RouteContext } from '../server.ts';
 
@@ -99,11 +100,16 @@ async function answer(ctx: RouteContext): Promise<MetricsAnswer> {
   const limitedTo = await access(ctx);
   const filters = await filtersOf(ctx, limitedTo);
   const metrics = await computeMetrics(ctx.deps.pool, filters);
-  const names = await displayNames(ctx.deps.pool, librarySpeciesCatalogue(), [
-    ...metrics.bySpecies.map((s) => s.key),
-    ...metrics.topTerms.flatMap((t) => (t.species ? [t.species] : [])),
-    ...(filters.species ? [filters.species] : []),
-  ]);
+  const names = await displayNames(
+    ctx.deps.pool,
+    librarySpeciesCatalogue(),
+    [
+      ...metrics.bySpecies.map((s) => s.key),
+      ...metrics.topTerms.flatMap((t) => (t.species ? [t.species] : [])),
+      ...(filters.species ? [filters.species] : []),
+    ],
+    REJECT_REASONS,
+  );
   const platforms = limitedTo ? [limitedTo] : Object.keys(names.platforms);
   if (limitedTo) names.platforms = { [limitedTo]: names.platforms[limitedTo] ?? limitedTo };
   return { ...metrics, platforms, names };

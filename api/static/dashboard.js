@@ -303,6 +303,17 @@ function render(m) {
   );
 }
 
+function renderReasons(m) {
+  document.querySelector('#reasons tbody').replaceChildren(
+    ...m.rejectionReasons.map((r) => {
+      const tr = el('tr');
+      const label = r.reason ? m.names.reasons[r.reason] || r.reason : 'No reason given';
+      tr.append(el('td', label), el('td', fmt(r.rejections)));
+      return tr;
+    }),
+  );
+}
+
 function fillFilters(m) {
   const form = document.getElementById('filters');
   const select = form.platform;
@@ -336,6 +347,7 @@ async function load() {
     const body = await getJson(`/v1/metrics?${query(state)}`);
     current = { state, metrics: body };
     render(body);
+    renderReasons(body);
     fillFilters(body);
     document.getElementById('csv').href = `/v1/metrics.csv?${query(state)}`;
     status.textContent = `${state.from} to ${state.to} (both included, UTC) · live, as of ${hhmm(body.freshness.asOf)} · previous period ${body.previous.from.slice(0, 10)} to ${isoDate(new Date(Date.parse(body.previous.to) - DAY))} · loaded in ${Math.round(performance.now() - started)} ms`;

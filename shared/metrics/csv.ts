@@ -27,6 +27,8 @@ export function metricsToCsv(m: Metrics): string {
   push('time_to_takedown', 'from_ingest', m.timeToTakedown.fromIngest);
   push('time_to_takedown', 'from_first_report', m.timeToTakedown.fromFirstReport);
   for (const r of m.reviewers) push('reviewer', r.reviewer, { ...r, reviewer: undefined });
+  for (const r of m.rejectionReasons)
+    push('rejection_reason', r.reason ?? 'none', { rejections: r.rejections });
   push('review_quality', 'all', m.reviewQuality);
   push('volunteers', 'all', m.volunteers);
   push('keyword_library', 'all', { ...m.keywordLibrary, versions: undefined });

@@ -13,8 +13,10 @@ import {
 } from './listings.ts';
 import { type CampaignStats, campaignDeliveries } from './outreach.ts';
 import {
+  type RejectionReason,
   type ReviewerStats,
   type ReviewQuality,
+  rejectionReasons,
   reviewers,
   reviewQuality,
   type VolunteerStats,
@@ -60,6 +62,7 @@ export interface Metrics {
   series: Breakdown[];
   timeToTakedown: TimeToTakedown;
   reviewers: ReviewerStats[];
+  rejectionReasons: RejectionReason[];
   reviewQuality: ReviewQuality;
   volunteers: VolunteerStats;
   keywordLibrary: LibraryGrowth;
@@ -78,6 +81,7 @@ export const QUERY_LABELS = {
   series: 'series',
   timeToTakedown: 'time to takedown',
   reviewers: 'reviewers',
+  rejectionReasons: 'rejection reasons',
   reviewQuality: 'review quality',
   volunteers: 'volunteers',
   libraryGrowth: 'library growth',
@@ -99,8 +103,8 @@ export async function computeMetrics(
   const q = (label: keyof typeof QUERY_LABELS) => traced(db, QUERY_LABELS[label], log);
   const asOf = new Date().toISOString();
   const before = previousPeriod(f);
-  const [t, p, s, l, ser, ttt, rv, rq, v, lib, terms, camp, rel, relAsOf, prevT, prevTtt] = await Promise.all(
-    [
+  const [t, p, s, l, ser, ttt, rv, rr, rq, v, lib, terms, camp, rel, relAsOf, prevT, prevTtt] =
+    await Promise.all([
       totals(q('totals'), f),
       byPlatform(q('byPlatform'), f),
       bySpecies(q('bySpecies'), f),
@@ -108,6 +112,7 @@ export async function computeMetrics(
       series(q('series'), f, bucket),
       timeToTakedown(q('timeToTakedown'), f),
       reviewers(q('reviewers'), f),
+      rejectionReasons(q('rejectionReasons'), f),
       reviewQuality(q('reviewQuality'), f),
       volunteers(q('volunteers'), f),
       libraryGrowth(q('libraryGrowth'), f),
@@ -117,8 +122,7 @@ export async function computeMetrics(
       relistingAsOf(q('freshness')),
       totals(q('previousTotals'), before),
       timeToTakedown(q('previousTimeToTakedown'), before),
-    ],
-  );
+    ]);
   return {
     freshness: { asOf, relistingAsOf: relAsOf?.toISOString() ?? null },
     filters: {
@@ -135,6 +139,7 @@ export async function computeMetrics(
     series: ser,
     timeToTakedown: ttt,
     reviewers: rv,
+    rejectionReasons: rr,
     reviewQuality: rq,
     volunteers: v,
     keywordLibrary: lib,

@@ -130,6 +130,8 @@ export async function resolveFilters(
 export interface DisplayNames {
   platforms: Record<string, string>;
   species: Record<string, string>;
+  /** Labels of the reviewers' rejection reason codes. */
+  reasons: Record<string, string>;
 }
 
 /** Names for the platform ids and species keys an answer shows. */
@@ -137,10 +139,12 @@ export async function displayNames(
   db: Queryable,
   catalogue: SpeciesCatalogue,
   speciesKeys: Iterable<string>,
+  reasons: Record<string, string> = {},
 ): Promise<DisplayNames> {
   const { rows } = await db.query<{ id: string; name: string }>('SELECT id, name FROM platforms ORDER BY id');
   return {
     platforms: Object.fromEntries(rows.map((r) => [r.id, r.name])),
     species: Object.fromEntries([...new Set(speciesKeys)].map((k) => [k, catalogue.label(k)])),
+    reasons,
   };
 }

@@ -14,6 +14,12 @@ export interface ReviewerStats {
   medianHoursToDecision: number | null;
 }
 
+/** Rejections in the period by the reviewer's reason code (null when none was given). */
+export interface RejectionReason {
+  reason: string | null;
+  rejections: number;
+}
+
 export interface ReviewQuality {
   /** Cases with decisions by at least two different reviewers. */
   casesWithTwoReviewers: number;
@@ -45,7 +51,7 @@ const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / wh
  * the platform and species filters. `second` tells a second approval apart.
  */
 const reviewScope = `
-  SELECT rv.case_id, rv.reviewer, CASE WHEN rv.decision = 'second_approval' THEN 'approve' ELSE rv.decision END AS decision,
+  SELECT rv.case_id, rv.reviewer, rv.reason_code, CASE WHEN rv.decision = 'second_approval' THEN 'approve' ELSE rv.decision END AS decision,
          rv.decision = 'second_approval' AS second, rv.created_at, f.opened_at
   FROM reviews rv JOIN metrics_case_facts f ON f.case_id = rv.case_id
   WHERE rv.created_at >= $1 AND rv.created_at < $2 AND ($3::text IS NULL OR f.platform_id = $3) AND ${factSpecies}
@@ -69,6 +75,19 @@ export async function reviewers(db: Queryable, f: MetricsFilters): Promise<Revie
     secondApprovals: Number(r.second_approvals),
     rejections: Number(r.rejections),
     medianHoursToDecision: r.med === null ? null : Math.round(Number(r.med) * 100) / 100,
+  }));
+}
+
+export async function rejectionReasons(db: Queryable, f: MetricsFilters): Promise<RejectionReason[]> {
+  const { rows } = await db.query(
+    `WITH rv AS (${reviewScope})
+     SELECT reason_code, count(*) AS n FROM rv WHERE decision = 'reject'
+     GROUP BY reason_code ORDER BY n DESC, reason_code NULLS LAST`,
+    filterParams(f),
+  );
+  return rows.map((r) => ({
+    reason: r.reason_code === null ? null : String(r.reason_code),
+    rejections: Number(r.n),
   }));
 }
 

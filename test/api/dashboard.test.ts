@@ -44,6 +44,12 @@ beforeAll(async () => {
       if (i % 4 === 0) await review(p, row.caseId, 'lena', 'second_approval', hoursAfter(i * 20 + 3));
       await takeDown(p, row.caseId, 'remove_listing', hoursAfter(i * 20 + 5));
     }
+    if (row.caseId && i === 2) {
+      await p.query(
+        `INSERT INTO reviews (case_id, reviewer, decision, reason_code, created_at) VALUES ($1, 'carol', 'reject', 'imitation', $2)`,
+        [row.caseId, hoursAfter(i * 20 + 1)],
+      );
+    }
   }
   await refreshCaseFacts(p);
   const deps = {
@@ -210,6 +216,8 @@ describe('the dashboard page', () => {
     const removed = series.datasets.find(([label]) => label === 'removed')![1];
     expect(removed.reduce((a, b) => a + b, 0)).toBe(10);
     expect(await page.textContent('[data-metric="screened"] .value')).toBe('30');
+    // Reason codes read as their labels.
+    expect(await page.textContent('#reasons tbody tr')).toBe('Imitation or replica1');
     // Compared with February (nothing then), timed in hours, and saying how fresh it is.
     expect(await page.textContent('[data-metric="flagged"] .delta')).toBe('+15 (new) vs previous period');
     expect(await page.textContent('[data-metric="medianTime"] .value')).toBe('5 h');

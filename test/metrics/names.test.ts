@@ -89,6 +89,7 @@ describe('resolveFilters', () => {
     expect(await displayNames(db.pool, catalogue, ['pangolin', 'elephant'])).toEqual({
       platforms: { shopa: 'Shop A', shopb: 'Shop B', shopc: 'shop b' },
       species: { pangolin: 'Pangolin', elephant: 'elephant' },
+      reasons: {},
     });
   });
 });
