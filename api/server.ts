@@ -23,7 +23,7 @@ import { getCase, getCaseEvidence, postAppeal } from './routes/cases.ts';
 import { getDashboard, getDashboardAsset } from './routes/dashboard.ts';
 import { health } from './routes/health.ts';
 import { postListing, postListingBatch } from './routes/listings.ts';
-import { getMetrics, getMetricsCsv } from './routes/metrics.ts';
+import { getMetrics, getMetricsCases, getMetricsCsv, postMetricsRefresh } from './routes/metrics.ts';
 import { getReportPhoto } from './routes/report-photos.ts';
 import { searchAlert } from './routes/search-alert.ts';
 import { getShareBundles, postShareBundle, type ShareApiDeps } from './routes/share.ts';
@@ -98,6 +98,8 @@ const routes: Route[] = [
   route('POST', '/v1/campaigns', postCampaign),
   route('GET', '/v1/campaigns/calendar', campaignCalendarRoute),
   route('GET', '/v1/terms/performance', getTermPerformance),
+  route('GET', '/v1/metrics/cases', getMetricsCases),
+  route('POST', '/v1/metrics/refresh', postMetricsRefresh),
   route('GET', '/dashboard', getDashboard),
   route('GET', '/dashboard/:file', getDashboardAsset),
 ];

@@ -1,6 +1,11 @@
 // The period and filter options the metrics and report commands share, read into validated filters.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { librarySpeciesCatalogue } from '../keywords/species-catalogue.ts';
+import { loadConfig } from '../shared/config.ts';
+import type { Pool } from '../shared/db/pool.ts';
 import { type MetricsFilters, metricsFiltersSchema } from '../shared/metrics/filters.ts';
+import { resolveFilters, UnknownFilterError } from '../shared/metrics/names.ts';
+import { withDatabase } from './database.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -48,4 +53,26 @@ export function readFilterArgs(
     return undefined;
   }
   return { filters: filters.data, own: rest as Record<string, string | undefined> };
+}
+
+/**
+ * Opens the database, turns a platform or species given by name into its id, and runs fn. A name that matches
+ * nothing is a wrong command line: one line saying so and what exists, exit code 2.
+ */
+export async function withResolvedFilters(
+  filters: MetricsFilters,
+  fn: (db: Pool, filters: MetricsFilters) => Promise<void>,
+): Promise<number> {
+  return withDatabase(loadConfig(), async (db) => {
+    let resolved: MetricsFilters;
+    try {
+      resolved = await resolveFilters(db, filters, librarySpeciesCatalogue());
+    } catch (err) {
+      if (!(err instanceof UnknownFilterError)) throw err;
+      console.error(err.message);
+      return 2;
+    }
+    await fn(db, resolved);
+    return 0;
+  });
 }

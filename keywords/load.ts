@@ -108,10 +108,15 @@ export function speciesNameEntries(species: readonly Species[], existing: Set<st
   return entries;
 }
 
+/** The species table alone (keys, names per language), without the term files. */
+export function loadSpeciesFromDir(dir = LIBRARY_DIR): Species[] {
+  return readYaml(join(dir, 'species.yaml'), z.array(speciesSchema));
+}
+
 /** Loads and validates the whole library from a directory laid out like keywords/library/. */
 export function loadLibraryFromDir(dir = LIBRARY_DIR): Library {
   const header = readYaml(join(dir, 'library.yaml'), headerSchema);
-  const species = readYaml(join(dir, 'species.yaml'), z.array(speciesSchema));
+  const species = loadSpeciesFromDir(dir);
   const termDir = join(dir, 'terms');
   const entries: Entry[] = [];
   for (const name of readdirSync(termDir)

@@ -1,7 +1,13 @@
-// GET /v1/metrics?from&to[&platform][&species]: the impact metrics as JSON (the dashboard's data), and
-// GET /v1/metrics.csv: the same numbers as CSV. A platform's API key sees its own platform only; the
+// GET /v1/metrics?from&to[&platform][&species]: the impact metrics as JSON (the dashboard's data),
+// GET /v1/metrics.csv: the same numbers as CSV, and GET /v1/metrics/cases?…&measure=: the cases behind one
+// figure (the dashboard's click-through); POST /v1/metrics/refresh recomputes the re-listing matches (the one
+// figure refreshed every 15 minutes, not live) for whoever sees every platform. Platform and species may be given by id or name, in any case; one
+// that names nothing is a 400. A platform's API key sees its own platform only; the
 // DASHBOARD_TOKEN (when set) sees everything; without a token configured, outside production, anyone may
 // read (the one-command laptop setup).
+import { z } from 'zod';
+import { librarySpeciesCatalogue } from '../../keywords/species-catalogue.ts';
+import { CASE_MEASURES, casesBehind } from '../../shared/metrics/cases.ts';
 import { metricsToCsv } from '../../shared/metrics/csv.ts';
 import {
   computeMetrics,
@@ -9,6 +15,14 @@ import {
   type MetricsFilters,
   metricsFiltersSchema,
 } from '../../shared/metrics/index.ts';
+import {
+  type DisplayNames,
+  displayNames,
+  resolveFilters,
+  UnknownFilterError,
+} from '../../shared/metrics/names.ts';
+import { refreshCaseFacts, relistingAsOf } from '../../shared/metrics/rollup.ts';
+import { REJECT_REASONS } from '../../workflows/review/rules.ts';
 import { bearerToken, HttpError, sameSecret, sendJson } from '../http.ts';
 import type { RouteContext } from '../server.ts';
 
@@ -32,13 +46,21 @@ async function access(ctx: RouteContext): Promise<string | null> {
 
 export interface MetricsAnswer extends Metrics {
   platforms: string[];
+  /** Display names for the platform ids and species keys in the answer. */
+  names: DisplayNames;
 }
 
-/** The query's validated filters, limited to the caller's platform (term performance reads them too). */
-export async function metricsQuery(
-  ctx: RouteContext,
-): Promise<{ filters: MetricsFilters; limitedTo: string | null }> {
-  const limitedTo = await access(ctx);
+function invalid(error: z.ZodError): HttpError {
+  return new HttpError(
+    400,
+    'invalid_query',
+    'invalid metrics query',
+    error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  );
+}
+
+/** The caller's filters, validated, with names resolved to ids and limited to the caller's platform. */
+async function filtersOf(ctx: RouteContext, limitedTo: string | null): Promise<MetricsFilters> {
   const q = ctx.url.searchParams;
   const parsed = metricsFiltersSchema.safeParse({
     from: q.get('from') ?? undefined,
@@ -46,37 +68,84 @@ export async function metricsQuery(
     platform: q.get('platform') || undefined,
     species: q.get('species') || undefined,
   });
-  if (!parsed.success) {
-    throw new HttpError(
-      400,
-      'invalid_query',
-      'invalid metrics query',
-      parsed.error.issues.map((i) => ({
-        path: i.path.join('.'),
-        message: i.message,
-      })),
-    );
+  if (!parsed.success) throw invalid(parsed.error);
+  let filters: MetricsFilters;
+  try {
+    filters = await resolveFilters(ctx.deps.pool, parsed.data, librarySpeciesCatalogue());
+  } catch (err) {
+    if (!(err instanceof UnknownFilterError)) throw err;
+    // A platform's key does not learn the other platforms from the list of known ones.
+    const message =
+      limitedTo && err.field === 'platform'
+        ? `platform: no platform "${err.value}" you can see`
+        : err.message;
+    throw new HttpError(400, 'unknown_filter', message, [{ path: err.field, message }]);
   }
-  const filters = parsed.data;
   if (limitedTo) {
     if (filters.platform && filters.platform !== limitedTo)
       throw new HttpError(403, 'forbidden', 'another platform');
     filters.platform = limitedTo;
   }
-  return { filters, limitedTo };
+  return filters;
+}
+
+/** The query's validated filters, limited to the caller's platform (term performance reads them too). */
+export async function metricsQuery(
+  ctx: RouteContext,
+): Promise<{ filters: MetricsFilters; limitedTo: string | null }> {
+  const limitedTo = await access(ctx);
+  return { filters: await filtersOf(ctx, limitedTo), limitedTo };
 }
 
 async function answer(ctx: RouteContext): Promise<MetricsAnswer> {
-  const { filters, limitedTo } = await metricsQuery(ctx);
-  const [metrics, platforms] = await Promise.all([
-    computeMetrics(ctx.deps.pool, filters),
-    limitedTo
-      ? Promise.resolve([limitedTo])
-      : ctx.deps.pool
-          .query<{ id: string }>('SELECT id FROM platforms ORDER BY id')
-          .then((r) => r.rows.map((p) => p.id)),
-  ]);
-  return { ...metrics, platforms };
+  const limitedTo = await access(ctx);
+  const filters = await filtersOf(ctx, limitedTo);
+  const metrics = await computeMetrics(ctx.deps.pool, filters);
+  const names = await displayNames(
+    ctx.deps.pool,
+    librarySpeciesCatalogue(),
+    [
+      ...metrics.bySpecies.map((s) => s.key),
+      ...metrics.topTerms.flatMap((t) => (t.species ? [t.species] : [])),
+      ...(filters.species ? [filters.species] : []),
+    ],
+    REJECT_REASONS,
+  );
+  const platforms = limitedTo ? [limitedTo] : Object.keys(names.platforms);
+  if (limitedTo) names.platforms = { [limitedTo]: names.platforms[limitedTo] ?? limitedTo };
+  return { ...metrics, platforms, names };
+}
+
+const casesQuery = z.object({
+  measure: z.enum(CASE_MEASURES),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** GET /v1/metrics/cases: the cases one figure counts, newest first, a page at a time. */
+export async function getMetricsCases(ctx: RouteContext): Promise<void> {
+  const limitedTo = await access(ctx);
+  const q = ctx.url.searchParams;
+  const page = casesQuery.safeParse({
+    measure: q.get('measure') ?? undefined,
+    limit: q.get('limit') ?? undefined,
+    offset: q.get('offset') ?? undefined,
+  });
+  if (!page.success) throw invalid(page.error);
+  const filters = await filtersOf(ctx, limitedTo);
+  const { measure, ...paging } = page.data;
+  const found = await casesBehind(ctx.deps.pool, filters, measure, paging);
+  sendJson(ctx.res, 200, {
+    measure,
+    filters: {
+      from: filters.from.toISOString(),
+      to: filters.to.toISOString(),
+      platform: filters.platform ?? null,
+      species: filters.species ?? null,
+    },
+    ...paging,
+    ...found,
+  });
 }
 
 export async function getMetrics(ctx: RouteContext): Promise<void> {
@@ -91,4 +160,12 @@ export async function getMetricsCsv(ctx: RouteContext): Promise<void> {
     'cache-control': 'no-store',
   });
   ctx.res.end(csv);
+}
+
+/** POST /v1/metrics/refresh: recomputes the re-listing matches now; a platform's key may not (it is global). */
+export async function postMetricsRefresh(ctx: RouteContext): Promise<void> {
+  if ((await access(ctx)) !== null)
+    throw new HttpError(403, 'forbidden', 'only the dashboard token can recompute every platform');
+  await refreshCaseFacts(ctx.deps.pool);
+  sendJson(ctx.res, 200, { relistingAsOf: (await relistingAsOf(ctx.deps.pool))?.toISOString() ?? null });
 }

@@ -1,6 +1,6 @@
 // The dashboard's term performance table: the noisiest and the most productive library terms for the period
-// and platform in the URL fragment, from /v1/terms/performance. Uses dashboard.js's helpers (readState, el,
-// fmt, pct), loaded before it; all text goes in through textContent.
+// and platform in the URL fragment, from /v1/terms/performance. Uses dashboard.js's helpers (readState, query,
+// authorised, el, fmt, pct), loaded before it; all text goes in through textContent.
 
 function termRow(group, r) {
   const tr = el('tr');
@@ -34,12 +34,11 @@ function groupHeading(text) {
 async function loadTerms() {
   const state = readState();
   const table = document.getElementById('term-performance');
-  const q = new URLSearchParams({ from: state.from, to: state.to });
-  if (state.platform) q.set('platform', state.platform);
-  const headers = state.token ? { authorization: `Bearer ${state.token}` } : {};
+  // Species is no filter of term performance; the period and token are the dashboard's own.
+  const q = query({ ...state, species: '' });
   table.dataset.ready = 'false';
   try {
-    const res = await fetch(`/v1/terms/performance?${q}`, { headers });
+    const res = await fetch(`/v1/terms/performance?${q}`, { headers: authorised() });
     const body = await res.json();
     if (!res.ok) throw new Error(body.message || res.statusText);
     table.tBodies[0].replaceChildren(

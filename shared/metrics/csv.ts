@@ -16,7 +16,10 @@ export function metricsToCsv(m: Metrics): string {
     }
   };
   push('period', 'filters', m.filters);
+  push('freshness', 'as_of', m.freshness);
   push('totals', 'all', m.totals);
+  push('previous_period', 'filters', { from: m.previous.from, to: m.previous.to });
+  push('previous_period', 'totals', m.previous.totals);
   for (const b of m.byPlatform) push('platform', b.key, b.counts);
   for (const b of m.bySpecies) push('species', b.key, b.counts);
   for (const b of m.byLanguage) push('language', b.key, b.counts);
@@ -24,6 +27,8 @@ export function metricsToCsv(m: Metrics): string {
   push('time_to_takedown', 'from_ingest', m.timeToTakedown.fromIngest);
   push('time_to_takedown', 'from_first_report', m.timeToTakedown.fromFirstReport);
   for (const r of m.reviewers) push('reviewer', r.reviewer, { ...r, reviewer: undefined });
+  for (const r of m.rejectionReasons)
+    push('rejection_reason', r.reason ?? 'none', { rejections: r.rejections });
   push('review_quality', 'all', m.reviewQuality);
   push('volunteers', 'all', m.volunteers);
   push('keyword_library', 'all', { ...m.keywordLibrary, versions: undefined });

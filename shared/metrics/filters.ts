@@ -33,10 +33,9 @@ export const metricsFiltersSchema = z
   .object({
     from: instant,
     to: instant,
-    platform: safeString()
-      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
-      .optional(),
-    species: safeString().min(1).max(200).optional(),
+    // An id or a name, in any case: resolveFilters (names.ts) turns it into the platform's id.
+    platform: safeString().trim().min(1).max(200).optional(),
+    species: safeString().trim().min(1).max(200).optional(),
   })
   .superRefine((f, ctx) => {
     // Zod still runs this when a field failed: compare only two dates that passed on their own.

@@ -13,19 +13,46 @@ import {
 } from './listings.ts';
 import { type CampaignStats, campaignDeliveries } from './outreach.ts';
 import {
+  type RejectionReason,
   type ReviewerStats,
   type ReviewQuality,
+  rejectionReasons,
   reviewers,
   reviewQuality,
   type VolunteerStats,
   volunteers,
 } from './people.ts';
 import { type Relisting, relisting } from './relisting.ts';
+import { relistingAsOf } from './rollup.ts';
 import { type TimeToTakedown, timeToTakedown } from './timing.ts';
+import { type TracedQuery, traced } from './trace.ts';
 
 export { type MetricsFilters, metricsFiltersSchema } from './filters.ts';
 
+/**
+ * How current the figures are: every count is live (as of the moment the query ran) except the re-listing
+ * matches, recomputed every 15 minutes.
+ */
+export interface Freshness {
+  asOf: string;
+  relistingAsOf: string | null;
+}
+
+/** The period of the same length just before: the figures people compare with. */
+export interface PreviousPeriod {
+  from: string;
+  to: string;
+  totals: Totals;
+  timeToTakedown: TimeToTakedown;
+}
+
+export function previousPeriod(f: MetricsFilters): MetricsFilters {
+  const length = f.to.getTime() - f.from.getTime();
+  return { ...f, from: new Date(f.from.getTime() - length), to: f.from };
+}
+
 export interface Metrics {
+  freshness: Freshness;
   filters: { from: string; to: string; platform: string | null; species: string | null };
   bucket: Bucket;
   totals: Totals;
@@ -35,32 +62,69 @@ export interface Metrics {
   series: Breakdown[];
   timeToTakedown: TimeToTakedown;
   reviewers: ReviewerStats[];
+  rejectionReasons: RejectionReason[];
   reviewQuality: ReviewQuality;
   volunteers: VolunteerStats;
   keywordLibrary: LibraryGrowth;
   topTerms: TermHits[];
   campaigns: CampaignStats;
   relisting: Relisting;
+  previous: PreviousPeriod;
 }
 
-export async function computeMetrics(db: Queryable, f: MetricsFilters): Promise<Metrics> {
+/** The label each figure's queries carry in a trace (and in the report's --explain). */
+export const QUERY_LABELS = {
+  totals: 'totals',
+  byPlatform: 'per platform',
+  bySpecies: 'per species',
+  byLanguage: 'per language',
+  series: 'series',
+  timeToTakedown: 'time to takedown',
+  reviewers: 'reviewers',
+  rejectionReasons: 'rejection reasons',
+  reviewQuality: 'review quality',
+  volunteers: 'volunteers',
+  libraryGrowth: 'library growth',
+  topTerms: 'top terms',
+  campaigns: 'campaigns',
+  relisting: 're-listing',
+  freshness: 'freshness',
+  previousTotals: 'previous period: totals',
+  previousTimeToTakedown: 'previous period: time to takedown',
+} as const;
+
+/** Every figure for the filters; with `log`, each query is recorded under its QUERY_LABELS label. */
+export async function computeMetrics(
+  db: Queryable,
+  f: MetricsFilters,
+  log?: TracedQuery[],
+): Promise<Metrics> {
   const bucket = bucketFor(f);
-  const [t, p, s, l, ser, ttt, rv, rq, v, lib, terms, camp, rel] = await Promise.all([
-    totals(db, f),
-    byPlatform(db, f),
-    bySpecies(db, f),
-    byLanguage(db, f),
-    series(db, f, bucket),
-    timeToTakedown(db, f),
-    reviewers(db, f),
-    reviewQuality(db, f),
-    volunteers(db, f),
-    libraryGrowth(db, f),
-    topTerms(db, f),
-    campaignDeliveries(db, f),
-    relisting(db, f),
-  ]);
+  const q = (label: keyof typeof QUERY_LABELS) => traced(db, QUERY_LABELS[label], log);
+  const asOf = new Date().toISOString();
+  const before = previousPeriod(f);
+  const [t, p, s, l, ser, ttt, rv, rr, rq, v, lib, terms, camp, rel, relAsOf, prevT, prevTtt] =
+    await Promise.all([
+      totals(q('totals'), f),
+      byPlatform(q('byPlatform'), f),
+      bySpecies(q('bySpecies'), f),
+      byLanguage(q('byLanguage'), f),
+      series(q('series'), f, bucket),
+      timeToTakedown(q('timeToTakedown'), f),
+      reviewers(q('reviewers'), f),
+      rejectionReasons(q('rejectionReasons'), f),
+      reviewQuality(q('reviewQuality'), f),
+      volunteers(q('volunteers'), f),
+      libraryGrowth(q('libraryGrowth'), f),
+      topTerms(q('topTerms'), f),
+      campaignDeliveries(q('campaigns'), f),
+      relisting(q('relisting'), f),
+      relistingAsOf(q('freshness')),
+      totals(q('previousTotals'), before),
+      timeToTakedown(q('previousTimeToTakedown'), before),
+    ]);
   return {
+    freshness: { asOf, relistingAsOf: relAsOf?.toISOString() ?? null },
     filters: {
       from: f.from.toISOString(),
       to: f.to.toISOString(),
@@ -75,11 +139,18 @@ export async function computeMetrics(db: Queryable, f: MetricsFilters): Promise<
     series: ser,
     timeToTakedown: ttt,
     reviewers: rv,
+    rejectionReasons: rr,
     reviewQuality: rq,
     volunteers: v,
     keywordLibrary: lib,
     topTerms: terms,
     campaigns: camp,
     relisting: rel,
+    previous: {
+      from: before.from.toISOString(),
+      to: before.to.toISOString(),
+      totals: prevT,
+      timeToTakedown: prevTtt,
+    },
   };
 }

@@ -28,10 +28,10 @@ export interface Breakdown {
 export const factSpecies = `($4::text IS NULL OR $4 = ANY(f.species))`;
 
 /**
- * Flagged listings (those with a case) received in the period, from metrics_case_facts (refreshed by
- * refreshMetrics); screened counts come from rollup.ts.
+ * Flagged listings (those with a case) received in the period, from metrics_case_facts (kept current by
+ * triggers in each event's transaction: migration 0890); screened counts come from rollup.ts.
  */
-const scope = `
+export const flaggedScope = `
   SELECT f.listing_id AS id, f.platform_id, f.language, f.received_at, f.verdict AS case_verdict, f.case_id,
          f.species
   FROM metrics_case_facts f
@@ -40,8 +40,7 @@ const scope = `
 /** One row per case whose removal completed in the period (first removal action), with its listing. */
 export const removedScope = `
   SELECT f.case_id, f.status, f.listing_id AS id, f.platform_id, f.language, f.received_at, f.species,
-         f.removed_at AS completed_at, f.actions, f.first_report_at,
-         f.relisted_seller, f.relisted_title, f.relisted_contact, f.relisted_photo
+         f.removed_at AS completed_at, f.actions, f.first_report_at
   FROM metrics_case_facts f
   WHERE f.removed_at >= $1 AND f.removed_at < $2 AND ($3::text IS NULL OR f.platform_id = $3) AND ${factSpecies}`;
 
@@ -55,7 +54,7 @@ export async function totals(db: Queryable, f: MetricsFilters): Promise<Totals> 
   const [screened, { rows }] = await Promise.all([
     screenedBy(db, f, SCREENED_KEYS.all),
     db.query(
-      `WITH s AS (${scope}), r AS (${removedScope})
+      `WITH s AS (${flaggedScope}), r AS (${removedScope})
      SELECT (SELECT count(*) FROM s) AS flagged,
             (SELECT count(*) FROM s WHERE case_verdict = 'block') AS blocked,
             (SELECT count(*) FROM r WHERE status <> 'restored') AS removed,
@@ -90,7 +89,7 @@ async function breakdown(
   const [screened, { rows }] = await Promise.all([
     screenedBy(db, f, screenedKey),
     db.query(
-      `WITH s AS (${scope}), r AS (${removedScope}),
+      `WITH s AS (${flaggedScope}), r AS (${removedScope}),
      a AS (SELECT ${key} AS k, count(*) AS flagged, count(*) FILTER (WHERE case_verdict = 'block') AS blocked
            FROM s GROUP BY 1),
      b AS (SELECT ${removedKey} AS k, count(*) AS removed FROM r WHERE status <> 'restored' GROUP BY 1)
@@ -148,7 +147,7 @@ export function bucketStarts(f: Pick<MetricsFilters, 'from' | 'to'>, bucket: Buc
 /** Flagged, blocked and removed listings per species named in their detections' evidence. */
 export async function bySpecies(db: Queryable, f: MetricsFilters): Promise<Breakdown[]> {
   const { rows } = await db.query(
-    `WITH s AS (${scope}), r AS (${removedScope}),
+    `WITH s AS (${flaggedScope}), r AS (${removedScope}),
      a AS (SELECT sp AS k, count(*) AS flagged, count(*) FILTER (WHERE case_verdict = 'block') AS blocked
            FROM s, unnest(s.species) sp WHERE $4::text IS NULL OR sp = $4 GROUP BY 1),
      b AS (SELECT sp AS k, count(*) AS removed FROM r, unnest(r.species) sp

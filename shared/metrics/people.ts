@@ -5,10 +5,19 @@ import { factSpecies } from './listings.ts';
 
 export interface ReviewerStats {
   reviewer: string;
+  /** Every approval and rejection, first and second (lead) approvals alike. */
   decisions: number;
   approvals: number;
+  /** Of the approvals, the second approvals a lead gave to an account-level action. */
+  secondApprovals: number;
   rejections: number;
   medianHoursToDecision: number | null;
+}
+
+/** Rejections in the period by the reviewer's reason code (null when none was given). */
+export interface RejectionReason {
+  reason: string | null;
+  rejections: number;
 }
 
 export interface ReviewQuality {
@@ -37,28 +46,48 @@ export interface VolunteerStats {
 
 const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10000) / 10000 : null);
 
-/** Reviews made in the period on listings that match the platform and species filters. */
+/**
+ * Decisions (approve, reject; a lead's second approval is an approval) made in the period on listings that match
+ * the platform and species filters. `second` tells a second approval apart.
+ */
 const reviewScope = `
-  SELECT rv.case_id, rv.reviewer, rv.decision, rv.created_at, f.opened_at
+  SELECT rv.case_id, rv.reviewer, rv.reason_code, CASE WHEN rv.decision = 'second_approval' THEN 'approve' ELSE rv.decision END AS decision,
+         rv.decision = 'second_approval' AS second, rv.created_at, f.opened_at
   FROM reviews rv JOIN metrics_case_facts f ON f.case_id = rv.case_id
-  WHERE rv.created_at >= $1 AND rv.created_at < $2 AND ($3::text IS NULL OR f.platform_id = $3) AND ${factSpecies}`;
+  WHERE rv.created_at >= $1 AND rv.created_at < $2 AND ($3::text IS NULL OR f.platform_id = $3) AND ${factSpecies}
+    AND rv.decision IN ('approve', 'reject', 'second_approval')`;
 
 export async function reviewers(db: Queryable, f: MetricsFilters): Promise<ReviewerStats[]> {
   const { rows } = await db.query(
     `WITH rv AS (${reviewScope})
      SELECT reviewer, count(*) AS decisions,
             count(*) FILTER (WHERE decision = 'approve') AS approvals,
+            count(*) FILTER (WHERE second) AS second_approvals,
             count(*) FILTER (WHERE decision = 'reject') AS rejections,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM created_at - opened_at) / 3600) AS med
-     FROM rv WHERE decision IN ('approve', 'reject') GROUP BY reviewer ORDER BY decisions DESC, reviewer LIMIT 100`,
+     FROM rv GROUP BY reviewer ORDER BY decisions DESC, reviewer LIMIT 100`,
     filterParams(f),
   );
   return rows.map((r) => ({
     reviewer: String(r.reviewer),
     decisions: Number(r.decisions),
     approvals: Number(r.approvals),
+    secondApprovals: Number(r.second_approvals),
     rejections: Number(r.rejections),
     medianHoursToDecision: r.med === null ? null : Math.round(Number(r.med) * 100) / 100,
+  }));
+}
+
+export async function rejectionReasons(db: Queryable, f: MetricsFilters): Promise<RejectionReason[]> {
+  const { rows } = await db.query(
+    `WITH rv AS (${reviewScope})
+     SELECT reason_code, count(*) AS n FROM rv WHERE decision = 'reject'
+     GROUP BY reason_code ORDER BY n DESC, reason_code NULLS LAST`,
+    filterParams(f),
+  );
+  return rows.map((r) => ({
+    reason: r.reason_code === null ? null : String(r.reason_code),
+    rejections: Number(r.n),
   }));
 }
 
@@ -66,7 +95,7 @@ export async function reviewQuality(db: Queryable, f: MetricsFilters): Promise<R
   const { rows } = await db.query(
     `WITH rv AS (${reviewScope}),
      per_case AS (SELECT case_id, count(DISTINCT reviewer) AS reviewers, count(DISTINCT decision) AS decisions
-                  FROM rv WHERE decision IN ('approve', 'reject') GROUP BY case_id),
+                  FROM rv GROUP BY case_id),
      ap AS (SELECT a.status FROM appeals a JOIN metrics_case_facts f ON f.case_id = a.case_id
             WHERE a.decided_at >= $1 AND a.decided_at < $2 AND ($3::text IS NULL OR f.platform_id = $3)
               AND ${factSpecies} AND a.status IN ('restored', 'upheld'))

@@ -1,6 +1,7 @@
 // Re-listing rate: of the listings removed in the period, how many came back afterwards — a later listing
 // from the same seller on the same platform, with the same title, carrying one of its contact ids, or
-// showing one of its photos. The matches are computed when metrics_case_facts is refreshed.
+// showing one of its photos. The matches are computed every 15 minutes (metrics_relisting, refreshCaseFacts):
+// a removal since the last refresh counts as not re-listed yet, and the figure carries its "as of" time.
 //
 // By photo counts only the links deep screening recorded when the later listing's case opened
 // (listing_photo_links): a re-posted photo on a listing that never became a case is not counted. Comparing
@@ -24,9 +25,9 @@ export interface Relisting {
 export async function relisting(db: Queryable, f: MetricsFilters): Promise<Relisting> {
   const { rows } = await db.query(
     `WITH r AS (${removedScope}),
-     m AS (SELECT relisted_seller AS seller, relisted_title AS title, relisted_contact AS contact,
-                  relisted_photo AS photo
-           FROM r WHERE r.status <> 'restored')
+     m AS (SELECT coalesce(x.relisted_seller, false) AS seller, coalesce(x.relisted_title, false) AS title,
+                  coalesce(x.relisted_contact, false) AS contact, coalesce(x.relisted_photo, false) AS photo
+           FROM r LEFT JOIN metrics_relisting x ON x.case_id = r.case_id WHERE r.status <> 'restored')
      SELECT count(*) AS removed, count(*) FILTER (WHERE seller OR title OR contact OR photo) AS relisted,
             count(*) FILTER (WHERE seller) AS by_seller, count(*) FILTER (WHERE title) AS by_title,
             count(*) FILTER (WHERE contact) AS by_contact, count(*) FILTER (WHERE photo) AS by_photo

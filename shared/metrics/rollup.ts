@@ -112,15 +112,24 @@ export async function screenedBy(
 }
 
 /**
- * Re-materialises metrics_case_facts from the cases and their events (readers keep the previous version
- * meanwhile). Flagged, removed, timing, reviewer, species, term and re-listing figures read it.
+ * Re-materialises the re-listing matches (metrics_relisting; readers keep the previous version meanwhile).
+ * Every other case figure is live: metrics_case_facts is kept current by triggers in each event's transaction
+ * (migration 0890). The name stays for the Temporal activity and schedule that call it every 15 minutes.
  */
 export async function refreshCaseFacts(db: Queryable): Promise<void> {
-  await db.query('REFRESH MATERIALIZED VIEW CONCURRENTLY metrics_case_facts');
+  await db.query('REFRESH MATERIALIZED VIEW CONCURRENTLY metrics_relisting');
   await db.query(
-    `INSERT INTO metrics_rollup_state (name, complete_before) VALUES ('case_facts', current_date)
+    `INSERT INTO metrics_rollup_state (name, complete_before) VALUES ('relisting', current_date)
      ON CONFLICT (name) DO UPDATE SET complete_before = current_date, refreshed_at = now()`,
   );
+}
+
+/** When the re-listing matches were last computed (null before the first refresh). */
+export async function relistingAsOf(db: Queryable): Promise<Date | null> {
+  const { rows } = await db.query<{ refreshed_at: Date }>(
+    "SELECT refreshed_at FROM metrics_rollup_state WHERE name = 'relisting'",
+  );
+  return rows[0]?.refreshed_at ?? null;
 }
 
 /** Both rollups: the scheduled refresh and `wild-sentinel metrics refresh`. */

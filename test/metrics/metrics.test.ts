@@ -113,6 +113,8 @@ beforeAll(async () => {
   await report(p, v2, b1.caseId!, 'rejected', hoursAfter(30));
 
   await review(p, a1.caseId!, 'alice', 'approve', hoursAfter(2));
+  // A lead's second approval (an account-level action) is a decision like any other.
+  await review(p, a1.caseId!, 'lena', 'second_approval', hoursAfter(3));
   await takeDown(p, a1.caseId!, 'remove_listing', hoursAfter(4));
   await review(p, a2.caseId!, 'bob', 'approve', hoursAfter(11));
   await review(p, a2.caseId!, 'alice', 'approve', hoursAfter(12));
@@ -206,16 +208,21 @@ describe('computeMetrics', () => {
     expect(m.timeToTakedown.fromFirstReport).toEqual({ count: 2, medianHours: 10.5, p90Hours: 16.5 });
   });
 
-  it('reports reviewer throughput, agreement and reversal on appeal', () => {
-    expect(m.reviewers.map((r) => [r.reviewer, r.decisions, r.approvals, r.rejections])).toEqual([
-      ['alice', 3, 3, 0],
-      ['bob', 2, 1, 1],
+  it('reports reviewer throughput, agreement and reversal on appeal, crediting second approvals', () => {
+    expect(
+      m.reviewers.map((r) => [r.reviewer, r.decisions, r.approvals, r.secondApprovals, r.rejections]),
+    ).toEqual([
+      ['alice', 3, 3, 0, 0],
+      ['bob', 2, 1, 0, 1],
+      ['lena', 1, 1, 1, 0],
     ]);
     expect(m.reviewers[0]!.medianHoursToDecision).toBe(2);
+    expect(m.reviewers[2]!.medianHoursToDecision).toBe(3);
+    // a1 (alice, then lena's second approval) and a2 agree; b1 does not.
     expect(m.reviewQuality).toEqual({
-      casesWithTwoReviewers: 2,
-      agreeing: 1,
-      agreementRate: 0.5,
+      casesWithTwoReviewers: 3,
+      agreeing: 2,
+      agreementRate: 0.6667,
       appealsDecided: 1,
       appealsRestored: 1,
       reversalRate: 1,
@@ -286,7 +293,9 @@ describe('filters', () => {
       ['shopa', 'zh', 'pangolin', 1],
     ]);
     const after = await Promise.all(variants.map((f) => computeMetrics(db.pool, f)));
-    expect(after).toEqual(before);
+    // Everything but the moment each answer was computed.
+    const figures = (m: Metrics) => ({ ...m, freshness: { ...m.freshness, asOf: undefined } });
+    expect(after.map(figures)).toEqual(before.map(figures));
     expect(after[0]!.totals.screened).toBe(6);
     expect(after[2]!.totals.screened).toBe(2);
   });

@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { getActiveLibrary } from '../../detectors/text/index.ts';
 import type { Pool } from '../../shared/db/pool.ts';
 import { computeMetrics, type Metrics } from '../../shared/metrics/index.ts';
+import { formatHours } from '../../shared/metrics/report.ts';
 import { refreshCaseFacts, refreshMetrics } from '../../shared/metrics/rollup.ts';
 import { termDigestLines } from '../terms/digest-lines.ts';
 import { termPerformance } from '../terms/performance.ts';
@@ -47,7 +48,7 @@ export function digestText(m: Metrics): string {
   return [
     `*Wild Sentinel weekly digest* ${m.filters.from.slice(0, 10)} – ${m.filters.to.slice(0, 10)}`,
     `• ${fmt(t.removedOrBlocked)} listings removed or blocked (${fmt(t.removed)} removed, ${fmt(t.blocked)} blocked) of ${fmt(t.screened)} screened; ${fmt(t.flagged)} flagged`,
-    `• Time to takedown: median ${fmt(m.timeToTakedown.fromIngest.medianHours)} h, p90 ${fmt(m.timeToTakedown.fromIngest.p90Hours)} h`,
+    `• Time to takedown: median ${formatHours(m.timeToTakedown.fromIngest.medianHours)}, p90 ${formatHours(m.timeToTakedown.fromIngest.p90Hours)}`,
     `• Volunteers: ${fmt(m.volunteers.active)} active, ${fmt(m.volunteers.reports)} reports, accuracy ${pct(m.volunteers.accuracy)}`,
     `• Re-listing rate ${pct(m.relisting.rate)}; library +${fmt(m.keywordLibrary.added)} entries`,
     top ? `• Most removals: ${top}` : '• No removals this week',

@@ -1,6 +1,6 @@
 // The Temporal Schedules of the metrics: the weekly digest (Mondays 08:00 UTC by default), the nightly
-// rollup refresh (00:20 UTC) and the case facts refresh every 15 minutes, so the dashboard trails the
-// review queue by minutes, not a day. Idempotent upserts.
+// rollup refresh (00:20 UTC) and the re-listing matches every 15 minutes (the only case figure that is not
+// kept live by the database: see migration 0890). Idempotent upserts.
 import {
   type Client,
   ScheduleAlreadyRunning,

@@ -1,6 +1,6 @@
 // The weekly digest: started by a Temporal Schedule every Monday; covers the seven whole UTC days before
 // the run (or an explicit period) and posts it through one idempotent activity. And the scheduled refreshes
-// of the metrics rollup (nightly) and of the case facts (every 15 minutes).
+// of the metrics rollup (nightly) and of the re-listing matches (every 15 minutes).
 import { proxyActivities } from '@temporalio/workflow';
 import type { DigestActivities, DigestSummary } from './activities.ts';
 
@@ -37,7 +37,7 @@ export async function metricsRollupWorkflow(): Promise<{ from: string; to: strin
   return refreshMetricsRollup();
 }
 
-/** Every 15 minutes: re-materialises the per-case facts the dashboard and reports read. */
+/** Every 15 minutes: recomputes the re-listing matches (the other case figures are live). */
 export async function caseFactsRefreshWorkflow(): Promise<void> {
   await refreshCaseFacts();
 }

@@ -7,7 +7,7 @@ import { loadLibraryFromDir } from '../../keywords/load.ts';
 import { type Entry, entryId, type Library } from '../../keywords/schema.ts';
 import { getVersion, listVersions } from '../../keywords/versions.ts';
 import type { Queryable } from '../../shared/db/pool.ts';
-import type { ReportSection } from '../../shared/metrics/report.ts';
+import type { Section } from '../../shared/metrics/report.ts';
 import { acrossPlatforms, type TermPerformanceFilters, termPerformance } from './performance.ts';
 
 export type TermOrigin = 'curator' | 'mined' | 'shared';
@@ -95,14 +95,17 @@ export async function libraryGrowthDetail(
 
 const pct = (p: number | null) => (p === null ? '–' : `${(p * 100).toFixed(1)}%`);
 
-export function libraryGrowthSection(g: LibraryGrowthDetail): ReportSection {
+export function libraryGrowthSection(g: LibraryGrowthDetail): Section {
   return {
     title: 'Library growth',
     paragraphs: [
       `${g.added.length} terms added in ${g.versions} versions: ${g.byOrigin.curator} by curators, ${g.byOrigin.mined} mined from review outcomes, ${g.byOrigin.shared} from shared libraries.`,
     ],
     table: {
-      head: ['Term', 'Language', 'Kind', 'Version', 'Origin', 'Confirmed', 'Rejected', 'Precision'],
+      columns: [
+        ...['Term', 'Language', 'Kind', 'Version', 'Origin'].map((head) => ({ head })),
+        ...['Confirmed', 'Rejected', 'Precision'].map((head) => ({ head, numeric: true })),
+      ],
       rows: g.added
         .slice(0, 50)
         .map((a) => [
@@ -116,5 +119,7 @@ export function libraryGrowthSection(g: LibraryGrowthDetail): ReportSection {
           pct(a.precision),
         ]),
     },
+    // Its numbers come from the keyword versions and term performance, not from the metrics queries.
+    sources: [],
   };
 }

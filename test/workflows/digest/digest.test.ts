@@ -244,29 +244,49 @@ describe('nightly rollup schedule', () => {
 });
 
 describe('case facts schedule', () => {
-  it('re-materialises the per-case facts every 15 minutes', async () => {
+  it('recomputes the re-listing matches every 15 minutes (every other case figure is live)', async () => {
     const scheduleId = `case-facts-test-${Date.now()}`;
     const handle = await upsertCaseFactsSchedule(client, { taskQueue, scheduleId });
     try {
       expect((await handle.describe()).spec.intervals).toMatchObject([{ every: 15 * 60_000 }]);
-      const fresh = await addListing(db.pool, {
+      const removed = await addListing(db.pool, {
         platform: 'shopa',
         externalId: `fresh-${scheduleId}`,
-        title: 'fresh listing',
-        receivedAt: new Date(),
+        title: `fresh listing ${scheduleId}`,
+        receivedAt: new Date(Date.now() - 3_600_000),
         verdict: 'review',
         evidence: [{ term: 'ivory', kind: 'product', species: 'elephant' }],
       });
-      const facts = async () =>
-        (await db.pool.query('SELECT 1 FROM metrics_case_facts WHERE case_id = $1', [fresh.caseId])).rowCount;
-      expect(await facts()).toBe(0);
+      await takeDown(db.pool, removed.caseId!, 'remove_listing', new Date(Date.now() - 1_800_000));
+      // The same title comes back after the removal.
+      await addListing(db.pool, {
+        platform: 'shopa',
+        externalId: `again-${scheduleId}`,
+        title: `fresh listing ${scheduleId}`,
+        receivedAt: new Date(),
+        verdict: 'allow',
+      });
+      const live = async () =>
+        (
+          await db.pool.query('SELECT removed_at FROM metrics_case_facts WHERE case_id = $1', [
+            removed.caseId,
+          ])
+        ).rows[0]?.removed_at;
+      const relisted = async () =>
+        (
+          await db.pool.query('SELECT relisted_title FROM metrics_relisting WHERE case_id = $1', [
+            removed.caseId,
+          ])
+        ).rows[0]?.relisted_title;
+      expect(await live()).toBeInstanceOf(Date);
+      expect(await relisted()).toBeUndefined();
       await handle.trigger();
       const workflowId = await eventually(
         async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId,
         'the schedule to start the refresh',
       );
       await client.workflow.getHandle(workflowId).result();
-      expect(await facts()).toBe(1);
+      expect(await relisted()).toBe(true);
     } finally {
       await handle.delete();
     }
