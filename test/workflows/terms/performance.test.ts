@@ -288,8 +288,8 @@ describe('library growth', () => {
       expect(md).toContain(
         '2 terms added in 1 versions: 0 by curators, 1 mined from review outcomes, 1 from shared libraries.',
       );
-      // Markdown escapes a cell starting like a numbered list ("1.").
-      expect(md).toContain('| snowbone | en | code | 1\\.0.1 | mined | 1 | 0 | 100\\.0% |');
+      expect(md).toContain('| snowbone | en | code | 1.0.1 | mined | 1 | 0 | 100.0% |');
+      expect(md).toContain('| frostbone | en | code (proposed) | 1.0.1 | shared | 0 | 0 | – |');
     } finally {
       write.mockRestore();
     }
