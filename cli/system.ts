@@ -20,6 +20,7 @@ import { createLlmTriage } from '../detectors/llm/index.ts';
 import { activePolicyCache } from '../detectors/policy/index.ts';
 import { getActiveLibrary } from '../detectors/text/index.ts';
 import { watchLibrary } from '../detectors/text/library-reload.ts';
+import { watchScorerModel } from '../detectors/text/model-reload.ts';
 import type { Config } from '../shared/config.ts';
 import { openEmbeddedDatabase } from '../shared/db/embedded.ts';
 import { migrate } from '../shared/db/migrate.ts';
@@ -42,6 +43,8 @@ import {
   upsertRollupSchedule,
 } from '../workflows/digest/schedule.ts';
 import { parseSlaSpec } from '../workflows/review/sla.ts';
+import { createScorerActivities } from '../workflows/scorer/activities.ts';
+import { upsertScorerRetrainSchedule } from '../workflows/scorer/schedule.ts';
 import { loadCoalitionKey } from '../workflows/sharing/keyed-hash.ts';
 import { createHttpTakedownAdapter } from '../workflows/takedown/http-adapter.ts';
 import { createWorker } from '../workflows/worker.ts';
@@ -122,6 +125,14 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       onError: (error) => log.warn('keyword library reload failed', { error }),
     });
     stops.push(stopWatching);
+    // The learned scorer follows the latest activation (none: the rules alone), live over LISTEN/NOTIFY.
+    const scorerWatch = watchScorerModel(pool, {
+      listenUrl: databaseUrl,
+      onReload: (model) =>
+        log.info('scorer model activated', { version: model?.version ?? 'none (rules alone)' }),
+      onError: (error) => log.warn('scorer model reload failed', { error }),
+    });
+    stops.push(() => scorerWatch.stop());
     const policies = activePolicyCache(pool);
 
     let temporalAddress = config.TEMPORAL_ADDRESS;
@@ -198,6 +209,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         activities: {
           ...screeningActivities,
           ...createDigestActivities({ pool, slack: slackClient }),
+          ...createScorerActivities({ pool }),
           // Campaign activity names all contain "Campaign", so they cannot collide with the others.
           ...createCampaignActivities({
             pool,
@@ -216,6 +228,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       // Metrics refreshes, and the weekly digest where a channel is configured (idempotent upserts).
       await upsertRollupSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
       await upsertCaseFactsSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+      // Weekly: retrain the scorer on reviewers' decisions; the gate activates it only without regression.
+      await upsertScorerRetrainSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
       if (slackClient && config.SLACK_DIGEST_CHANNEL) {
         await upsertDigestSchedule(temporal, {
           taskQueue: config.TEMPORAL_TASK_QUEUE,

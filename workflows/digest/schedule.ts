@@ -37,7 +37,7 @@ function body(o: DigestScheduleOptions) {
 }
 
 /** Creates the schedule, or brings an existing one up to date. */
-async function upsertSchedule(
+export async function upsertSchedule(
   client: Client,
   scheduleId: string,
   body: Omit<ScheduleOptions, 'scheduleId'>,
