@@ -11,7 +11,7 @@ import {
   ScorerStoreError,
   saveScorerModel,
 } from '../../detectors/text/model-store.ts';
-import { formatReport, HOLDOUT_PATH, readDevSet } from '../../detectors/text/quality.ts';
+import { formatReport, HOLDOUT_PATH } from '../../detectors/text/quality.ts';
 import {
   defaultModel,
   readScorerModel,
@@ -20,6 +20,7 @@ import {
 } from '../../detectors/text/scorer-model.ts';
 import {
   evaluateScorer,
+  readEvaluationRows,
   readLabelledRows,
   TrainingDataError,
   trainScorer,
@@ -90,7 +91,7 @@ export async function run(args: string[]): Promise<number | undefined> {
       }
       case 'evaluate': {
         const split = positionals[0] ?? HOLDOUT_PATH;
-        const rows = readDevSet(split);
+        const rows = readEvaluationRows(split);
         const library = getActiveLibrary();
         const model = modelFrom(values.model);
         const rules = evaluateScorer(library, null, rows);
@@ -129,7 +130,7 @@ export async function run(args: string[]): Promise<number | undefined> {
           if (version === 'default') {
             const shipped = modelFrom(undefined);
             const metrics = heldOutMetrics(
-              evaluateScorer(getActiveLibrary(), shipped, readDevSet(HOLDOUT_PATH)),
+              evaluateScorer(getActiveLibrary(), shipped, readEvaluationRows(HOLDOUT_PATH)),
               HOLDOUT_PATH,
             );
             await saveScorerModel(db, { model: shipped, createdBy: values.by!, metrics, baseline: null });

@@ -29,7 +29,10 @@ export class TrainingDataError extends Error {
 }
 
 /** Reads labelled rows; the first bad line stops it with `file:line: field: problem`. */
-export function parseLabelledRows(text: string, where: string): LabelledRow[] {
+export function parseLabelledRows(text: string, where: string, requireSource = true): LabelledRow[] {
+  const schema = requireSource
+    ? labelledRowSchema
+    : labelledRowSchema.extend({ source: z.string().default('') });
   const rows: LabelledRow[] = [];
   const ids = new Set<string>();
   const lines = text.split('\n');
@@ -42,7 +45,7 @@ export function parseLabelledRows(text: string, where: string): LabelledRow[] {
     } catch {
       throw new TrainingDataError(`${where}:${i + 1}: not a JSON object`);
     }
-    const r = labelledRowSchema.safeParse(json);
+    const r = schema.safeParse(json);
     if (!r.success) {
       const issue = r.error.issues[0]!;
       throw new TrainingDataError(`${where}:${i + 1}: ${issue.path.join('.') || 'row'}: ${issue.message}`);
@@ -56,6 +59,11 @@ export function parseLabelledRows(text: string, where: string): LabelledRow[] {
 
 export function readLabelledRows(path: string): LabelledRow[] {
   return parseLabelledRows(readFileSync(path, 'utf8'), path);
+}
+
+/** A held-out split to evaluate on: labelled rows, `source` optional (the dev-set and holdout format). */
+export function readEvaluationRows(path: string): DevRow[] {
+  return parseLabelledRows(readFileSync(path, 'utf8'), path, false).map(toDevRow);
 }
 
 export interface TrainOptions {

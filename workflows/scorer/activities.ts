@@ -18,10 +18,11 @@ import {
   refuseScorerModel,
   saveScorerModel,
 } from '../../detectors/text/model-store.ts';
-import { HOLDOUT_PATH, readDevSet } from '../../detectors/text/quality.ts';
+import { HOLDOUT_PATH } from '../../detectors/text/quality.ts';
 import {
   evaluateScorer,
   type LabelledRow,
+  readEvaluationRows,
   readLabelledRows,
   trainScorer,
 } from '../../detectors/text/train.ts';
@@ -67,7 +68,7 @@ export function createScorerActivities(deps: { pool: Pool; baseCorpusDir?: strin
   const heldOut = (input: RetrainInput) => input.heldOutPath ?? HOLDOUT_PATH;
 
   const measure = (model: Parameters<typeof evaluateScorer>[1], split: string): HeldOutMetrics =>
-    heldOutMetrics(evaluateScorer(getActiveLibrary(), model, readDevSet(split)), split);
+    heldOutMetrics(evaluateScorer(getActiveLibrary(), model, readEvaluationRows(split)), split);
 
   return {
     async trainScorerCandidate(input) {
