@@ -184,6 +184,17 @@ function neighbourWords(tokens: readonly string[], termWords: ReadonlySet<string
   );
 }
 
+// The words of an entry's own term, left out of its neighbours; built once per entry.
+const termWordCache = new WeakMap<Entry, ReadonlySet<string>>();
+function termWordsOf(entry: Entry): ReadonlySet<string> {
+  let words = termWordCache.get(entry);
+  if (!words) {
+    words = new Set(tokenize(entry.term.toLowerCase()));
+    termWordCache.set(entry, words);
+  }
+  return words;
+}
+
 const isAmbiguous = (e: Entry): boolean => e.fpRisk === 'high';
 const isFormCue = (e: Entry): boolean => e.kind === 'product' && e.species === undefined;
 const inTag = (text: string, start: number): boolean => start > 0 && text[start - 1] === '#';
@@ -229,20 +240,6 @@ export function extractFeatures(
     } else if (h.entry.kind === 'legality') on('cue:legality');
     else if (isFormCue(h.entry)) on('cue:form');
   }
-  const lower = { title: texts.title.toLowerCase(), description: texts.description.toLowerCase() };
-  const tokens = { title: tokenize(lower.title), description: tokenize(lower.description) };
-  let discussion = false;
-  for (const field of ['title', 'description'] as const) {
-    const [t, raw] = [tokens[field], lower[field]];
-    if (raw === '') continue;
-    const bits = found(t, raw);
-    if (bits & CONTACT) on('cue:contact');
-    if (bits & AUCTION || lotNumber(t)) on('cue:auction');
-    if (bits & PRICE_WORDS) on('cue:price-word');
-    if (bits & LIVE_CARE) on('cue:live-care');
-    if (bits & DISCUSSION) discussion = true;
-  }
-  const trade = sale || ['cue:contact', 'cue:auction', 'cue:price-word'].some((n) => f.has(n));
 
   const species = new Set<string>();
   const unqualified = new Set<Entry>();
@@ -272,13 +269,29 @@ export function extractFeatures(
     if (bits & OBJECT_NOUNS) on(ambiguous ? 'context:ambiguous+object-noun' : 'context:object-noun');
     if (bits & MAKING_VERBS) on(ambiguous ? 'context:ambiguous+making-verb' : 'context:making-verb');
     if (ambiguous && bits & (CONTACT | AUCTION | PRICE_WORDS)) on('context:ambiguous+trade-cue');
-    const termWords = new Set(hit.entry.term.toLowerCase().split(/[^\p{L}\p{N}]+/u));
-    for (const w of neighbourWords(near, termWords)) {
-      neighbours.push(w);
-      if (vocabulary?.has(w)) on(`near:${w}`);
-    }
+    const own = termWordsOf(hit.entry);
+    if (vocabulary) {
+      // Screening: only the words the model learned matter.
+      for (const w of near) if (vocabulary.has(w) && !own.has(w)) on(`near:${w}`);
+    } else neighbours.push(...neighbourWords(near, own));
   }
+  if (unqualified.size === 0) return { features: f, species: [], neighbours, evidence: 0 }; // not weighed
   if (unqualified.size >= 2) on('terms:several');
+  const lower = { title: texts.title.toLowerCase(), description: texts.description.toLowerCase() };
+  const tokens = { title: tokenize(lower.title), description: tokenize(lower.description) };
+  let discussion = false;
+  for (const field of ['title', 'description'] as const) {
+    const [t, raw] = [tokens[field], lower[field]];
+    if (raw === '') continue;
+    const bits = found(t, raw);
+    if (bits & CONTACT) on('cue:contact');
+    if (bits & AUCTION || lotNumber(t)) on('cue:auction');
+    if (bits & PRICE_WORDS) on('cue:price-word');
+    if (bits & LIVE_CARE) on('cue:live-care');
+    if (bits & DISCUSSION) discussion = true;
+  }
+  const trade = sale || ['cue:contact', 'cue:auction', 'cue:price-word'].some((n) => f.has(n));
+
   if (!trade) {
     if (negatives.some((n) => n.entry.negativeContext === 'news')) on('context:news-no-trade');
     if (discussion) on('context:discussion-no-trade');
