@@ -5,8 +5,9 @@
 //                      check that settles most listings in WebAssembly (detectors/text/quick-check.ts)
 //   modernAhocorasick  the npm package modern-ahocorasick over the normalised text
 //   regex              one JavaScript RegExp alternation of every pattern
-// and, apart from the comparison, "ours + policy": the text engine followed by the policy engine's decision
-// (detectors/screen.ts), which is what screening one listing through the API costs.
+// and, apart from the comparison, "ours + policy": the text engine with the shipped learned scorer
+// (keywords/training/default-model.json; it runs only on listings with a wildlife term) followed by the
+// policy engine's decision (detectors/screen.ts), which is what screening one listing through the API costs.
 // Runs on one thread, so listings/s is per core. The competitors run on the first --compare listings
 // (default 100,000) of the same corpus, since they are an order of magnitude slower. Prints a table, then one JSON line: {"ours","modernAhocorasick","regex"}.
 import { parseArgs } from 'node:util';
@@ -18,6 +19,7 @@ import { type CompiledLibrary, compileLibrary } from '../detectors/text/compile.
 import { type Scanner, screenWith } from '../detectors/text/index.ts';
 import type { NormalizedText } from '../detectors/text/normalize.ts';
 import { wasmQuickCheck } from '../detectors/text/quick-check.ts';
+import { defaultModel, type ScorerModel } from '../detectors/text/scorer-model.ts';
 import { loadLibraryFromDir } from '../keywords/load.ts';
 import { corpusBatch } from './text-corpus.ts';
 
@@ -112,6 +114,7 @@ function measure(
   listings: number,
   makeScanner: () => Scanner | undefined,
   withPolicy = false,
+  model: ScorerModel | null = null,
 ): Result {
   gc();
   const before = process.memoryUsage();
@@ -132,7 +135,7 @@ function measure(
     const start = performance.now();
     const cpuStart = process.cpuUsage();
     for (const listing of batch) {
-      const text = screenWith(lib, listing, scanner);
+      const text = screenWith(lib, listing, scanner, model);
       const verdict = withPolicy ? decideFromText(text, { platformId: 'bench' }).verdict : text.verdict;
       if (verdict !== 'allow') flagged++;
     }
@@ -175,7 +178,9 @@ console.log(
 
 // Warm-up so every engine is measured after JIT compilation.
 // The policy engine's large decide() needs tens of thousands of calls before V8 optimises it.
-for (const l of corpusBatch(lib, 0, 30_000)) decideFromText(screenWith(lib, l), { platformId: 'bench' });
+const scorer = defaultModel();
+for (const l of corpusBatch(lib, 0, 30_000))
+  decideFromText(screenWith(lib, l, undefined, scorer), { platformId: 'bench' });
 console.log(
   wasmQuickCheck()
     ? 'quick check: WebAssembly (detectors/text/wasm); "matcher MB" for ours includes its memory'
@@ -185,7 +190,7 @@ console.log(
 const ours = measure('ours', lib, TOTAL, () => undefined);
 // Not one of the compared engines: what screening a listing through the API costs, the policy engine's
 // decision included. Measured before the competitors, whose full-path work changes what the JIT optimised.
-const oursWithPolicy = measure('ours + policy', lib, COMPARE, () => undefined, true);
+const oursWithPolicy = measure('ours + policy', lib, COMPARE, () => undefined, true, scorer);
 const aho = measure('modernAhocorasick', lib, COMPARE, () => ahoScanner(lib));
 const regex = measure('regex', lib, COMPARE, () => regexScanner(lib));
 const results = [ours, aho, regex, oursWithPolicy];

@@ -24,6 +24,7 @@ import { createLlmTriage } from '../detectors/llm/index.ts';
 import { activePolicyCache } from '../detectors/policy/index.ts';
 import { getActiveLibrary } from '../detectors/text/index.ts';
 import { watchLibrary } from '../detectors/text/library-reload.ts';
+import { watchScorerModel } from '../detectors/text/model-reload.ts';
 import type { Config } from '../shared/config.ts';
 import { openEmbeddedDatabase } from '../shared/db/embedded.ts';
 import { migrate } from '../shared/db/migrate.ts';
@@ -47,6 +48,8 @@ import {
   upsertRollupSchedule,
 } from '../workflows/digest/schedule.ts';
 import { parseSlaSpec } from '../workflows/review/sla.ts';
+import { createScorerActivities } from '../workflows/scorer/activities.ts';
+import { upsertScorerRetrainSchedule } from '../workflows/scorer/schedule.ts';
 import { loadSigningKey } from '../workflows/sharing/bundle.ts';
 import { createShareExchangeActivities } from '../workflows/sharing/exchange-activities.ts';
 import { upsertShareFetchSchedule } from '../workflows/sharing/exchange-schedule.ts';
@@ -148,6 +151,14 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       onError: (error) => log.warn('keyword library reload failed', { error }),
     });
     stops.push(stopWatching);
+    // The learned scorer follows the latest activation (none: the rules alone), live over LISTEN/NOTIFY.
+    const scorerWatch = watchScorerModel(pool, {
+      listenUrl: databaseUrl,
+      onReload: (model) =>
+        log.info('scorer model activated', { version: model?.version ?? 'none (rules alone)' }),
+      onError: (error) => log.warn('scorer model reload failed', { error }),
+    });
+    stops.push(() => scorerWatch.stop());
     const policies = activePolicyCache(pool);
     const share = shareSetup(config);
 
@@ -239,6 +250,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
             pool,
             notifier: slackClient && createSlackTermCandidateNotifier(slackClient),
           }),
+          ...createScorerActivities({ pool }),
           // Campaign activity names all contain "Campaign", so they cannot collide with the others.
           ...createCampaignActivities({
             pool,
@@ -271,6 +283,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         limit: config.TERM_CANDIDATES_PER_WEEK,
         minSupport: config.TERM_MINING_MIN_SUPPORT,
       });
+      // Weekly: retrain the scorer on reviewers' decisions; the gate activates it only without regression.
+      await upsertScorerRetrainSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
       if (slackClient && config.SLACK_DIGEST_CHANNEL) {
         await upsertDigestSchedule(temporal, {
           taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -7,6 +7,7 @@ import { BASE_POLICY } from './policy/framework.ts';
 import type { Policy, Signal } from './policy/schema.ts';
 import { textSignals } from './policy/text-signals.ts';
 import { screenText, type TextScreenResult } from './text/index.ts';
+import { describeOpinion } from './text/scorer-model.ts';
 
 export type { Evidence, ScreeningDecision, TriageNote } from '../shared/screening.ts';
 
@@ -42,7 +43,7 @@ export function decideFromText(
   policy: Policy = BASE_POLICY,
 ): ScreeningDecision {
   const signals = [...textSignals(text), ...(context.signals ?? [])];
-  return toScreeningDecision(
+  const decision = toScreeningDecision(
     decide(
       {
         signals,
@@ -53,6 +54,9 @@ export function decideFromText(
       policy,
     ),
   );
+  // The scorer's opinion and the features that weighed most, for the reviewer reading the decision.
+  if (text.scorer) decision.explanation = `${decision.explanation} ${describeOpinion(text.scorer)}`;
+  return decision;
 }
 
 export function screenListing(

@@ -2,6 +2,7 @@
 export { campaignWorkflow } from './campaigns/workflow.ts';
 export { caseWorkflow } from './case-workflow.ts';
 export { caseFactsRefreshWorkflow, metricsRollupWorkflow, weeklyDigestWorkflow } from './digest/workflow.ts';
+export { scorerRetrainWorkflow } from './scorer/workflow.ts';
 export { screeningWorkflow } from './screening-workflow.ts';
 export { shareFetchWorkflow } from './sharing/exchange-workflow.ts';
 export { termMiningWorkflow } from './terms/workflow.ts';

@@ -1,9 +1,10 @@
 // Text screening: normalise title and description, run the library's automaton over both, and score the
 // hits with their context into an explained verdict. Public contract: screenText(listing).
 import { entryId } from '../../keywords/schema.ts';
-import type { Verdict } from '../../shared/listing.ts';
+import { type Verdict, verdictRank } from '../../shared/listing.ts';
 import { getActiveLibrary } from './active.ts';
 import { type CompiledLibrary, FLAG_INFLECT, FLAG_LEFT, FLAG_RIGHT } from './compile.ts';
+import { extractFeatures, type ListingSignals } from './features.ts';
 import {
   CLASS_DIGIT,
   CLASS_WORD,
@@ -13,7 +14,8 @@ import {
   normalizeInto,
 } from './normalize.ts';
 import { QUICK_KEY, QUICK_NONE, QUICK_UNSURE, quickCheck } from './quick-check.ts';
-import { decide, isPositive, type ScoredHit } from './score.ts';
+import { type Decision, decide, isPositive, REVIEW_THRESHOLD, type ScoredHit } from './score.ts';
+import { getActiveModel, predict, type ScorerModel, type ScorerOpinion } from './scorer-model.ts';
 import { findNumericSignals } from './signals.ts';
 
 export { getActiveLibrary, onLibraryChange, setActiveLibrary } from './active.ts';
@@ -57,6 +59,10 @@ export interface TextScreenResult {
   libraryVersion?: string;
   /** Set when a field was longer than MAX_SCREENED_LENGTH and only its start was screened. */
   truncated?: boolean;
+  /** The learned scorer's opinion, when a model was active and the listing held a wildlife term. */
+  scorer?: ScorerOpinion;
+  /** The rules' verdict rests on a strong term its context did not explain away: no model lowers it. */
+  strongRule?: true;
 }
 
 const isWord = (u: number): boolean => charClass[u] === CLASS_WORD || charClass[u] === CLASS_DIGIT;
@@ -255,8 +261,14 @@ export function quickCheckInJs(
   return scan.mayHaveEvidence(t) || scan.mayHaveEvidence(d) ? QUICK_KEY : QUICK_NONE;
 }
 
-/** Screens with a given compiled library (and, for the benchmark, another matcher). Never throws on bad input. */
-export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?: Scanner): TextScreenResult {
+interface Analysis {
+  result: TextScreenResult;
+  /** Absent when the first stage settled the listing (no wildlife term). */
+  signals?: ListingSignals;
+}
+
+/** The first stage: normalise, match, resolve overlaps and negations, find prices and phone numbers. */
+function analyze(lib: CompiledLibrary, listing: TextListing, scanner?: Scanner): Analysis {
   let title = typeof listing.title === 'string' ? listing.title : '';
   let description = typeof listing.description === 'string' ? listing.description : '';
   let truncated = false;
@@ -285,14 +297,14 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
   if (!scanner) {
     let quick = quickCheck(lib, title, description, accented);
     if (quick === QUICK_UNSURE) quick = quickCheckInJs(lib, title, description, accented);
-    if (quick === QUICK_NONE) return result;
+    if (quick === QUICK_NONE) return { result };
   }
   if (!accented) accented = looksVietnamese(title) || looksVietnamese(description);
   const t = normalizeInto(title, buffers.title, accented);
   const d = normalizeInto(description, buffers.description, accented);
   rawCount = 0;
   const positives = collectRaw(lib, t, 0, scan) + collectRaw(lib, d, 1, scan);
-  if (positives === 0) return result; // no wildlife evidence once word boundaries are applied
+  if (positives === 0) return { result }; // no wildlife evidence once word boundaries are applied
 
   // A negation cancels a lookalike term ("not resin") and qualifies a wildlife term ("not ivory").
   const hits = resolveOverlaps(materialize(lib)).filter((h) => {
@@ -313,14 +325,16 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
     return e;
   });
   // Prices and phone numbers only matter once there is something to sell.
-  let numericSale = false;
+  let price = false;
+  let phone = false;
   const fields = [
     ['title', t],
     ['description', d],
   ] as const;
   for (const [field, text] of fields) {
     for (const s of findNumericSignals(text)) {
-      numericSale = true;
+      if (s.term === 'price') price = true;
+      else phone = true;
       evidence.push({
         term: s.term,
         kind: 'sale',
@@ -330,14 +344,81 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
       });
     }
   }
-  const decision = decide(hits, numericSale, lib, { title, description });
-  result.verdict = decision.verdict;
-  result.score = decision.score;
-  result.species = decision.species;
   result.evidence = evidence
     .sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1))
     .slice(0, MAX_EVIDENCE);
+  return { result, signals: { hits, texts: { title, description }, price, phone } };
+}
+
+/**
+ * Screens with a given compiled library (and, for the benchmark, another matcher). The rules of score.ts
+ * decide; with a scorer model, the model decides between allow and review instead, except that it can
+ * never lower a verdict resting on a strong term (Decision.strong) and never blocks by itself.
+ * Never throws on bad input.
+ */
+export function screenWith(
+  lib: CompiledLibrary,
+  listing: TextListing,
+  scanner?: Scanner,
+  model?: ScorerModel | null,
+): TextScreenResult {
+  const { result, signals } = analyze(lib, listing, scanner);
+  if (!signals) return result;
+  const decision = decide(signals.hits, signals.price || signals.phone, lib, signals.texts);
+  result.verdict = decision.verdict;
+  result.score = decision.score;
+  result.species = decision.species;
+  if (decision.strong) result.strongRule = true;
+  if (model) withModel(result, decision, signals, lib, model);
   return result;
+}
+
+function withModel(
+  result: TextScreenResult,
+  decision: Decision,
+  signals: ListingSignals,
+  lib: CompiledLibrary,
+  model: ScorerModel,
+): void {
+  const { features, species, evidence } = extractFeatures(signals, lib, decision.score, vocabularyOf(model));
+  // Terms their own context explained away stay explained away: the model weighs wildlife evidence only.
+  if (evidence === 0) return;
+  const opinion = predict(model, features);
+  result.scorer = opinion;
+  const floor: Verdict = decision.strong ? decision.verdict : 'allow';
+  const verdict = verdictRank[opinion.verdict] > verdictRank[floor] ? opinion.verdict : floor;
+  result.verdict = verdict;
+  if (verdict === 'allow') {
+    result.score = Math.min(opinion.probability, decision.score);
+    result.species = [];
+    return;
+  }
+  // Flagged: the score must carry the policy engine past its minimum strength, as a rules review does.
+  result.score = Math.max(opinion.probability, REVIEW_THRESHOLD, floor === 'allow' ? 0 : decision.score);
+  result.species = [...new Set([...decision.species, ...species])];
+}
+
+// A model's learned vocabulary (its near:<word> features), built once per model.
+const vocabularies = new WeakMap<ScorerModel, ReadonlySet<string>>();
+function vocabularyOf(model: ScorerModel): ReadonlySet<string> {
+  let v = vocabularies.get(model);
+  if (!v) {
+    v = new Set(
+      Object.keys(model.weights)
+        .filter((k) => k.startsWith('near:'))
+        .map((k) => k.slice(5)),
+    );
+    vocabularies.set(model, v);
+  }
+  return v;
+}
+
+/**
+ * The first stage's findings for one listing, or undefined when it holds no wildlife term (the listing
+ * never reaches the scorer). Training reads listings through this, exactly as screening does.
+ */
+export function listingSignals(lib: CompiledLibrary, listing: TextListing): ListingSignals | undefined {
+  return analyze(lib, listing).signals;
 }
 
 /** Library entries found in one short text (a search query), overlaps resolved, with original offsets. */
@@ -354,7 +435,7 @@ export function matchText(lib: CompiledLibrary, text: string, language?: string)
   return resolveOverlaps(materialize(lib));
 }
 
-/** Screens one listing's text with the active library version. */
+/** Screens one listing's text with the active library version and the active scorer model. */
 export function screenText(listing: TextListing): TextScreenResult {
-  return screenWith(getActiveLibrary(), listing);
+  return screenWith(getActiveLibrary(), listing, undefined, getActiveModel());
 }

@@ -58,6 +58,11 @@ export interface Decision {
   verdict: Verdict;
   score: number;
   species: string[];
+  /**
+   * The verdict rests on a strong, low-risk product or code term that its own context did not explain
+   * away: a learned scorer may add to such a verdict, never lower it.
+   */
+  strong: boolean;
 }
 
 /** The original text of each field, where the scorer looks for the clause breaks between two hits. */
@@ -101,7 +106,12 @@ function acrossSoftBreaks(text: string, from: number, to: number, materialAfter:
  * Whether a negative hit qualifies a positive one: same field, same clause, next to it. News and
  * awareness context reaches the whole text of a listing that sells nothing (an article, a campaign post).
  */
-function qualifies(negative: ScoredHit, positive: ScoredHit, texts: FieldTexts, sale: boolean): boolean {
+export function qualifies(
+  negative: ScoredHit,
+  positive: ScoredHit,
+  texts: FieldTexts,
+  sale: boolean,
+): boolean {
   if (!sale && negative.entry.negativeContext === 'news') return true;
   if (negative.field !== positive.field) return false;
   if (negative.start < positive.end && positive.start < negative.end) return true;
@@ -115,7 +125,7 @@ function qualifies(negative: ScoredHit, positive: ScoredHit, texts: FieldTexts, 
   return acrossSoftBreaks(text, from, to, material && negative.start >= positive.end);
 }
 
-const isStrongTerm = (e: Entry): boolean =>
+export const isStrongTerm = (e: Entry): boolean =>
   e.strength === 'strong' && e.fpRisk === 'low' && e.kind !== 'species';
 
 /**
@@ -153,7 +163,7 @@ export function decide(
     if (hit.entry.species) species.add(hit.entry.species);
     if (isStrongTerm(hit.entry)) strong = true;
   }
-  if (weights.length === 0) return { verdict: 'allow', score: 0, species: [] };
+  if (weights.length === 0) return { verdict: 'allow', score: 0, species: [], strong: false };
 
   // The strongest term counts fully; further distinct terms corroborate with falling weight.
   weights.sort((a, b) => b - a);
@@ -173,6 +183,7 @@ export function decide(
     verdict,
     score: Math.round(score * 1000) / 1000,
     species: verdict === 'allow' ? [] : [...species],
+    strong: strong && verdict !== 'allow',
   };
 }
 
