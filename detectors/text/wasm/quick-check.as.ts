@@ -18,6 +18,8 @@ const KEY: i32 = 1;
 const FALLBACK: i32 = 2;
 /** A letter only Vietnamese uses, met in plain mode: call again in accented mode. */
 const VIETNAMESE: i32 = 3;
+/** A bidirectional control: call again with the text in display order (displayOrder in ../normalize.ts). */
+const BIDI_ORDER: i32 = 4;
 const FOLD_UNKNOWN: i32 = 0x10000;
 const COMPOSE_UNKNOWN: i32 = 0x1000000;
 
@@ -26,7 +28,8 @@ const DROP: i32 = -1;
 const UNKNOWN: i32 = -2;
 const COMBINE: i32 = -3;
 const SURROGATE: i32 = -4;
-const MULTI_BASE: i32 = -5;
+const BIDI: i32 = -5;
+const MULTI_BASE: i32 = -6;
 const VIETNAMESE_FLAG: i32 = 1 << 16;
 const HOMOGLYPH_FLAG: i32 = 1 << 17;
 
@@ -175,23 +178,29 @@ export function configure(): void {
   return isLetter(c) || (c < 128 && leetOf(c) >= 0 && c !== 0x24);
 }
 
+/** leetOrDigit in normalize.ts. */
+@inline function leetOrDigit(c: u32): bool {
+  return c < 128 && (leetOf(c) >= 0 || (c >= 0x30 && c <= 0x39));
+}
+
 /** leetAt in normalize.ts. */
 function leetAt(src: usize, i: i32, n: i32): bool {
-  const before = i > 0 && isLetter(at(src, i - 1));
-  const after = i + 1 < n && isLetter(at(src, i + 1));
+  let a = i;
+  while (a > 0 && a > i - 2 && leetOrDigit(at(src, a - 1))) a--;
+  let b = i + 1;
+  while (b < n && b < i + 3 && leetOrDigit(at(src, b))) b++;
+  if (b - a > 2) return false;
+  for (let k = a; k < b; k++) if (leetOf(at(src, k)) < 0) return false;
+  const before = a > 0 && isLetter(at(src, a - 1));
+  const after = b < n && isLetter(at(src, b));
   if (before && after) return true;
-  if (before) {
-    const next: u32 = i + 1 < n ? at(src, i + 1) : 0x20;
-    const endsWord = !wordUnit(next) && !(next >= 0x30 && next <= 0x39);
-    return endsWord && at(src, i) !== 0x24 && i >= 3 && wordUnit(at(src, i - 2)) && wordUnit(at(src, i - 3));
-  }
-  if (!after) return false;
-  if (i > 0) {
-    const p = at(src, i - 1);
-    if (p < 128 && (leetOf(p) >= 0 || (p >= 0x30 && p <= 0x39))) return false;
-  }
-  return i + 3 < n && isLetter(at(src, i + 2)) && isLetter(at(src, i + 3));
+  if (b - a > 1) return false;
+  if (before) return at(src, i) !== 0x24 && i >= 3 && wordUnit(at(src, i - 2)) && wordUnit(at(src, i - 3));
+  return after && i + 3 < n && isLetter(at(src, i + 2)) && isLetter(at(src, i + 3));
 }
+
+/** MAX_SEPARATORS in normalize.ts. */
+const MAX_SEPARATORS: i32 = 3;
 
 /** spacedRunEnd in normalize.ts. */
 function spacedRunEnd(src: usize, i: i32, n: i32): i32 {
@@ -199,12 +208,13 @@ function spacedRunEnd(src: usize, i: i32, n: i32): i32 {
     const p = at(src, i - 1);
     if (isLetter(p) || (p >= 0x30 && p <= 0x39)) return -1;
   }
-  const sep = at(src, i + 1);
-  if (!isSeparator(sep)) return -1;
+  let g = 0;
+  while (g < MAX_SEPARATORS && isSeparator(at(src, i + 1 + g))) g++;
+  if (g === 0) return -1;
   let j = i;
   let count = 1;
-  while (j + 2 < n && at(src, j + 1) === sep) {
-    const k = j + 2;
+  while (j + g + 1 < n && sameUnits(src, j + 1, i + 1, g)) {
+    const k = j + g + 1;
     const c = at(src, k);
     const single = k + 1 >= n || !isLetter(at(src, k + 1));
     if (!single || !(isLetter(c) || (c < 128 && leetOf(c) >= 0 && c !== 0x24))) break;
@@ -212,6 +222,12 @@ function spacedRunEnd(src: usize, i: i32, n: i32): i32 {
     count++;
   }
   return count >= 3 ? j + 1 : -1;
+}
+
+/** sameUnits in normalize.ts. */
+function sameUnits(src: usize, a: i32, b: i32, length: i32): bool {
+  for (let k = 0; k < length; k++) if (at(src, a + k) !== at(src, b + k)) return false;
+  return true;
 }
 
 /**
@@ -325,6 +341,9 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
           c = <u32>i32At(HOMOGLYPH, <i32>c);
       } else if (v === DROP) {
         continue;
+      } else if (v === BIDI) {
+        pending = BIDI_ORDER;
+        return -1;
       } else if (v === COMBINE) {
         // A decomposed diacritic (accented mode): composed onto the last unit when NFC makes them one, and
         // the automaton steps again from where it was before that unit.
