@@ -75,16 +75,19 @@ export function boundaryFlags(form: string, language: string): number {
 }
 
 /**
- * "1" written for "l" ("e1ephant", "pango1in sca1es"): the text folds a "1" inside a word to "i", so a
- * wildlife term with an "l" also gets forms with "1" for the "l"s of one word, and of all words, folded
- * the same way. Only long forms: a short one ("1ion" -> "ion") would be another word.
+ * "1" written for "l" ("e1ephant", "sku1l", "pango1in sca1es"): the text folds a "1" inside a word to
+ * "i", so a wildlife term with an "l" also gets forms with "1" for some of its "l"s, folded the same way.
+ * Only long forms: a short one ("1ion" -> "ion") would be another word.
  */
 function digitOneForms(raw: string, plain: string): string[] {
   if (!/l/i.test(raw) || !/^[a-z ]+$/.test(plain)) return [];
+  // Each "l" alone, every "l" of each word, and every "l" of the term.
+  const at = [...raw.matchAll(/l/gi)].map((m) => m.index);
+  const variants = at.map((k) => `${raw.slice(0, k)}1${raw.slice(k + 1)}`);
   const words = raw.split(' ');
-  const variants = words.map((w, k) =>
-    /l/i.test(w) ? words.map((v, j) => (j === k ? v.replace(/l/gi, '1') : v)).join(' ') : raw,
-  );
+  words.forEach((_, k) => {
+    variants.push(words.map((w, j) => (j === k ? w.replace(/l/gi, '1') : w)).join(' '));
+  });
   variants.push(raw.replace(/l/gi, '1'));
   const forms = new Set<string>();
   for (const variant of variants) {

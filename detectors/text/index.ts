@@ -393,8 +393,14 @@ export function screenWith(lib: CompiledLibrary, listing: TextListing, scanner?:
   const positives = collectRaw(lib, t, 0, scan, title) + collectRaw(lib, d, 1, scan, description);
   if (positives === 0) return result; // no wildlife evidence once word boundaries are applied
 
-  // A negation cancels a lookalike term ("not resin") and qualifies a wildlife term ("not ivory").
+  // A negation cancels a lookalike term ("not resin") and qualifies a wildlife term ("not ivory"). One
+  // animal emoji counts, however many there are: a row of them ("🦁🐯🐘") is decoration as often as not.
+  let emoji = false;
   const hits = resolveOverlaps(materialize(lib)).filter((h) => {
+    if (isEmojiEntry(h.entry)) {
+      if (emoji) return false;
+      emoji = true;
+    }
     if (!negatedBefore(h.field === 'title' ? title : description, h.start)) return true;
     if (h.entry.kind !== 'negative' && isPositive(h.entry)) h.negated = true;
     return h.entry.kind !== 'negative';

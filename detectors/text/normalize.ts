@@ -204,10 +204,10 @@ const LETTER_FOLDS = new Map<string, string>([
  */
 const DROPPED_MARKS = /[\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u093c]/g;
 
+/** Invisible characters: dropped, and read past (see INVISIBLE). */
 const DROPPED = (c: number): boolean =>
   c === 0x00ad || // soft hyphen
   c === 0x061c || // Arabic letter mark
-  (c >= 0xe000 && c <= 0xe0ff) || // private use: the animal emoji markers come only from emoji
   (c >= 0x200b && c <= 0x200f) || // zero-width space/joiners, direction marks
   (c >= 0x2060 && c <= 0x2064) ||
   c === 0xfeff ||
@@ -232,13 +232,25 @@ const COMBINE = -3;
 const SURROGATE = -4;
 /** A bidirectional embedding, override or isolate control: the text is read in display order. */
 const BIDI = -5;
-const MULTI_BASE = -6;
+/**
+ * An invisible character (DROPPED): dropped, and when it sits inside a word ("E\u200bl\u200cf3nbein"),
+ * the text is read again without them, so that the letters around it meet (normalizeDisplayed).
+ */
+const INVISIBLE = -6;
+const MULTI_BASE = -7;
 const foldPlain = new Int32Array(65536).fill(UNKNOWN);
 const foldAccented = new Int32Array(65536).fill(UNKNOWN);
 const multi: string[] = [];
 
+/** Lookalikes that NFKC would turn into another letter (the lunate sigma ϲ into ς, then "s"). */
+const BEFORE_NFKC = new Map([
+  ['ϲ', 'c'],
+  ['Ϲ', 'c'],
+  ['ϳ', 'j'],
+]);
+
 function computeFold(ch: string, accented: boolean): string {
-  let s = ch.normalize('NFKC').toLowerCase();
+  let s = (BEFORE_NFKC.get(ch) ?? ch).normalize('NFKC').toLowerCase();
   if (/\p{Script=Han}/u.test(s)) s = toSimplified(s);
   s = [...s.replace(DROPPED_MARKS, '')].map((c) => LETTER_FOLDS.get(c) ?? c).join('');
   if (accented) return s.normalize('NFC');
@@ -247,7 +259,8 @@ function computeFold(ch: string, accented: boolean): string {
 }
 
 function computeCode(c: number, accented: boolean): number {
-  if (DROPPED(c)) return DROP;
+  if (DROPPED(c)) return INVISIBLE;
+  if (c >= 0xe000 && c <= 0xe0ff) return DROP; // private use: the animal emoji markers come only from emoji
   if (c >= 0xd800 && c <= 0xdbff) return SURROGATE;
   if (c >= 0xdc00 && c <= 0xdfff) return 0x20; // a lone low surrogate (invalid UTF-16) reads as a space
   if (isBidiControl(c)) return BIDI;
@@ -422,6 +435,37 @@ function sameUnits(src: Uint16Array, a: number, b: number, length: number): bool
   return true;
 }
 
+/** Most lookalikes in a row before a Latin letter that latinAhead looks through. */
+const MAX_LOOKAHEAD = 8;
+
+/**
+ * Whether a Latin letter follows src[from] after nothing but Cyrillic or Greek lookalikes ("ооsik"): then
+ * the lookalike starting the run is Latin too.
+ */
+function latinAhead(src: Uint16Array, from: number, fold: Int32Array, accented: boolean): boolean {
+  for (let j = from; j < from + MAX_LOOKAHEAD; j++) {
+    const c = src[j]!;
+    if (c < 128) return isAsciiLetter(c);
+    let v = fold[c]!;
+    if (v === UNKNOWN) v = foldCode(c, accented);
+    if (v < 0 || (v & HOMOGLYPH_FLAG) === 0) return false;
+  }
+  return false;
+}
+
+/**
+ * Whether the invisible character at i sits inside a word: after a letter, digit or ASCII symbol, and
+ * before something visible (not a space, an emoji or the end).
+ */
+function insideWord(src: Uint16Array, i: number): boolean {
+  if (i === 0) return false;
+  const p = src[i - 1]!;
+  const q = src[i + 1]!;
+  const cls = charClass[p]!;
+  const wordish = (p > 0x20 && p < 128) || cls === CLASS_WORD || cls === CLASS_DIGIT;
+  return wordish && q > 0x20 && (q < 0xd800 || q > 0xdfff);
+}
+
 const isBidiControl = (c: number): boolean => (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 const RIGHT_TO_LEFT = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
 const MARK = /\p{M}/u;
@@ -434,7 +478,7 @@ export interface DisplayOrder {
 }
 
 /**
- * s as a reader sees it: bidirectional controls removed, and text that an override shows against its own
+ * s as a reader sees it: bidirectional controls and invisible characters removed, and text that an override shows against its own
  * direction reversed. "Carved \u202eyrovi\u202c bangle" displays, and reads, as "Carved ivory bangle": a
  * right-to-left override (RLO) reverses left-to-right text, a left-to-right one (LRO) right-to-left text.
  * Embeddings and isolates (RLE, RLI, ...) do not reorder letters inside their own direction's text, so
@@ -468,6 +512,10 @@ export function displayOrder(s: string): DisplayOrder {
       i += width;
       continue;
     }
+    if (DROPPED(cp)) {
+      i += width;
+      continue;
+    }
     if (LINE_BREAK.test(s[i]!)) {
       flush();
       overrides.length = 0;
@@ -475,18 +523,22 @@ export function displayOrder(s: string): DisplayOrder {
       i += 1;
       continue;
     }
-    // The cluster: this code point and the marks after it.
+    // The cluster: this code point and the marks after it (invisible ones left out).
+    const cluster: number[] = [];
+    for (let k = 0; k < width; k++) cluster.push(i + k);
     let end = i + width;
-    while (end < s.length && MARK.test(String.fromCodePoint(s.codePointAt(end)!)))
-      end += s.codePointAt(end)! > 0xffff ? 2 : 1;
+    for (let next = s.codePointAt(end); next !== undefined && MARK.test(String.fromCodePoint(next)); ) {
+      const w = next > 0xffff ? 2 : 1;
+      if (!DROPPED(next)) for (let k = 0; k < w; k++) cluster.push(end + k);
+      end += w;
+      next = s.codePointAt(end);
+    }
     const override = overrides.length > 0 ? overrides[overrides.length - 1]! : 0;
     const rtl = RIGHT_TO_LEFT.test(String.fromCodePoint(cp));
-    if ((override === 1 && !rtl) || (override === 2 && rtl)) {
-      for (let k = i; k < end; k++) reversed.push(k);
-      reversed.push(-(end - i));
-    } else {
+    if ((override === 1 && !rtl) || (override === 2 && rtl)) reversed.push(...cluster, -cluster.length);
+    else {
       flush();
-      for (let k = i; k < end; k++) order.push(k);
+      order.push(...cluster);
     }
     i = end;
   }
@@ -503,7 +555,7 @@ export function displayOrder(s: string): DisplayOrder {
  */
 function normalizeDisplayed(s: string, out: NormalizedText, accented: boolean, quick: boolean) {
   const shown = displayOrder(s);
-  normalizeInto(shown.text, out, accented, quick);
+  normalizeInto(shown.text, out, accented, quick, true);
   out.reordered = true;
   if (quick) return out;
   const { origin } = shown;
@@ -531,6 +583,7 @@ export function normalizeInto(
   out: NormalizedText,
   accented: boolean,
   quick = false,
+  inReadingOrder = false,
 ): NormalizedText {
   const n = s.length;
   out.length = 0;
@@ -586,12 +639,14 @@ export function normalizeInto(
           if (quick && !accented) break;
         }
         c = v & 0xffff;
-        if ((v & HOMOGLYPH_FLAG) !== 0 && (isAsciiLetter(last) || isAsciiLetter(src[i + 1]!)))
+        if ((v & HOMOGLYPH_FLAG) !== 0 && (isAsciiLetter(last) || latinAhead(src, i + 1, fold, accented)))
           c = HOMOGLYPH_TABLE[c]!;
       } else if (v === DROP) {
         continue;
-      } else if (v === BIDI) {
-        return normalizeDisplayed(s, out, accented, quick); // rare: start again in display order
+      } else if (!inReadingOrder && (v === BIDI || (v === INVISIBLE && insideWord(src, i)))) {
+        return normalizeDisplayed(s, out, accented, quick); // rare: start again in reading order
+      } else if (v === INVISIBLE || v === BIDI) {
+        continue;
       } else if (v === COMBINE) {
         // A decomposed diacritic in accented mode: compose it onto the previous unit.
         if (len > 0) {

@@ -18,7 +18,10 @@ const KEY: i32 = 1;
 const FALLBACK: i32 = 2;
 /** A letter only Vietnamese uses, met in plain mode: call again in accented mode. */
 const VIETNAMESE: i32 = 3;
-/** A bidirectional control: call again with the text in display order (displayOrder in ../normalize.ts). */
+/**
+ * A bidirectional control, or an invisible character inside a word: call again with the text in reading
+ * order (displayOrder in ../normalize.ts).
+ */
 const BIDI_ORDER: i32 = 4;
 const FOLD_UNKNOWN: i32 = 0x10000;
 const COMPOSE_UNKNOWN: i32 = 0x1000000;
@@ -29,7 +32,8 @@ const UNKNOWN: i32 = -2;
 const COMBINE: i32 = -3;
 const SURROGATE: i32 = -4;
 const BIDI: i32 = -5;
-const MULTI_BASE: i32 = -6;
+const INVISIBLE: i32 = -6;
+const MULTI_BASE: i32 = -7;
 const VIETNAMESE_FLAG: i32 = 1 << 16;
 const HOMOGLYPH_FLAG: i32 = 1 << 17;
 
@@ -199,6 +203,37 @@ function leetAt(src: usize, i: i32, n: i32): bool {
   return after && i + 3 < n && isLetter(at(src, i + 2)) && isLetter(at(src, i + 3));
 }
 
+/** MAX_LOOKAHEAD in normalize.ts. */
+const MAX_LOOKAHEAD: i32 = 8;
+
+/**
+ * latinAhead in normalize.ts: 1 or 0, or -1 with `pending` set when a fold on the way is not known yet
+ * (JavaScript then fills the folds of the whole text, as normalizeInto computes them on the way).
+ */
+function latinAhead(src: usize, from: i32, fold: usize): i32 {
+  for (let j = from; j < from + MAX_LOOKAHEAD; j++) {
+    const c = at(src, j);
+    if (c < 128) return isAsciiLetter(c) ? 1 : 0;
+    const v = i32At(fold, <i32>c);
+    if (v === UNKNOWN) {
+      pending = FOLD_UNKNOWN + <i32>c;
+      return -1;
+    }
+    if (v < 0 || (v & HOMOGLYPH_FLAG) === 0) return 0;
+  }
+  return 0;
+}
+
+/** insideWord in normalize.ts. */
+function insideWord(src: usize, i: i32): bool {
+  if (i === 0) return false;
+  const p = at(src, i - 1);
+  const q = at(src, i + 1);
+  const cls = classOfUnit(p);
+  const wordish = (p > 0x20 && p < 128) || cls === CLASS_WORD || cls === CLASS_DIGIT;
+  return wordish && q > 0x20 && (q < 0xd800 || q > 0xdfff);
+}
+
 /** MAX_SEPARATORS in normalize.ts. */
 const MAX_SEPARATORS: i32 = 3;
 
@@ -337,13 +372,18 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
           return -1;
         }
         c = <u32>(v & 0xffff);
-        if ((v & HOMOGLYPH_FLAG) !== 0 && (isAsciiLetter(last) || isAsciiLetter(at(src, i + 1))))
-          c = <u32>i32At(HOMOGLYPH, <i32>c);
+        if ((v & HOMOGLYPH_FLAG) !== 0) {
+          let latin = isAsciiLetter(last) ? 1 : latinAhead(src, i + 1, fold);
+          if (latin < 0) return -1;
+          if (latin === 1) c = <u32>i32At(HOMOGLYPH, <i32>c);
+        }
       } else if (v === DROP) {
         continue;
-      } else if (v === BIDI) {
+      } else if (v === BIDI || (v === INVISIBLE && insideWord(src, i))) {
         pending = BIDI_ORDER;
         return -1;
+      } else if (v === INVISIBLE) {
+        continue;
       } else if (v === COMBINE) {
         // A decomposed diacritic (accented mode): composed onto the last unit when NFC makes them one, and
         // the automaton steps again from where it was before that unit.
