@@ -737,8 +737,9 @@ export function looksVietnamese(s: string): boolean {
 }
 
 /** Normalises a library term to the string the automaton stores (same folding as listings). */
+const termBuffer = new NormalizedText(256);
 export function normalizeTerm(term: string, accented: boolean): string {
-  const out = normalizeInto(term, new NormalizedText(term.length * 2 + 16), accented);
+  const out = normalizeInto(term, termBuffer, accented);
   return out.toString().trim();
 }
 
