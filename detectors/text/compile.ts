@@ -21,8 +21,9 @@ export const FLAG_ARABIC = 8;
 /** Thai, Lao, Khmer, Myanmar: the match must not split a syllable (a mark after it, a preposed vowel before it). */
 export const FLAG_CLUSTER = 16;
 /**
- * A short pattern of a script written without spaces ("งา" in "งาน", "甲片" in "美甲片"): it must start and end on
- * dictionary word boundaries (Intl.Segmenter).
+ * A short pattern of a script written without spaces (up to three Thai, Lao, Khmer or Myanmar units, one
+ * Chinese or Japanese character: "งา" in "งาน"): it must start and end on dictionary word boundaries
+ * (Intl.Segmenter). Longer patterns are words or compounds on their own.
  */
 export const FLAG_SEGMENT = 32;
 
@@ -70,7 +71,7 @@ export function boundaryFlags(form: string, language: string): number {
   if (INFLECTING.has(baseLanguage(language)) && charClass[form.charCodeAt(form.length - 1)] === CLASS_WORD)
     flags |= FLAG_INFLECT;
   if (SYLLABIC.test(form)) flags |= FLAG_CLUSTER | (form.length <= 3 ? FLAG_SEGMENT : 0);
-  else if (HAN_KANA.test(form) && form.length <= 2) flags |= FLAG_SEGMENT;
+  else if (HAN_KANA.test(form) && form.length === 1) flags |= FLAG_SEGMENT;
   return flags;
 }
 

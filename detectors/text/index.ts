@@ -160,17 +160,22 @@ function arabicPrefix(units: Uint16Array, from: number, to: number): boolean {
   return k === to;
 }
 
-/** Dictionary word boundaries of a field's original text, computed once per field when first needed. */
+/** Context on each side of a match that the dictionary segmenter reads (enough for a few words). */
+const SEGMENT_CONTEXT = 24;
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
-const fieldBoundaries: (Set<number> | undefined)[] = [undefined, undefined];
-function wordBoundaries(field: number, original: string): Set<number> {
-  let boundaries = fieldBoundaries[field];
-  if (!boundaries) {
-    boundaries = new Set([original.length]);
-    for (const { index } of segmenter.segment(original)) boundaries.add(index);
-    fieldBoundaries[field] = boundaries;
+
+/** Whether original[from, to) starts and ends on dictionary word boundaries (read around it only). */
+function onWordBoundaries(original: string, from: number, to: number): boolean {
+  const at = Math.max(0, from - SEGMENT_CONTEXT);
+  const window = original.slice(at, Math.min(original.length, to + SEGMENT_CONTEXT));
+  let start = false;
+  let end = to - at === window.length;
+  for (const { index } of segmenter.segment(window)) {
+    if (index === from - at) start = true;
+    if (index === to - at) end = true;
+    if (index >= to - at) break;
   }
-  return boundaries;
+  return start && end;
 }
 
 /**
@@ -182,7 +187,6 @@ function scriptEnd(
   flags: number,
   start: number,
   end: number,
-  field: number,
   original: string,
 ): number {
   const units = text.units;
@@ -198,10 +202,7 @@ function scriptEnd(
     if (end < text.length && CONTINUES.test(String.fromCharCode(units[end]!))) return -1;
     if (start > 0 && PRECEDES.test(String.fromCharCode(units[start - 1]!))) return -1;
   }
-  if (flags & FLAG_SEGMENT) {
-    const boundaries = wordBoundaries(field, original);
-    if (!boundaries.has(text.start[start]!) || !boundaries.has(text.end[end - 1]!)) return -1;
-  }
+  if (flags & FLAG_SEGMENT && !onWordBoundaries(original, text.start[start]!, text.end[end - 1]!)) return -1;
   return end;
 }
 
@@ -218,7 +219,6 @@ function collectRaw(
 ): number {
   const count = scanner.scan(text);
   const hits = scanner.hits;
-  fieldBoundaries[field] = undefined;
   let positives = 0;
   for (let k = 0; k < count; k++) {
     const pattern = hits[2 * k]!;
@@ -227,7 +227,7 @@ function collectRaw(
     const start = hits[2 * k + 1]! - lib.automaton.tables.patternLength[pattern]!;
     const flags = lib.patternFlags[pattern]!;
     if (flags >= FLAG_ARABIC) {
-      end = scriptEnd(text, flags, start, end, field, original);
+      end = scriptEnd(text, flags, start, end, original);
       if (end < 0) continue;
     }
     // Units read in display order may map back to spans in any order: take their union.
