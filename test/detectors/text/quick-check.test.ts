@@ -74,6 +74,9 @@ const tricky: Text[] = [
     description: 'E\u200bl\u200cf3nbein, i\u00adv\u2060o\u200dry, ❤\ufe0f 👨\u200d👩',
   },
   { title: '\u202eyrovi\nyrovi', description: '\u202e\u202d\u202eyrovi\u202c\u202c\u202c' },
+  // Leet runs: two inside a word fold, three are a number and do not ("iv000ry" stays).
+  { title: 'iv000ry b000ne', description: 'rh1n000 300ml' },
+  { title: 'g00d iv00ry', description: 'p@$ngolin' },
   { title: 'ооsik, ѕϲhildpatt, ᴛɪɢᴇʀ ʙᴏɴᴇ', description: 'r. h. i. n. o  h o r n, g00d iv0ry, sku1l' },
   { title: 'العاج أصلي للبيع', description: 'हाथीदाँत क़ीमत, ٣٠٠ دولار' },
 ];
