@@ -469,7 +469,22 @@ function insideWord(src: Uint16Array, i: number): boolean {
 const isBidiControl = (c: number): boolean => (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 const RIGHT_TO_LEFT = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
 const MARK = /\p{M}/u;
-const LINE_BREAK = /[\n\r\u2029\u0085]/;
+/** Per BMP unit, filled on first use: 1 a mark, 2 a right-to-left letter (displayOrder reads every unit). */
+let bidiTable: Uint8Array | undefined;
+function bidiKind(cp: number): number {
+  if (cp > 0xffff) {
+    const ch = String.fromCodePoint(cp);
+    return MARK.test(ch) ? 1 : RIGHT_TO_LEFT.test(ch) ? 2 : 0;
+  }
+  if (!bidiTable) {
+    bidiTable = new Uint8Array(65536);
+    for (let c = 0; c < 65536; c++) {
+      const ch = String.fromCharCode(c);
+      bidiTable[c] = MARK.test(ch) ? 1 : RIGHT_TO_LEFT.test(ch) ? 2 : 0;
+    }
+  }
+  return bidiTable[cp]!;
+}
 
 /** Text in reading order, and for each of its units the index of the unit of the source it came from. */
 export interface DisplayOrder {
@@ -487,7 +502,7 @@ export interface DisplayOrder {
  */
 export function displayOrder(s: string): DisplayOrder {
   const order: number[] = [];
-  let reversed: number[] = []; // clusters (source indexes) waiting to be written in reverse
+  const reversed: number[] = []; // clusters (source indexes) waiting to be written in reverse
   const overrides: number[] = []; // per open control: 0 none, 1 right-to-left, 2 left-to-right, 3 isolate
   const flush = () => {
     for (let k = reversed.length - 1; k >= 0; k--) {
@@ -496,7 +511,7 @@ export function displayOrder(s: string): DisplayOrder {
       for (let u = k - count; u < k; u++) order.push(reversed[u]!);
       k -= count;
     }
-    reversed = [];
+    reversed.length = 0;
   };
   for (let i = 0; i < s.length; ) {
     const cp = s.codePointAt(i)!;
@@ -516,30 +531,29 @@ export function displayOrder(s: string): DisplayOrder {
       i += width;
       continue;
     }
-    if (LINE_BREAK.test(s[i]!)) {
+    if (cp === 0x0a || cp === 0x0d || cp === 0x2029 || cp === 0x85) {
       flush();
       overrides.length = 0;
       order.push(i);
       i += 1;
       continue;
     }
+    const override = overrides.length > 0 ? overrides[overrides.length - 1]! : 0;
+    const rtl = override !== 0 && bidiKind(cp) === 2;
+    const flipped = (override === 1 && !rtl) || (override === 2 && rtl);
+    if (!flipped && reversed.length > 0) flush();
     // The cluster: this code point and the marks after it (invisible ones left out).
-    const cluster: number[] = [];
-    for (let k = 0; k < width; k++) cluster.push(i + k);
+    const target = flipped ? reversed : order;
+    const first = target.length;
+    for (let k = 0; k < width; k++) target.push(i + k);
     let end = i + width;
-    for (let next = s.codePointAt(end); next !== undefined && MARK.test(String.fromCodePoint(next)); ) {
+    for (let next = s.codePointAt(end); next !== undefined && next >= 0x300 && bidiKind(next) === 1; ) {
       const w = next > 0xffff ? 2 : 1;
-      if (!DROPPED(next)) for (let k = 0; k < w; k++) cluster.push(end + k);
+      if (!DROPPED(next)) for (let k = 0; k < w; k++) target.push(end + k);
       end += w;
       next = s.codePointAt(end);
     }
-    const override = overrides.length > 0 ? overrides[overrides.length - 1]! : 0;
-    const rtl = RIGHT_TO_LEFT.test(String.fromCodePoint(cp));
-    if ((override === 1 && !rtl) || (override === 2 && rtl)) reversed.push(...cluster, -cluster.length);
-    else {
-      flush();
-      order.push(...cluster);
-    }
+    if (flipped) reversed.push(first - reversed.length);
     i = end;
   }
   flush();
