@@ -230,7 +230,7 @@ const UNKNOWN = -2;
 const COMBINE = -3;
 /** A high surrogate: the code point is read with the next unit. */
 const SURROGATE = -4;
-/** A bidirectional embedding, override or isolate control: the text is read in display order. */
+/** A bidirectional override (LRO, RLO): the text is read in display order (displayOrder). */
 const BIDI = -5;
 /**
  * An invisible character (DROPPED): dropped, and when it sits inside a word ("E\u200bl\u200cf3nbein"),
@@ -263,7 +263,8 @@ function computeCode(c: number, accented: boolean): number {
   if (c >= 0xe000 && c <= 0xe0ff) return DROP; // private use: the animal emoji markers come only from emoji
   if (c >= 0xd800 && c <= 0xdbff) return SURROGATE;
   if (c >= 0xdc00 && c <= 0xdfff) return 0x20; // a lone low surrogate (invalid UTF-16) reads as a space
-  if (isBidiControl(c)) return BIDI;
+  // Only an override reorders what a reader sees; embeddings, isolates and their ends are invisible.
+  if (isBidiControl(c)) return c === 0x202d || c === 0x202e ? BIDI : INVISIBLE;
   if (c >= 0x0300 && c <= 0x036f) return accented ? COMBINE : DROP;
   const emoji = EMOJI_WORDS.get(c);
   const s = emoji ? ` ${emoji} ` : computeFold(String.fromCharCode(c), accented);
