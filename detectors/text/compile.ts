@@ -192,7 +192,9 @@ export function compileTables(library: Library): CompiledTables {
   const byPattern = new Map<string, { flags: number; entries: number[] }>();
   entries.forEach((entry, index) => {
     for (const form of patternForms(entry)) {
-      const flags = boundaryFlags(form, entry.language);
+      // Dictionary boundaries only for wildlife terms: a sale word ("ขาย") is common, and costs a segmenter
+      // call on every hit, while a sale signal on its own decides nothing.
+      const flags = boundaryFlags(form, entry.language) & (isPositive(entry) ? ~0 : ~FLAG_SEGMENT);
       const slot = byPattern.get(form);
       if (slot) {
         slot.flags |= flags & FLAG_INFLECT;
