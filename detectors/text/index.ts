@@ -3,7 +3,16 @@
 import { entryId } from '../../keywords/schema.ts';
 import { type Verdict, verdictRank } from '../../shared/listing.ts';
 import { getActiveLibrary } from './active.ts';
-import { type CompiledLibrary, FLAG_INFLECT, FLAG_LEFT, FLAG_RIGHT } from './compile.ts';
+import {
+  type CompiledLibrary,
+  FLAG_ARABIC,
+  FLAG_CLUSTER,
+  FLAG_INFLECT,
+  FLAG_LEFT,
+  FLAG_RIGHT,
+  FLAG_SEGMENT,
+  isEmojiEntry,
+} from './compile.ts';
 import { extractFeatures, type ListingSignals } from './features.ts';
 import {
   CLASS_DIGIT,
@@ -138,16 +147,107 @@ function boundedEnd(lib: CompiledLibrary, text: NormalizedText, pattern: number,
   return -1;
 }
 
-/** Records the library hits in one normalised field (word boundaries and plurals applied); returns how many are wildlife evidence. */
-function collectRaw(lib: CompiledLibrary, text: NormalizedText, field: number, scanner: Scanner): number {
+/** Arabic clitic prefixes and suffix letters (after folding: ة is ه, ى is ي). */
+const WAW = 0x648;
+const FA = 0x641;
+const BA = 0x628;
+const KAF = 0x643;
+const LAM = 0x644;
+const ALEF = 0x627;
+const ARABIC_SUFFIX = new Set([0x64a, 0x647, 0x627, 0x62a, 0x646, 0x648]);
+/** Units that continue the syllable before them (Thai, Lao, Khmer, Myanmar marks; Thai and Lao ะ า ำ). */
+const CONTINUES = /[\p{M}\u0e30\u0e32\u0e33\u0e45\u0eb0\u0eb2\u0eb3]/u;
+/** Units that start a syllable with the one after them (preposed vowels, Khmer coeng, Myanmar virama). */
+const PRECEDES = /[\u0e40-\u0e44\u0ec0-\u0ec4\u17d2\u1039]/u;
+
+/** Whether units[from, to) is a clitic prefix: و or ف, then ب, ك or ل, then ال, each optional. */
+function arabicPrefix(units: Uint16Array, from: number, to: number): boolean {
+  let k = from;
+  if (k < to && (units[k] === WAW || units[k] === FA)) k++;
+  if (k < to && (units[k] === BA || units[k] === KAF || units[k] === LAM)) k++;
+  if (k + 2 <= to && units[k] === ALEF && units[k + 1] === LAM) k += 2;
+  return k === to;
+}
+
+/** Context on each side of a match that the dictionary segmenter reads (enough for a few words). */
+const SEGMENT_CONTEXT = 24;
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+
+/** Whether original[from, to) starts and ends on dictionary word boundaries (read around it only). */
+function onWordBoundaries(original: string, from: number, to: number): boolean {
+  const at = Math.max(0, from - SEGMENT_CONTEXT);
+  const window = original.slice(at, Math.min(original.length, to + SEGMENT_CONTEXT));
+  let start = false;
+  let end = to - at === window.length;
+  for (const { index } of segmenter.segment(window)) {
+    if (index === from - at) start = true;
+    if (index === to - at) end = true;
+    if (index >= to - at) break;
+  }
+  return start && end;
+}
+
+/**
+ * The boundaries of scripts that Latin rules do not fit (FLAG_ARABIC, FLAG_CLUSTER, FLAG_SEGMENT in
+ * compile.ts), on a match at units [start, end): where it ends, or -1. Runs on the full path only.
+ */
+function scriptEnd(
+  text: NormalizedText,
+  flags: number,
+  start: number,
+  end: number,
+  original: string,
+): number {
+  const units = text.units;
+  if (flags & FLAG_ARABIC) {
+    let from = start;
+    while (from > 0 && isWord(units[from - 1]!)) from--;
+    if (!arabicPrefix(units, from, start)) return -1;
+    let to = end;
+    while (to < text.length && to - end <= 2 && ARABIC_SUFFIX.has(units[to]!)) to++;
+    return to < text.length && isWord(units[to]!) ? -1 : to;
+  }
+  if (flags & FLAG_CLUSTER) {
+    if (end < text.length && CONTINUES.test(String.fromCharCode(units[end]!))) return -1;
+    if (start > 0 && PRECEDES.test(String.fromCharCode(units[start - 1]!))) return -1;
+  }
+  if (flags & FLAG_SEGMENT && !onWordBoundaries(original, text.start[start]!, text.end[end - 1]!)) return -1;
+  return end;
+}
+
+/**
+ * Records the library hits in one normalised field (word and script boundaries and plurals applied);
+ * returns how many are wildlife evidence.
+ */
+function collectRaw(
+  lib: CompiledLibrary,
+  text: NormalizedText,
+  field: number,
+  scanner: Scanner,
+  original: string,
+): number {
   const count = scanner.scan(text);
   const hits = scanner.hits;
   let positives = 0;
   for (let k = 0; k < count; k++) {
     const pattern = hits[2 * k]!;
-    const end = boundedEnd(lib, text, pattern, hits[2 * k + 1]!);
+    let end = boundedEnd(lib, text, pattern, hits[2 * k + 1]!);
     if (end < 0) continue;
     const start = hits[2 * k + 1]! - lib.automaton.tables.patternLength[pattern]!;
+    const flags = lib.patternFlags[pattern]!;
+    if (flags >= FLAG_ARABIC) {
+      end = scriptEnd(text, flags, start, end, original);
+      if (end < 0) continue;
+    }
+    // Units read in display order may map back to spans in any order: take their union.
+    let from = text.start[start]!;
+    let to = text.end[end - 1]!;
+    if (text.reordered) {
+      for (let u = start; u < end; u++) {
+        from = Math.min(from, text.start[u]!);
+        to = Math.max(to, text.end[u]!);
+      }
+    }
     for (let p = lib.patternEntryStart[pattern]!; p < lib.patternEntryStart[pattern + 1]!; p++) {
       if (rawCount * 4 + 4 > raw.length) {
         const grown = new Int32Array(raw.length * 2);
@@ -159,8 +259,8 @@ function collectRaw(lib: CompiledLibrary, text: NormalizedText, field: number, s
       const at = rawCount * 4;
       raw[at] = entry;
       raw[at + 1] = field;
-      raw[at + 2] = text.start[start]!;
-      raw[at + 3] = text.end[end - 1]!;
+      raw[at + 2] = from;
+      raw[at + 3] = to;
       rawCount++;
     }
   }
@@ -222,8 +322,10 @@ function resolveOverlaps(hits: ScoredHit[]): ScoredHit[] {
     const wrapper = h.entry.kind === 'sale' || h.entry.kind === 'legality';
     const sameSpanAsPrev = prev !== null && prev.start === h.start && prev.end === h.end;
     const duplicate = sameSpanAsPrev && (prev!.entry === h.entry || prev!.entry.kind === h.entry.kind);
-    // Strictly longer enclosing hit: ends later, or ends here but starts earlier.
-    const inCover = coverEnd > h.end || (coverEnd === h.end && coverStart < h.start);
+    // Strictly longer enclosing hit: ends later, or ends here but starts earlier. An animal emoji counts
+    // beside the term its word starts ("🐢 shell": the emoji and "turtle shell").
+    const inCover =
+      !isEmojiEntry(h.entry) && (coverEnd > h.end || (coverEnd === h.end && coverStart < h.start));
     // A legality wrapper or sale phrase around a wildlife term must not hide it; it hides its own kind.
     const inWrap = wrapper && (wrapEnd > h.end || (wrapEnd === h.end && wrapStart < h.start));
     if (!duplicate && !inCover && !inWrap) kept.push(h);
@@ -303,11 +405,17 @@ function analyze(lib: CompiledLibrary, listing: TextListing, scanner?: Scanner):
   const t = normalizeInto(title, buffers.title, accented);
   const d = normalizeInto(description, buffers.description, accented);
   rawCount = 0;
-  const positives = collectRaw(lib, t, 0, scan) + collectRaw(lib, d, 1, scan);
+  const positives = collectRaw(lib, t, 0, scan, title) + collectRaw(lib, d, 1, scan, description);
   if (positives === 0) return { result }; // no wildlife evidence once word boundaries are applied
 
-  // A negation cancels a lookalike term ("not resin") and qualifies a wildlife term ("not ivory").
+  // A negation cancels a lookalike term ("not resin") and qualifies a wildlife term ("not ivory"). One
+  // animal emoji counts, however many there are: a row of them ("🦁🐯🐘") is decoration as often as not.
+  let emoji = false;
   const hits = resolveOverlaps(materialize(lib)).filter((h) => {
+    if (isEmojiEntry(h.entry)) {
+      if (emoji) return false;
+      emoji = true;
+    }
     if (!negatedBefore(h.field === 'title' ? title : description, h.start)) return true;
     if (h.entry.kind !== 'negative' && isPositive(h.entry)) h.negated = true;
     return h.entry.kind !== 'negative';
@@ -431,6 +539,7 @@ export function matchText(lib: CompiledLibrary, text: string, language?: string)
     normalizeInto(input, new NormalizedText(input.length * 2 + 16), accented),
     0,
     automatonScanner(lib),
+    input,
   );
   return resolveOverlaps(materialize(lib));
 }

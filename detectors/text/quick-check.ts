@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import { log } from '../../shared/logger.ts';
 import type { CompiledLibrary } from './compile.ts';
-import { charClass, foldAstral, foldCode, normalizerTables } from './normalize.ts';
+import { charClass, displayOrder, foldAstral, foldCode, normalizerTables } from './normalize.ts';
 
 /** No key pattern in either field: the listing is allowed. */
 export const QUICK_NONE = 0;
@@ -19,6 +19,7 @@ export const QUICK_KEY = 1;
 /** The WebAssembly check cannot tell (over-long text, full tables, no module): use the JavaScript one. */
 export const QUICK_UNSURE = 2;
 const VIETNAMESE = 3;
+const BIDI_ORDER = 4;
 const FOLD_UNKNOWN = 0x10000;
 const COMPOSE_UNKNOWN = 0x1000000;
 const NO_COMPOSITION = 0xffffffff;
@@ -307,6 +308,7 @@ export class WasmQuickCheck {
 
   check(lib: CompiledLibrary, title: string, description: string, accented: boolean): number {
     if (title.length > this.textCapacity || description.length > this.textCapacity) return QUICK_UNSURE;
+    let reordered = false;
     this.load(lib);
     this.views();
     this.writeText(title, this.titleAt);
@@ -318,7 +320,14 @@ export class WasmQuickCheck {
       const result = this.exports.check(title.length, description.length, mode ? 1 : 0);
       if (result === QUICK_NONE || result === QUICK_KEY) return result;
       if (result === VIETNAMESE) mode = true;
-      else if (result >= COMPOSE_UNKNOWN) {
+      else if (result === BIDI_ORDER && !reordered) {
+        // Bidirectional controls: both fields in display order, as normalizeInto reads them.
+        title = displayOrder(title).text;
+        description = displayOrder(description).text;
+        reordered = true;
+        this.writeText(title, this.titleAt);
+        this.writeText(description, this.descriptionAt);
+      } else if (result >= COMPOSE_UNKNOWN) {
         const pair = result - COMPOSE_UNKNOWN;
         this.addComposition(pair >> 7, 0x300 + (pair & 0x7f));
       } else if (result >= FOLD_UNKNOWN) {

@@ -18,6 +18,11 @@ const KEY: i32 = 1;
 const FALLBACK: i32 = 2;
 /** A letter only Vietnamese uses, met in plain mode: call again in accented mode. */
 const VIETNAMESE: i32 = 3;
+/**
+ * A bidirectional control, or an invisible character inside a word: call again with the text in reading
+ * order (displayOrder in ../normalize.ts).
+ */
+const BIDI_ORDER: i32 = 4;
 const FOLD_UNKNOWN: i32 = 0x10000;
 const COMPOSE_UNKNOWN: i32 = 0x1000000;
 
@@ -26,7 +31,9 @@ const DROP: i32 = -1;
 const UNKNOWN: i32 = -2;
 const COMBINE: i32 = -3;
 const SURROGATE: i32 = -4;
-const MULTI_BASE: i32 = -5;
+const BIDI: i32 = -5;
+const INVISIBLE: i32 = -6;
+const MULTI_BASE: i32 = -7;
 const VIETNAMESE_FLAG: i32 = 1 << 16;
 const HOMOGLYPH_FLAG: i32 = 1 << 17;
 
@@ -175,23 +182,60 @@ export function configure(): void {
   return isLetter(c) || (c < 128 && leetOf(c) >= 0 && c !== 0x24);
 }
 
+/** leetOrDigit in normalize.ts. */
+@inline function leetOrDigit(c: u32): bool {
+  return c < 128 && (leetOf(c) >= 0 || (c >= 0x30 && c <= 0x39));
+}
+
 /** leetAt in normalize.ts. */
 function leetAt(src: usize, i: i32, n: i32): bool {
-  const before = i > 0 && isLetter(at(src, i - 1));
-  const after = i + 1 < n && isLetter(at(src, i + 1));
+  let a = i;
+  while (a > 0 && a > i - 2 && leetOrDigit(at(src, a - 1))) a--;
+  let b = i + 1;
+  while (b < n && b < i + 3 && leetOrDigit(at(src, b))) b++;
+  if (b - a > 2) return false;
+  for (let k = a; k < b; k++) if (leetOf(at(src, k)) < 0) return false;
+  const before = a > 0 && isLetter(at(src, a - 1));
+  const after = b < n && isLetter(at(src, b));
   if (before && after) return true;
-  if (before) {
-    const next: u32 = i + 1 < n ? at(src, i + 1) : 0x20;
-    const endsWord = !wordUnit(next) && !(next >= 0x30 && next <= 0x39);
-    return endsWord && at(src, i) !== 0x24 && i >= 3 && wordUnit(at(src, i - 2)) && wordUnit(at(src, i - 3));
-  }
-  if (!after) return false;
-  if (i > 0) {
-    const p = at(src, i - 1);
-    if (p < 128 && (leetOf(p) >= 0 || (p >= 0x30 && p <= 0x39))) return false;
-  }
-  return i + 3 < n && isLetter(at(src, i + 2)) && isLetter(at(src, i + 3));
+  if (b - a > 1) return false;
+  if (before) return at(src, i) !== 0x24 && i >= 3 && wordUnit(at(src, i - 2)) && wordUnit(at(src, i - 3));
+  return after && i + 3 < n && isLetter(at(src, i + 2)) && isLetter(at(src, i + 3));
 }
+
+/** MAX_LOOKAHEAD in normalize.ts. */
+const MAX_LOOKAHEAD: i32 = 8;
+
+/**
+ * latinAhead in normalize.ts: 1 or 0, or -1 with `pending` set when a fold on the way is not known yet
+ * (JavaScript then fills the folds of the whole text, as normalizeInto computes them on the way).
+ */
+function latinAhead(src: usize, from: i32, fold: usize): i32 {
+  for (let j = from; j < from + MAX_LOOKAHEAD; j++) {
+    const c = at(src, j);
+    if (c < 128) return isAsciiLetter(c) ? 1 : 0;
+    const v = i32At(fold, <i32>c);
+    if (v === UNKNOWN) {
+      pending = FOLD_UNKNOWN + <i32>c;
+      return -1;
+    }
+    if (v < 0 || (v & HOMOGLYPH_FLAG) === 0) return 0;
+  }
+  return 0;
+}
+
+/** insideWord in normalize.ts. */
+function insideWord(src: usize, i: i32): bool {
+  if (i === 0) return false;
+  const p = at(src, i - 1);
+  const q = at(src, i + 1);
+  const cls = classOfUnit(p);
+  const wordish = (p > 0x20 && p < 128) || cls === CLASS_WORD || cls === CLASS_DIGIT;
+  return wordish && q > 0x20 && (q < 0xd800 || q > 0xdfff);
+}
+
+/** MAX_SEPARATORS in normalize.ts. */
+const MAX_SEPARATORS: i32 = 3;
 
 /** spacedRunEnd in normalize.ts. */
 function spacedRunEnd(src: usize, i: i32, n: i32): i32 {
@@ -199,12 +243,13 @@ function spacedRunEnd(src: usize, i: i32, n: i32): i32 {
     const p = at(src, i - 1);
     if (isLetter(p) || (p >= 0x30 && p <= 0x39)) return -1;
   }
-  const sep = at(src, i + 1);
-  if (!isSeparator(sep)) return -1;
+  let g = 0;
+  while (g < MAX_SEPARATORS && isSeparator(at(src, i + 1 + g))) g++;
+  if (g === 0) return -1;
   let j = i;
   let count = 1;
-  while (j + 2 < n && at(src, j + 1) === sep) {
-    const k = j + 2;
+  while (j + g + 1 < n && sameUnits(src, j + 1, i + 1, g)) {
+    const k = j + g + 1;
     const c = at(src, k);
     const single = k + 1 >= n || !isLetter(at(src, k + 1));
     if (!single || !(isLetter(c) || (c < 128 && leetOf(c) >= 0 && c !== 0x24))) break;
@@ -212,6 +257,12 @@ function spacedRunEnd(src: usize, i: i32, n: i32): i32 {
     count++;
   }
   return count >= 3 ? j + 1 : -1;
+}
+
+/** sameUnits in normalize.ts. */
+function sameUnits(src: usize, a: i32, b: i32, length: i32): bool {
+  for (let k = 0; k < length; k++) if (at(src, a + k) !== at(src, b + k)) return false;
+  return true;
 }
 
 /**
@@ -321,9 +372,17 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
           return -1;
         }
         c = <u32>(v & 0xffff);
-        if ((v & HOMOGLYPH_FLAG) !== 0 && (isAsciiLetter(last) || isAsciiLetter(at(src, i + 1))))
-          c = <u32>i32At(HOMOGLYPH, <i32>c);
+        if ((v & HOMOGLYPH_FLAG) !== 0) {
+          let latin = isAsciiLetter(last) ? 1 : latinAhead(src, i + 1, fold);
+          if (latin < 0) return -1;
+          if (latin === 1) c = <u32>i32At(HOMOGLYPH, <i32>c);
+        }
       } else if (v === DROP) {
+        continue;
+      } else if (v === BIDI || (v === INVISIBLE && insideWord(src, i))) {
+        pending = BIDI_ORDER;
+        return -1;
+      } else if (v === INVISIBLE) {
         continue;
       } else if (v === COMBINE) {
         // A decomposed diacritic (accented mode): composed onto the last unit when NFC makes them one, and

@@ -28,7 +28,8 @@ describe('normalizeInto', () => {
     ['іvоry', 'ivory'],
     ['ivooooory', 'ivory'],
     ['i\u200bv\u200co\u200dr\ufeffy', 'ivory'],
-    ['🦏horn', 'rhino horn'],
+    // An animal emoji: its marker unit (matched by the emoji entries), then its English name.
+    ['🦏horn', '\ue002 rhino horn'],
     ['熊膽粉', '熊胆粉'],
     ['象 牙', '象牙'],
     ['pangolín', 'pangolin'],

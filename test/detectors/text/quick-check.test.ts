@@ -13,6 +13,7 @@ import {
   wasmQuickCheck,
 } from '../../../detectors/text/quick-check.ts';
 import { loadLibraryFromDir } from '../../../keywords/load.ts';
+import { OBFUSCATIONS, seeded } from './obfuscations.ts';
 
 const library = loadLibraryFromDir();
 const lib = compileLibrary(library);
@@ -63,6 +64,21 @@ const tricky: Text[] = [
   // More key-pattern hits inside words than the module notes while normalising (it then rescans).
   { title: `${'xivoryx '.repeat(70)}ivory`, description: '' },
   { title: 'xivoryx '.repeat(70), description: 'xtuskx' },
+  // Read in display order: overrides, embeddings, isolates, invisible characters inside words.
+  {
+    title: 'Carved \u202eyrovi\u202c bangle',
+    description: '\u202b\u202eyrovi\u202c\u202c \u2067ivory\u2069',
+  },
+  {
+    title: '\u202dعاج\u202c',
+    description: 'E\u200bl\u200cf3nbein, i\u00adv\u2060o\u200dry, ❤\ufe0f 👨\u200d👩',
+  },
+  { title: '\u202eyrovi\nyrovi', description: '\u202e\u202d\u202eyrovi\u202c\u202c\u202c' },
+  // Leet runs: two inside a word fold, three are a number and do not ("iv000ry" stays).
+  { title: 'iv000ry b000ne', description: 'rh1n000 300ml' },
+  { title: 'g00d iv00ry', description: 'p@$ngolin' },
+  { title: 'ооsik, ѕϲhildpatt, ᴛɪɢᴇʀ ʙᴏɴᴇ', description: 'r. h. i. n. o  h o r n, g00d iv0ry, sku1l' },
+  { title: 'العاج أصلي للبيع', description: 'हाथीदाँत क़ीमत, ٣٠٠ دولار' },
 ];
 
 /** Random texts from fragments of library terms, separators, leetspeak and several scripts. */
@@ -103,6 +119,31 @@ function fuzzTexts(count: number): Text[] {
     '\u0302',
     '\u0309',
     '\u0323',
+    // Bidirectional controls and invisible characters (read in display order), separator groups,
+    // lookalikes that NFKC changes, Arabic and Devanagari folds, small capitals, animal emoji.
+    '\u202e',
+    '\u202c',
+    '\u202b',
+    '\u202d',
+    '\u2067',
+    '\u2069',
+    '\u200b',
+    '\u00ad',
+    '\ufe0f',
+    '. ',
+    ' - ',
+    'ϲ',
+    'ѕ',
+    'օ',
+    'أ',
+    'ـ',
+    '\u064e',
+    'क़',
+    '\u093c',
+    '\u0901',
+    '٣',
+    'ᴀ',
+    '🦜',
   );
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
   const text = () => {
@@ -186,6 +227,23 @@ describe('the WebAssembly quick check', () => {
     expect(result.disagreements).toEqual([]);
     expect(result.none).toBeGreaterThan(100);
     expect(result.key).toBeGreaterThan(100);
+  });
+
+  it('agrees on every library term written with every obfuscation class', () => {
+    const random = seeded(7);
+    const texts: Text[] = [];
+    for (const entry of lib.entries) {
+      for (const obfuscation of OBFUSCATIONS) {
+        if (!obfuscation.applies(entry.term)) continue;
+        const written = obfuscation.apply(entry.term, random);
+        texts.push({ title: `Carved ${written} for sale`, description: `${written}, ${entry.term}x` });
+      }
+    }
+    expect(texts.length).toBeGreaterThan(10_000);
+    const result = compare(texts);
+    expect(result.disagreements).toEqual([]);
+    expect(result.key).toBeGreaterThan(texts.length / 2);
+    expect(result.none).toBeGreaterThan(1000);
   });
 
   it('follows the library it is given when two alternate', () => {
