@@ -161,16 +161,27 @@ export interface ObfuscationClass {
   apply(term: string, random: Random): string;
 }
 
+// A doubled syllable or character in Hangul, Chinese or Japanese is another word (호호, 人人), not a
+// stretched letter, so the engine folds repeats in alphabetic scripts only.
+const alphabetic = (term: string) =>
+  /\p{L}/u.test(term) &&
+  !/[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(term);
+
+// A right-to-left override shows Arabic as it shows anyway, and reversed combining marks (Devanagari,
+// Khmer vowel signs) no longer display as the word: this class hides left-to-right terms without marks.
+const leftToRight = (term: string) =>
+  term.length >= 2 && !/[\p{Script=Arabic}\p{Script=Hebrew}\p{M}]/u.test(term);
+
 const latin = (term: string) => /^[a-z ]+$/i.test(term) && term.replace(/ /g, '').length >= 4;
 
 export const OBFUSCATIONS: readonly ObfuscationClass[] = [
   { name: 'leet digits and symbols', applies: latin, apply: leet },
   { name: 'separators in a word', applies: latin, apply: spaced },
-  { name: 'repeated letters', applies: (t) => /\p{L}/u.test(t), apply: repeated },
+  { name: 'repeated letters', applies: alphabetic, apply: repeated },
   { name: 'cross-script homoglyphs', applies: latin, apply: homoglyph },
   { name: 'full-width forms', applies: (t) => /[a-z]/i.test(t), apply: (t) => fullWidth(t) },
   { name: 'zero-width characters', applies: (t) => t.length >= 2, apply: zeroWidth },
-  { name: 'bidi override (RLO…PDF)', applies: (t) => t.length >= 2, apply: (t) => bidiOverride(t) },
+  { name: 'bidi override (RLO…PDF)', applies: leftToRight, apply: (t) => bidiOverride(t) },
   { name: 'diacritics added', applies: latin, apply: accented },
   {
     name: 'diacritics stripped',
