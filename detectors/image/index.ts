@@ -22,7 +22,8 @@
 //   PdqHashIndex                                                      in-memory multi-index hash index
 //   createBank, updateBank, addItems, setItemEnabled, listItems, ...  banks in PostgreSQL (bank-store.ts)
 //   BankMatcher, startBankSync, pruneBankChanges                      matching, incremental sync, and
-//                                                                     optional flood quarantine ({ flood })
+//                                                                     optional flood quarantine ({ flood });
+//                                                                     matchVideo: frames vs photo and video entries
 //   parseBankFile, serializeBank                                      HMA / python-threatexchange formats
 //   fetchImage, intakeImage, isBlockedAddress, ImageIntakeError       SSRF-safe intake (intake.ts)
 //   createPaddleOcr                                                   offline OCR (ocr.ts)
@@ -54,6 +55,7 @@ export {
   createBank,
   getBank,
   type ItemInput,
+  itemFromRow,
   listBanks,
   listItems,
   removeItem,
@@ -74,7 +76,15 @@ export {
   ImageInputError,
   inspectImage,
 } from './decode.ts';
-export { VideoInputError, vpdqFromAnimatedImage, vpdqFromVideoBytes, vpdqFromVideoFile } from './frames.ts';
+export {
+  mediaKind,
+  VideoInputError,
+  type VideoLimits,
+  vpdqFromAnimatedImage,
+  vpdqFromMedia,
+  vpdqFromVideoBytes,
+  vpdqFromVideoFile,
+} from './frames.ts';
 export { pdqDihedralHashImage, pdqHashImage } from './hash-image.ts';
 export { type IndexMatch, PdqHashIndex } from './hash-index.ts';
 export {
@@ -107,4 +117,5 @@ export {
   type VpdqFeature,
   VpdqFormatError,
   type VpdqMatch,
+  type VpdqMatchOptions,
 } from './vpdq.ts';
