@@ -79,9 +79,14 @@ export async function vpdqFromAnimatedImage(
   return out;
 }
 
-function run(command: string, args: string[]): Promise<{ stdout: Buffer; stderr: string; code: number }> {
+function run(
+  command: string,
+  args: string[],
+  timeoutMs?: number,
+): Promise<{ stdout: Buffer; stderr: string; code: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // `timeout` makes Node kill the child (SIGTERM) when it runs too long; it then closes with no code.
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -122,17 +127,24 @@ export interface VideoLimits {
 /** vPDQ of a video file, through ffprobe and ffmpeg. Unbounded unless limits are given (the CLI's case). */
 export async function vpdqFromVideoFile(path: string, options: VideoLimits = {}): Promise<VpdqFeature[]> {
   const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
-  const probe = await run('ffprobe', [
-    '-v',
-    'error',
-    '-select_streams',
-    'v:0',
-    '-show_entries',
-    'stream=width,height,avg_frame_rate,r_frame_rate,duration:format=duration',
-    '-of',
-    'json',
-    path,
-  ]).catch((err) => missing(err, 'ffprobe'));
+  const probe = await run(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=width,height,avg_frame_rate,r_frame_rate,duration:format=duration',
+      '-of',
+      'json',
+      path,
+    ],
+    options.timeoutMs,
+  ).catch((err) => missing(err, 'ffprobe'));
+  if (deadline !== undefined && Date.now() >= deadline) {
+    throw new VideoInputError('timeout', `video probe took over ${options.timeoutMs} ms`);
+  }
   const probed = JSON.parse(probe.stdout.toString() || '{}') as {
     streams?: {
       width?: number;
@@ -166,7 +178,7 @@ export async function vpdqFromVideoFile(path: string, options: VideoLimits = {})
   const maxFrames = options.maxFrames ?? Number.POSITIVE_INFINITY;
   // A header can lie about the duration: decoding stops at the limit whatever it says.
   const cap = options.maxDurationSeconds === undefined ? [] : ['-t', String(options.maxDurationSeconds)];
-  const remainingMs = deadline === undefined ? undefined : deadline - Date.now();
+  const remainingMs = deadline === undefined ? undefined : Math.max(1, deadline - Date.now());
   if (remainingMs !== undefined && remainingMs <= 0)
     throw new VideoInputError('timeout', 'video probe took too long');
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@
 // For the case workflow (wrap in an activity; all dependencies are injected):
 //   analyseListingImages(images, deps) -> { images, evidence, signals }
 //     images  listing URLs (strings or { kind: 'url', url }) and bot uploads ({ kind: 'upload', bytes, name })
+//             (videos and animated images are hashed frame by frame: vPDQ, under deps.video bounds)
 //     deps    { matcher?: BankMatcher, ocr?: OcrEngine, classifiers?: ImageClassifier[],
 //               screenText?, language?, fetch?: IntakeOptions, decode?: DecodeLimits }
 //     -> evidence: ImageEvidence[] (bank-match with distance/threshold/variant, ocr hits with the image
@@ -95,6 +96,13 @@ export {
   intakeImage,
   isBlockedAddress,
 } from './intake.ts';
+export {
+  intakeMedia,
+  VIDEO_CONTENT_TYPES,
+  VideoScreeningError,
+  type VideoScreeningLimits,
+  videoLimitsSchema,
+} from './media-intake.ts';
 export { createPaddleOcr, type OcrEngine, type OcrLine } from './ocr.ts';
 export {
   DIHEDRAL_NAMES,
