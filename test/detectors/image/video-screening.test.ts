@@ -16,6 +16,7 @@ import { vpdqFromVideoFile } from '../../../detectors/image/frames.ts';
 import { pdqHashImage } from '../../../detectors/image/hash-image.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { PDQ_IMAGES, pdqImage } from './fixtures.ts';
+import { generateVideo, repostOf } from './videos.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'video-screening-'));
 const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-y', '-v', 'error', ...args]);
@@ -30,10 +31,8 @@ describe('screening a listing’s videos and animated images', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // A known video (a video bank entry), and the same video re-posted smaller and recompressed.
-    const known = join(dir, 'known.mp4');
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10:duration=5', ...h264, known]);
-    const repost = join(dir, 'repost.mp4');
-    ffmpeg(['-i', known, '-vf', 'scale=240:180', '-crf', '30', ...h264, repost]);
+    const known = generateVideo(dir, 'known.mp4', 'testsrc2=size=320x240:rate=10:duration=5');
+    const repost = repostOf(dir, 'repost.mp4', known);
     // A banked photo shown for two seconds after two seconds of a plain card.
     const withPhoto = join(dir, 'with-photo.mp4');
     ffmpeg([
@@ -52,8 +51,7 @@ describe('screening a listing’s videos and animated images', () => {
       ...h264,
       withPhoto,
     ]);
-    const unrelated = join(dir, 'unrelated.mp4');
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10:duration=5', ...h264, unrelated]);
+    const unrelated = generateVideo(dir, 'unrelated.mp4', 'testsrc=size=320x240:rate=10:duration=5');
     const frame = (input: Buffer) =>
       sharp(input).resize(320, 200, { fit: 'fill' }).removeAlpha().raw().toBuffer();
     const card = await sharp({ create: { width: 320, height: 200, channels: 3, background: '#336' } })
