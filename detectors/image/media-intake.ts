@@ -69,6 +69,7 @@ export async function intakeMedia(
   const decode = options.decode ?? DEFAULT_DECODE_LIMITS;
   const video = options.video;
   let bytes: Uint8Array;
+  let contentType: string | undefined;
   if (source.kind === 'url') {
     const fetchOptions = intakeOptionsSchema.parse(options.fetch ?? {});
     const fetched = await fetchImage(
@@ -83,13 +84,17 @@ export async function intakeMedia(
         : fetchOptions,
     );
     bytes = fetched.bytes;
-    if (bytes.length > fetchOptions.maxBytes && (await mediaKind(bytes)) === 'still') {
-      throw new ImageIntakeError('too_large', `image is over the ${fetchOptions.maxBytes}-byte limit`);
-    }
-  } else bytes = source.bytes;
+    contentType = fetched.contentType;
+  } else {
+    bytes = source.bytes;
+    contentType = source.contentType;
+  }
 
-  const kind = video.enabled ? await mediaKind(bytes) : 'still';
+  const kind = video.enabled ? await kindOf(bytes, contentType) : 'still';
   if (kind === 'still') {
+    if (source.kind === 'url' && bytes.length > intakeOptionsSchema.parse(options.fetch ?? {}).maxBytes) {
+      throw new ImageIntakeError('too_large', `image is over the fetch's byte limit`);
+    }
     await inspectImage(bytes, decode);
     return { kind, bytes };
   }
@@ -119,6 +124,16 @@ export async function intakeMedia(
   } catch (err) {
     return { kind, error: mediaErrorOf(err) };
   }
+}
+
+/**
+ * A video when the server (or the uploader) says so, or when nothing is said and the bytes are no picture;
+ * otherwise a picture, animated or still: a broken JPEG stays an image error, not a video attempt.
+ */
+async function kindOf(bytes: Uint8Array, contentType: string | undefined): Promise<IntakenMedia['kind']> {
+  if (contentType?.startsWith('video/')) return 'video';
+  const kind = await mediaKind(bytes);
+  return kind === 'video' && contentType !== undefined ? 'still' : kind;
 }
 
 /** The stable code and message of any error intakeMedia throws; unknown errors are `internal`. */

@@ -69,6 +69,7 @@ describe('screening a listing’s videos and animated images', () => {
     files.set('/unrelated.mp4', mp4(unrelated));
     files.set('/animated.gif', { body: gif, type: 'image/gif' });
     files.set('/not-a-video.mp4', { body: Buffer.from('<html>gone</html>'), type: 'video/mp4' });
+    files.set('/broken.jpg', { body: Buffer.from('<html>gone</html>'), type: 'image/jpeg' });
     server = createServer((req, res) => {
       const file = files.get(req.url!);
       if (!file) {
@@ -184,8 +185,12 @@ describe('screening a listing’s videos and animated images', () => {
     const big = await analyse(['/repost.mp4'], { maxBytes: 1000 });
     expect(big.images[0]!.error?.code).toBe('too_large_bytes');
 
-    const broken = await analyse(['/not-a-video.mp4']);
-    expect(broken.images[0]!.error?.code).toBe('no_video_stream');
+    const broken = await analyse(['/not-a-video.mp4', '/broken.jpg']);
+    expect(broken.images.map((i) => [i.media, i.error?.code])).toEqual([
+      ['video', 'no_video_stream'],
+      // Served as a photo: a broken photo, not a video attempt.
+      [undefined, 'unsupported_format'],
+    ]);
 
     const off = await analyse(['/repost.mp4', '/animated.gif'], { enabled: false });
     expect(off.images.map((i) => i.error?.code)).toEqual(['content_type', 'animated']);
