@@ -109,12 +109,14 @@ export async function run(args: string[]): Promise<number> {
       case 'list':
         return await withDatabase(loadConfig(), async (db) => {
           for (const b of await listBanks(db)) {
-            const { rows } = await db.query<{ n: number }>(
-              'SELECT count(*) FILTER (WHERE enabled)::int AS n FROM image_hash_items WHERE bank_id = $1',
+            const { rows } = await db.query<{ n: number; videos: number }>(
+              `SELECT count(*) FILTER (WHERE enabled)::int AS n,
+                      count(*) FILTER (WHERE enabled AND vpdq IS NOT NULL)::int AS videos
+               FROM image_hash_items WHERE bank_id = $1`,
               [b.id],
             );
             console.log(
-              `${b.name}\t${b.kind}\tthreshold=${b.matchThreshold}\tquality>=${b.qualityFloor}\t${b.enabled ? 'enabled' : 'disabled'}\titems=${rows[0]!.n}`,
+              `${b.name}\t${b.kind}\tthreshold=${b.matchThreshold}\tquality>=${b.qualityFloor}\t${b.enabled ? 'enabled' : 'disabled'}\titems=${rows[0]!.n}\tvideos=${rows[0]!.videos}`,
             );
           }
           return 0;

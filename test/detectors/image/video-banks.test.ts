@@ -175,6 +175,9 @@ describe('video entries in hash banks', () => {
       writeFileSync(vpdqFile, formatVpdqFile(await vpdqFromVideoFile(unrelated)));
       expect(await run(['add', 'CLI_VIDEOS', known, vpdqFile, '--species', 'pangolin'])).toBe(0);
       expect(out.join('\n')).toMatch(/added 2, already present 0/);
+      out.length = 0;
+      expect(await run(['list'])).toBe(0);
+      expect(out.join('\n')).toMatch(/^CLI_VIDEOS\tpositive\t.*\titems=2\tvideos=2$/m);
 
       out.length = 0;
       expect(await run(['match', repost])).toBe(0);
