@@ -196,6 +196,18 @@ describe('screening a listing’s videos and animated images', () => {
     expect(off.images.map((i) => i.error?.code)).toEqual(['content_type', 'animated']);
   });
 
+  it('kills ffmpeg when a video takes longer to decode than its time limit', async () => {
+    // A minute of 640x480: far more decoding than the limit allows.
+    const long = generateVideo(dir, 'long.mp4', 'testsrc2=size=640x480:rate=25:duration=60', [
+      '-preset',
+      'ultrafast',
+    ]);
+    const err = await vpdqFromVideoFile(long, { timeoutMs: 400 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'timeout', message: expect.stringMatching(/took over 400 ms/) });
+    // Within its limits the same file hashes; maxFrames stops decoding early.
+    expect(await vpdqFromVideoFile(long, { maxFrames: 3, timeoutMs: 60_000 })).toHaveLength(3);
+  });
+
   it('says ffmpeg is missing where it is not installed, and still screens the animated image', async () => {
     vi.stubEnv('PATH', dir);
     const r = await analyse(['/repost.mp4', '/animated.gif']);

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 const H264 = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p'];
 
 /** A clip from one of ffmpeg's generated sources, e.g. `testsrc2=size=320x240:rate=10:duration=5`. */
-export function generateVideo(dir: string, name: string, source: string): string {
+export function generateVideo(dir: string, name: string, source: string, encode: string[] = []): string {
   const path = join(dir, name);
-  execFileSync('ffmpeg', ['-y', '-v', 'error', '-f', 'lavfi', '-i', source, ...H264, path]);
+  execFileSync('ffmpeg', ['-y', '-v', 'error', '-f', 'lavfi', '-i', source, ...H264, ...encode, path]);
   return path;
 }
 
