@@ -17,6 +17,7 @@ import {
 import { vpdqFromVideoFile } from '../../../detectors/image/frames.ts';
 import { formatVpdqFile, formatVpdqSignal, type VpdqFeature } from '../../../detectors/image/vpdq.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { eventually } from '../../support/temporal.ts';
 import { generateVideo, repostOf } from './videos.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'video-banks-'));
@@ -38,6 +39,13 @@ describe('video entries in hash banks', () => {
     await db.drop();
     rmSync(dir, { recursive: true, force: true });
   });
+  // sync() sees a change once every transaction older than it has finished, in any database of the
+  // server (parallel tests share it): wait for it rather than assume one call suffices.
+  const syncUntil = (matcher: BankMatcher, holds: () => boolean, what: string) =>
+    eventually(async () => {
+      await matcher.sync(db.pool);
+      return holds();
+    }, what);
 
   it('stores a video entry once, with its frames, and refuses a video too poor to match', async () => {
     await createBank(db.pool, { name: 'PANGOLIN_VIDEOS' }, 'alice');
@@ -90,12 +98,13 @@ describe('video entries in hash banks', () => {
     // A photo query never meets a video entry's frames in the photo index.
     expect(matcher.match({ hashes: { original: knownFrames[1]!.hash }, quality: 100 }).matches).toEqual([]);
 
+    const syncedUntil = (holds: () => boolean, what: string) => syncUntil(matcher, holds, what);
     const [item] = await listItems(db.pool, 'PANGOLIN_VIDEOS');
+    const repostFrames = await vpdqFromVideoFile(repost);
     await setItemEnabled(db.pool, item!.id, false, 'false positives', 'lead');
-    await matcher.sync(db.pool);
-    expect(matcher.matchVideo(await vpdqFromVideoFile(repost)).matches).toEqual([]);
+    await syncedUntil(() => matcher.matchVideo(repostFrames).matches.length === 0, 'the disabled entry');
     await setItemEnabled(db.pool, item!.id, true, null, 'lead');
-    await matcher.sync(db.pool);
+    await syncedUntil(() => matcher.matchVideo(repostFrames).matches.length === 1, 'the re-enabled entry');
     expect(matcher.matchVideo(knownFrames).matches.map((m) => m.itemId)).toEqual([item!.id]);
   });
 
@@ -113,7 +122,11 @@ describe('video entries in hash banks', () => {
     // Frame distance 0 is too strict for the recompressed copy.
     await createBank(db.pool, { name: 'EXACT_VIDEOS', matchThreshold: 0 }, 'carol');
     await addItems(db.pool, 'EXACT_VIDEOS', [{ vpdq: knownFrames }], 'carol');
-    await matcher.sync(db.pool);
+    await syncUntil(
+      matcher,
+      () => matcher.matchVideo(knownFrames).matches.some((m) => m.bank === 'EXACT_VIDEOS'),
+      'the exact entry, which matches its own video',
+    );
     const strict = matcher.matchVideo(await vpdqFromVideoFile(repost));
     expect(strict.matches.map((m) => m.bank)).toEqual(['PANGOLIN_VIDEOS']);
     await db.pool.query("DELETE FROM image_hash_banks WHERE name = 'EXACT_VIDEOS'");
