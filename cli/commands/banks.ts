@@ -20,8 +20,10 @@ import {
   updateBank,
 } from '../../detectors/image/bank-store.ts';
 import { ImageInputError } from '../../detectors/image/decode.ts';
+import { mediaKind, VideoInputError, vpdqFromMedia } from '../../detectors/image/frames.ts';
 import { pdqDihedralHashImage } from '../../detectors/image/hash-image.ts';
 import { isPdqHash } from '../../detectors/image/pdq.ts';
+import { parseVpdqFile, type VpdqFeature, VpdqFormatError } from '../../detectors/image/vpdq.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { withDatabase } from '../database.ts';
 
@@ -29,16 +31,18 @@ export const USAGE = `usage: wild-sentinel banks <command>
   list
   create <NAME> [--negative] [--threshold N] [--quality-floor N] [--description TEXT]
   update <NAME> [--threshold N] [--quality-floor N] [--enable | --disable]
-  add <NAME> <image-or-hash…> [--species S] [--product P] [--note TEXT]
+  add <NAME> <image | video | animated image | vpdq file | hash…> [--species S] [--product P] [--note TEXT]
   import <NAME> <file> [--format ${BANK_FORMATS.join('|')}] [--create]
   export <NAME> [--format ${BANK_FORMATS.join('|')}]
   disable-item <ID> [--reason TEXT]   |   enable-item <ID>
-  match <image…>
+  match <image | video | animated image…>
 Uses DATABASE_URL, or the embedded database under DATA_DIR. The actor recorded in the audit log is $USER.
 Examples:
   wild-sentinel banks create IVORY_CARVINGS --threshold 31
   wild-sentinel banks import IVORY_CARVINGS hashes.txt --format pytx --create
-  wild-sentinel banks match photo.jpg`;
+  wild-sentinel banks add IVORY_CARVINGS carving.jpg clip.mp4 clip.vpdq.txt --species elephant
+  wild-sentinel banks match photo.jpg clip.mp4
+Videos (and animated images) are banked as vPDQ entries; video needs ffmpeg.`;
 
 const OPTIONS = {
   negative: { type: 'boolean' },
@@ -56,6 +60,32 @@ const OPTIONS = {
 } as const;
 
 const int = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+
+/** A `wild-sentinel vpdq` / vpdq-hash-video output file, or null when the bytes are not one. */
+function asVpdqFile(bytes: Uint8Array): VpdqFeature[] | null {
+  if (bytes.length === 0 || bytes.includes(0)) return null;
+  try {
+    const frames = parseVpdqFile(Buffer.from(bytes).toString('utf8'));
+    return frames.length > 0 ? frames : null;
+  } catch (err) {
+    if (err instanceof VpdqFormatError) return null;
+    throw err;
+  }
+}
+
+/** One `banks add` argument as a bank item: a PDQ hash, a vPDQ file, a photo, or a video / animation. */
+async function itemFromArgument(input: string, common: Partial<ItemInput>): Promise<ItemInput> {
+  if (isPdqHash(input)) return { pdq: input, ...common };
+  const bytes = await readFile(input);
+  const vpdqFile = asVpdqFile(bytes);
+  if (vpdqFile) return { vpdq: vpdqFile, ...common, metadata: { path: input } };
+  if ((await mediaKind(bytes)) === 'still') {
+    // A bank's hashes are shared with other organisations: hash as the reference does.
+    const r = await pdqDihedralHashImage(bytes, undefined, { exact: true });
+    return { pdq: r.hashes.original, quality: r.quality, ...common, metadata: { path: input } };
+  }
+  return { vpdq: await vpdqFromMedia(bytes), ...common, metadata: { path: input } };
+}
 
 function formatOf(value: string | undefined, fallback: BankFormat): BankFormat {
   const f = value ?? fallback;
@@ -79,12 +109,14 @@ export async function run(args: string[]): Promise<number> {
       case 'list':
         return await withDatabase(loadConfig(), async (db) => {
           for (const b of await listBanks(db)) {
-            const { rows } = await db.query<{ n: number }>(
-              'SELECT count(*) FILTER (WHERE enabled)::int AS n FROM image_hash_items WHERE bank_id = $1',
+            const { rows } = await db.query<{ n: number; videos: number }>(
+              `SELECT count(*) FILTER (WHERE enabled)::int AS n,
+                      count(*) FILTER (WHERE enabled AND vpdq IS NOT NULL)::int AS videos
+               FROM image_hash_items WHERE bank_id = $1`,
               [b.id],
             );
             console.log(
-              `${b.name}\t${b.kind}\tthreshold=${b.matchThreshold}\tquality>=${b.qualityFloor}\t${b.enabled ? 'enabled' : 'disabled'}\titems=${rows[0]!.n}`,
+              `${b.name}\t${b.kind}\tthreshold=${b.matchThreshold}\tquality>=${b.qualityFloor}\t${b.enabled ? 'enabled' : 'disabled'}\titems=${rows[0]!.n}\tvideos=${rows[0]!.videos}`,
             );
           }
           return 0;
@@ -125,15 +157,8 @@ export async function run(args: string[]): Promise<number> {
         const [name, ...inputs] = rest;
         if (!name || inputs.length === 0) break;
         const items: ItemInput[] = [];
-        for (const input of inputs) {
-          const common = { species: o.species, product: o.product, note: o.note };
-          if (isPdqHash(input)) items.push({ pdq: input, ...common });
-          else {
-            // A bank's hashes are shared with other organisations: hash as the reference does.
-            const r = await pdqDihedralHashImage(await readFile(input), undefined, { exact: true });
-            items.push({ pdq: r.hashes.original, quality: r.quality, ...common, metadata: { path: input } });
-          }
-        }
+        const common = { species: o.species, product: o.product, note: o.note };
+        for (const input of inputs) items.push(await itemFromArgument(input, common));
         return await withDatabase(loadConfig(), async (db) => {
           const r = await addItems(db, name, items, actor);
           console.log(
@@ -193,18 +218,30 @@ export async function run(args: string[]): Promise<number> {
           const matcher = new BankMatcher();
           await matcher.load(db);
           for (const path of rest) {
-            const r = await pdqDihedralHashImage(await readFile(path));
-            const result = matcher.match({ hashes: r.hashes, quality: r.quality });
+            const bytes = await readFile(path);
+            let result: ReturnType<BankMatcher['match']>;
+            let quality: string;
+            if ((await mediaKind(bytes)) === 'still') {
+              const r = await pdqDihedralHashImage(bytes);
+              result = matcher.match({ hashes: r.hashes, quality: r.quality });
+              quality = String(r.quality);
+            } else {
+              const frames = await vpdqFromMedia(bytes);
+              result = matcher.matchVideo(frames);
+              quality = `${frames.length} frames`;
+            }
+            const how = (m: (typeof result.matches)[number]) =>
+              m.video
+                ? `video ${m.video.queryMatchPercent}% of frames found, ${m.video.comparedMatchPercent}% of the entry's`
+                : `distance=${m.distance}\t${m.variant}${m.frame ? `\tframe=${m.frame.frameNumber}@${m.frame.timestamp}s` : ''}`;
             const lines = [
-              ...result.matches.map(
-                (m) => `match\t${m.bank}\titem=${m.itemId}\tdistance=${m.distance}\t${m.variant}`,
-              ),
+              ...result.matches.map((m) => `match\t${m.bank}\titem=${m.itemId}\t${how(m)}`),
               ...result.suppressed.map(
                 (m) => `suppressed\t${m.bank}\titem=${m.itemId}\tdistance=${m.distance}`,
               ),
               ...result.negative.map((m) => `negative\t${m.bank}\titem=${m.itemId}\tdistance=${m.distance}`),
             ];
-            console.log(`${path}\tquality=${r.quality}\t${lines.length ? '' : 'no match'}`);
+            console.log(`${path}\tquality=${quality}\t${lines.length ? '' : 'no match'}`);
             for (const l of lines) console.log(`  ${l}`);
           }
           return 0;
@@ -212,7 +249,7 @@ export async function run(args: string[]): Promise<number> {
       }
     }
   } catch (err) {
-    if (err instanceof BankError || err instanceof ImageInputError) {
+    if (err instanceof BankError || err instanceof ImageInputError || err instanceof VideoInputError) {
       console.error(`${err.code}: ${err.message}`);
       return 1;
     }

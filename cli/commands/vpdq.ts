@@ -4,25 +4,19 @@
 // wild-sentinel vpdq --match <query.txt> <compared.txt>: compares two such files by ThreatExchange's rules
 // and prints `queryMatchPercent,comparedMatchPercent,match|no-match`.
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
 import { ImageInputError } from '../../detectors/image/decode.ts';
-import { VideoInputError, vpdqFromAnimatedImage, vpdqFromVideoFile } from '../../detectors/image/frames.ts';
+import {
+  mediaKind,
+  VideoInputError,
+  vpdqFromAnimatedImage,
+  vpdqFromVideoFile,
+} from '../../detectors/image/frames.ts';
 import { formatVpdqFile, matchVpdq, parseVpdqFile } from '../../detectors/image/vpdq.ts';
 
 export const USAGE =
   'usage: wild-sentinel vpdq [--seconds-per-hash S] <video or animated image>\n' +
   '       wild-sentinel vpdq --match <query-vpdq.txt> <compared-vpdq.txt>\n' +
   'Examples:\n  wild-sentinel vpdq clip.mp4 > clip.vpdq.txt\n  wild-sentinel vpdq --match clip.vpdq.txt known.vpdq.txt';
-
-const IMAGE_FORMATS = new Set(['gif', 'webp', 'png', 'jpeg', 'tiff', 'avif', 'heif']);
-
-async function isImage(bytes: Uint8Array): Promise<boolean> {
-  try {
-    return IMAGE_FORMATS.has((await sharp(bytes).metadata()).format ?? '');
-  } catch {
-    return false;
-  }
-}
 
 export async function run(args: string[]): Promise<number> {
   if (args[0] === '--match' && args.length === 3) {
@@ -49,9 +43,10 @@ export async function run(args: string[]): Promise<number> {
   const path = rest[0]!;
   try {
     const bytes = await readFile(path);
-    const features = (await isImage(bytes))
-      ? await vpdqFromAnimatedImage(bytes, { secondsPerHash })
-      : await vpdqFromVideoFile(path, { secondsPerHash });
+    const features =
+      (await mediaKind(bytes)) !== 'video'
+        ? await vpdqFromAnimatedImage(bytes, { secondsPerHash })
+        : await vpdqFromVideoFile(path, { secondsPerHash });
     process.stdout.write(formatVpdqFile(features));
     return 0;
   } catch (err) {

@@ -6,11 +6,13 @@ import { productForm, textSignals } from '../policy/text-signals.ts';
 import { screenText as defaultScreenText, type TextListing, type TextScreenResult } from '../text/index.ts';
 import type { BankMatch, BankMatcher } from './bank-matcher.ts';
 import type { ImageClassifier } from './classifier.ts';
-import { DEFAULT_DECODE_LIMITS, type DecodeLimits, ImageInputError } from './decode.ts';
-import { ImageIntakeError, type ImageSource, type IntakeOptions, intakeImage } from './intake.ts';
+import type { DecodeLimits } from './decode.ts';
+import type { ImageSource, IntakeOptions } from './intake.ts';
+import { intakeMedia, mediaErrorOf, type VideoScreeningLimits, videoLimitsSchema } from './media-intake.ts';
 import type { OcrEngine } from './ocr.ts';
 import { DIHEDRAL_NAMES, type Dihedral } from './pdq.ts';
 import { inThreadHasher, type PdqHasher } from './pdq-pool.ts';
+import type { VpdqFeature } from './vpdq.ts';
 
 export type ImageEvidence =
   | {
@@ -32,6 +34,17 @@ export type ImageEvidence =
       /** True when the match was withdrawn (kept for reviewers, not counted), and why. */
       suppressed: boolean;
       withdrawnBy?: 'negative-bank' | 'flood-quarantine';
+      /** A video's or animated image's frame that matched a photo entry (its hash is `pdq`). */
+      frame?: { frameNumber: number; timestamp: number };
+      /** A match with a bank's video entry (vPDQ): shares of frames found each way. */
+      video?: { queryMatchPercent: number; comparedMatchPercent: number; frames: number };
+    }
+  | {
+      /** A video or animated image that could not be screened: recorded, so a reviewer knows it was not. */
+      kind: 'media-unscreened';
+      image: string;
+      code: string;
+      message: string;
     }
   | {
       kind: 'ocr';
@@ -52,6 +65,9 @@ export type ImageEvidence =
 
 export interface AnalysedImage {
   ref: string;
+  /** For a video or animated image: what it was and how many frames were hashed (no `pdq` then). */
+  media?: 'video' | 'animated';
+  frames?: number;
   pdq?: string;
   quality?: number;
   /** The PDQ hashes of the image's seven rotations and mirror images (photo linking finds such re-posts). */
@@ -82,6 +98,8 @@ export interface ImageAnalysisDeps {
   decode?: DecodeLimits;
   /** Where PDQ hashes are computed: a worker pool in a running system; this thread by default. */
   hasher?: PdqHasher;
+  /** Bounds for videos and animated images (screened by default; `{ enabled: false }` refuses them). */
+  video?: VideoScreeningLimits;
 }
 
 const OCR_TEXT_LIMIT = 5000;
@@ -100,6 +118,8 @@ function matchEvidence(
   withdrawnBy?: 'negative-bank' | 'flood-quarantine',
 ): ImageEvidence {
   return {
+    ...(m.frame ? { frame: m.frame } : {}),
+    ...(m.video ? { video: m.video } : {}),
     kind: 'bank-match',
     image: ref,
     pdq,
@@ -118,15 +138,51 @@ function matchEvidence(
   };
 }
 
-async function analyseOne(source: ImageSource, deps: ImageAnalysisDeps, out: ImageAnalysis): Promise<void> {
+/** A video's or animated image's frames against the banks: photo entries in any frame, video entries by vPDQ. */
+function matchMoving(ref: string, frames: VpdqFeature[], matcher: BankMatcher, out: ImageAnalysis): void {
+  const result = matcher.matchVideo(frames);
+  const byNumber = new Map(frames.map((f) => [f.frameNumber, f]));
+  // The query frame that matched (or, for a whole-video match, the first good frame) stands for the video.
+  const best = frames.reduce((a, b) => (b.quality > a.quality ? b : a));
+  const push = (m: BankMatch, withdrawnBy?: 'negative-bank' | 'flood-quarantine') => {
+    const f = (m.frame && byNumber.get(m.frame.frameNumber)) ?? best;
+    out.evidence.push(matchEvidence(ref, f.hash, f.quality, m, withdrawnBy));
+  };
+  for (const m of result.matches) push(m);
+  for (const m of result.suppressed) push(m, 'negative-bank');
+  for (const m of result.quarantined) push(m, 'flood-quarantine');
+  for (const m of result.negative) push(m);
+}
+
+async function analyseOne(
+  source: ImageSource,
+  deps: ImageAnalysisDeps,
+  out: ImageAnalysis,
+  videoBudget: { left: number },
+): Promise<void> {
   const ref = source.kind === 'url' ? source.url : `upload:${source.name ?? 'image'}`;
   const record: AnalysedImage = { ref };
   out.images.push(record);
   try {
-    const { bytes } = await intakeImage(source, {
+    const media = await intakeMedia(source, {
       fetch: deps.fetch,
-      decode: deps.decode ?? DEFAULT_DECODE_LIMITS,
+      decode: deps.decode,
+      video: videoLimitsSchema.parse(deps.video ?? {}),
+      videoBudget,
     });
+    if (media.kind !== 'still') {
+      record.media = media.kind;
+      if ('error' in media) {
+        // Recorded as evidence, so the listing is not silently taken as clean: a reviewer sees it was not screened.
+        record.error = media.error;
+        out.evidence.push({ kind: 'media-unscreened', image: ref, ...media.error });
+        return;
+      }
+      record.frames = media.frames.length;
+      if (deps.matcher) matchMoving(ref, media.frames, deps.matcher, out);
+      return;
+    }
+    const { bytes } = media;
     const pdq = await (deps.hasher ?? inThreadHasher(deps.decode)).hashDihedral(bytes);
     record.pdq = pdq.hashes.original;
     record.quality = pdq.quality;
@@ -185,17 +241,25 @@ async function analyseOne(source: ImageSource, deps: ImageAnalysisDeps, out: Ima
       }
     }
   } catch (err) {
-    if (err instanceof ImageInputError || err instanceof ImageIntakeError) {
-      record.error = { code: err.code, message: err.message };
-    } else {
-      record.error = { code: 'internal', message: (err as Error).message };
-    }
+    record.error = mediaErrorOf(err);
   }
+}
+
+function how(e: Extract<ImageEvidence, { kind: 'bank-match' }>): string {
+  if (e.video) {
+    return ` matched video ${e.bank} item ${e.itemId}: ${e.video.queryMatchPercent}% of its frames found within ${e.threshold} bits`;
+  }
+  const at = e.frame ? ` (frame at ${e.frame.timestamp.toFixed(1)} s)` : '';
+  return `${at} matched ${e.bank} item ${e.itemId} at distance ${e.distance}/${e.threshold} (${e.variant})`;
 }
 
 function bankSignal(e: Extract<ImageEvidence, { kind: 'bank-match' }>): Signal {
   // Closer than the threshold means stronger: distance 0 -> 1.0, at the threshold -> 0.6.
-  const strength = e.suppressed ? 0 : Number((1 - (0.4 * e.distance) / Math.max(1, e.threshold)).toFixed(3));
+  // A whole-video (vPDQ) match is as strong as the share of the listing video's frames the entry holds.
+  const closeness = e.video
+    ? e.video.queryMatchPercent / 100
+    : 1 - (0.4 * e.distance) / Math.max(1, e.threshold);
+  const strength = e.suppressed ? 0 : Number(closeness.toFixed(3));
   const product = e.product ? productForm(e.product) : undefined;
   return {
     detector: 'image-hash',
@@ -206,11 +270,7 @@ function bankSignal(e: Extract<ImageEvidence, { kind: 'bank-match' }>): Signal {
     // The image's own hash, so evidence packs can list it; the bank and item are in the detail.
     term: e.pdq,
     field: 'image',
-    detail:
-      `${e.image} matched ${e.bank} item ${e.itemId} at distance ${e.distance}/${e.threshold} (${e.variant})${e.withdrawnBy ? `, withdrawn (${e.withdrawnBy})` : ''}`.slice(
-        0,
-        2000,
-      ),
+    detail: `${e.image}${how(e)}${e.withdrawnBy ? `, withdrawn (${e.withdrawnBy})` : ''}`.slice(0, 2000),
   };
 }
 
@@ -220,8 +280,9 @@ export async function analyseListingImages(
   deps: ImageAnalysisDeps,
 ): Promise<ImageAnalysis> {
   const out: ImageAnalysis = { images: [], evidence: [], signals: [] };
+  const videoBudget = { left: videoLimitsSchema.parse(deps.video ?? {}).maxPerListing };
   for (const image of images) {
-    await analyseOne(typeof image === 'string' ? { kind: 'url', url: image } : image, deps, out);
+    await analyseOne(typeof image === 'string' ? { kind: 'url', url: image } : image, deps, out, videoBudget);
   }
   for (const e of out.evidence) {
     // Negative-bank hits stay evidence only: they withdraw image matches, not the listing's text signals.

@@ -3,10 +3,10 @@
 // database change log. Each worker holds one BankMatcher; `sync()` reads only the changes since its last
 // call (a small indexed query), so there are no full reloads and no reload storms across workers.
 import type { Queryable } from '../../shared/db/pool.ts';
-import { type Bank, type BankItem, ITEM_COLUMNS } from './bank-store.ts';
+import { type Bank, type BankItem, ITEM_COLUMNS, itemFromRow } from './bank-store.ts';
 import { PdqHashIndex } from './hash-index.ts';
 import { type Dihedral, pdqToWords } from './pdq.ts';
-import type { VpdqFeature } from './vpdq.ts';
+import { matchVpdq, type VpdqFeature } from './vpdq.ts';
 
 export interface BankMatch {
   bank: string;
@@ -22,6 +22,11 @@ export interface BankMatch {
   metadata: Record<string, unknown>;
   /** For a video or animated image: the frame that matched best. */
   frame?: { frameNumber: number; timestamp: number };
+  /**
+   * For a match with a bank's video entry (vPDQ): the shares of frames found each way. `pdq` is then the
+   * entry's first frame hash and `distance` the bank's threshold (vPDQ has no single distance).
+   */
+  video?: { queryMatchPercent: number; comparedMatchPercent: number; frames: number };
 }
 
 export interface BankMatchResult {
@@ -65,9 +70,29 @@ interface IndexedItem {
   metadata: Record<string, unknown>;
 }
 
+const emptyResult = (): BankMatchResult => ({
+  matches: [],
+  suppressed: [],
+  negative: [],
+  quarantined: [],
+  skippedForQuality: [],
+});
+
+/** The closest match per item, closest first. */
+function closestPerItem(list: readonly BankMatch[]): BankMatch[] {
+  const best = new Map<number, BankMatch>();
+  for (const m of list) {
+    const previous = best.get(m.itemId);
+    if (!previous || m.distance < previous.distance) best.set(m.itemId, m);
+  }
+  return [...best.values()].sort((a, b) => a.distance - b.distance || a.itemId - b.itemId);
+}
+
 export class BankMatcher {
   readonly index = new PdqHashIndex();
   private readonly items = new Map<number, IndexedItem>();
+  /** Video entries (vPDQ) are compared frame set to frame set, as ThreatExchange's brute-force matcher does. */
+  private readonly videos = new Map<number, IndexedItem & { frames: VpdqFeature[] }>();
   private banks = new Map<number, Bank>();
   private cursor: string | null = null;
   private syncedAt = 0;
@@ -93,8 +118,9 @@ export class BankMatcher {
     this.recentHits.delete(itemId);
   }
 
+  /** Photo and video entries held. */
   get size(): number {
-    return this.items.size;
+    return this.items.size + this.videos.size;
   }
 
   /** Loads everything once, then remembers where the change log stands. */
@@ -106,7 +132,8 @@ export class BankMatcher {
     const { rows } = await db.query<BankItem>(`SELECT ${ITEM_COLUMNS} FROM image_hash_items WHERE enabled`);
     this.index.clear();
     this.items.clear();
-    for (const row of rows) this.put(row);
+    this.videos.clear();
+    for (const row of rows) this.put(itemFromRow(row));
     this.index.compact();
   }
 
@@ -119,7 +146,7 @@ export class BankMatcher {
     const maxGap = this.options.maxSyncGapMs ?? 24 * 3600_000;
     if (this.cursor === null || Date.now() - this.syncedAt > maxGap) {
       await this.load(db);
-      return { items: this.items.size, banks: this.banks.size };
+      return { items: this.size, banks: this.banks.size };
     }
     const next = await snapshotXmin(db);
     const { rows } = await db.query<{ item_id: string | null; bank_id: number | null }>(
@@ -134,14 +161,11 @@ export class BankMatcher {
         `SELECT ${ITEM_COLUMNS} FROM image_hash_items WHERE id = ANY($1::bigint[])`,
         [itemIds],
       );
-      const byId = new Map(current.map((r) => [r.id, r]));
+      const byId = new Map(current.map((r) => [r.id, itemFromRow(r)]));
       for (const id of itemIds) {
         const row = byId.get(id);
         if (row?.enabled) this.put(row);
-        else {
-          this.index.remove(id);
-          this.items.delete(id);
-        }
+        else this.drop(id);
       }
     }
     this.cursor = next;
@@ -206,13 +230,7 @@ export class BankMatcher {
    * negative bank withdraws that frame's positive matches, as for a still picture.
    */
   matchFrames(frames: readonly VpdqFeature[]): BankMatchResult {
-    const merged: BankMatchResult = {
-      matches: [],
-      suppressed: [],
-      negative: [],
-      quarantined: [],
-      skippedForQuality: [],
-    };
+    const merged = emptyResult();
     const seen = new Set<string>();
     for (const f of frames) {
       if (seen.has(f.hash)) continue; // a still scene repeats its hash: look it up once
@@ -223,14 +241,7 @@ export class BankMatcher {
         merged[key].push(...r[key].map((m) => ({ ...m, frame })));
       }
     }
-    const closest = (list: BankMatch[]) => {
-      const best = new Map<number, BankMatch>();
-      for (const m of list) {
-        const previous = best.get(m.itemId);
-        if (!previous || m.distance < previous.distance) best.set(m.itemId, m);
-      }
-      return [...best.values()].sort((a, b) => a.distance - b.distance || a.itemId - b.itemId);
-    };
+    const closest = closestPerItem;
     // An item matched by one frame and withdrawn in another still matched: it stays a match.
     merged.matches = closest(merged.matches);
     const matched = new Set(merged.matches.map((m) => m.itemId));
@@ -238,6 +249,64 @@ export class BankMatcher {
     merged.negative = closest(merged.negative);
     merged.quarantined = closest(merged.quarantined).filter((m) => !matched.has(m.itemId));
     return merged;
+  }
+
+  /**
+   * Compares a video's (or animated image's) frames with the banks' video entries by vPDQ's rules, each
+   * bank's threshold as the frame distance and its quality floor as the frame quality (ThreatExchange's
+   * defaults are 31 and 50, the banks' defaults too). A negative video entry withdraws the positive ones.
+   */
+  matchVideoEntries(frames: readonly VpdqFeature[]): BankMatchResult {
+    const result = emptyResult();
+    const all: BankMatch[] = [];
+    for (const [itemId, item] of this.videos) {
+      const bank = this.banks.get(item.bankId);
+      if (!bank?.enabled) continue;
+      const m = matchVpdq(frames, item.frames, { distance: bank.matchThreshold, quality: bank.qualityFloor });
+      if (!m.isMatch) continue;
+      all.push({
+        bank: bank.name,
+        bankKind: bank.kind,
+        itemId,
+        pdq: item.pdq,
+        distance: bank.matchThreshold,
+        variant: 'original',
+        threshold: bank.matchThreshold,
+        species: item.species,
+        product: item.product,
+        metadata: item.metadata,
+        video: {
+          queryMatchPercent: Number(m.queryMatchPercent.toFixed(1)),
+          comparedMatchPercent: Number(m.comparedMatchPercent.toFixed(1)),
+          frames: item.frames.length,
+        },
+      });
+    }
+    // Best-covered first: the entry that accounts for most of the query's frames.
+    all.sort((a, b) => b.video!.queryMatchPercent - a.video!.queryMatchPercent || a.itemId - b.itemId);
+    result.negative = all.filter((m) => m.bankKind === 'negative');
+    const positive = all.filter((m) => m.bankKind === 'positive');
+    if (result.negative.length > 0) result.suppressed = positive;
+    else {
+      for (const m of positive) {
+        if (this.isFlooding(m)) result.quarantined.push(m);
+        else result.matches.push(m);
+      }
+    }
+    return result;
+  }
+
+  /** A video or animated image against everything: photo entries in any frame, and video entries by vPDQ. */
+  matchVideo(frames: readonly VpdqFeature[]): BankMatchResult {
+    const photos = this.matchFrames(frames);
+    const videos = this.matchVideoEntries(frames);
+    return {
+      matches: [...videos.matches, ...photos.matches],
+      suppressed: [...videos.suppressed, ...photos.suppressed],
+      negative: [...videos.negative, ...photos.negative],
+      quarantined: [...videos.quarantined, ...photos.quarantined],
+      skippedForQuality: photos.skippedForQuality,
+    };
   }
 
   // Counts the match; true once the item has matched more than the limit within the window. A shared
@@ -267,14 +336,24 @@ export class BankMatcher {
   private put(row: BankItem): void {
     // A changed item (e.g. re-enabled by a reviewer) starts afresh.
     this.releaseQuarantine(row.id);
-    this.index.add(row.id, row.pdq);
-    this.items.set(row.id, {
+    const common = {
       bankId: row.bankId,
-      pdq: row.pdq,
       species: row.species,
       product: row.product,
       metadata: row.metadata,
-    });
+    };
+    if (row.vpdq) {
+      this.videos.set(row.id, { ...common, pdq: row.vpdq[0]!.hash, frames: row.vpdq });
+      return;
+    }
+    if (row.pdq === null) return;
+    this.index.add(row.id, row.pdq);
+    this.items.set(row.id, { ...common, pdq: row.pdq });
+  }
+
+  private drop(id: number): void {
+    if (this.items.delete(id)) this.index.remove(id);
+    this.videos.delete(id);
   }
 
   private async reloadBanks(db: Queryable): Promise<void> {

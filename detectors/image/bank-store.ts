@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { appendAudit } from '../../shared/db/audit.ts';
 import { inTransaction, type Pool, type Queryable } from '../../shared/db/pool.ts';
 import { PDQ_MATCH_THRESHOLD, PDQ_QUALITY_THRESHOLD } from './pdq.ts';
+import { parseVpdqSignal, type VpdqFeature, vpdqSignalItems } from './vpdq.ts';
 
 export const bankNameSchema = z
   .string()
@@ -28,16 +29,32 @@ export type BankInput = z.input<typeof bankInputSchema>;
 export const bankPatchSchema = bankInputSchema.omit({ name: true }).partial();
 export type BankPatch = z.input<typeof bankPatchSchema>;
 
-export const itemInputSchema = z.object({
-  pdq: pdqHexSchema,
-  quality: z.number().int().min(0).max(100).nullable().default(null),
-  species: z.string().min(1).max(200).nullable().default(null),
-  product: z.string().min(1).max(200).nullable().default(null),
-  note: z.string().max(2000).nullable().default(null),
-  metadata: z.record(z.string(), z.unknown()).default({}),
-  source: z.string().min(1).max(100).default('local'),
-  enabled: z.boolean().default(true),
+/** An hour of video at one hash per second: longer entries are refused rather than stored. */
+export const MAX_VPDQ_FRAMES = 3600;
+
+export const vpdqFeatureSchema = z.object({
+  frameNumber: z.number().int().min(0),
+  quality: z.number().int().min(0).max(100),
+  hash: pdqHexSchema,
+  timestamp: z.number().finite().min(0),
 });
+
+export const itemInputSchema = z
+  .object({
+    /** A photo's PDQ hash, or else `vpdq`: a video's (or animated image's) frame hashes. */
+    pdq: pdqHexSchema.optional(),
+    vpdq: z.array(vpdqFeatureSchema).min(1).max(MAX_VPDQ_FRAMES).optional(),
+    quality: z.number().int().min(0).max(100).nullable().default(null),
+    species: z.string().min(1).max(200).nullable().default(null),
+    product: z.string().min(1).max(200).nullable().default(null),
+    note: z.string().max(2000).nullable().default(null),
+    metadata: z.record(z.string(), z.unknown()).default({}),
+    source: z.string().min(1).max(100).default('local'),
+    enabled: z.boolean().default(true),
+  })
+  .refine((i) => (i.pdq === undefined) !== (i.vpdq === undefined), {
+    message: 'a bank item is either a PDQ hash (pdq) or a video signal (vpdq)',
+  });
 export type ItemInput = z.input<typeof itemInputSchema>;
 
 export interface Bank {
@@ -53,7 +70,10 @@ export interface Bank {
 export interface BankItem {
   id: number;
   bankId: number;
-  pdq: string;
+  /** The photo's PDQ hash; null for a video entry. */
+  pdq: string | null;
+  /** The video's frames; null for a photo entry. */
+  vpdq: VpdqFeature[] | null;
   quality: number | null;
   species: string | null;
   product: string | null;
@@ -76,8 +96,18 @@ export class BankError extends Error {
 
 const BANK_COLUMNS = `id, name, description, kind, match_threshold AS "matchThreshold",
   quality_floor AS "qualityFloor", enabled`;
-export const ITEM_COLUMNS = `id::float8 AS id, bank_id AS "bankId", pdq, quality, species, product, note, metadata,
-  source, enabled, disabled_reason AS "disabledReason"`;
+export const ITEM_COLUMNS = `id::float8 AS id, bank_id AS "bankId", pdq, vpdq, quality, species, product, note,
+  metadata, source, enabled, disabled_reason AS "disabledReason"`;
+
+/** A row selected with ITEM_COLUMNS: the stored vPDQ signal (JSON array) becomes frames again. */
+export function itemFromRow(row: Omit<BankItem, 'vpdq'> & { vpdq: unknown }): BankItem {
+  return { ...row, vpdq: row.vpdq === null ? null : parseVpdqSignal(JSON.stringify(row.vpdq)) };
+}
+
+/** What an audit entry or a report names an item by: its PDQ hash, or its video's frame count. */
+export function itemLabel(item: { pdq?: string | null; vpdq?: readonly unknown[] | null }): string {
+  return item.pdq ?? `vpdq:${item.vpdq?.length ?? 0} frames`;
+}
 
 export async function createBank(db: Pool, input: BankInput, actor: string): Promise<Bank> {
   return inTransaction(db, (tx) => createBankIn(tx, input, actor));
@@ -169,15 +199,21 @@ export async function addItemsIn(
   const result: AddItemsResult = { added: 0, duplicates: 0, belowQualityFloor: [], ids: [] };
   for (const item of parsed) {
     if (item.quality !== null && item.quality < bank.qualityFloor) {
-      result.belowQualityFloor.push(item.pdq);
+      result.belowQualityFloor.push(itemLabel(item));
+      continue;
+    }
+    // A video none of whose frames reaches the floor could never match: refused like a poor photo.
+    if (item.vpdq && !item.vpdq.some((f) => f.quality >= bank.qualityFloor)) {
+      result.belowQualityFloor.push(itemLabel(item));
       continue;
     }
     const { rows } = await tx.query<{ id: number }>(
-      `INSERT INTO image_hash_items (bank_id, pdq, quality, species, product, note, metadata, source, enabled, added_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (bank_id, pdq) DO NOTHING RETURNING id::float8 AS id`,
+      `INSERT INTO image_hash_items (bank_id, pdq, vpdq, quality, species, product, note, metadata, source, enabled, added_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id::float8 AS id`,
       [
         bank.id,
-        item.pdq,
+        item.pdq ?? null,
+        item.vpdq ? JSON.stringify(vpdqSignalItems(item.vpdq)) : null,
         item.quality,
         item.species,
         item.product,
@@ -211,6 +247,7 @@ export async function addItemsIn(
  * Keeps exactly `pdqs` enabled among the bank's items whose metadata carries `tag` (e.g. the hashes one
  * peer shared from one of its banks): the others are disabled with `reason`; those among `pdqs` that were
  * disabled with that same reason are enabled again. Items a curator disabled for another reason stay so.
+ * Video items have no PDQ to name them: they stay while any of the bank is kept, and go when none is.
  */
 export async function retainTaggedItems(
   tx: Queryable,
@@ -221,11 +258,12 @@ export async function retainTaggedItems(
   actor: string,
 ): Promise<{ disabled: number; enabled: number }> {
   const bank = await getBank(tx, bankName);
-  const { rows } = await tx.query<{ pdq: string; enabled: boolean }>(
-    `UPDATE image_hash_items SET enabled = (pdq = ANY($3::text[])),
-       disabled_reason = CASE WHEN pdq = ANY($3::text[]) THEN NULL ELSE $4 END, updated_at = now()
+  const kept = `(CASE WHEN pdq IS NULL THEN cardinality($3::text[]) > 0 ELSE pdq = ANY($3::text[]) END)`;
+  const { rows } = await tx.query<{ pdq: string | null; enabled: boolean }>(
+    `UPDATE image_hash_items SET enabled = ${kept},
+       disabled_reason = CASE WHEN ${kept} THEN NULL ELSE $4 END, updated_at = now()
      WHERE bank_id = $1 AND metadata @> $2::jsonb
-       AND ((enabled AND NOT pdq = ANY($3::text[])) OR (NOT enabled AND disabled_reason = $4 AND pdq = ANY($3::text[])))
+       AND ((enabled AND NOT ${kept}) OR (NOT enabled AND disabled_reason = $4 AND ${kept}))
      RETURNING pdq, enabled`,
     [bank.id, JSON.stringify(tag), pdqs, reason],
   );
@@ -260,21 +298,22 @@ export async function setItemEnabled(
       [itemId, enabled, reason],
     );
     if (!rows[0]) throw new BankError('not_found', `no bank item ${itemId}`);
+    const item = itemFromRow(rows[0]);
     await appendAudit(tx, {
       actor,
       action: enabled ? 'image_bank.enable_item' : 'image_bank.disable_item',
       subjectType: 'image_bank_item',
       subjectId: String(itemId),
-      details: { reason, pdq: rows[0].pdq },
+      details: { reason, pdq: itemLabel(item) },
     });
-    return rows[0];
+    return item;
   });
 }
 
 export async function removeItem(db: Pool, itemId: number, actor: string): Promise<boolean> {
   return inTransaction(db, async (tx) => {
-    const { rows } = await tx.query<{ pdq: string }>(
-      'DELETE FROM image_hash_items WHERE id = $1 RETURNING pdq',
+    const { rows } = await tx.query<{ pdq: string | null; vpdq: unknown[] | null }>(
+      'DELETE FROM image_hash_items WHERE id = $1 RETURNING pdq, vpdq',
       [itemId],
     );
     if (!rows[0]) return false;
@@ -283,7 +322,7 @@ export async function removeItem(db: Pool, itemId: number, actor: string): Promi
       action: 'image_bank.remove_item',
       subjectType: 'image_bank_item',
       subjectId: String(itemId),
-      details: { pdq: rows[0].pdq },
+      details: { pdq: itemLabel(rows[0]) },
     });
     return true;
   });
@@ -295,5 +334,5 @@ export async function listItems(db: Queryable, bankName: string): Promise<BankIt
     `SELECT ${ITEM_COLUMNS} FROM image_hash_items WHERE bank_id = $1 ORDER BY id`,
     [bank.id],
   );
-  return rows;
+  return rows.map(itemFromRow);
 }

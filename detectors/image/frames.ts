@@ -16,7 +16,13 @@ import type { VpdqFeature } from './vpdq.ts';
 
 export class VideoInputError extends Error {
   constructor(
-    readonly code: 'ffmpeg_missing' | 'no_video_stream' | 'decode_failed' | 'too_many_pixels',
+    readonly code:
+      | 'ffmpeg_missing'
+      | 'no_video_stream'
+      | 'decode_failed'
+      | 'too_many_pixels'
+      | 'too_long'
+      | 'timeout',
     message: string,
   ) {
     super(message);
@@ -73,9 +79,14 @@ export async function vpdqFromAnimatedImage(
   return out;
 }
 
-function run(command: string, args: string[]): Promise<{ stdout: Buffer; stderr: string; code: number }> {
+function run(
+  command: string,
+  args: string[],
+  timeoutMs?: number,
+): Promise<{ stdout: Buffer; stderr: string; code: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // `timeout` makes Node kill the child (SIGTERM) when it runs too long; it then closes with no code.
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -102,27 +113,49 @@ const rate = (r: string | undefined) => {
   return num && den ? num / den : 0;
 };
 
-/** vPDQ of a video file, through ffprobe and ffmpeg. */
-export async function vpdqFromVideoFile(
-  path: string,
-  options: { secondsPerHash?: number; maxPixels?: number } = {},
-): Promise<VpdqFeature[]> {
-  const probe = await run('ffprobe', [
-    '-v',
-    'error',
-    '-select_streams',
-    'v:0',
-    '-show_entries',
-    'stream=width,height,avg_frame_rate,r_frame_rate',
-    '-of',
-    'json',
-    path,
-  ]).catch((err) => missing(err, 'ffprobe'));
-  const stream = (
-    JSON.parse(probe.stdout.toString() || '{}') as {
-      streams?: { width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string }[];
-    }
-  ).streams?.[0];
+export interface VideoLimits {
+  secondsPerHash?: number;
+  maxPixels?: number;
+  /** Longer videos are refused from their header (`too_long`); decoding also stops there. */
+  maxDurationSeconds?: number;
+  /** At most this many frames are hashed; the rest of the video is not decoded. */
+  maxFrames?: number;
+  /** ffprobe and ffmpeg together; past it ffmpeg is killed (`timeout`). */
+  timeoutMs?: number;
+}
+
+/** vPDQ of a video file, through ffprobe and ffmpeg. Unbounded unless limits are given (the CLI's case). */
+export async function vpdqFromVideoFile(path: string, options: VideoLimits = {}): Promise<VpdqFeature[]> {
+  const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
+  const probe = await run(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=width,height,avg_frame_rate,r_frame_rate,duration:format=duration',
+      '-of',
+      'json',
+      path,
+    ],
+    options.timeoutMs,
+  ).catch((err) => missing(err, 'ffprobe'));
+  if (deadline !== undefined && Date.now() >= deadline) {
+    throw new VideoInputError('timeout', `video probe took over ${options.timeoutMs} ms`);
+  }
+  const probed = JSON.parse(probe.stdout.toString() || '{}') as {
+    streams?: {
+      width?: number;
+      height?: number;
+      avg_frame_rate?: string;
+      r_frame_rate?: string;
+      duration?: string;
+    }[];
+    format?: { duration?: string };
+  };
+  const stream = probed.streams?.[0];
   if (probe.code !== 0 || !stream?.width || !stream.height) {
     throw new VideoInputError('no_video_stream', `no video stream: ${probe.stderr.trim().slice(0, 300)}`);
   }
@@ -132,9 +165,22 @@ export async function vpdqFromVideoFile(
   }
   const fps = rate(stream.avg_frame_rate) || rate(stream.r_frame_rate);
   if (fps <= 0) throw new VideoInputError('decode_failed', 'video frame rate is unknown');
+  const duration = Number(stream.duration ?? probed.format?.duration);
+  if (options.maxDurationSeconds !== undefined && duration > options.maxDurationSeconds) {
+    throw new VideoInputError(
+      'too_long',
+      `video lasts ${duration.toFixed(1)} s; the limit is ${options.maxDurationSeconds} s`,
+    );
+  }
   const every = Math.max(1, Math.trunc((options.secondsPerHash ?? 1) * fps));
   const out: VpdqFeature[] = [];
   const frameBytes = width * height * 3;
+  const maxFrames = options.maxFrames ?? Number.POSITIVE_INFINITY;
+  // A header can lie about the duration: decoding stops at the limit whatever it says.
+  const cap = options.maxDurationSeconds === undefined ? [] : ['-t', String(options.maxDurationSeconds)];
+  const remainingMs = deadline === undefined ? undefined : Math.max(1, deadline - Date.now());
+  if (remainingMs !== undefined && remainingMs <= 0)
+    throw new VideoInputError('timeout', 'video probe took too long');
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       'ffmpeg',
@@ -142,6 +188,7 @@ export async function vpdqFromVideoFile(
         '-v',
         'error',
         '-nostdin',
+        ...cap,
         '-i',
         path,
         '-map',
@@ -164,9 +211,17 @@ export async function vpdqFromVideoFile(
     const frame = Buffer.alloc(frameBytes);
     let filled = 0;
     let stderr = '';
+    let stopped: 'enough' | 'timeout' | undefined;
+    const timer =
+      remainingMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            stopped = 'timeout';
+            child.kill('SIGKILL');
+          }, remainingMs);
     child.stdout.on('data', (chunk: Buffer) => {
       let at = 0;
-      while (at < chunk.length) {
+      while (at < chunk.length && stopped === undefined) {
         const n = Math.min(frameBytes - filled, chunk.length - at);
         chunk.copy(frame, filled, at, at + n);
         filled += n;
@@ -175,6 +230,10 @@ export async function vpdqFromVideoFile(
           const frameNumber = out.length * every;
           out.push(feature(frameNumber, Math.fround(frameNumber / fps), frame, width, height));
           filled = 0;
+          if (out.length >= maxFrames) {
+            stopped = 'enough';
+            child.kill('SIGKILL');
+          }
         }
       }
     });
@@ -182,6 +241,7 @@ export async function vpdqFromVideoFile(
       stderr = (stderr + b.toString()).slice(-4000);
     });
     child.on('error', (err) => {
+      clearTimeout(timer);
       try {
         missing(err, 'ffmpeg');
       } catch (e) {
@@ -189,7 +249,10 @@ export async function vpdqFromVideoFile(
       }
     });
     child.on('close', (code) => {
-      if (code === 0) resolve();
+      clearTimeout(timer);
+      if (stopped === 'timeout') {
+        reject(new VideoInputError('timeout', `video decoding took over ${options.timeoutMs} ms`));
+      } else if (code === 0 || stopped === 'enough') resolve();
       else reject(new VideoInputError('decode_failed', `ffmpeg failed: ${stderr.trim().slice(0, 300)}`));
     });
   });
@@ -199,7 +262,7 @@ export async function vpdqFromVideoFile(
 /** vPDQ of video bytes (an upload): written to a private temporary file for ffmpeg, then removed. */
 export async function vpdqFromVideoBytes(
   bytes: Uint8Array,
-  options: { secondsPerHash?: number; maxPixels?: number } = {},
+  options: VideoLimits = {},
 ): Promise<VpdqFeature[]> {
   const dir = await mkdtemp(join(tmpdir(), 'wild-sentinel-video-'));
   try {
@@ -209,4 +272,30 @@ export async function vpdqFromVideoBytes(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+const IMAGE_FORMATS = new Set(['gif', 'webp', 'png', 'jpeg', 'tiff', 'avif', 'heif']);
+
+/** What a file is, from its own bytes (not its name): a still picture, an animation, or else video. */
+export async function mediaKind(bytes: Uint8Array): Promise<'still' | 'animated' | 'video'> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes).metadata();
+  } catch {
+    return 'video';
+  }
+  if (!IMAGE_FORMATS.has(meta.format ?? '')) return 'video';
+  return (meta.pages ?? 1) > 1 ? 'animated' : 'still';
+}
+
+/** vPDQ of an animated image or a video, by what the bytes are; a still picture gives its one frame. */
+export async function vpdqFromMedia(
+  bytes: Uint8Array,
+  options: VideoLimits & { limits?: DecodeLimits } = {},
+): Promise<VpdqFeature[]> {
+  if ((await mediaKind(bytes)) !== 'video') {
+    const frames = await vpdqFromAnimatedImage(bytes, options);
+    return options.maxFrames === undefined ? frames : frames.slice(0, options.maxFrames);
+  }
+  return vpdqFromVideoBytes(bytes, options);
 }

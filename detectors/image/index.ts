@@ -3,6 +3,7 @@
 // For the case workflow (wrap in an activity; all dependencies are injected):
 //   analyseListingImages(images, deps) -> { images, evidence, signals }
 //     images  listing URLs (strings or { kind: 'url', url }) and bot uploads ({ kind: 'upload', bytes, name })
+//             (videos and animated images are hashed frame by frame: vPDQ, under deps.video bounds)
 //     deps    { matcher?: BankMatcher, ocr?: OcrEngine, classifiers?: ImageClassifier[],
 //               screenText?, language?, fetch?: IntakeOptions, decode?: DecodeLimits }
 //     -> evidence: ImageEvidence[] (bank-match with distance/threshold/variant, ocr hits with the image
@@ -22,7 +23,8 @@
 //   PdqHashIndex                                                      in-memory multi-index hash index
 //   createBank, updateBank, addItems, setItemEnabled, listItems, ...  banks in PostgreSQL (bank-store.ts)
 //   BankMatcher, startBankSync, pruneBankChanges                      matching, incremental sync, and
-//                                                                     optional flood quarantine ({ flood })
+//                                                                     optional flood quarantine ({ flood });
+//                                                                     matchVideo: frames vs photo and video entries
 //   parseBankFile, serializeBank                                      HMA / python-threatexchange formats
 //   fetchImage, intakeImage, isBlockedAddress, ImageIntakeError       SSRF-safe intake (intake.ts)
 //   createPaddleOcr                                                   offline OCR (ocr.ts)
@@ -54,6 +56,7 @@ export {
   createBank,
   getBank,
   type ItemInput,
+  itemFromRow,
   listBanks,
   listItems,
   removeItem,
@@ -74,7 +77,15 @@ export {
   ImageInputError,
   inspectImage,
 } from './decode.ts';
-export { VideoInputError, vpdqFromAnimatedImage, vpdqFromVideoBytes, vpdqFromVideoFile } from './frames.ts';
+export {
+  mediaKind,
+  VideoInputError,
+  type VideoLimits,
+  vpdqFromAnimatedImage,
+  vpdqFromMedia,
+  vpdqFromVideoBytes,
+  vpdqFromVideoFile,
+} from './frames.ts';
 export { pdqDihedralHashImage, pdqHashImage } from './hash-image.ts';
 export { type IndexMatch, PdqHashIndex } from './hash-index.ts';
 export {
@@ -85,6 +96,13 @@ export {
   intakeImage,
   isBlockedAddress,
 } from './intake.ts';
+export {
+  intakeMedia,
+  VIDEO_CONTENT_TYPES,
+  VideoScreeningError,
+  type VideoScreeningLimits,
+  videoLimitsSchema,
+} from './media-intake.ts';
 export { createPaddleOcr, type OcrEngine, type OcrLine } from './ocr.ts';
 export {
   DIHEDRAL_NAMES,
@@ -107,4 +125,5 @@ export {
   type VpdqFeature,
   VpdqFormatError,
   type VpdqMatch,
+  type VpdqMatchOptions,
 } from './vpdq.ts';

@@ -18,12 +18,21 @@ export interface VpdqFeature {
 }
 
 /** python-threatexchange's defaults: a frame pair matches at distance <= 31, frames under quality 50 are ignored, and a video matches when 80% of the query's frames are found. */
-export const VPDQ_DEFAULTS = {
+export interface VpdqMatchOptions {
+  /** A frame pair matches at Hamming distance <= this. */
+  distance: number;
+  /** Frames under this quality take no part. */
+  quality: number;
+  queryMatchPercent: number;
+  comparedMatchPercent: number;
+}
+
+export const VPDQ_DEFAULTS: Readonly<VpdqMatchOptions> = {
   distance: PDQ_MATCH_THRESHOLD,
   quality: PDQ_QUALITY_THRESHOLD,
   queryMatchPercent: 80,
   comparedMatchPercent: 0,
-} as const;
+};
 
 export class VpdqFormatError extends Error {
   constructor(message: string) {
@@ -69,9 +78,14 @@ export function parseVpdqFile(text: string): VpdqFeature[] {
   return out;
 }
 
+/** The items of python-threatexchange's signal: `"hash,quality,timestamp"` per frame. */
+export function vpdqSignalItems(features: readonly VpdqFeature[]): string[] {
+  return features.map((f) => `${f.hash},${f.quality},${f.timestamp.toFixed(3)}`);
+}
+
 /** python-threatexchange's signal string (frame numbers are not carried; they are renumbered in order). */
 export function formatVpdqSignal(features: readonly VpdqFeature[]): string {
-  return JSON.stringify(features.map((f) => `${f.hash},${f.quality},${f.timestamp.toFixed(3)}`));
+  return JSON.stringify(vpdqSignalItems(features));
 }
 
 export function parseVpdqSignal(text: string): VpdqFeature[] {
@@ -131,7 +145,7 @@ export interface VpdqMatch {
 export function matchVpdq(
   query: readonly VpdqFeature[],
   compared: readonly VpdqFeature[],
-  options: Partial<typeof VPDQ_DEFAULTS> = {},
+  options: Partial<VpdqMatchOptions> = {},
 ): VpdqMatch {
   const o = { ...VPDQ_DEFAULTS, ...options };
   const q = matchableFrames(query, o.quality);

@@ -159,7 +159,7 @@ async function applyImageHashes(
     tx,
     name,
     tag,
-    items.map((i) => i.pdq.toLowerCase()),
+    items.flatMap((i) => (i.pdq ? [i.pdq.toLowerCase()] : [])),
     withdrawnHashReason(origin),
     actor,
   );
@@ -196,11 +196,11 @@ async function narrowImageHashes(
   actor: string,
 ) {
   const parsed = parseBankFile(payload.content, payload.format, `share:${origin}`);
-  const keep = new Set(parsed.items.map((i) => i.pdq.toLowerCase()));
+  const keep = new Set(parsed.items.flatMap((i) => (i.pdq ? [i.pdq.toLowerCase()] : [])));
   const bank = sharedBankName(origin);
   const { rows } = await tx.query<{ pdq: string }>(
     `SELECT i.pdq FROM image_hash_items i JOIN image_hash_banks b ON b.id = i.bank_id
-     WHERE b.name = $1 AND i.enabled AND i.metadata @> $2::jsonb`,
+     WHERE b.name = $1 AND i.enabled AND i.pdq IS NOT NULL AND i.metadata @> $2::jsonb`,
     [bank, JSON.stringify({ sharedFrom: origin, sharedBank: payload.bank })],
   );
   await retainTaggedItems(

@@ -328,7 +328,7 @@ describe('bank import and export formats', () => {
       qualityFloor: 50,
       enabled: true,
     };
-    const base = { bankId: 1, note: null, source: 'local', disabledReason: null };
+    const base = { bankId: 1, note: null, source: 'local', disabledReason: null, vpdq: null };
     const items = [
       {
         ...base,
