@@ -210,10 +210,17 @@ export class BankMatcher {
       }
     }
     const all = [...best.values()].sort((a, b) => a.distance - b.distance || a.itemId - b.itemId);
+    return this.settle(result, all);
+  }
+
+  /**
+   * Sorts ordered matches into the result. A negative bank holds known look-alikes (stock photos, legal
+   * replicas): a hit there withdraws the positive matches, which stay visible as `suppressed` for reviewers
+   * and tuning; a positive item matching too often is quarantined.
+   */
+  private settle(result: BankMatchResult, all: BankMatch[]): BankMatchResult {
     result.negative = all.filter((m) => m.bankKind === 'negative');
     const positive = all.filter((m) => m.bankKind === 'positive');
-    // A negative bank holds known look-alikes (stock photos, legal replicas): a hit there withdraws the
-    // positive matches, which stay visible as `suppressed` for reviewers and tuning.
     if (result.negative.length > 0) result.suppressed = positive;
     else {
       for (const m of positive) {
@@ -284,16 +291,7 @@ export class BankMatcher {
     }
     // Best-covered first: the entry that accounts for most of the query's frames.
     all.sort((a, b) => b.video!.queryMatchPercent - a.video!.queryMatchPercent || a.itemId - b.itemId);
-    result.negative = all.filter((m) => m.bankKind === 'negative');
-    const positive = all.filter((m) => m.bankKind === 'positive');
-    if (result.negative.length > 0) result.suppressed = positive;
-    else {
-      for (const m of positive) {
-        if (this.isFlooding(m)) result.quarantined.push(m);
-        else result.matches.push(m);
-      }
-    }
-    return result;
+    return this.settle(result, all);
   }
 
   /** A video or animated image against everything: photo entries in any frame, and video entries by vPDQ. */

@@ -1,7 +1,7 @@
 // Volunteers' answers to reviewers' questions ("more information needed"): text or a photo, attached to
 // the report they answer and shown on the case card.
 import type { Queryable } from './pool.ts';
-import { insertPhoto } from './reports.ts';
+import { insertPhoto, type PhotoRow } from './reports.ts';
 
 export interface ReportAnswer {
   reportId: string;
@@ -26,14 +26,7 @@ export async function insertAnswer(
     caseId: string;
     volunteerId: string;
     text: string | null;
-    photo?: {
-      sourceId: string;
-      mimeType: string;
-      sha256: string;
-      bytes: Buffer;
-      pdq?: string;
-      pdqQuality?: number;
-    };
+    photo?: Omit<PhotoRow, 'volunteerId' | 'reportId' | 'answerId'>;
     /** The delivery's idempotency key: the same request stores one answer. */
     requestId?: string;
   },

@@ -12,6 +12,7 @@ import {
   looksVietnamese,
   normalizeTerm,
 } from '../../detectors/text/normalize.ts';
+import type { NewTermCandidate } from '../../shared/db/term-candidates.ts';
 import { isStopWord } from './stop-words.ts';
 
 export interface MiningDoc {
@@ -26,23 +27,10 @@ export interface MiningDoc {
   reportIds: string[];
 }
 
-export interface MinedCandidate {
-  language: string;
-  /** As it would be written in the library: the folded n-gram, or "#tag". */
-  term: string;
-  /** The folded form counted (hashtags without "#"). */
-  normalized: string;
-  form: 'ngram' | 'hashtag';
-  score: number;
-  positives: number;
-  missed: number;
-  negatives: number;
-  positiveDocs: number;
-  negativeDocs: number;
+/** A stored candidate (shared/db/term-candidates.ts) before it is stored, with its estimated precision. */
+export interface MinedCandidate extends NewTermCandidate {
   /** Share of the listings holding it that were positive. */
   estimatedPrecision: number;
-  examples: { listingId: string; title: string }[];
-  reportIds: string[];
 }
 
 export interface MiningOptions {
