@@ -10,23 +10,26 @@ import type { RouteContext } from '../server.ts';
 const STATIC_DIR = fileURLToPath(new URL('../static/', import.meta.url));
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
-const FILES: Record<string, { path: string; type: string }> = {
-  '': { path: join(STATIC_DIR, 'dashboard.html'), type: 'text/html; charset=utf-8' },
-  'dashboard.js': { path: join(STATIC_DIR, 'dashboard.js'), type: 'text/javascript; charset=utf-8' },
-  'dashboard.css': { path: join(STATIC_DIR, 'dashboard.css'), type: 'text/css; charset=utf-8' },
-  'dashboard-terms.js': {
-    path: join(STATIC_DIR, 'dashboard-terms.js'),
-    type: 'text/javascript; charset=utf-8',
-  },
-  'chart.umd.js': { path: CHART_JS, type: 'text/javascript; charset=utf-8' },
-};
+// A Map, not an object: a path such as /dashboard/toString must not find Object.prototype's members.
+const FILES = new Map<string, { path: string; type: string }>(
+  Object.entries({
+    '': { path: join(STATIC_DIR, 'dashboard.html'), type: 'text/html; charset=utf-8' },
+    'dashboard.js': { path: join(STATIC_DIR, 'dashboard.js'), type: 'text/javascript; charset=utf-8' },
+    'dashboard.css': { path: join(STATIC_DIR, 'dashboard.css'), type: 'text/css; charset=utf-8' },
+    'dashboard-terms.js': {
+      path: join(STATIC_DIR, 'dashboard-terms.js'),
+      type: 'text/javascript; charset=utf-8',
+    },
+    'chart.umd.js': { path: CHART_JS, type: 'text/javascript; charset=utf-8' },
+  }),
+);
 const cache = new Map<string, Buffer>();
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 function serve(ctx: RouteContext, name: string): void {
-  const file = FILES[name];
+  const file = FILES.get(name);
   if (!file) throw new HttpError(404, 'not_found', 'no such dashboard file');
   let body = cache.get(name);
   if (!body) {

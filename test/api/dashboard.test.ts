@@ -86,6 +86,12 @@ afterAll(async () => {
 });
 
 describe('GET /v1/metrics', () => {
+  it('serves its own files only: a name like an object member is a 404', async () => {
+    expect((await fetch(`${base}/dashboard/dashboard.js`)).status).toBe(200);
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty'])
+      expect((await fetch(`${base}/dashboard/${name}`)).status).toBe(404);
+  });
+
   it('answers the filtered metrics as JSON, and refuses a bad query', async () => {
     const res = await fetch(`${base}/v1/metrics?${PERIOD}&platform=shopb`);
     expect(res.status).toBe(200);
