@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addItems, createBank, listItems } from '../../../detectors/image/bank-store.ts';
 import { loadLibraryFromDir } from '../../../keywords/load.ts';
 import { publishVersion } from '../../../keywords/versions.ts';
-import type { Pool } from '../../../shared/db/pool.ts';
+import { inTransaction, type Pool } from '../../../shared/db/pool.ts';
 import { decideCandidate, insertCandidates } from '../../../shared/db/term-candidates.ts';
 import {
   BUNDLE_FORMAT,
@@ -25,6 +25,7 @@ import {
 } from '../../../workflows/sharing/import.ts';
 import { CoalitionKey } from '../../../workflows/sharing/keyed-hash.ts';
 import { linkListing, recordAndLink } from '../../../workflows/sharing/linking.ts';
+import { readFeed, signFeedBundle, syncOutbox } from '../../../workflows/sharing/outbox.ts';
 import { trustPeer } from '../../../workflows/sharing/peers.ts';
 import { recordListingPhotos } from '../../../workflows/sharing/photos.ts';
 import { recordListingSignals } from '../../../workflows/sharing/signals.ts';
@@ -455,6 +456,50 @@ describe('candidate terms between two deployments', () => {
         slack_ts: null,
       },
     ]);
+  });
+
+  it('the live feed offers them only when configured, and withdraws one A dismisses; B keeps its own candidate', async () => {
+    const feed = { origin: 'deploy-a', banks: [], keywords: false, days: 90 };
+    const offered = async (candidates: boolean, since = 0) => {
+      await inTransaction(a.pool, (tx) => syncOutbox(tx, { ...feed, candidates }));
+      return readFeed(a.pool, { origin: 'deploy-a', audience: 'deploy-b', since, ttlDays: 90 });
+    };
+    const first = await offered(true);
+    const terms = first.items.filter((i) => i.type === 'term-candidate');
+    expect(terms.map((i) => i.type === 'term-candidate' && i.payload.term)).toEqual([
+      'snowbone',
+      'white jade tusk',
+    ]);
+    expect(JSON.stringify(first.items)).not.toMatch(/Snowbone bangle|777001|888001/);
+
+    const { rows } = await a.pool.query<{ id: string }>(
+      "SELECT id::text FROM term_candidates WHERE term = 'snowbone'",
+    );
+    await decideCandidate(a.pool, rows[0]!.id, 'dismissed', 'U-curator-a');
+    const next = await offered(true, first.cursor);
+    expect(next.items.map((i) => [i.type, i.type === 'withdrawal' && i.payload.reason])).toEqual([
+      ['withdrawal', 'dismissed by the curators here, or candidates are no longer shared'],
+    ]);
+    const report = await importBundle(
+      b.pool,
+      signFeedBundle(
+        'deploy-a',
+        { audience: 'deploy-b', since: first.cursor, cursor: next.cursor, more: false },
+        next.items,
+        privateA,
+        // later than the re-export above, which was dated a second ahead
+        new Date(Date.now() + 5000),
+      ),
+      { actor: 'fetch' },
+    );
+    expect(report.withdrawn).toBe(1);
+    // B's candidate is its curators' now: A's withdrawal does not take it away.
+    const { rows: onB } = await b.pool.query("SELECT status FROM term_candidates WHERE term = 'snowbone'");
+    expect(onB).toEqual([{ status: 'new' }]);
+
+    // Switched off, the remaining candidate is withdrawn too.
+    const off = await offered(false, next.cursor);
+    expect(off.items.map((i) => i.type === 'withdrawal' && i.payload.itemType)).toEqual(['term-candidate']);
   });
 
   it('refuses a tampered candidate bundle', async () => {
