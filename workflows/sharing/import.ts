@@ -471,7 +471,8 @@ function describe(
     case 'seller-signal':
       return `hashed ${payload.kind} seen in ${provenance.removedListings ?? '?'} removed listing(s)`;
     case 'term-candidate':
-      return `candidate term "${payload.term}" (${payload.language}, ${payload.status} there; in ${payload.positives} confirmed, ${payload.negatives} rejected listings; precision ${Math.round(Number(payload.estimatedPrecision) * 100)}%)`;
+      // JSON quoting keeps a term's control characters out of the terminal.
+      return `candidate term ${JSON.stringify(payload.term)} (${payload.language}, ${payload.status} there; in ${payload.positives} confirmed or missed, ${payload.negatives} rejected or allowed listings; precision ${Math.round(Number(payload.estimatedPrecision) * 100)}%)`;
     case 'photo-signal':
       return `photo hash ${String(payload.pdq).slice(0, 12)}… of ${provenance.removedListings ?? '?'} removed listing(s)`;
     default:

@@ -161,7 +161,7 @@ describe('wild-sentinel share', () => {
     expect(await run(['pending'])).toBe(0);
     const line = printed.find((l) => l.includes('candidate term'))!;
     expect(line).toMatch(
-      /^deploy-a\/term-candidate:vi:[0-9a-f]{16} {2}candidate term "ngà non" \(vi, new there; in 5 confirmed, 0 rejected listings; precision 100%\)/,
+      /^deploy-a\/term-candidate:vi:[0-9a-f]{16} {2}candidate term "ngà non" \(vi, new there; in 5 confirmed or missed, 0 rejected or allowed listings; precision 100%\)/,
     );
     const name = line.split('  ')[0]!;
     expect(await run(['decide', name, 'accept', '--actor', 'lead-b'])).toBe(0);

@@ -417,8 +417,8 @@ describe('candidate terms between two deployments', () => {
     expect(report).toMatchObject({ quarantined: 2, accepted: 0, rejected: 0 });
     const pending = (await listPending(b.pool)).filter((p) => p.type === 'term-candidate');
     expect(pending.map((p) => p.summary)).toEqual([
-      'candidate term "snowbone" (en, new there; in 6 confirmed, 1 rejected listings; precision 86%)',
-      'candidate term "white jade tusk" (en, accepted there; in 6 confirmed, 1 rejected listings; precision 86%)',
+      'candidate term "snowbone" (en, new there; in 6 confirmed or missed, 1 rejected or allowed listings; precision 86%)',
+      'candidate term "white jade tusk" (en, accepted there; in 6 confirmed or missed, 1 rejected or allowed listings; precision 86%)',
     ]);
     expect(pending[0]!.name).toMatch(/^deploy-a\/term-candidate:en:[0-9a-f]{16}$/);
     const { rows: none } = await b.pool.query('SELECT 1 FROM term_candidates');
