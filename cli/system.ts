@@ -105,6 +105,7 @@ function shareSetup(config: Config) {
     origin: config.SHARE_ORIGIN,
     banks: config.SHARE_FEED_BANKS,
     keywords: config.SHARE_FEED_KEYWORDS,
+    candidates: config.SHARE_FEED_CANDIDATES,
     days: config.SHARE_FEED_DAYS,
   };
   return { key, feed, intervalMs: parseDuration(config.SHARE_FETCH_INTERVAL) };

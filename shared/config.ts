@@ -166,6 +166,8 @@ export const configSchema = z
     SHARE_FEED_BANKS: list,
     /** Offer the latest published keyword-library version to peers. */
     SHARE_FEED_KEYWORDS: z.stringbool().default(true),
+    /** Offer the candidate terms mined here (counts only, never examples); off unless set. */
+    SHARE_FEED_CANDIDATES: z.stringbool().default(false),
     /** Removals of the last N days are offered as signals; items live that long on receivers. */
     SHARE_FEED_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
 

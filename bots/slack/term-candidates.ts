@@ -47,6 +47,14 @@ export function candidateCard(s: CurationState): { text: string; blocks: types.K
       },
     },
   ];
+  // A shared candidate's counts are its origin's outcomes, not this deployment's.
+  if (c.origin)
+    blocks.push({
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: `${inertMrkdwn(c.origin)}: the counts are from that deployment's reviews.` },
+      ],
+    });
   if (c.examples.length > 0) {
     blocks.push({
       type: 'context',

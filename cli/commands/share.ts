@@ -4,7 +4,7 @@
 //   share peers                            trusted peers, their URL, cursor and last fetch
 //   share fetch [<origin>]                 fetch now what the peers changed (what the schedule does)
 //   share export --origin <name> [--keywords <version|latest>] [--bank <NAME>]... [--signals-since <date>]
-//                [--ttl-days <n>] [--out <file>]   (signs with SHARE_SIGNING_KEY_FILE)
+//                [--candidates] [--ttl-days <n>] [--out <file>]   (signs with SHARE_SIGNING_KEY_FILE)
 //   share import <bundle.json> [--actor <name>]
 //   share pending                          quarantined items waiting for a person, by name
 //   share decide <name|id> accept|reject [--actor <name>]
@@ -28,7 +28,7 @@ export const USAGE = `usage: wild-sentinel share keygen <dir>
        wild-sentinel share trust <origin> <public-key.pem> [--url <peer API base URL>]
        wild-sentinel share peers
        wild-sentinel share fetch [<origin>]
-       wild-sentinel share export --origin <name> [--keywords <version|latest>] [--bank <NAME>]... [--signals-since <date>] [--ttl-days <n>] [--out <file>]
+       wild-sentinel share export --origin <name> [--keywords <version|latest>] [--bank <NAME>]... [--signals-since <date>] [--candidates] [--ttl-days <n>] [--out <file>]
        wild-sentinel share import <bundle.json> [--actor <name>]
        wild-sentinel share pending
        wild-sentinel share decide <name|id> accept|reject [--actor <name>]
@@ -43,6 +43,7 @@ Examples:
   wild-sentinel share decide ngo-a/keyword-library:2.1.0 accept
   wild-sentinel share false-positive ngo-a/seller-signal:phone:3f2a --note "a courier's number"
   wild-sentinel share export --origin ngo-a --keywords latest --out bundle.json
+  wild-sentinel share export --origin ngo-a --candidates --out candidates.json
   wild-sentinel share import bundle.json --actor bob`;
 
 export async function run(args: string[]): Promise<number> {
@@ -54,6 +55,7 @@ export async function run(args: string[]): Promise<number> {
       keywords: { type: 'string' },
       bank: { type: 'string', multiple: true },
       'signals-since': { type: 'string' },
+      candidates: { type: 'boolean', default: false },
       'ttl-days': { type: 'string' },
       out: { type: 'string' },
       url: { type: 'string' },
@@ -170,6 +172,7 @@ export async function run(args: string[]): Promise<number> {
               keywordVersion: values.keywords,
               banks: values.bank,
               sellerSignalsSince: values['signals-since'] ? new Date(values['signals-since']) : undefined,
+              termCandidates: values.candidates,
               ttlDays: values['ttl-days'] ? Number(values['ttl-days']) : undefined,
             },
             key,

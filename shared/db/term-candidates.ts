@@ -25,10 +25,12 @@ export interface TermCandidate extends NewTermCandidate {
   slackTs: string | null;
   decidedBy: string | null;
   createdAt: Date;
+  /** Where it came from when another deployment shared it ("shared by <origin>"); null when mined here. */
+  origin: string | null;
 }
 
 const COLUMNS = `id, run_key, language, term, normalized, form, score, positives, missed, negatives, positive_docs,
-  negative_docs, examples, report_ids, status, slack_channel, slack_ts, decided_by, created_at`;
+  negative_docs, examples, report_ids, status, slack_channel, slack_ts, decided_by, created_at, origin`;
 
 // biome-ignore lint/suspicious/noExplicitAny: a database row
 const toCandidate = (r: any): TermCandidate => ({
@@ -51,6 +53,7 @@ const toCandidate = (r: any): TermCandidate => ({
   slackTs: r.slack_ts,
   decidedBy: r.decided_by,
   createdAt: r.created_at,
+  origin: r.origin ?? null,
 });
 
 /** "language\0normalized" of every candidate ever stored: none is proposed twice. */
@@ -130,4 +133,85 @@ export async function decideCandidate(
     [id, status, by],
   );
   return rowCount === 1;
+}
+
+/** What a candidate is when it is shared: its counts, never its examples or the reports behind it. */
+export interface SharedTermCandidate {
+  language: string;
+  term: string;
+  normalized: string;
+  form: 'ngram' | 'hashtag';
+  score: number;
+  positives: number;
+  missed: number;
+  negatives: number;
+  positiveDocs: number;
+  negativeDocs: number;
+  status: 'new' | 'accepted';
+}
+
+/**
+ * The candidates this deployment mined and has not dismissed, for a share bundle. Candidates other
+ * deployments shared are not passed on: each is offered by the deployment that mined it.
+ */
+export async function shareableCandidates(db: Queryable): Promise<SharedTermCandidate[]> {
+  const { rows } = await db.query(
+    `SELECT language, term, normalized, form, score, positives, missed, negatives, positive_docs, negative_docs,
+       status FROM term_candidates WHERE origin IS NULL AND status IN ('new', 'accepted')
+     ORDER BY language, normalized`,
+  );
+  return rows.map((r) => ({
+    language: r.language,
+    term: r.term,
+    normalized: r.normalized,
+    form: r.form,
+    score: Number(r.score),
+    positives: r.positives,
+    missed: r.missed,
+    negatives: r.negatives,
+    positiveDocs: r.positive_docs,
+    negativeDocs: r.negative_docs,
+    status: r.status,
+  }));
+}
+
+/**
+ * Stores a candidate another deployment shared, as new, for this deployment's curators. A candidate already
+ * stored here for the language and form (mined here, or shared before) is left as it is: null.
+ */
+export async function insertSharedCandidate(
+  db: Queryable,
+  c: SharedTermCandidate,
+  from: string,
+): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO term_candidates (run_key, language, term, normalized, form, score, positives, missed, negatives,
+       positive_docs, negative_docs, origin)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (language, normalized) DO NOTHING
+     RETURNING id::text`,
+    [
+      `shared:${from}`,
+      c.language,
+      c.term,
+      c.normalized,
+      c.form,
+      c.score,
+      c.positives,
+      c.missed,
+      c.negatives,
+      c.positiveDocs,
+      c.negativeDocs,
+      `shared by ${from}`,
+    ],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** Shared candidates not yet on a curators' card, oldest first: the weekly run posts them. */
+export async function unpostedSharedCandidates(db: Queryable): Promise<TermCandidate[]> {
+  const { rows } = await db.query(
+    `SELECT ${COLUMNS} FROM term_candidates
+     WHERE origin IS NOT NULL AND slack_ts IS NULL AND status = 'new' ORDER BY created_at, id`,
+  );
+  return rows.map(toCandidate);
 }

@@ -120,8 +120,10 @@ describe('configuration', () => {
       SHARE_FETCH_INTERVAL: '15m',
       SHARE_FEED_BANKS: ['IVORY', 'PANGOLIN'],
       SHARE_FEED_KEYWORDS: true,
+      SHARE_FEED_CANDIDATES: false,
       SHARE_FEED_DAYS: 180,
     });
+    expect(loadConfig({ SHARE_FEED_CANDIDATES: 'true' }).SHARE_FEED_CANDIDATES).toBe(true);
   });
 
   it('checks URLs, addresses, files and the LLM tuning variables', () => {

@@ -15,7 +15,13 @@ import { CONTACT_KINDS } from './contacts.ts';
 
 export const BUNDLE_FORMAT = 'wild-sentinel/share-bundle';
 /** Items that carry something a receiver can use (and decides on: accept, quarantine or reject). */
-export const CONTENT_TYPES = ['keyword-library', 'image-hashes', 'seller-signal', 'photo-signal'] as const;
+export const CONTENT_TYPES = [
+  'keyword-library',
+  'image-hashes',
+  'seller-signal',
+  'photo-signal',
+  'term-candidate',
+] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 /** Items about other items: an origin withdrawing what it shared, a receiver's feedback to the origin. */
 export const CONTROL_TYPES = ['withdrawal', 'feedback'] as const;
@@ -80,6 +86,28 @@ export const itemSchema = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('photo-signal'),
     payload: z.object({ pdq: hex64 }),
+  }),
+  // A candidate term the origin mined from its review outcomes: the term and its counts there. Never the
+  // listings or reports it was found in (unknown keys such as examples are dropped when read).
+  z.object({
+    ...base,
+    type: z.literal('term-candidate'),
+    payload: z.object({
+      language: z.string().regex(/^([a-z]{2,3}|und)$/),
+      term: z.string().min(1).max(200),
+      normalized: z.string().min(1).max(200),
+      form: z.enum(['ngram', 'hashtag']),
+      /** Log-likelihood G² at the origin. */
+      score: z.number().finite().nonnegative(),
+      positives: z.number().int().nonnegative(),
+      missed: z.number().int().nonnegative(),
+      negatives: z.number().int().nonnegative(),
+      positiveDocs: z.number().int().nonnegative(),
+      negativeDocs: z.number().int().nonnegative(),
+      estimatedPrecision: z.number().min(0).max(1),
+      /** 'accepted' when the origin's curators took it up, 'new' while it waits for them. */
+      status: z.enum(['new', 'accepted']),
+    }),
   }),
   // The origin takes back an item it shared (its takedown was undone, the hash left its bank, a newer
   // library version replaced it): every receiver stops using it.

@@ -1,10 +1,11 @@
 // Builds a share bundle from this deployment's stored data: a keyword-library version, image-hash banks
 // (serialised with the image engineer's HMA format), and seller signals and photo hashes from removed
-// listings.
-import type { KeyObject } from 'node:crypto';
+// listings, and candidate terms mined here (their counts only: no listing, example or report leaves).
+import { createHash, type KeyObject } from 'node:crypto';
 import { serializeBank } from '../../detectors/image/bank-formats.ts';
 import { getBank, listItems } from '../../detectors/image/bank-store.ts';
 import type { Queryable } from '../../shared/db/pool.ts';
+import { shareableCandidates } from '../../shared/db/term-candidates.ts';
 import { BUNDLE_FORMAT, type BundleBody, type ShareItem, type SignedBundle, signBundle } from './bundle.ts';
 import { removedPhotoSignals } from './photos.ts';
 import { removedSellerSignals } from './signals.ts';
@@ -17,6 +18,8 @@ export interface ExportOptions {
   banks?: string[];
   /** Include seller signals and photo hashes of listings removed since this time. */
   sellerSignalsSince?: Date;
+  /** Include the candidate terms mined here that the curators have not dismissed. */
+  termCandidates?: boolean;
   /** How long importers may use the items (default 180 days). */
   ttlDays?: number;
   now?: Date;
@@ -105,6 +108,34 @@ export async function buildBundle(db: Queryable, o: ExportOptions): Promise<Bund
           lastSeen: p.lastSeen.toISOString(),
         },
         payload: { pdq: p.pdq },
+      });
+    }
+  }
+  if (o.termCandidates) {
+    for (const c of await shareableCandidates(db)) {
+      // Named by language and a digest of the folded form: stable across exports, and no spaces in the name.
+      const digest = createHash('sha256').update(c.normalized).digest('hex').slice(0, 16);
+      items.push({
+        id: `term-candidate:${c.language}:${digest}`,
+        type: 'term-candidate',
+        createdAt,
+        expiresAt,
+        provenance: { origin: o.origin, source: 'candidate terms mined from review outcomes' },
+        payload: {
+          language: c.language,
+          term: c.term,
+          normalized: c.normalized,
+          form: c.form,
+          score: c.score,
+          positives: c.positives,
+          missed: c.missed,
+          negatives: c.negatives,
+          positiveDocs: c.positiveDocs,
+          negativeDocs: c.negativeDocs,
+          estimatedPrecision:
+            Math.round((c.positives / Math.max(1, c.positives + c.negatives)) * 1000) / 1000,
+          status: c.status,
+        },
       });
     }
   }

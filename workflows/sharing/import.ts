@@ -1,7 +1,8 @@
 // Imports a signed share bundle: verifies it against the origin's trusted key, then decides each item
 // (accept, quarantine or reject) under the importer's policy. Expired or future-dated items are
 // rejected whatever the policy. Accepted image hashes go into a bank named after the origin; accepted
-// keyword libraries become proposed entries in a new library version, for the curators. Withdrawals undo
+// keyword libraries become proposed entries in a new library version, for the curators; accepted candidate
+// terms become this deployment's term candidates, for its curators' Slack cards. Withdrawals undo
 // what they refer to; feedback addressed to this deployment is recorded. Everything of one bundle is
 // applied in one transaction, together with whatever the caller adds (a fetcher's cursor).
 import { createPublicKey } from 'node:crypto';
@@ -17,6 +18,7 @@ import { librarySchema } from '../../keywords/schema.ts';
 import { proposeEntries } from '../../keywords/versions.ts';
 import { appendAudit } from '../../shared/db/audit.ts';
 import { inTransaction, type Pool, type Queryable } from '../../shared/db/pool.ts';
+import { insertSharedCandidate } from '../../shared/db/term-candidates.ts';
 import {
   type BundleBody,
   type ContentType,
@@ -36,13 +38,14 @@ type Feedback = Extract<ShareItem, { type: 'feedback' }>;
 
 /**
  * Seller and photo signals are accepted (they only link and raise priority, never act on their own); hash
- * banks and keyword libraries wait in quarantine for a person to look at them.
+ * banks, keyword libraries and candidate terms wait in quarantine for a person to look at them.
  */
 export const DEFAULT_IMPORT_POLICY: ImportPolicy = {
   'seller-signal': 'accept',
   'photo-signal': 'accept',
   'image-hashes': 'quarantine',
   'keyword-library': 'quarantine',
+  'term-candidate': 'quarantine',
 };
 
 const STATUS: Record<ImportAction, ItemStatus> = {
@@ -213,7 +216,11 @@ async function narrowImageHashes(
   );
 }
 
-/** Puts an accepted item to use: hashes into the shared bank, library entries up for the curators. */
+/**
+ * Puts an accepted item to use: hashes into the shared bank, library entries and candidate terms up for the
+ * curators. A candidate term, once stored here, is this deployment's curators' to accept or dismiss: a later
+ * withdrawal or rejection of the shared item leaves it to them.
+ */
 async function applyAccepted(
   tx: Queryable,
   origin: string,
@@ -235,6 +242,12 @@ async function applyAccepted(
       by: actor,
       skipWhenNothingNew: true,
     });
+  } else if (type === 'term-candidate') {
+    await insertSharedCandidate(
+      tx,
+      payload as Extract<ShareItem, { type: 'term-candidate' }>['payload'],
+      origin,
+    );
   }
 }
 
@@ -457,6 +470,9 @@ function describe(
       return `bank ${payload.bank} (${payload.count} hashes)`;
     case 'seller-signal':
       return `hashed ${payload.kind} seen in ${provenance.removedListings ?? '?'} removed listing(s)`;
+    case 'term-candidate':
+      // JSON quoting keeps a term's control characters out of the terminal.
+      return `candidate term ${JSON.stringify(payload.term)} (${payload.language}, ${payload.status} there; in ${payload.positives} confirmed or missed, ${payload.negatives} rejected or allowed listings; precision ${Math.round(Number(payload.estimatedPrecision) * 100)}%)`;
     case 'photo-signal':
       return `photo hash ${String(payload.pdq).slice(0, 12)}… of ${provenance.removedListings ?? '?'} removed listing(s)`;
     default:

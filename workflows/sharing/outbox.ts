@@ -17,6 +17,8 @@ export interface FeedConfig {
   banks: readonly string[];
   /** Offer the latest published keyword-library version. */
   keywords: boolean;
+  /** Offer the candidate terms mined here that the curators have not dismissed (off unless set). */
+  candidates?: boolean;
   /** Removals this recent are shared; items live this long on receivers (refreshed at half-life). */
   days: number;
   /** Items per answer (FEED_PAGE_SIZE by default). */
@@ -60,6 +62,7 @@ async function existingBanks(db: Queryable, names: readonly string[]): Promise<s
 async function withdrawalReason(db: Queryable, type: string, payload: Record<string, unknown>) {
   if (type === 'keyword-library') return 'superseded by a newer library version';
   if (type === 'image-hashes') return 'the bank is no longer shared';
+  if (type === 'term-candidate') return 'dismissed by the curators here, or candidates are no longer shared';
   const { rows } =
     type === 'seller-signal'
       ? await db.query(
@@ -91,6 +94,7 @@ export async function syncOutbox(
     keywordVersion: cfg.keywords && versions.length ? 'latest' : undefined,
     banks: await existingBanks(tx, cfg.banks),
     sellerSignalsSince: new Date(now.getTime() - cfg.days * DAY),
+    termCandidates: cfg.candidates === true,
     ttlDays: cfg.days,
     now,
   });

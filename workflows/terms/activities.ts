@@ -1,5 +1,6 @@
 // Activities of the weekly term mining: mine this run's candidates from stored outcomes (once per run key:
-// a retry finds them stored), then post each to the curators' Slack channel once.
+// a retry finds them stored), then post each to the curators' Slack channel once, with the candidates other
+// deployments shared (accepted here with `share decide`) that are not on a card yet.
 import { ApplicationFailure } from '@temporalio/common';
 import { getActiveLibrary, matchText } from '../../detectors/text/index.ts';
 import { inTransaction, type Pool } from '../../shared/db/pool.ts';
@@ -9,6 +10,7 @@ import {
   setCandidateMessage,
   storedCandidateKeys,
   type TermCandidate,
+  unpostedSharedCandidates,
 } from '../../shared/db/term-candidates.ts';
 import { mineCandidates } from './mining.ts';
 import { outcomeCorpus } from './outcome-corpus.ts';
@@ -75,7 +77,8 @@ export function createTermMiningActivities(deps: {
       if (!notifier)
         throw ApplicationFailure.nonRetryable('Slack is not configured: no curators to propose terms to');
       let posted = 0;
-      for (const c of await candidatesOfRun(deps.pool, runKey)) {
+      const shared = await unpostedSharedCandidates(deps.pool);
+      for (const c of [...(await candidatesOfRun(deps.pool, runKey)), ...shared]) {
         if (c.slackTs || c.status !== 'new') continue;
         const at = await notifier.postCandidate(c, channel);
         await setCandidateMessage(deps.pool, c.id, at.channel, at.ts);

@@ -1,5 +1,5 @@
 // The progress report's "library growth": the entries each version published in the period added, where
-// they came from (a curator, mining of review outcomes, or another deployment's shared library) and their
+// they came from (a curator, mining of review outcomes, or another deployment's shared library or candidate) and their
 // precision so far (term performance over the period).
 import { compileLibrary } from '../../detectors/text/compile.ts';
 import { diffLibraries } from '../../keywords/exchange.ts';
@@ -41,8 +41,12 @@ export async function libraryGrowthDetail(
     language: string | null;
     source: string;
     library_version: string;
+    candidate_origin: string | null;
   }>(
-    `SELECT term, language, source, library_version FROM keyword_proposals WHERE status = 'accepted' AND library_version IS NOT NULL`,
+    // A candidate another deployment shared ("shared by <origin>") and a curator here accepted counts as shared.
+    `SELECT p.term, p.language, p.source, p.library_version, c.origin AS candidate_origin
+     FROM keyword_proposals p LEFT JOIN term_candidates c ON c.id = p.candidate_id
+     WHERE p.status = 'accepted' AND p.library_version IS NOT NULL`,
   );
   const added: AddedTerm[] = [];
   for (const v of inPeriod) {
@@ -58,9 +62,11 @@ export async function libraryGrowthDetail(
           (p.language ?? e.language) === e.language,
       );
       const origin: TermOrigin = proposal
-        ? proposal.source === 'mined'
-          ? 'mined'
-          : 'curator'
+        ? proposal.candidate_origin
+          ? 'shared'
+          : proposal.source === 'mined'
+            ? 'mined'
+            : 'curator'
         : e.note?.includes('imported from')
           ? 'shared'
           : 'curator';
@@ -99,7 +105,7 @@ export function libraryGrowthSection(g: LibraryGrowthDetail): Section {
   return {
     title: 'Library growth',
     paragraphs: [
-      `${g.added.length} terms added in ${g.versions} versions: ${g.byOrigin.curator} by curators, ${g.byOrigin.mined} mined from review outcomes, ${g.byOrigin.shared} from shared libraries.`,
+      `${g.added.length} terms added in ${g.versions} versions: ${g.byOrigin.curator} by curators, ${g.byOrigin.mined} mined from review outcomes, ${g.byOrigin.shared} shared by other deployments.`,
     ],
     table: {
       columns: [

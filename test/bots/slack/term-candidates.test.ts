@@ -29,6 +29,7 @@ const candidate = (over: Partial<TermCandidate> = {}): TermCandidate => ({
   slackTs: '1.2',
   decidedBy: null,
   createdAt: new Date(),
+  origin: null,
   ...over,
 });
 
@@ -66,6 +67,15 @@ describe('candidateCard', () => {
       'term_candidate_accept',
       'term_candidate_dismiss',
     ]);
+  });
+
+  it('says where a shared candidate came from, and whose counts it shows', () => {
+    const shared = candidate({ origin: 'shared by deploy-a', examples: [], reportIds: [] });
+    const texts = mrkdwnTexts(candidateCard({ candidate: shared }).blocks).join('\n');
+    expect(texts).toContain("shared by deploy-a: the counts are from that deployment's reviews.");
+    expect(mrkdwnTexts(candidateCard({ candidate: candidate() }).blocks).join('\n')).not.toContain(
+      'shared by',
+    );
   });
 
   it('a hostile term stays inert too', () => {

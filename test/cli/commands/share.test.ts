@@ -10,6 +10,7 @@ import { run } from '../../../cli/commands/share.ts';
 import { addItems, createBank } from '../../../detectors/image/bank-store.ts';
 import { loadLibraryFromDir } from '../../../keywords/load.ts';
 import { publishVersion } from '../../../keywords/versions.ts';
+import { insertCandidates } from '../../../shared/db/term-candidates.ts';
 import { generateSigningKey } from '../../../workflows/sharing/bundle.ts';
 import { exportSignedBundle } from '../../../workflows/sharing/export.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -44,6 +45,23 @@ describe('wild-sentinel share', () => {
     );
     writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
     writeFileSync(join(dir, 'a.pub'), keysA.publicKeyPem);
+    writeFileSync(join(dir, 'a.key'), keysA.privateKeyPem, { mode: 0o600 });
+    await insertCandidates(a.pool, 'week-2026-11-30', [
+      {
+        language: 'vi',
+        term: 'ngà non',
+        normalized: 'nga non',
+        form: 'ngram',
+        score: 18.2,
+        positives: 5,
+        missed: 1,
+        negatives: 0,
+        positiveDocs: 30,
+        negativeDocs: 300,
+        examples: [{ listingId: '424242', title: 'Vòng ngà non, inbox 0912 555 666' }],
+        reportIds: ['515151'],
+      },
+    ]);
     vi.stubEnv('DATABASE_URL', b.url);
     vi.spyOn(console, 'log').mockImplementation((...x) => void printed.push(x.join(' ')));
     vi.spyOn(console, 'error').mockImplementation((...x) => void printed.push(x.join(' ')));
@@ -124,5 +142,43 @@ describe('wild-sentinel share', () => {
     expect(last()).not.toMatch(/\n/);
     expect(await run(['feedback'])).toBe(0);
     expect(last()).toBe('no feedback from peers');
+  });
+
+  it('exports candidate terms when asked; on B they wait for a person and an accepted one becomes a candidate once', async () => {
+    const file = join(dir, 'candidates.json');
+    vi.stubEnv('DATABASE_URL', a.url);
+    vi.stubEnv('SHARE_SIGNING_KEY_FILE', join(dir, 'a.key'));
+    expect(await run(['export', '--origin', 'deploy-a', '--out', join(dir, 'plain.json')])).toBe(0);
+    expect(readFileSync(join(dir, 'plain.json'), 'utf8')).not.toContain('term-candidate');
+    expect(await run(['export', '--origin', 'deploy-a', '--candidates', '--out', file])).toBe(0);
+    const json = readFileSync(file, 'utf8');
+    expect(json).toContain('"term":"ngà non"');
+    for (const leaked of ['424242', '515151', 'inbox', '0912']) expect(json).not.toContain(leaked);
+
+    vi.stubEnv('DATABASE_URL', b.url);
+    expect(await run(['import', file, '--actor', 'lead-b'])).toBe(0);
+    printed.length = 0;
+    expect(await run(['pending'])).toBe(0);
+    const line = printed.find((l) => l.includes('candidate term'))!;
+    expect(line).toMatch(
+      /^deploy-a\/term-candidate:vi:[0-9a-f]{16} {2}candidate term "ngà non" \(vi, new there; in 5 confirmed or missed, 0 rejected or allowed listings; precision 100%\)/,
+    );
+    const name = line.split('  ')[0]!;
+    expect(await run(['decide', name, 'accept', '--actor', 'lead-b'])).toBe(0);
+    expect(last()).toBe(`${name}: accepted`);
+    expect(await run(['import', file, '--actor', 'lead-b'])).toBe(0);
+    expect(await run(['decide', name, 'accept', '--actor', 'lead-b'])).toBe(0);
+    const { rows } = await b.pool.query(
+      'SELECT term, origin, status, examples, report_ids FROM term_candidates',
+    );
+    expect(rows).toEqual([
+      { term: 'ngà non', origin: 'shared by deploy-a', status: 'new', examples: [], report_ids: [] },
+    ]);
+
+    const tampered = JSON.parse(json) as { body: { items: { payload: { term: string } }[] } };
+    tampered.body.items[0]!.payload.term = 'ngà già';
+    writeFileSync(file, JSON.stringify(tampered));
+    expect(await run(['import', file])).toBe(1);
+    expect(last()).toMatch(/^refused \(bad_signature\): /);
   });
 });

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addItems, createBank, listItems } from '../../../detectors/image/bank-store.ts';
 import { loadLibraryFromDir } from '../../../keywords/load.ts';
 import { publishVersion } from '../../../keywords/versions.ts';
-import type { Pool } from '../../../shared/db/pool.ts';
+import { inTransaction, type Pool } from '../../../shared/db/pool.ts';
+import { decideCandidate, insertCandidates } from '../../../shared/db/term-candidates.ts';
 import {
   BUNDLE_FORMAT,
   generateSigningKey,
@@ -16,9 +17,15 @@ import {
   signBundle,
 } from '../../../workflows/sharing/bundle.ts';
 import { buildBundle, exportSignedBundle } from '../../../workflows/sharing/export.ts';
-import { decideSharedItem, importBundle, sharedBankName } from '../../../workflows/sharing/import.ts';
+import {
+  decideSharedItem,
+  importBundle,
+  listPending,
+  sharedBankName,
+} from '../../../workflows/sharing/import.ts';
 import { CoalitionKey } from '../../../workflows/sharing/keyed-hash.ts';
 import { linkListing, recordAndLink } from '../../../workflows/sharing/linking.ts';
+import { readFeed, signFeedBundle, syncOutbox } from '../../../workflows/sharing/outbox.ts';
 import { trustPeer } from '../../../workflows/sharing/peers.ts';
 import { recordListingPhotos } from '../../../workflows/sharing/photos.ts';
 import { recordListingSignals } from '../../../workflows/sharing/signals.ts';
@@ -346,5 +353,160 @@ describe('signed bundles between two deployments', () => {
     expect(report.items.every((i) => i.status === 'rejected' && i.reason === 'expired')).toBe(true);
     // The newer bundle's decision replaced the earlier items: the link on B is gone.
     expect((await linkListing(b.pool, linked.id)).matches).toEqual([]);
+  });
+});
+
+describe('candidate terms between two deployments', () => {
+  const EXAMPLE_TITLE = 'Snowbone bangle from grandma, DM 0912 000 111';
+  const candidate = (term: string, over: { listingId: string; reportId: string }) => ({
+    language: 'en',
+    term,
+    normalized: term,
+    form: 'ngram' as const,
+    score: 21.5,
+    positives: 6,
+    missed: 2,
+    negatives: 1,
+    positiveDocs: 40,
+    negativeDocs: 400,
+    examples: [{ listingId: over.listingId, title: `${EXAMPLE_TITLE} ${term}` }],
+    reportIds: [over.reportId],
+  });
+  let bundle: SignedBundle;
+
+  beforeAll(async () => {
+    await insertCandidates(a.pool, 'week-2026-11-30', [
+      candidate('snowbone', { listingId: '777001', reportId: '888001' }),
+      candidate('white jade tusk', { listingId: '777002', reportId: '888002' }),
+      candidate('plain bangle', { listingId: '777003', reportId: '888003' }),
+    ]);
+    const { rows } = await a.pool.query<{ id: string; term: string }>(
+      'SELECT id::text, term FROM term_candidates',
+    );
+    const id = (term: string) => rows.find((r) => r.term === term)!.id;
+    await decideCandidate(a.pool, id('white jade tusk'), 'accepted', 'U-curator-a');
+    await decideCandidate(a.pool, id('plain bangle'), 'dismissed', 'U-curator-a');
+    bundle = await exportSignedBundle(a.pool, { origin: 'deploy-a', termCandidates: true }, privateA);
+  });
+
+  it('exports the new and accepted candidates with their counts, never examples, listings or reports', () => {
+    const items = (bundle.body as { items: { type: string; payload: Record<string, unknown> }[] }).items;
+    expect(items.map((i) => [i.type, i.payload.term, i.payload.status])).toEqual([
+      ['term-candidate', 'snowbone', 'new'],
+      ['term-candidate', 'white jade tusk', 'accepted'],
+    ]);
+    expect(items[0]!.payload).toMatchObject({
+      language: 'en',
+      normalized: 'snowbone',
+      form: 'ngram',
+      positives: 6,
+      missed: 2,
+      negatives: 1,
+      positiveDocs: 40,
+      negativeDocs: 400,
+      estimatedPrecision: 0.857,
+    });
+    const json = JSON.stringify(bundle);
+    for (const leaked of ['Snowbone bangle', '0912', '777001', '777002', '888001', '888002', 'plain bangle'])
+      expect(json).not.toContain(leaked);
+    expect(json).not.toMatch(/examples|reportIds|listingId/);
+  });
+
+  it('quarantines them on B; an accepted one becomes a term candidate there once, marked with its origin', async () => {
+    const report = await importBundle(b.pool, bundle, { actor: 'lead-b' });
+    expect(report).toMatchObject({ quarantined: 2, accepted: 0, rejected: 0 });
+    const pending = (await listPending(b.pool)).filter((p) => p.type === 'term-candidate');
+    expect(pending.map((p) => p.summary)).toEqual([
+      'candidate term "snowbone" (en, new there; in 6 confirmed or missed, 1 rejected or allowed listings; precision 86%)',
+      'candidate term "white jade tusk" (en, accepted there; in 6 confirmed or missed, 1 rejected or allowed listings; precision 86%)',
+    ]);
+    expect(pending[0]!.name).toMatch(/^deploy-a\/term-candidate:en:[0-9a-f]{16}$/);
+    const { rows: none } = await b.pool.query('SELECT 1 FROM term_candidates');
+    expect(none).toEqual([]);
+
+    await decideSharedItem(b.pool, pending[0]!.name, 'accept', 'lead-b');
+    await decideSharedItem(b.pool, pending[1]!.name, 'reject', 'lead-b');
+    // The same bundle again, a fresh export of the same candidates, and the decision again: still one.
+    expect((await importBundle(b.pool, bundle, { actor: 'lead-b' })).duplicate).toBe(true);
+    const again = await exportSignedBundle(
+      a.pool,
+      { origin: 'deploy-a', termCandidates: true, now: new Date(Date.now() + 1000) },
+      privateA,
+    );
+    expect(await importBundle(b.pool, again, { actor: 'lead-b' })).toMatchObject({
+      accepted: 1,
+      rejected: 1,
+    });
+    await decideSharedItem(b.pool, pending[0]!.name, 'accept', 'lead-b');
+    const { rows } = await b.pool.query(
+      `SELECT term, language, normalized, status, origin, positives, negatives, examples, report_ids, slack_ts
+       FROM term_candidates`,
+    );
+    expect(rows).toEqual([
+      {
+        term: 'snowbone',
+        language: 'en',
+        normalized: 'snowbone',
+        status: 'new',
+        origin: 'shared by deploy-a',
+        positives: 6,
+        negatives: 1,
+        examples: [],
+        report_ids: [],
+        slack_ts: null,
+      },
+    ]);
+  });
+
+  it('the live feed offers them only when configured, and withdraws one A dismisses; B keeps its own candidate', async () => {
+    const feed = { origin: 'deploy-a', banks: [], keywords: false, days: 90 };
+    const offered = async (candidates: boolean, since = 0) => {
+      await inTransaction(a.pool, (tx) => syncOutbox(tx, { ...feed, candidates }));
+      return readFeed(a.pool, { origin: 'deploy-a', audience: 'deploy-b', since, ttlDays: 90 });
+    };
+    const first = await offered(true);
+    const terms = first.items.filter((i) => i.type === 'term-candidate');
+    expect(terms.map((i) => i.type === 'term-candidate' && i.payload.term)).toEqual([
+      'snowbone',
+      'white jade tusk',
+    ]);
+    expect(JSON.stringify(first.items)).not.toMatch(/Snowbone bangle|777001|888001/);
+
+    const { rows } = await a.pool.query<{ id: string }>(
+      "SELECT id::text FROM term_candidates WHERE term = 'snowbone'",
+    );
+    await decideCandidate(a.pool, rows[0]!.id, 'dismissed', 'U-curator-a');
+    const next = await offered(true, first.cursor);
+    expect(next.items.map((i) => [i.type, i.type === 'withdrawal' && i.payload.reason])).toEqual([
+      ['withdrawal', 'dismissed by the curators here, or candidates are no longer shared'],
+    ]);
+    const report = await importBundle(
+      b.pool,
+      signFeedBundle(
+        'deploy-a',
+        { audience: 'deploy-b', since: first.cursor, cursor: next.cursor, more: false },
+        next.items,
+        privateA,
+        // later than the re-export above, which was dated a second ahead
+        new Date(Date.now() + 5000),
+      ),
+      { actor: 'fetch' },
+    );
+    expect(report.withdrawn).toBe(1);
+    // B's candidate is its curators' now: A's withdrawal does not take it away.
+    const { rows: onB } = await b.pool.query("SELECT status FROM term_candidates WHERE term = 'snowbone'");
+    expect(onB).toEqual([{ status: 'new' }]);
+
+    // Switched off, the remaining candidate is withdrawn too.
+    const off = await offered(false, next.cursor);
+    expect(off.items.map((i) => i.type === 'withdrawal' && i.payload.itemType)).toEqual(['term-candidate']);
+  });
+
+  it('refuses a tampered candidate bundle', async () => {
+    const tampered = structuredClone(bundle) as { body: { items: { payload: { positives: number } }[] } };
+    tampered.body.items[0]!.payload.positives = 600;
+    await expect(importBundle(b.pool, tampered, { actor: 'lead-b' })).rejects.toMatchObject({
+      code: 'bad_signature',
+    });
   });
 });

@@ -13,6 +13,7 @@ import { compileLibrary } from '../../../detectors/text/compile.ts';
 import { loadLibraryFromDir } from '../../../keywords/load.ts';
 import type { Entry, Library } from '../../../keywords/schema.ts';
 import { publishVersion } from '../../../keywords/versions.ts';
+import { insertSharedCandidate } from '../../../shared/db/term-candidates.ts';
 import { termDigestLines } from '../../../workflows/terms/digest-lines.ts';
 import { libraryGrowthDetail } from '../../../workflows/terms/growth.ts';
 import {
@@ -286,13 +287,37 @@ describe('library growth', () => {
       const md = String(write.mock.calls.map((c) => c[0]).join(''));
       expect(md).toContain('## Library growth');
       expect(md).toContain(
-        '2 terms added in 1 versions: 0 by curators, 1 mined from review outcomes, 1 from shared libraries.',
+        '2 terms added in 1 versions: 0 by curators, 1 mined from review outcomes, 1 shared by other deployments.',
       );
       expect(md).toContain('| snowbone | en | code | 1.0.1 | mined | 1 | 0 | 100.0% |');
       expect(md).toContain('| frostbone | en | code (proposed) | 1.0.1 | shared | 0 | 0 | – |');
     } finally {
       write.mockRestore();
     }
+  });
+
+  it('counts a term adopted from a candidate another deployment shared as shared', async () => {
+    const id = await insertSharedCandidate(
+      db.pool,
+      {
+        language: 'en',
+        term: 'snowbone',
+        normalized: 'snowbone',
+        form: 'ngram',
+        score: 20,
+        positives: 5,
+        missed: 0,
+        negatives: 1,
+        positiveDocs: 30,
+        negativeDocs: 300,
+        status: 'accepted',
+      },
+      'deploy-a',
+    );
+    await db.pool.query("UPDATE keyword_proposals SET candidate_id = $1 WHERE term = 'snowbone'", [id]);
+    const g = await libraryGrowthDetail(db.pool, MARCH);
+    expect(g.byOrigin).toEqual({ curator: 0, mined: 0, shared: 2 });
+    expect(g.added[0]).toMatchObject({ term: 'snowbone', origin: 'shared' });
   });
 });
 
