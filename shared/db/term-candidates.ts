@@ -2,7 +2,8 @@
 // folded form, posted to curators once, and decided once.
 import type { Queryable } from './pool.ts';
 
-export interface NewTermCandidate {
+/** A candidate's folded form and counts: what may travel to another deployment. */
+export interface CandidateCounts {
   language: string;
   term: string;
   normalized: string;
@@ -13,6 +14,9 @@ export interface NewTermCandidate {
   negatives: number;
   positiveDocs: number;
   negativeDocs: number;
+}
+
+export interface NewTermCandidate extends CandidateCounts {
   examples: { listingId: string; title: string }[];
   reportIds: string[];
 }
@@ -136,17 +140,7 @@ export async function decideCandidate(
 }
 
 /** What a candidate is when it is shared: its counts, never its examples or the reports behind it. */
-export interface SharedTermCandidate {
-  language: string;
-  term: string;
-  normalized: string;
-  form: 'ngram' | 'hashtag';
-  score: number;
-  positives: number;
-  missed: number;
-  negatives: number;
-  positiveDocs: number;
-  negativeDocs: number;
+export interface SharedTermCandidate extends CandidateCounts {
   status: 'new' | 'accepted';
 }
 
