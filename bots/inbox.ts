@@ -105,16 +105,18 @@ export function createInbox(opts: InboxOptions): Inbox {
     try {
       outcome = await withTimeout(handler.apply(payload));
     } catch (err) {
-      const delay = Math.min(maxBackoffMs, 1000 * 2 ** Math.min(row.attempts, 20));
+      // 1 s after the first failure, doubling with each one after: tries a crash cut short do not count.
+      const delay = Math.min(maxBackoffMs, 1000 * 2 ** Math.min(row.failures, 20));
       log.warn('inbox entry not applied yet; will retry', {
         id: row.id,
         kind: row.kind,
         attempts: row.attempts,
+        failures: row.failures + 1,
         retryInMs: delay,
         error: err,
       });
       await deferInboxEntry(pool, row.id, delay, err instanceof Error ? err.message : String(err));
-      if (row.attempts === 1 && handler.delayed) {
+      if (row.failures === 0 && handler.delayed) {
         await handler
           .delayed(payload)
           .catch((e: unknown) => log.warn('inbox: delay notice failed', { error: e }));
@@ -182,7 +184,7 @@ export function createInbox(opts: InboxOptions): Inbox {
       if (!handlers.has(kind)) throw new Error(`no inbox handler for ${kind}`);
       const stored = await insertInboxEntry(pool, { id, kind, payload, leaseMs });
       if (!stored.pending) return NO_JOB;
-      const row: InboxRow = { id, kind, payload, attempts: 1, receivedAt: new Date() };
+      const row: InboxRow = { id, kind, payload, attempts: 1, failures: 0, receivedAt: new Date() };
       return { run: () => track(row) };
     },
     sweep: (options) => guardedSweep(options),

@@ -5,7 +5,10 @@ export interface InboxRow {
   id: string;
   kind: string;
   payload: unknown;
+  /** Leases taken, including tries cut short by a crash. */
   attempts: number;
+  /** Tries that ended in an error: what the backoff grows with. */
+  failures: number;
   receivedAt: Date;
 }
 
@@ -14,6 +17,7 @@ interface Row {
   kind: string;
   payload: unknown;
   attempts: number;
+  failures: number;
   received_at: Date;
 }
 const toRow = (r: Row): InboxRow => ({
@@ -21,6 +25,7 @@ const toRow = (r: Row): InboxRow => ({
   kind: r.kind,
   payload: r.payload,
   attempts: r.attempts,
+  failures: r.failures,
   receivedAt: r.received_at,
 });
 
@@ -61,7 +66,7 @@ export async function claimInboxEntries(
        WHERE processed_at IS NULL AND kind = ANY($1) AND ($3 OR next_attempt_at <= now())
          AND NOT (id = ANY($5))
        ORDER BY received_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
-     RETURNING id, kind, payload, attempts, received_at`,
+     RETURNING id, kind, payload, attempts, failures, received_at`,
     [o.kinds, o.leaseMs, o.ignoreSchedule, o.limit, o.skip],
   );
   return rows.map(toRow).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
@@ -70,7 +75,8 @@ export async function claimInboxEntries(
 /** Another try later, after a failure that may pass (Temporal unreachable, say). */
 export async function deferInboxEntry(db: Queryable, id: string, delayMs: number, error: string) {
   await db.query(
-    `UPDATE inbox SET next_attempt_at = now() + $2 * interval '1 millisecond', last_error = $3
+    `UPDATE inbox SET next_attempt_at = now() + $2 * interval '1 millisecond', last_error = $3,
+       failures = failures + 1
      WHERE id = $1 AND processed_at IS NULL`,
     [id, delayMs, error.slice(0, 2000)],
   );

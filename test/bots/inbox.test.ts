@@ -136,6 +136,22 @@ describe('inbox', () => {
     expect(crashed.applied).toEqual([]);
   });
 
+  it('waits after a failure by the failures alone: tries cut short by crashes do not push it away', async () => {
+    const crashed = inbox('t.cut', recorder().handler);
+    await crashed.record('t.cut', 'req-c', { move: 'reject', user: 'U2' });
+    await crashed.stop();
+    // Six processes leased it and were killed before their try ended, as in a crash loop during a deploy.
+    await db.pool.query('UPDATE inbox SET attempts = 7 WHERE id = $1', ['req-c']);
+
+    const r = recorder((_m, call) => call === 1);
+    const after = inbox('t.cut', r.handler, { maxBackoffMs: 10 * 60_000 });
+    after.start();
+    await eventually(async () => (await row('req-c'))?.processed || undefined, 'the retried entry', 10_000);
+    expect(r.calls()).toBe(2);
+    expect(r.delayed).toEqual(['U2:reject']); // its first failure, although not its first lease
+    expect(r.told).toEqual(['U2:reject:applied']);
+  });
+
   it('applies a redelivered request once', async () => {
     const r = recorder();
     const i = inbox('t.dup', r.handler);

@@ -195,7 +195,7 @@ beforeAll(async () => {
   env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    LOG_LEVEL: 'error',
+    LOG_LEVEL: process.env.CRASH_LOG_LEVEL ?? 'error',
     DATA_DIR: dataDir,
     PORT: String(await freePort()),
     TEMPORAL_ADDRESS: inject('temporalAddress'),

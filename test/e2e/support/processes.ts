@@ -2,6 +2,7 @@
 // until it says it serves, SIGKILL it (no shutdown code runs, as when a machine or container dies), run a
 // CLI command beside them. A seeded generator lets a failing run be replayed.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -39,6 +40,9 @@ export async function startProcess(
 ): Promise<StartedProcess> {
   const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  // E2E_CHILD_LOG=<file> keeps every child's output there, to read after a failed run.
+  const keep = process.env.E2E_CHILD_LOG;
+  if (keep) for (const s of [proc.stdout, proc.stderr]) s?.on('data', (d) => appendFileSync(keep, d));
   proc.stderr?.on('data', (d) => {
     stderr = (stderr + String(d)).slice(-4000);
   });
