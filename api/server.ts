@@ -11,6 +11,7 @@ import { type PlatformKeyCache, platformKeyCache } from '../shared/db/platform-k
 import type { Platform } from '../shared/db/platforms.ts';
 import { log } from '../shared/logger.ts';
 import { isSafeText, UNSAFE_TEXT_MESSAGE } from '../shared/text.ts';
+import { groupedIngest, type IngestOne } from '../workflows/use-cases/ingest-grouped.ts';
 import type { IngestDeps } from '../workflows/use-cases/ingest-listing.ts';
 import { bearerToken, HttpError, sendJson } from './http.ts';
 import {
@@ -51,7 +52,7 @@ export interface RouteContext {
   res: ServerResponse;
   url: URL;
   params: Record<string, string>;
-  deps: ApiDeps & { platformKeys: PlatformKeyCache };
+  deps: ApiDeps & { platformKeys: PlatformKeyCache; ingestOne: IngestOne };
   platform: () => Promise<Platform>;
 }
 
@@ -106,7 +107,11 @@ const routes: Route[] = [
 
 export function createApiServer(apiDeps: ApiDeps): Server {
   const ownKeys = apiDeps.platformKeys ? undefined : platformKeyCache(apiDeps.pool);
-  const deps = { ...apiDeps, platformKeys: apiDeps.platformKeys ?? ownKeys! };
+  const deps = {
+    ...apiDeps,
+    platformKeys: apiDeps.platformKeys ?? ownKeys!,
+    ingestOne: groupedIngest(apiDeps),
+  };
   const server = createServer((req, res) => {
     handle(req, res, deps).catch((err: unknown) => {
       if (err instanceof HttpError) {

@@ -1,7 +1,7 @@
 import { listingInputSchema } from '../../shared/listing.ts';
 import { log } from '../../shared/logger.ts';
 import { ingestBatch, MAX_BATCH_LISTINGS } from '../../workflows/use-cases/ingest-batch.ts';
-import { type IngestResult, ingestListing } from '../../workflows/use-cases/ingest-listing.ts';
+import type { IngestResult } from '../../workflows/use-cases/ingest-listing.ts';
 import { HttpError, readJson, readText, sendJson } from '../http.ts';
 import type { RouteContext } from '../server.ts';
 
@@ -32,7 +32,10 @@ function invalidListing(issues: { path: PropertyKey[]; message: string }[]) {
   };
 }
 
-/** POST /v1/listings: validated, screened and stored before the platform gets its answer. */
+/**
+ * POST /v1/listings: validated, screened and stored before the platform gets its answer. Concurrent benign
+ * listings are written together (workflows/use-cases/ingest-grouped.ts).
+ */
 export async function postListing({ req, res, deps, platform }: RouteContext): Promise<void> {
   const p = await platform();
   const parsed = listingInputSchema.safeParse(await readJson(req));
@@ -40,7 +43,7 @@ export async function postListing({ req, res, deps, platform }: RouteContext): P
     const bad = invalidListing(parsed.error.issues);
     throw new HttpError(400, bad.error, bad.message, bad.details);
   }
-  const result = await ingestListing(deps, p.id, parsed.data);
+  const result = await deps.ingestOne(p.id, parsed.data);
   sendJson(res, result.created ? 201 : 200, answer(result));
 }
 

@@ -1,0 +1,139 @@
+// POST /v1/listings under concurrency: benign listings that arrive together are written together (group
+// commit) with a handful of statements, each answered only after its own row is stored and exactly as
+// when sent alone; a listing the database refuses fails alone; a flagged one opens its case at once.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { createApiServer } from '../../api/server.ts';
+import { BASE_POLICY } from '../../detectors/policy/index.ts';
+import { caseIdFor } from '../../shared/db/cases.ts';
+import { createPlatform } from '../../shared/db/platforms.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+interface Answer {
+  listingId: string;
+  version: number;
+  caseId: string | null;
+  verdict: string;
+}
+
+const benign = (id: string, title = `Garden chair ${id}`) => ({
+  externalId: id,
+  title,
+  description: 'Solid oak, barely used. Pick up only.',
+  price: 40,
+  currency: 'USD',
+});
+
+describe('POST /v1/listings, many at once', () => {
+  let db: TestDatabase;
+  let connection: Connection;
+  let server: Server;
+  let base: string;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ({ apiKey } = await createPlatform(db.pool, { id: 'busy', name: 'Busy market' }));
+    connection = await Connection.connect({ address: inject('temporalAddress') });
+    server = createApiServer({
+      pool: db.pool,
+      temporal: new Client({ connection }),
+      // No worker polls this queue: started workflows wait, which is all these tests look at.
+      taskQueue: `grouped-${Date.now()}`,
+      policy: async () => BASE_POLICY,
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await connection.close();
+    await db.drop();
+  });
+
+  const post = async (listing: unknown) => {
+    const res = await fetch(`${base}/v1/listings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify(listing),
+    });
+    return { status: res.status, body: (await res.json()) as Answer };
+  };
+  const rowOf = async (externalId: string) =>
+    (
+      await db.pool.query<{ id: string; current_version: number }>(
+        "SELECT id::text, current_version FROM listings WHERE platform_id = 'busy' AND external_id = $1",
+        [externalId],
+      )
+    ).rows[0];
+
+  it('writes 60 concurrent benign listings with far fewer statements than one by one', async () => {
+    const query = vi.spyOn(pg.Client.prototype, 'query');
+    await post(benign('alone')); // on a quiet server: written at once, alone
+    const perListing = query.mock.calls.length;
+    query.mockClear();
+
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => post(benign(`g-${i}`))));
+    const statements = query.mock.calls.length;
+    expect(answers.map((a) => a.status)).toEqual(Array(60).fill(201));
+    expect(statements).toBeLessThan((60 * perListing) / 3);
+    // Every answer names its own stored row, as the single write would.
+    for (const [i, a] of answers.entries()) {
+      expect(a.body).toMatchObject({ verdict: 'allow', version: 1, caseId: null });
+      expect(a.body.listingId).toBe((await rowOf(`g-${i}`))!.id);
+    }
+
+    // The same listings again, concurrently: nothing new, the same rows.
+    const again = await Promise.all(Array.from({ length: 60 }, (_, i) => post(benign(`g-${i}`))));
+    expect(again.map((a) => a.status)).toEqual(Array(60).fill(200));
+    expect(again.map((a) => a.body.listingId)).toEqual(answers.map((a) => a.body.listingId));
+  });
+
+  it('keeps both submissions of one listing sent at once as two versions', async () => {
+    const [a, b] = await Promise.all([
+      post(benign('twice')),
+      post(benign('twice', 'Garden chair, repainted')),
+    ]);
+    expect([a!.status, b!.status].sort()).toEqual([200, 201]);
+    expect([a!.body.version, b!.body.version].sort()).toEqual([1, 2]);
+    expect((await rowOf('twice'))!.current_version).toBe(2);
+  });
+
+  it('answers a flagged listing with its case, among benign ones', async () => {
+    const answers = await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) => post(benign(`m-${i}`))),
+      post({
+        externalId: 'm-ivory',
+        title: 'Antique carved ivory bangle',
+        description: 'Genuine ivory. DM me.',
+      }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual(Array(21).fill(201));
+    expect(answers[20]!.body.caseId).toBe(caseIdFor('busy', 'm-ivory'));
+    expect(answers.slice(0, 20).every((a) => a.body.caseId === null)).toBe(true);
+  });
+
+  it('fails only the listing the database refuses', async () => {
+    await db.pool.query(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.external_id = 'poison' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`);
+    await db.pool.query(
+      'CREATE TRIGGER refuse_poison BEFORE INSERT ON listings FOR EACH ROW EXECUTE FUNCTION refuse_poison()',
+    );
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const ids = [...Array.from({ length: 15 }, (_, i) => `p-${i}`), 'poison'];
+      const answers = await Promise.all(ids.map((id) => post(benign(id))));
+      expect(answers.map((a) => a.status)).toEqual([...Array(15).fill(201), 500]);
+      expect(await rowOf('poison')).toBeUndefined();
+    } finally {
+      await db.pool.query('DROP TRIGGER refuse_poison ON listings');
+    }
+  });
+});

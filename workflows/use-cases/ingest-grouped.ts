@@ -1,0 +1,76 @@
+// Single listings under load, stored the way the batch route stores them (group commit). A benign listing
+// that arrives while writes are in flight waits for one to finish and is then written with every other
+// listing that waited, in one set-based transaction (ingest-batch.ts); on a quiet system a lone listing is
+// written at once. Each caller still gets its answer only after its own listing is committed, and its own
+// error if its listing alone fails. Flagged listings (about 2%) open their cases on the single path at once.
+import { screenListing } from '../../detectors/screen.ts';
+import type { ListingInput } from '../../shared/listing.ts';
+import { ingestBatch } from './ingest-batch.ts';
+import { type IngestDeps, type IngestResult, ingestListing } from './ingest-listing.ts';
+
+export type IngestOne = (platformId: string, listing: ListingInput) => Promise<IngestResult>;
+
+interface Waiting {
+  listing: ListingInput;
+  resolve(result: IngestResult): void;
+  reject(error: unknown): void;
+}
+
+export interface GroupedIngestOptions {
+  /** Group writes running at once: the rest of the pool stays free for flagged listings and reads. */
+  maxInFlight?: number;
+  /** Listings per group write. */
+  maxGroup?: number;
+}
+
+export function groupedIngest(deps: IngestDeps, opts: GroupedIngestOptions = {}): IngestOne {
+  const maxInFlight = opts.maxInFlight ?? 2;
+  const maxGroup = opts.maxGroup ?? 250;
+  /** Waiting listings per platform, platforms in turn (a group holds one platform's listings). */
+  const waiting = new Map<string, Waiting[]>();
+  let inFlight = 0;
+
+  async function write(platformId: string, group: Waiting[]): Promise<void> {
+    try {
+      const outcomes = await ingestBatch(
+        deps,
+        platformId,
+        group.map((w) => w.listing),
+      );
+      outcomes.forEach((o, i) => {
+        if (o.ok) group[i]!.resolve(o.result);
+        else group[i]!.reject(o.error);
+      });
+    } catch (err) {
+      for (const w of group) w.reject(err);
+    }
+  }
+
+  function pump(): void {
+    while (inFlight < maxInFlight) {
+      const next = waiting.entries().next();
+      if (next.done) return;
+      const [platformId, queue] = next.value;
+      const group = queue.splice(0, maxGroup);
+      waiting.delete(platformId);
+      if (queue.length > 0) waiting.set(platformId, queue); // to the back: the next platform goes first
+      inFlight += 1;
+      void write(platformId, group).finally(() => {
+        inFlight -= 1;
+        pump();
+      });
+    }
+  }
+
+  return async (platformId, listing) => {
+    const policy = await deps.policy();
+    if (screenListing(listing, { platformId }, policy).verdict !== 'allow')
+      return ingestListing(deps, platformId, listing);
+    return new Promise<IngestResult>((resolve, reject) => {
+      const queue = waiting.get(platformId);
+      if (queue) queue.push({ listing, resolve, reject });
+      else waiting.set(platformId, [{ listing, resolve, reject }]);
+      pump();
+    });
+  };
+}
