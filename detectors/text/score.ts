@@ -39,6 +39,42 @@ export function entryWeight(entry: Entry, library: CompiledLibrary): number {
   return entry.fpRisk === 'low' ? 0.5 : 0.4;
 }
 
+/**
+ * Juveniles named beside a live-traded species ("otter babies", "baby slow loris", "African grey chicks",
+ * "filhotes de sagui", 水獭幼崽) are how live animals are advertised (domain.md §2.1, live-animal marketing
+ * cues): such a term weighs this much more. Read in the term and at most a few characters either side of it,
+ * in its own clause, so a word elsewhere in the listing never adds to it.
+ */
+const YOUNG_BONUS = 0.2;
+const YOUNG_WORDS =
+  'bab(?:y|ies)|pups?|chicks?|hatchlings?|juveniles?|cubs?|youngsters?|young|infants?|b[ée]b[ée]s?|' +
+  'petits?|jeunes?|poussins?|cr[ií]as?|pich[oó]n(?:es)?|polluelos?|filhotes?|bebês?|babys?|jungtiere?|' +
+  'küken|nachzuchte?n?|bayi|anakan|anak|con non|детен[ыё]ш[иа]?|детён[ыё]ш[иа]?|малыш[иа]?|sisiw|صغار|صغير|' +
+  'बच्च[ाे]';
+const YOUNG_UNSPACED = '幼崽|幼仔|宝宝|寶寶|幼体|幼體|赤ちゃん|ベビー|새끼|아기|ลูก';
+const YOUNG_IN_TERM = new RegExp(`(?:^|[^\\p{L}])(?:${YOUNG_WORDS})(?![\\p{L}])|${YOUNG_UNSPACED}`, 'iu');
+const YOUNG_BEFORE = new RegExp(
+  `(?:(?:^|[^\\p{L}])(?:${YOUNG_WORDS})[\\s-]*(?:of\\s+|de\\s+)?|(?:${YOUNG_UNSPACED})\\s*)$`,
+  'iu',
+);
+const YOUNG_AFTER = new RegExp(`^(?:[\\s-]*(?:${YOUNG_WORDS})(?![\\p{L}])|\\s*(?:${YOUNG_UNSPACED}))`, 'iu');
+/** How far beyond a term its juvenile word may start or end. */
+const YOUNG_REACH = 16;
+
+function youngOfLiveSpecies(hit: ScoredHit, library: CompiledLibrary, texts: FieldTexts): boolean {
+  const { species } = hit.entry;
+  if (species === undefined || library.species.get(species)?.liveTrade !== true) return false;
+  // A strong term ("baby otter") already names the juvenile in its weight.
+  if (isStrongTerm(hit.entry) || (hit.entry.kind !== 'species' && hit.entry.productType !== 'live'))
+    return false;
+  const text = texts[hit.field];
+  return (
+    YOUNG_IN_TERM.test(text.slice(hit.start, hit.end)) ||
+    YOUNG_BEFORE.test(text.slice(Math.max(0, hit.start - YOUNG_REACH), hit.start)) ||
+    YOUNG_AFTER.test(text.slice(hit.end, hit.end + YOUNG_REACH))
+  );
+}
+
 export interface ScoredHit {
   entry: Entry;
   field: 'title' | 'description';
@@ -157,7 +193,8 @@ export function decide(
   const species = new Set<string>();
   let strong = false;
   for (const hit of positives) {
-    const weight = entryWeight(hit.entry, library) - localPenalty(hit, negatives, texts, sale);
+    const young = youngOfLiveSpecies(hit, library, texts) ? YOUNG_BONUS : 0;
+    const weight = entryWeight(hit.entry, library) + young - localPenalty(hit, negatives, texts, sale);
     if (weight <= 0) continue; // explained away by its own context
     weights.push(weight);
     if (hit.entry.species) species.add(hit.entry.species);
