@@ -29,8 +29,12 @@ import { recordListingEdit } from './listing-edits.ts';
 
 export const MAX_BATCH_LISTINGS = 1000;
 
-/** How many flagged listings (each its own transaction and workflow start) are stored at once. */
-const FLAGGED_CONCURRENCY = 4;
+/**
+ * How many flagged listings (each its own transaction and workflow start) are stored at once. Most of their
+ * time is spent waiting for Temporal to accept the workflow start, so more at once is faster: 16 stored
+ * 2%-flagged batches ~23% faster than 4 on the embedded default (`npm run bench:api`).
+ */
+const FLAGGED_CONCURRENCY = 16;
 
 export type BatchOutcome = { ok: true; result: IngestResult } | { ok: false; error: unknown };
 
