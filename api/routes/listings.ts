@@ -14,6 +14,7 @@ function answer(result: IngestResult) {
     listingId: result.listingId,
     caseId: result.caseId,
     version: result.version,
+    stored: result.stored,
     verdict: d.verdict,
     score: d.score,
     clause: d.clause,
@@ -43,7 +44,7 @@ export async function postListing({ req, res, deps, platform }: RouteContext): P
     const bad = invalidListing(parsed.error.issues);
     throw new HttpError(400, bad.error, bad.message, bad.details);
   }
-  const result = await deps.ingestOne(p.id, parsed.data);
+  const result = await deps.ingestOne(p, parsed.data);
   sendJson(res, result.created ? 201 : 200, answer(result));
 }
 
@@ -112,6 +113,7 @@ export async function postListingBatch({ req, res, deps, platform }: RouteContex
     deps,
     p.id,
     valid.map((v) => v.listing),
+    p.benignStorage,
   );
   outcomes.forEach((outcome, i) => {
     const { index, listing } = valid[i]!;
@@ -138,6 +140,7 @@ export async function postListingBatch({ req, res, deps, platform }: RouteContex
   const count = (f: (r: Record<string, unknown>) => boolean) => results.filter(f).length;
   sendJson(res, 200, {
     received: results.length,
+    // Counted listings (a platform keeping counts only of allowed listings) are handled as well as stored.
     stored: count((r) => r.status === 200 || r.status === 201),
     flagged: count((r) => r.verdict !== undefined && r.verdict !== 'allow'),
     errors: count((r) => typeof r.status === 'number' && r.status >= 400),

@@ -1,18 +1,27 @@
-// wild-sentinel platform add | domain | list: registers platforms, their API keys and their link domains.
+// wild-sentinel platform add | domain | rotate-key | storage | list: registers platforms, their API keys,
+// their link domains and what is kept of the listings they send that the policy allows.
 import { z } from 'zod';
 import { loadConfig } from '../../shared/config.ts';
-import { createPlatform, getPlatform, rotateApiKey } from '../../shared/db/platforms.ts';
+import {
+  BENIGN_STORAGE,
+  createPlatform,
+  getPlatform,
+  rotateApiKey,
+  setBenignStorage,
+} from '../../shared/db/platforms.ts';
 import { addPlatformDomain } from '../../shared/db/reports.ts';
 import { withDatabase } from '../database.ts';
 
 export const USAGE = `usage: wild-sentinel platform add <id> --name <name> [--takedown-url <url>]
        wild-sentinel platform domain <id> --domain <host> [--external-id-pattern <regex>]
        wild-sentinel platform rotate-key <id>
+       wild-sentinel platform storage <id> --benign full|counters
        wild-sentinel platform list
 Examples:
   wild-sentinel platform add shopa --name 'Shop A' --takedown-url https://shopa.example/takedowns
   wild-sentinel platform domain shopa --domain shopa.example --external-id-pattern '/item/(\\d+)'
-  wild-sentinel platform rotate-key shopa`;
+  wild-sentinel platform rotate-key shopa
+  wild-sentinel platform storage shopa --benign counters`;
 
 const addArgs = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'id: lowercase letters, digits and dashes'),
@@ -37,6 +46,11 @@ const domainArgs = z.object({
     .optional(),
 });
 
+const storageArgs = z.object({
+  id: z.string().min(1, 'platform id is required'),
+  benign: z.enum(BENIGN_STORAGE, 'benign: full (every allowed listing stored) or counters (counted only)'),
+});
+
 function parseFlags(args: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
@@ -53,9 +67,18 @@ export async function run(args: string[]): Promise<number> {
   const config = loadConfig();
   if (sub === 'list') {
     await withDatabase(config, async (pool) => {
-      const { rows } = await pool.query('SELECT id, name, takedown_url FROM platforms ORDER BY id');
+      const { rows } = await pool.query(
+        'SELECT id, name, takedown_url, benign_storage FROM platforms ORDER BY id',
+      );
       for (const r of rows)
-        console.log(JSON.stringify({ id: r.id, name: r.name, takedownUrl: r.takedown_url }));
+        console.log(
+          JSON.stringify({
+            id: r.id,
+            name: r.name,
+            takedownUrl: r.takedown_url,
+            benignStorage: r.benign_storage,
+          }),
+        );
     });
     return 0;
   }
@@ -76,6 +99,25 @@ export async function run(args: string[]): Promise<number> {
       return 1;
     }
     console.log(`links on ${domain.toLowerCase()} now belong to platform ${id}`);
+    return 0;
+  }
+  if (sub === 'storage') {
+    const parsed = storageArgs.safeParse(parseFlags(rest));
+    if (!parsed.success) {
+      console.error(`${parsed.error.issues.map((i) => i.message).join('\n')}\n${USAGE}`);
+      return 2;
+    }
+    const { id, benign } = parsed.data;
+    if (!(await withDatabase(config, (pool) => setBenignStorage(pool, id, benign)))) {
+      console.error(`no platform ${id}`);
+      return 1;
+    }
+    // Running API processes pick the change up at once (they LISTEN for platform changes).
+    console.log(
+      benign === 'counters'
+        ? `platform ${id}: allowed listings it has not sent before are now counted, not stored`
+        : `platform ${id}: every allowed listing is now stored in full`,
+    );
     return 0;
   }
   if (sub === 'rotate-key') {

@@ -1,11 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from './pool.ts';
 
+/** What is kept of the listings the policy allows: every one in full, or counts only (migration 0930). */
+export type BenignStorage = 'full' | 'counters';
+export const BENIGN_STORAGE: readonly BenignStorage[] = ['full', 'counters'];
+
 export interface Platform {
   id: string;
   name: string;
   takedownUrl: string | null;
+  benignStorage: BenignStorage;
 }
+
+const PLATFORM_COLUMNS = 'id, name, takedown_url AS "takedownUrl", benign_storage AS "benignStorage"';
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -41,7 +48,10 @@ export async function createPlatform(
     p.takedownUrl ?? null,
   ]);
   platformsChanged();
-  return { platform: { id: p.id, name: p.name, takedownUrl: p.takedownUrl ?? null }, apiKey };
+  return {
+    platform: { id: p.id, name: p.name, takedownUrl: p.takedownUrl ?? null, benignStorage: 'full' },
+    apiKey,
+  };
 }
 
 /** Gives a platform a new API key; the old one stops working (everywhere: see onPlatformsChanged). */
@@ -55,10 +65,20 @@ export async function rotateApiKey(db: Queryable, platformId: string): Promise<s
   return rowCount ? apiKey : undefined;
 }
 
+/** Sets what is kept of the platform's allowed listings; false when there is no such platform. */
+export async function setBenignStorage(db: Queryable, platformId: string, storage: BenignStorage) {
+  const { rowCount } = await db.query('UPDATE platforms SET benign_storage = $2 WHERE id = $1', [
+    platformId,
+    storage,
+  ]);
+  platformsChanged();
+  return rowCount === 1;
+}
+
 /** The platform whose key hashes to this (hex SHA-256), straight from the database. */
 export async function findPlatformByKeyHash(db: Queryable, keyHash: string): Promise<Platform | undefined> {
   const { rows } = await db.query<Platform>(
-    'SELECT id, name, takedown_url AS "takedownUrl" FROM platforms WHERE api_key_hash = $1',
+    `SELECT ${PLATFORM_COLUMNS} FROM platforms WHERE api_key_hash = $1`,
     [keyHash],
   );
   return rows[0];
@@ -69,10 +89,7 @@ export async function findPlatformByApiKey(db: Queryable, apiKey: string): Promi
 }
 
 export async function getPlatform(db: Queryable, id: string): Promise<Platform | undefined> {
-  const { rows } = await db.query<Platform>(
-    'SELECT id, name, takedown_url AS "takedownUrl" FROM platforms WHERE id = $1',
-    [id],
-  );
+  const { rows } = await db.query<Platform>(`SELECT ${PLATFORM_COLUMNS} FROM platforms WHERE id = $1`, [id]);
   return rows[0];
 }
 

@@ -64,23 +64,32 @@ export async function refreshScreenedRollup(
   });
 }
 
-/** A grouping of the screened counts: SQL for the rollup row (alias r) and for a listing (alias l). */
+/**
+ * A grouping of the screened counts: SQL for the rollup row (alias r), for a listing (alias l) and for a
+ * day's count of listings that were only counted (alias c, screened_counts).
+ */
 export interface ScreenedKey {
   rollup: string;
   raw: string;
+  counted: string;
 }
 
 export const SCREENED_KEYS = {
-  all: { rollup: `''`, raw: `''` },
-  platform: { rollup: 'r.platform_id', raw: 'l.platform_id' },
-  language: { rollup: 'r.language', raw: `coalesce(l.language, 'und')` },
+  all: { rollup: `''`, raw: `''`, counted: `''` },
+  platform: { rollup: 'r.platform_id', raw: 'l.platform_id', counted: 'c.platform_id' },
+  language: { rollup: 'r.language', raw: `coalesce(l.language, 'und')`, counted: 'c.language' },
   bucket: (bucket: string): ScreenedKey => ({
     rollup: `to_char(date_trunc('${bucket}', r.day::timestamp), 'YYYY-MM-DD')`,
     raw: `to_char(date_trunc('${bucket}', l.received_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`,
+    counted: `to_char(date_trunc('${bucket}', c.day::timestamp), 'YYYY-MM-DD')`,
   }),
 } as const;
 
-/** Listings screened in the period, by key; rollup days and raw remainder added together. */
+/**
+ * Listings screened in the period, by key; rollup days and raw remainder added together, plus the allowed
+ * listings of platforms that keep counts only. Those are counted per UTC day, so they count for the days a
+ * period covers from the day of its start to the day of its end, and never per species (they have none).
+ */
 export async function screenedBy(
   db: Queryable,
   f: MetricsFilters,
@@ -104,6 +113,12 @@ export async function screenedBy(
          AND ($3::text IS NULL OR l.platform_id = $3)
          AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM detections sd, jsonb_array_elements(sd.evidence) se
                                           WHERE sd.listing_id = l.id AND se->>'species' = $4))
+       GROUP BY 1
+       UNION ALL
+       SELECT ${key.counted} AS k, sum(c.screened) AS n FROM screened_counts c
+       WHERE c.day >= ($1::timestamptz AT TIME ZONE 'UTC')::date
+         AND c.day < (($2::timestamptz - interval '1 microsecond') AT TIME ZONE 'UTC')::date + 1
+         AND ($3::text IS NULL OR c.platform_id = $3) AND $4::text IS NULL
        GROUP BY 1) u
      GROUP BY k`,
     [f.from, f.to, f.platform ?? null, f.species ?? null, useRollup ? a : f.to, useRollup ? b : f.to],

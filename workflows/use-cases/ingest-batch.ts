@@ -11,6 +11,7 @@
 //   snapshot versions for multi-row writes as for single ones, and unchanged content keeps its version.
 import type { Policy } from '../../detectors/policy/index.ts';
 import { screenListing } from '../../detectors/screen.ts';
+import type { BenignStorage } from '../../shared/db/platforms.ts';
 import { inTransaction, type Queryable } from '../../shared/db/pool.ts';
 import type { ListingInput } from '../../shared/listing.ts';
 import { log } from '../../shared/logger.ts';
@@ -52,6 +53,8 @@ export async function ingestBatch(
   deps: IngestDeps,
   platformId: string,
   listings: readonly ListingInput[],
+  /** What the platform keeps of allowed listings (its benign_storage): full rows, or counts only. */
+  benignStorage: BenignStorage = 'full',
 ): Promise<BatchOutcome[]> {
   const policy = await deps.policy();
   const outcomes: BatchOutcome[] = new Array(listings.length);
@@ -64,7 +67,7 @@ export async function ingestBatch(
     const flagged = items.filter((i) => i.decision.verdict !== 'allow');
     const onePolicy = { ...deps, policy: async (): Promise<Policy> => policy };
     await Promise.all([
-      storeBenign(onePolicy, platformId, benign, outcomes),
+      storeBenign(onePolicy, platformId, benign, outcomes, benignStorage),
       mapLimit(flagged, FLAGGED_CONCURRENCY, async (item) => {
         outcomes[item.index] = await single(onePolicy, platformId, item.listing);
       }),
@@ -127,9 +130,11 @@ interface StoredRow {
 async function storeBenign(
   deps: IngestDeps,
   platformId: string,
-  items: Item[],
+  all: Item[],
   outcomes: BatchOutcome[],
+  benignStorage: BenignStorage,
 ): Promise<void> {
+  const items = benignStorage === 'counters' ? await countNew(deps, platformId, all, outcomes) : all;
   if (items.length === 0) return;
   let rows: StoredRow[];
   try {
@@ -160,6 +165,7 @@ async function storeBenign(
           listingId: row.id,
           created: row.created,
           version: row.version,
+          stored: 'full',
           caseId: row.ownCase,
           decision: item.decision,
           sellerLinks: row.sellerLinks,
@@ -170,6 +176,56 @@ async function storeBenign(
       outcomes[item.index] = { ok: false, error };
     }
   });
+}
+
+/**
+ * Counts-only storage: the allowed listings the platform never sent before and that need no deep screening
+ * are counted (one statement) and answered as counted; the rest are returned to be stored in full (a known
+ * listing keeps its versions and its case, a photo is hashed from its stored row). Seller linking is given
+ * up for the counted ones: nothing of them is kept to link.
+ */
+async function countNew(
+  deps: IngestDeps,
+  platformId: string,
+  items: Item[],
+  outcomes: BatchOutcome[],
+): Promise<Item[]> {
+  const candidates = items.filter((i) => !needsDeepScreening(deps, i.listing, i.decision, noLinks('')));
+  if (candidates.length === 0) return items;
+  const known = await deps.pool.query<{ external_id: string }>(
+    'SELECT external_id FROM listings WHERE platform_id = $1 AND external_id = ANY($2::text[])',
+    [platformId, candidates.map((i) => i.listing.externalId)],
+  );
+  const stored = new Set(known.rows.map((r) => r.external_id));
+  const counted = new Set(candidates.filter((i) => !stored.has(i.listing.externalId)));
+  if (counted.size === 0) return items;
+  try {
+    await deps.pool.query(
+      `INSERT INTO screened_counts (day, platform_id, language, screened)
+       SELECT (now() AT TIME ZONE 'UTC')::date, $1, language, count(*) FROM unnest($2::text[]) AS t(language)
+       GROUP BY language
+       ON CONFLICT (day, platform_id, language) DO UPDATE SET screened = screened_counts.screened + EXCLUDED.screened`,
+      [platformId, [...counted].map((i) => i.listing.language ?? 'und')],
+    );
+  } catch (error) {
+    for (const item of counted) outcomes[item.index] = { ok: false, error };
+    return items.filter((i) => !counted.has(i));
+  }
+  for (const item of counted) {
+    outcomes[item.index] = {
+      ok: true,
+      result: {
+        listingId: null,
+        created: false,
+        version: null,
+        stored: 'counted',
+        caseId: null,
+        decision: item.decision,
+        sellerLinks: noLinks(''),
+      },
+    };
+  }
+  return items.filter((i) => !counted.has(i));
 }
 
 async function writeBenign(

@@ -4,11 +4,13 @@
 // written at once. Each caller still gets its answer only after its own listing is committed, and its own
 // error if its listing alone fails. Flagged listings (about 2%) open their cases on the single path at once.
 import { screenListing } from '../../detectors/screen.ts';
+import type { Platform } from '../../shared/db/platforms.ts';
 import type { ListingInput } from '../../shared/listing.ts';
 import { ingestBatch } from './ingest-batch.ts';
 import { type IngestDeps, type IngestResult, ingestListing } from './ingest-listing.ts';
 
-export type IngestOne = (platformId: string, listing: ListingInput) => Promise<IngestResult>;
+type Sender = Pick<Platform, 'id' | 'benignStorage'>;
+export type IngestOne = (platform: Sender, listing: ListingInput) => Promise<IngestResult>;
 
 interface Waiting {
   listing: ListingInput;
@@ -26,16 +28,20 @@ export interface GroupedIngestOptions {
 export function groupedIngest(deps: IngestDeps, opts: GroupedIngestOptions = {}): IngestOne {
   const maxInFlight = opts.maxInFlight ?? 2;
   const maxGroup = opts.maxGroup ?? 250;
-  /** Waiting listings per platform, platforms in turn (a group holds one platform's listings). */
-  const waiting = new Map<string, Waiting[]>();
+  /**
+   * Waiting listings per platform (and its storage choice, which may change meanwhile), platforms in turn:
+   * a group holds one platform's listings.
+   */
+  const waiting = new Map<string, { platform: Sender; queue: Waiting[] }>();
   let inFlight = 0;
 
-  async function write(platformId: string, group: Waiting[]): Promise<void> {
+  async function write(platform: Sender, group: Waiting[]): Promise<void> {
     try {
       const outcomes = await ingestBatch(
         deps,
-        platformId,
+        platform.id,
         group.map((w) => w.listing),
+        platform.benignStorage,
       );
       outcomes.forEach((o, i) => {
         if (o.ok) group[i]!.resolve(o.result);
@@ -50,26 +56,27 @@ export function groupedIngest(deps: IngestDeps, opts: GroupedIngestOptions = {})
     while (inFlight < maxInFlight) {
       const next = waiting.entries().next();
       if (next.done) return;
-      const [platformId, queue] = next.value;
+      const [key, { platform, queue }] = next.value;
       const group = queue.splice(0, maxGroup);
-      waiting.delete(platformId);
-      if (queue.length > 0) waiting.set(platformId, queue); // to the back: the next platform goes first
+      waiting.delete(key);
+      if (queue.length > 0) waiting.set(key, { platform, queue }); // to the back: the next platform goes first
       inFlight += 1;
-      void write(platformId, group).finally(() => {
+      void write(platform, group).finally(() => {
         inFlight -= 1;
         pump();
       });
     }
   }
 
-  return async (platformId, listing) => {
+  return async (platform, listing) => {
     const policy = await deps.policy();
-    if (screenListing(listing, { platformId }, policy).verdict !== 'allow')
-      return ingestListing(deps, platformId, listing);
+    if (screenListing(listing, { platformId: platform.id }, policy).verdict !== 'allow')
+      return ingestListing(deps, platform.id, listing);
     return new Promise<IngestResult>((resolve, reject) => {
-      const queue = waiting.get(platformId);
-      if (queue) queue.push({ listing, resolve, reject });
-      else waiting.set(platformId, [{ listing, resolve, reject }]);
+      const key = `${platform.benignStorage}:${platform.id}`;
+      const entry = waiting.get(key);
+      if (entry) entry.queue.push({ listing, resolve, reject });
+      else waiting.set(key, { platform, queue: [{ listing, resolve, reject }] });
       pump();
     });
   };

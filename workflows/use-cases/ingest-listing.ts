@@ -33,10 +33,13 @@ export interface IngestDeps {
 }
 
 export interface IngestResult {
-  listingId: string;
+  /** The stored listing; null when only counted (a platform storing counts of allowed listings). */
+  listingId: string | null;
   created: boolean;
   /** The listing's version now; a resubmission with identical content keeps the version. */
-  version: number;
+  version: number | null;
+  /** Stored in full, or only counted for metrics (migration 0930, a platform's benign_storage). */
+  stored: 'full' | 'counted';
   /** The case this listing opened or already has (an edited listing keeps its case), if any. */
   caseId: string | null;
   decision: ScreeningDecision;
@@ -130,6 +133,7 @@ export async function ingestListing(
     listingId: stored.id,
     created: stored.created,
     version: stored.version,
+    stored: 'full',
     caseId: stored.ownCase,
     decision,
     sellerLinks: stored.sellerLinks,
