@@ -2,7 +2,8 @@
 // Starts the system itself (`wild-sentinel start` on a fresh DATA_DIR: the embedded PostgreSQL and the
 // Temporal dev server, or DATABASE_URL / TEMPORAL_ADDRESS when set) and measures, in one run:
 //   hello-world, GET /v1/search-alert, POST /v1/listings (benign; flagged = new cases/s with workflows),
-//   POST /v1/listings:batch (1,000 listings, 2% flagged; and all benign), errors at 64 concurrent clients,
+//   POST /v1/listings:batch (1,000 listings, 2% flagged; and all benign), both benign loads again with the
+//   platform keeping counts only of allowed listings, errors at 64 concurrent clients,
 //   idle RSS of the system process, and its RSS once the first photo has loaded OCR.
 // Each figure is the median of --runs runs (default 3) of --seconds seconds (default 5). The load generator
 // is this process: keep-alive agents over loopback, a fixed number of clients each sending its next request
@@ -432,6 +433,47 @@ async function main() {
       (res) => counted(res, 'stored'),
       'listings/s',
     );
+
+    // The same benign loads with the platform keeping counts only of allowed listings (migration 0930).
+    const platformId = process.env.DATABASE_URL ? `bench-${RUN}` : 'demo';
+    const setStorage = (mode: 'full' | 'counters') =>
+      promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'cli/main.ts', 'platform', 'storage', platformId, '--benign', mode],
+        { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir } },
+      );
+    await setStorage('counters');
+    await sleep(500); // the system's key cache hears the change over LISTEN/NOTIFY
+    await measure('singleBenignCounted', (r) =>
+      load(
+        port,
+        (i) => ({
+          method: 'POST',
+          path: '/v1/listings',
+          headers: json,
+          body: JSON.stringify(benign(`sc-${RUN}-${r}-${i}`)),
+        }),
+        opts,
+      ),
+    );
+    await measure(
+      'batchBenignCounted',
+      (r) =>
+        load(
+          port,
+          (i) => ({
+            method: 'POST',
+            path: '/v1/listings:batch',
+            headers: ndjson,
+            body: batchBody(`bc-${RUN}-${r}-${i}`, 0),
+          }),
+          batchOpts,
+        ),
+      (res) => counted(res, 'stored'),
+      'listings/s',
+    );
+    await setStorage('full');
+    await sleep(500);
 
     const at64 = await measure('singleBenignAt64Clients', (r) =>
       load(
