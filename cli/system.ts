@@ -37,6 +37,7 @@ import { parseDuration } from '../shared/review-sla.ts';
 import { type CaseActivities, createCaseActivities } from '../workflows/activities/case-activities.ts';
 import { createScreeningActivities } from '../workflows/activities/screening-activities.ts';
 import { createVolunteerNotifier } from '../workflows/activities/volunteer-activities.ts';
+import { cachedWorkflowBundle } from '../workflows/bundle-cache.ts';
 import { createCampaignActivities } from '../workflows/campaigns/activities.ts';
 import { createCampaignChannels } from '../workflows/campaigns/channels/clients.ts';
 import { createCampaignUseCases } from '../workflows/campaigns/use-cases.ts';
@@ -260,7 +261,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           }),
           ...(options.wrapActivities ? options.wrapActivities(caseActivities) : caseActivities),
         },
-        workflowBundle: options.workflowBundle,
+        workflowBundle: options.workflowBundle ?? (await cachedWorkflowBundle()),
       });
       // A worker that stops by itself (its connection lost for good, a fatal bug) ends the process, so
       // that a supervisor restarts it, instead of leaving an API that accepts work nobody does.
