@@ -18,6 +18,8 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
 COPY --from=wasm /build/detectors/text/wasm/quick-check.wasm detectors/text/wasm/
 COPY --from=wasm /build/detectors/image/wasm/mih-scan.wasm detectors/image/wasm/
+# The workflow bundle that `start` would otherwise build on every container's first run.
+RUN npm run build:workflows
 USER node
 ENTRYPOINT ["node", "bin/wild-sentinel.mjs"]
 CMD ["start"]

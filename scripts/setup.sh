@@ -45,3 +45,7 @@ echo "== WebAssembly modules"
 # The screener's quick check (detectors/text/wasm/) and the image index's lookup loop
 # (detectors/image/wasm/), compiled from AssemblyScript; a few seconds.
 npm run --silent build:wasm
+
+echo "== Workflow bundle"
+# What `start` would build on its first run (workflows/bundle-cache.ts); rebuilt when a source changes.
+npm run --silent build:workflows
