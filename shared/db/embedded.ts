@@ -10,7 +10,7 @@
 import { execFile as execFileCb, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { log } from '../logger.ts';
 import { freePort } from '../net/free-port.ts';
@@ -108,11 +108,13 @@ interface Paths {
 }
 
 function embeddedPaths(dataDir: string): Paths {
+  // Absolute: initdb and pg_ctl run in the data directory's parent, where `./data/...` means something else.
+  const dir = resolve(dataDir);
   return {
-    data: join(dataDir, 'postgres'),
-    ownerFile: join(dataDir, 'postgres.owner.json'),
-    passwordFile: join(dataDir, 'postgres-password'),
-    logFile: join(dataDir, 'postgres.log'),
+    data: join(dir, 'postgres'),
+    ownerFile: join(dir, 'postgres.owner.json'),
+    passwordFile: join(dir, 'postgres-password'),
+    logFile: join(dir, 'postgres.log'),
   };
 }
 

@@ -55,6 +55,22 @@ describe('the embedded PostgreSQL', () => {
     await again.stop();
   });
 
+  it('starts on a relative directory, as the default DATA_DIR ./data is', async () => {
+    const parent = dataDir();
+    const cwd = process.cwd();
+    process.chdir(parent);
+    try {
+      const db = await openEmbeddedDatabase('./data', 'cli');
+      const pool = createPool(db.url, { max: 1 });
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      await pool.end();
+      await db.stop();
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(existsSync(join(parent, 'data', 'postgres', 'PG_VERSION'))).toBe(true);
+  });
+
   it('runs two CLI commands on one directory one after the other', async () => {
     const dir = dataDir();
     const run = () =>
