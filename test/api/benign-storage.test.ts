@@ -1,15 +1,16 @@
 // A platform's choice of what is kept of the listings the policy allows (migration 0930): in full (the
 // default), or counts only. Counted listings leave no row but count in "listings screened"; a flagged
 // listing, one with photos to hash, and a listing the platform sent before are stored in full either way.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApiServer } from '../../api/server.ts';
-import { BASE_POLICY } from '../../detectors/policy/index.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseIdFor } from '../../shared/db/cases.ts';
 import { createPlatform, setBenignStorage } from '../../shared/db/platforms.ts';
 import { byPlatform, totals } from '../../shared/metrics/listings.ts';
+import {
+  benignListing as benign,
+  flaggedListing as flagged,
+  startTestApi,
+  type TestApi,
+} from '../support/api-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 interface Answer {
@@ -20,25 +21,9 @@ interface Answer {
   status?: number;
 }
 
-const benign = (id: string, extra: Record<string, unknown> = {}) => ({
-  externalId: id,
-  title: `Garden chair ${id}`,
-  description: 'Solid oak, barely used. Pick up only.',
-  language: 'en',
-  ...extra,
-});
-const flagged = (id: string) => ({
-  externalId: id,
-  title: 'Antique carved ivory bangle',
-  description: 'Genuine ivory, old stock. DM me.',
-  language: 'en',
-});
-
 describe('benign-listing storage per platform', () => {
   let db: TestDatabase;
-  let connection: Connection;
-  let server: Server;
-  let base: string;
+  let api: TestApi;
   let countedKey: string;
   let fullKey: string;
 
@@ -47,25 +32,15 @@ describe('benign-listing storage per platform', () => {
     ({ apiKey: countedKey } = await createPlatform(db.pool, { id: 'lean', name: 'Lean market' }));
     ({ apiKey: fullKey } = await createPlatform(db.pool, { id: 'keeper', name: 'Keeper market' }));
     expect(await setBenignStorage(db.pool, 'lean', 'counters')).toBe(true);
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    server = createApiServer({
-      pool: db.pool,
-      temporal: new Client({ connection }),
-      // No worker polls this queue: started workflows wait, which is all these tests look at.
-      taskQueue: `storage-${Date.now()}`,
-      policy: async () => BASE_POLICY,
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startTestApi(db, `storage-${Date.now()}`);
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await connection.close();
+    await api.close();
     await db.drop();
   });
 
   const post = async (key: string, listing: unknown) => {
-    const res = await fetch(`${base}/v1/listings`, {
+    const res = await fetch(`${api.base}/v1/listings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify(listing),
@@ -73,7 +48,7 @@ describe('benign-listing storage per platform', () => {
     return { status: res.status, body: (await res.json()) as Answer };
   };
   const postBatch = async (key: string, listings: unknown[]) => {
-    const res = await fetch(`${base}/v1/listings:batch`, {
+    const res = await fetch(`${api.base}/v1/listings:batch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify(listings),
@@ -110,7 +85,7 @@ describe('benign-listing storage per platform', () => {
     const results = await postBatch(countedKey, [
       benign('c2'),
       flagged('c-ivory'),
-      benign('c-photo', { imageUrls: ['https://lean.example/p.jpg'] }),
+      { ...benign('c-photo'), imageUrls: ['https://lean.example/p.jpg'] },
       benign('c3'),
     ]);
     expect(results.map((r) => r.stored)).toEqual(['counted', 'full', 'full', 'counted']);

@@ -1,15 +1,16 @@
 // POST /v1/listings:batch: one result per listing, in order, each what the single route would answer had
 // the listings been sent one after the other; a bad listing fails alone; benign ones are stored with
 // set-based writes; flagged ones open their cases and start their workflows as on the single route.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createApiServer } from '../../api/server.ts';
-import { BASE_POLICY } from '../../detectors/policy/index.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { caseIdFor } from '../../shared/db/cases.ts';
 import { createPlatform } from '../../shared/db/platforms.ts';
+import {
+  benignListing as benign,
+  flaggedListing as flagged,
+  startTestApi,
+  type TestApi,
+} from '../support/api-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 interface Result {
@@ -30,50 +31,23 @@ interface BatchAnswer {
   results: Result[];
 }
 
-const benign = (id: string, title = `Garden chair ${id}`) => ({
-  externalId: id,
-  title,
-  description: 'Solid oak, barely used. Pick up only.',
-  price: 40,
-  currency: 'USD',
-});
-const flagged = (id: string) => ({
-  externalId: id,
-  title: 'Antique carved ivory bangle',
-  description: 'Genuine ivory, old stock. DM me.',
-  price: 300,
-  currency: 'USD',
-});
-
 describe('POST /v1/listings:batch', () => {
   let db: TestDatabase;
-  let connection: Connection;
-  let temporal: Client;
-  let server: Server;
+  let api: TestApi;
   let base: string;
   let apiKey: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     ({ apiKey } = await createPlatform(db.pool, { id: 'bulk', name: 'Bulk market' }));
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    temporal = new Client({ connection });
-    server = createApiServer({
-      pool: db.pool,
-      temporal,
-      // No worker polls this queue: started workflows wait, which is all these tests look at.
-      taskQueue: `batch-${Date.now()}`,
-      policy: async () => BASE_POLICY,
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startTestApi(db, `batch-${Date.now()}`);
+    base = api.base;
   });
   afterEach(() => {
     vi.restoreAllMocks();
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await connection.close();
+    await api.close();
     await db.drop();
   });
 
@@ -92,7 +66,7 @@ describe('POST /v1/listings:batch', () => {
     Number((await db.pool.query<{ n: string }>(sql, params)).rows[0]!.n);
 
   it('answers each listing in order: good, bad, flagged and repeated ones, as if sent one by one', async () => {
-    const start = vi.spyOn(temporal.workflow, 'start');
+    const start = vi.spyOn(api.temporal.workflow, 'start');
     const answer = await postArray([
       benign('a1'),
       { externalId: 'bad1', description: 'no title' },

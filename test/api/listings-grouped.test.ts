@@ -1,15 +1,16 @@
 // POST /v1/listings under concurrency: benign listings that arrive together are written together (group
 // commit) with a handful of statements, each answered only after its own row is stored and exactly as
 // when sent alone; a listing the database refuses fails alone; a flagged one opens its case at once.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createApiServer } from '../../api/server.ts';
-import { BASE_POLICY } from '../../detectors/policy/index.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { caseIdFor } from '../../shared/db/cases.ts';
 import { createPlatform } from '../../shared/db/platforms.ts';
+import {
+  benignListing as benign,
+  flaggedListing,
+  startTestApi,
+  type TestApi,
+} from '../support/api-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 interface Answer {
@@ -19,46 +20,26 @@ interface Answer {
   verdict: string;
 }
 
-const benign = (id: string, title = `Garden chair ${id}`) => ({
-  externalId: id,
-  title,
-  description: 'Solid oak, barely used. Pick up only.',
-  price: 40,
-  currency: 'USD',
-});
-
 describe('POST /v1/listings, many at once', () => {
   let db: TestDatabase;
-  let connection: Connection;
-  let server: Server;
-  let base: string;
+  let api: TestApi;
   let apiKey: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     ({ apiKey } = await createPlatform(db.pool, { id: 'busy', name: 'Busy market' }));
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    server = createApiServer({
-      pool: db.pool,
-      temporal: new Client({ connection }),
-      // No worker polls this queue: started workflows wait, which is all these tests look at.
-      taskQueue: `grouped-${Date.now()}`,
-      policy: async () => BASE_POLICY,
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startTestApi(db, `grouped-${Date.now()}`);
   });
   afterEach(() => {
     vi.restoreAllMocks();
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await connection.close();
+    await api.close();
     await db.drop();
   });
 
   const post = async (listing: unknown) => {
-    const res = await fetch(`${base}/v1/listings`, {
+    const res = await fetch(`${api.base}/v1/listings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
       body: JSON.stringify(listing),
@@ -108,11 +89,7 @@ describe('POST /v1/listings, many at once', () => {
   it('answers a flagged listing with its case, among benign ones', async () => {
     const answers = await Promise.all([
       ...Array.from({ length: 20 }, (_, i) => post(benign(`m-${i}`))),
-      post({
-        externalId: 'm-ivory',
-        title: 'Antique carved ivory bangle',
-        description: 'Genuine ivory. DM me.',
-      }),
+      post(flaggedListing('m-ivory')),
     ]);
     expect(answers.map((a) => a.status)).toEqual(Array(21).fill(201));
     expect(answers[20]!.body.caseId).toBe(caseIdFor('busy', 'm-ivory'));

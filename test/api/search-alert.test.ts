@@ -1,36 +1,23 @@
 // The search-term alert API over HTTP: platform-authenticated, answered from the active keyword library.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createApiServer } from '../../api/server.ts';
-import { BASE_POLICY } from '../../detectors/policy/index.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPlatform } from '../../shared/db/platforms.ts';
+import { startTestApi, type TestApi } from '../support/api-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 describe('GET /v1/search-alert', () => {
   let db: TestDatabase;
-  let connection: Connection;
-  let server: Server;
+  let api: TestApi;
   let base: string;
   let apiKey: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     ({ apiKey } = await createPlatform(db.pool, { id: 'search', name: 'Search engine' }));
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    server = createApiServer({
-      pool: db.pool,
-      temporal: new Client({ connection }),
-      taskQueue: 'unused',
-      policy: async () => BASE_POLICY,
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startTestApi(db, 'unused');
+    base = api.base;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await connection.close();
+    await api.close();
     await db.drop();
   });
 
