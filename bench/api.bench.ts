@@ -248,18 +248,16 @@ async function main() {
   );
   const results: Record<string, unknown> = {};
   try {
+    // A CLI command beside the running system (it joins the system's database).
+    const cli = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir },
+      });
     // On embedded defaults the system seeds a demo platform; on an external database, register one.
+    const platformId = process.env.DATABASE_URL ? `bench-${RUN}` : 'demo';
     const key = process.env.DATABASE_URL
-      ? (
-          await promisify(execFile)(
-            process.execPath,
-            ['--import', 'tsx', 'cli/main.ts', 'platform', 'add', `bench-${RUN}`, '--name', 'Bench'],
-            { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir } },
-          )
-        ).stdout
-          .trim()
-          .split('\n')
-          .at(-1)!
+      ? (await cli('platform', 'add', platformId, '--name', 'Bench')).stdout.trim().split('\n').at(-1)!
       : readFileSync(join(dataDir, 'demo-platform-api-key'), 'utf8').trim();
     const auth = { authorization: `Bearer ${key}` };
     const json = { ...auth, 'content-type': 'application/json' };
@@ -357,32 +355,29 @@ async function main() {
       ),
     );
 
-    const singleBenign = await measure('singleBenign', (r) =>
-      load(
-        port,
-        (i) => ({
-          method: 'POST',
-          path: '/v1/listings',
-          headers: json,
-          body: JSON.stringify(benign(`sb-${RUN}-${r}-${i}`)),
-        }),
-        opts,
-      ),
-    );
-
-    const flaggedCases = await measure(
-      'singleFlaggedNewCases',
-      (r) =>
+    /** Run r of a load of single listings made by `make`, each with its own external id. */
+    const singleLoad =
+      (
+        prefix: string,
+        make: (id: string) => unknown,
+        loadOpts: typeof opts & { keepBodies?: boolean } = opts,
+      ) =>
+      (r: number) =>
         load(
           port,
           (i) => ({
             method: 'POST',
             path: '/v1/listings',
             headers: json,
-            body: JSON.stringify(flagged(`sf-${RUN}-${r}-${i}`)),
+            body: JSON.stringify(make(`${prefix}-${RUN}-${r}-${i}`)),
           }),
-          { ...opts, keepBodies: true },
-        ),
+          loadOpts,
+        );
+    const singleBenign = await measure('singleBenign', singleLoad('sb', benign));
+
+    const flaggedCases = await measure(
+      'singleFlaggedNewCases',
+      singleLoad('sf', flagged, { ...opts, keepBodies: true }),
       (res) =>
         (res.bodies.filter((b) => b.includes('"caseId":"case-')).length / res.requests) * res.perSecond,
       'cases/s',
@@ -396,96 +391,40 @@ async function main() {
       ).join('\n');
     const ndjson = { ...auth, 'content-type': 'application/x-ndjson' };
     const batchOpts = { concurrency: 4, durationMs: DURATION_MS * 2, keepBodies: true };
-    const counted = (res: LoadResult, field: 'stored' | 'flagged') =>
-      res.bodies.reduce((n, b) => n + (JSON.parse(b) as Record<string, number>)[field]!, 0) /
+    /** Listings per second a batch load stored, from the batches' own answers. */
+    const storedPerSecond = (res: LoadResult) =>
+      res.bodies.reduce((n, b) => n + (JSON.parse(b) as { stored: number }).stored, 0) /
       (res.requests / res.perSecond);
-    const batchMixed = await measure(
-      'batch2PctFlagged',
-      (r) =>
-        load(
-          port,
-          (i) => ({
-            method: 'POST',
-            path: '/v1/listings:batch',
-            headers: ndjson,
-            body: batchBody(`bm-${RUN}-${r}-${i}`, 50),
-          }),
-          batchOpts,
-        ),
-      (res) => counted(res, 'stored'),
-      'listings/s',
-    );
-    const batchCases = Math.round((batchMixed * 2) / 100);
-    results.batchNewCases = batchCases;
-    const batchBenign = await measure(
-      'batchBenign',
-      (r) =>
-        load(
-          port,
-          (i) => ({
-            method: 'POST',
-            path: '/v1/listings:batch',
-            headers: ndjson,
-            body: batchBody(`bb-${RUN}-${r}-${i}`, 0),
-          }),
-          batchOpts,
-        ),
-      (res) => counted(res, 'stored'),
-      'listings/s',
-    );
-
-    // The same benign loads with the platform keeping counts only of allowed listings (migration 0930).
-    const platformId = process.env.DATABASE_URL ? `bench-${RUN}` : 'demo';
-    const setStorage = (mode: 'full' | 'counters') =>
-      promisify(execFile)(
-        process.execPath,
-        ['--import', 'tsx', 'cli/main.ts', 'platform', 'storage', platformId, '--benign', mode],
-        { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir } },
-      );
-    await setStorage('counters');
-    await sleep(500); // the system's key cache hears the change over LISTEN/NOTIFY
-    await measure('singleBenignCounted', (r) =>
+    /** Run r of a load of 1,000-listing batches, every `flaggedEvery`-th listing flagged (0: none). */
+    const batchLoad = (prefix: string, flaggedEvery: number) => (r: number) =>
       load(
         port,
         (i) => ({
           method: 'POST',
-          path: '/v1/listings',
-          headers: json,
-          body: JSON.stringify(benign(`sc-${RUN}-${r}-${i}`)),
+          path: '/v1/listings:batch',
+          headers: ndjson,
+          body: batchBody(`${prefix}-${RUN}-${r}-${i}`, flaggedEvery),
         }),
-        opts,
-      ),
-    );
-    await measure(
-      'batchBenignCounted',
-      (r) =>
-        load(
-          port,
-          (i) => ({
-            method: 'POST',
-            path: '/v1/listings:batch',
-            headers: ndjson,
-            body: batchBody(`bc-${RUN}-${r}-${i}`, 0),
-          }),
-          batchOpts,
-        ),
-      (res) => counted(res, 'stored'),
-      'listings/s',
-    );
+        batchOpts,
+      );
+    const batchMixed = await measure('batch2PctFlagged', batchLoad('bm', 50), storedPerSecond, 'listings/s');
+    const batchCases = Math.round((batchMixed * 2) / 100);
+    results.batchNewCases = batchCases;
+    const batchBenign = await measure('batchBenign', batchLoad('bb', 0), storedPerSecond, 'listings/s');
+
+    // The same benign loads with the platform keeping counts only of allowed listings (migration 0930).
+    const setStorage = (mode: 'full' | 'counters') =>
+      cli('platform', 'storage', platformId, '--benign', mode);
+    await setStorage('counters');
+    await sleep(500); // the system's key cache hears the change over LISTEN/NOTIFY
+    await measure('singleBenignCounted', singleLoad('sc', benign));
+    await measure('batchBenignCounted', batchLoad('bc', 0), storedPerSecond, 'listings/s');
     await setStorage('full');
     await sleep(500);
 
-    const at64 = await measure('singleBenignAt64Clients', (r) =>
-      load(
-        port,
-        (i) => ({
-          method: 'POST',
-          path: '/v1/listings',
-          headers: json,
-          body: JSON.stringify(benign(`c64-${RUN}-${r}-${i}`)),
-        }),
-        { ...opts, concurrency: 64 },
-      ),
+    const at64 = await measure(
+      'singleBenignAt64Clients',
+      singleLoad('c64', benign, { ...opts, concurrency: 64 }),
     );
     results.rssAfterLoadMb = rssMb(system.pid!);
     line('RSS after the load', `${results.rssAfterLoadMb} MB`);
