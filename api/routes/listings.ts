@@ -113,7 +113,7 @@ export async function postListingBatch({ req, res, deps, platform }: RouteContex
     deps,
     p.id,
     valid.map((v) => v.listing),
-    p.benignStorage,
+    { benignStorage: p.benignStorage },
   );
   outcomes.forEach((outcome, i) => {
     const { index, listing } = valid[i]!;

@@ -53,23 +53,28 @@ export async function ingestBatch(
   deps: IngestDeps,
   platformId: string,
   listings: readonly ListingInput[],
-  /** What the platform keeps of allowed listings (its benign_storage): full rows, or counts only. */
-  benignStorage: BenignStorage = 'full',
+  options: {
+    /** What the platform keeps of allowed listings (its benign_storage): full rows, or counts only. */
+    benignStorage?: BenignStorage;
+    /** The listings' decisions, when the caller has just screened them with deps.policy(). */
+    screened?: readonly ScreeningDecision[];
+  } = {},
 ): Promise<BatchOutcome[]> {
   const policy = await deps.policy();
   const outcomes: BatchOutcome[] = new Array(listings.length);
   for (const round of rounds(listings)) {
     const items = round.map((index) => {
       const listing = listings[index]!;
-      return { index, listing, decision: screenListing(listing, { platformId }, policy) };
+      const decision = options.screened?.[index] ?? screenListing(listing, { platformId }, policy);
+      return { index, listing, decision };
     });
     const benign = items.filter((i) => i.decision.verdict === 'allow');
     const flagged = items.filter((i) => i.decision.verdict !== 'allow');
     const onePolicy = { ...deps, policy: async (): Promise<Policy> => policy };
     await Promise.all([
-      storeBenign(onePolicy, platformId, benign, outcomes, benignStorage),
+      storeBenign(onePolicy, platformId, benign, outcomes, options.benignStorage ?? 'full'),
       mapLimit(flagged, FLAGGED_CONCURRENCY, async (item) => {
-        outcomes[item.index] = await single(onePolicy, platformId, item.listing);
+        outcomes[item.index] = await single(onePolicy, platformId, item);
       }),
     ]);
   }
@@ -89,9 +94,9 @@ function rounds(listings: readonly ListingInput[]): number[][] {
   return out;
 }
 
-async function single(deps: IngestDeps, platformId: string, listing: ListingInput): Promise<BatchOutcome> {
+async function single(deps: IngestDeps, platformId: string, item: Item): Promise<BatchOutcome> {
   try {
-    return { ok: true, result: await ingestListing(deps, platformId, listing) };
+    return { ok: true, result: await ingestListing(deps, platformId, item.listing, item.decision) };
   } catch (error) {
     return { ok: false, error };
   }
@@ -143,7 +148,7 @@ async function storeBenign(
     // One bad row fails a set-based statement for all; one by one, each listing gets its own outcome.
     log.warn('batch write failed; storing its listings one by one', { error: String(err), n: items.length });
     await mapLimit(items, FLAGGED_CONCURRENCY, async (item) => {
-      outcomes[item.index] = await single(deps, platformId, item.listing);
+      outcomes[item.index] = await single(deps, platformId, item);
     });
     return;
   }

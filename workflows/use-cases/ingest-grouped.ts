@@ -6,6 +6,7 @@
 import { screenListing } from '../../detectors/screen.ts';
 import type { Platform } from '../../shared/db/platforms.ts';
 import type { ListingInput } from '../../shared/listing.ts';
+import type { ScreeningDecision } from '../../shared/screening.ts';
 import { ingestBatch } from './ingest-batch.ts';
 import { type IngestDeps, type IngestResult, ingestListing } from './ingest-listing.ts';
 
@@ -14,6 +15,7 @@ export type IngestOne = (platform: Sender, listing: ListingInput) => Promise<Ing
 
 interface Waiting {
   listing: ListingInput;
+  decision: ScreeningDecision;
   resolve(result: IngestResult): void;
   reject(error: unknown): void;
 }
@@ -41,7 +43,7 @@ export function groupedIngest(deps: IngestDeps, opts: GroupedIngestOptions = {})
         deps,
         platform.id,
         group.map((w) => w.listing),
-        platform.benignStorage,
+        { benignStorage: platform.benignStorage, screened: group.map((w) => w.decision) },
       );
       outcomes.forEach((o, i) => {
         if (o.ok) group[i]!.resolve(o.result);
@@ -69,14 +71,13 @@ export function groupedIngest(deps: IngestDeps, opts: GroupedIngestOptions = {})
   }
 
   return async (platform, listing) => {
-    const policy = await deps.policy();
-    if (screenListing(listing, { platformId: platform.id }, policy).verdict !== 'allow')
-      return ingestListing(deps, platform.id, listing);
+    const decision = screenListing(listing, { platformId: platform.id }, await deps.policy());
+    if (decision.verdict !== 'allow') return ingestListing(deps, platform.id, listing, decision);
     return new Promise<IngestResult>((resolve, reject) => {
       const key = `${platform.benignStorage}:${platform.id}`;
       const entry = waiting.get(key);
-      if (entry) entry.queue.push({ listing, resolve, reject });
-      else waiting.set(key, { platform, queue: [{ listing, resolve, reject }] });
+      if (entry) entry.queue.push({ listing, decision, resolve, reject });
+      else waiting.set(key, { platform, queue: [{ listing, decision, resolve, reject }] });
       pump();
     });
   };

@@ -54,9 +54,11 @@ export async function ingestListing(
   deps: IngestDeps,
   platformId: string,
   listing: ListingInput,
+  /** The fast path's decision when the caller has just screened the listing with deps.policy(). */
+  screened?: ScreeningDecision,
 ): Promise<IngestResult> {
   const policy = await deps.policy();
-  const decision = screenListing(listing, { platformId }, policy);
+  const decision = screened ?? screenListing(listing, { platformId }, policy);
   const flagged = decision.verdict !== 'allow';
   const caseId = flagged ? caseIdFor(platformId, listing.externalId) : null;
 
