@@ -1,11 +1,20 @@
 // The workflow bundle for `start`, built once per version of the code. Temporal's bundler (webpack) costs
 // seconds and, run in the system process, leaves ~90 MB behind in its heap: the bundle is built in a worker
 // thread and kept in a cache file named by a hash of every source file it can contain (and the lockfile),
-// so a restart, a second process on the machine or a cluster replica reuses it, and an edited source
-// builds a new one. Written to a temporary name and renamed, so processes starting together never read
+// so a restart, a second process on the machine or a cluster replica reuses it, an edited source builds a
+// new one, and bundles of earlier versions are removed a day later. Written to a temporary name and renamed, so processes starting together never read
 // half a file.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -53,6 +62,21 @@ export function bundleOffThread(workflowsPath: string = WORKFLOWS_PATH): Promise
   });
 }
 
+/** Bundles of earlier code versions go after a day (a process of that version may still be starting). */
+const KEEP_OLD_BUNDLES_MS = 24 * 3600 * 1000;
+
+function pruneOldBundles(cacheDir: string, current: string): void {
+  for (const name of readdirSync(cacheDir)) {
+    const path = join(cacheDir, name);
+    if (path === current || !/^workflow-bundle-.*\.js$/.test(name)) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > KEEP_OLD_BUNDLES_MS) rmSync(path, { force: true });
+    } catch {
+      // Another process pruned it first.
+    }
+  }
+}
+
 /** The cached bundle of this code version, built (off the main thread) when there is none yet. */
 export async function cachedWorkflowBundle(
   opts: { cacheDir?: string; hash?: string; bundle?: () => Promise<string> } = {},
@@ -66,6 +90,7 @@ export async function cachedWorkflowBundle(
     const partial = `${codePath}.${process.pid}.partial`;
     writeFileSync(partial, code);
     renameSync(partial, codePath);
+    pruneOldBundles(cacheDir, codePath);
     return { codePath };
   } catch (err) {
     // A read-only install still runs: the bundle stays in memory for this process.

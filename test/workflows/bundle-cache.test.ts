@@ -1,7 +1,7 @@
 // `start` builds the workflow bundle once per version of the code, in a worker thread, and reuses it: a
 // restart finds it by the hash of the sources, an edited source builds a new one, and a cache it cannot
 // write still gives a bundle.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,23 @@ describe('workflow bundle cache', () => {
       codePath: join(cacheDir, 'workflow-bundle-h2.js'),
     });
     expect(bundles).toBe(2);
+  });
+
+  it('removes bundles of earlier versions once they are a day old', async () => {
+    const cacheDir = join(dir, 'pruned');
+    mkdirSync(cacheDir);
+    const old = join(cacheDir, 'workflow-bundle-old.js');
+    const recent = join(cacheDir, 'workflow-bundle-recent.js');
+    const other = join(cacheDir, 'notes.txt');
+    for (const f of [old, recent, other]) writeFileSync(f, '');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    utimesSync(old, twoDaysAgo, twoDaysAgo);
+    utimesSync(other, twoDaysAgo, twoDaysAgo);
+    await cachedWorkflowBundle({ cacheDir, hash: 'new', bundle: async () => '// new' });
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    expect(existsSync(other)).toBe(true);
+    expect(existsSync(join(cacheDir, 'workflow-bundle-new.js'))).toBe(true);
   });
 
   it('keeps the bundle in memory when the cache cannot be written', async () => {
