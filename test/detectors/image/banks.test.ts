@@ -27,6 +27,25 @@ describe('hash banks in PostgreSQL', () => {
     other = await pdqHashImage(pdqImage('c.png'));
   });
   afterAll(() => db.drop());
+  // A sync reads the changes older than every transaction still running on the server, in any database:
+  // parallel test files share the server, so their transactions can hold a change back. Before a load or a
+  // sync whose exact effect a test asserts, wait until every bank change so far is past that point.
+  const settled = () =>
+    eventually(async () => {
+      const { rows } = await db.pool.query<{ ok: boolean }>(
+        `SELECT coalesce(max(xid), '0'::xid8) < pg_snapshot_xmin(pg_current_snapshot()) AS ok
+         FROM image_hash_changes`,
+      );
+      return rows[0]!.ok || undefined;
+    }, 'the bank changes to be older than every running transaction');
+  const loaded = async (m: BankMatcher) => {
+    await settled();
+    await m.load(db.pool);
+  };
+  const synced = async (m: BankMatcher) => {
+    await settled();
+    return m.sync(db.pool);
+  };
 
   it('creates banks with HMA-compatible names and refuses duplicates and bad names', async () => {
     const bank = await createBank(
@@ -137,17 +156,17 @@ describe('hash banks in PostgreSQL', () => {
 
   it('applies each bank threshold and quality floor at query time', async () => {
     const matcher = new BankMatcher();
-    await matcher.load(db.pool);
+    await loaded(matcher);
     const blurred = await pdqHashImage(pdqImage('bridge-mod-blur-a-lot.jpg'));
     const q = { hashes: { original: blurred.hash }, quality: blurred.quality };
     const distance = matcher.match(q).matches[0]!.distance;
 
     await updateBank(db.pool, 'IVORY_CARVINGS', { matchThreshold: distance - 1 }, 'bob');
-    await matcher.sync(db.pool);
+    await synced(matcher);
     expect(matcher.match(q).matches).toEqual([]);
 
     await updateBank(db.pool, 'IVORY_CARVINGS', { matchThreshold: 31, qualityFloor: 90 }, 'bob');
-    await matcher.sync(db.pool);
+    await synced(matcher);
     const lowQuality = matcher.match({ ...q, quality: 60 });
     expect(lowQuality.matches).toEqual([]);
     expect(lowQuality.skippedForQuality).toEqual(['IVORY_CARVINGS']);
@@ -157,7 +176,7 @@ describe('hash banks in PostgreSQL', () => {
 
   it('lets a negative bank suppress positive matches', async () => {
     const matcher = new BankMatcher();
-    await matcher.load(db.pool);
+    await loaded(matcher);
     await createBank(db.pool, { name: 'STOCK_PHOTOS', kind: 'negative', matchThreshold: 10 }, 'carol');
     const sharpened = await pdqHashImage(pdqImage('bridge-mod-sharpen-a-little.jpg'));
     await addItems(
@@ -166,7 +185,7 @@ describe('hash banks in PostgreSQL', () => {
       [{ pdq: sharpened.hash, quality: sharpened.quality, note: 'postcard' }],
       'carol',
     );
-    expect(await matcher.sync(db.pool)).toMatchObject({ items: 1 });
+    expect(await synced(matcher)).toMatchObject({ items: 1 });
 
     const result = matcher.match({ hashes: { original: bridge.hash }, quality: 100 });
     expect(result.matches).toEqual([]);
@@ -174,27 +193,27 @@ describe('hash banks in PostgreSQL', () => {
     expect(result.negative.map((m) => m.bank)).toEqual(['STOCK_PHOTOS']);
 
     await updateBank(db.pool, 'STOCK_PHOTOS', { enabled: false }, 'carol');
-    await matcher.sync(db.pool);
+    await synced(matcher);
     expect(matcher.match({ hashes: { original: bridge.hash }, quality: 100 }).matches).toHaveLength(1);
   });
 
   it('updates every worker incrementally when an item is disabled and re-enabled', async () => {
     const workerA = new BankMatcher();
     const workerB = new BankMatcher();
-    await workerA.load(db.pool);
-    await workerB.load(db.pool);
+    await loaded(workerA);
+    await loaded(workerB);
     const [item] = await listItems(db.pool, 'IVORY_CARVINGS');
     const q = { hashes: { original: bridge.hash }, quality: 100 };
 
     await setItemEnabled(db.pool, item!.id, false, 'matches a legal museum piece', 'dave');
     for (const w of [workerA, workerB]) {
-      expect(await w.sync(db.pool)).toEqual({ items: 1, banks: 0 });
+      expect(await synced(w)).toEqual({ items: 1, banks: 0 });
       expect(w.match(q).matches).toEqual([]);
     }
-    expect(await workerA.sync(db.pool)).toEqual({ items: 0, banks: 0 });
+    expect(await synced(workerA)).toEqual({ items: 0, banks: 0 });
 
     await setItemEnabled(db.pool, item!.id, true, null, 'dave');
-    await workerA.sync(db.pool);
+    await synced(workerA);
     expect(workerA.match(q).matches).toHaveLength(1);
     const { rows } = await db.pool.query(
       "SELECT details->>'reason' AS reason FROM audit_log WHERE action = 'image_bank.disable_item'",
@@ -207,7 +226,7 @@ describe('hash banks in PostgreSQL', () => {
     const matcher = new BankMatcher({
       flood: { limit: 3, windowMs: 60_000, onQuarantine: (e) => events.push(e) },
     });
-    await matcher.load(db.pool);
+    await loaded(matcher);
     const q = { hashes: { original: bridge.hash }, quality: 100 };
     for (let i = 0; i < 3; i++) expect(matcher.match(q).matches).toHaveLength(1);
     const fourth = matcher.match(q);
@@ -221,7 +240,7 @@ describe('hash banks in PostgreSQL', () => {
     expect(matcher.match(q).matches).toHaveLength(1);
     // Without flood options nothing is ever quarantined.
     const plain = new BankMatcher();
-    await plain.load(db.pool);
+    await loaded(plain);
     for (let i = 0; i < 10; i++) expect(plain.match(q).matches).toHaveLength(1);
   });
 
