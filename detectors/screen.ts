@@ -2,7 +2,7 @@
 // returns an explained decision. Every verdict comes from the policy engine with its clause and evidence.
 import type { ListingInput } from '../shared/listing.ts';
 import type { ScreeningDecision } from '../shared/screening.ts';
-import { decide, type PolicyDecision } from './policy/decide.ts';
+import { decideValidated, type PolicyDecision, signalsSchema } from './policy/decide.ts';
 import { BASE_POLICY } from './policy/framework.ts';
 import type { Policy, Signal } from './policy/schema.ts';
 import { textSignals } from './policy/text-signals.ts';
@@ -42,9 +42,11 @@ export function decideFromText(
   context: ScreeningContext,
   policy: Policy = BASE_POLICY,
 ): ScreeningDecision {
-  const signals = [...textSignals(text), ...(context.signals ?? [])];
+  // The text engine's signals are built here and valid by construction; other detectors' are checked.
+  const extra = context.signals?.length ? signalsSchema.parse(context.signals) : [];
+  const signals = [...textSignals(text), ...extra];
   const decision = toScreeningDecision(
-    decide(
+    decideValidated(
       {
         signals,
         platformId: context.platformId,

@@ -53,7 +53,7 @@ const CONTESTING_KINDS = new Set(['authenticity', 'image-match', 'code-word']);
 /** Signals a lookalike cannot explain away: they do not rest on a word. */
 const SPANLESS_KINDS = new Set(['image-match']);
 
-const signalsSchema = z.array(signalSchema).max(1000);
+export const signalsSchema = z.array(signalSchema).max(1000);
 
 // Policies are immutable once parsed: their species index is built once, not on every listing.
 const indexes = new WeakMap<Policy, SpeciesIndex>();
@@ -237,7 +237,12 @@ function clausesFor(policy: Policy, platformId: string, platform: PlatformPolicy
 }
 
 /** An allow on which no clause bears: nothing counted (or nothing was seen, most listings). */
-function noSignal(policy: Policy, input: DecisionInput, signals: Signal[], score: number): PolicyDecision {
+function noSignal(
+  policy: Policy,
+  input: DecisionInput,
+  signals: readonly Signal[],
+  score: number,
+): PolicyDecision {
   return {
     matches: [],
     policyVersion: policy.version,
@@ -255,13 +260,21 @@ function noSignal(policy: Policy, input: DecisionInput, signals: Signal[], score
     exemption: null,
     species: [],
     // What was seen (weak or explained-away signals, lookalikes) is kept for the record.
-    evidence: signals,
+    evidence: [...signals],
   };
 }
 
 /** Decides one listing under one platform's policy. */
 export function decide(input: DecisionInput, policy: Policy = BASE_POLICY): PolicyDecision {
-  const signals = signalsSchema.parse(input.signals);
+  return decideValidated({ ...input, signals: signalsSchema.parse(input.signals) }, policy);
+}
+
+/**
+ * `decide` for signals already known to be valid, such as those the text engine's evidence becomes:
+ * parsing them again cost a third of a flagged listing's decision.
+ */
+export function decideValidated(input: DecisionInput, policy: Policy = BASE_POLICY): PolicyDecision {
+  const signals = input.signals;
   if (signals.length === 0) return noSignal(policy, input, signals, 0);
   const platform = platformPolicy(policy, input.platformId);
   const clauses = clausesFor(policy, input.platformId, platform);
@@ -317,7 +330,18 @@ export function decide(input: DecisionInput, policy: Policy = BASE_POLICY): Poli
     if (m.signals.every((s) => s.detector === 'llm')) limits.push('model-only');
     const supporting = [...new Set([...m.signals, ...commerce])];
     const capped: Verdict = limits.length > 0 ? 'review' : m.clause.verdict;
-    return { ...m, supporting, mitigating, limits, exempt, capped, confidence: round(noisyOr(supporting)) };
+    // Fields spelled out: spreading `m` here was half of a flagged listing's decision time.
+    return {
+      clause: m.clause,
+      signals: m.signals,
+      species: m.species,
+      supporting,
+      mitigating,
+      limits,
+      exempt,
+      capped,
+      confidence: round(noisyOr(supporting)),
+    };
   });
 
   const restrictive = evaluated

@@ -19,5 +19,14 @@ export function indexSpecies(table: readonly Species[]): SpeciesIndex {
       if (!byName.has(key)) byName.set(key, s);
     }
   }
-  return (name) => byName.get(norm(name));
+  // Detectors report the same few names over and over: remember each spelling's answer (bounded, since
+  // a model's signal may name anything).
+  const seen = new Map<string, Species | undefined>();
+  return (name) => {
+    if (seen.has(name)) return seen.get(name);
+    const found = byName.get(norm(name));
+    if (seen.size >= 10_000) seen.clear();
+    seen.set(name, found);
+    return found;
+  };
 }

@@ -63,6 +63,22 @@ export function productForm(term: string): ProductForm | undefined {
   return PRODUCT_PATTERNS.find(([, re]) => re.test(term))?.[0];
 }
 
+/** What a matched term says by itself, read once per term: library terms recur on every listing. */
+interface TermReading {
+  form: ProductForm | undefined;
+  live: boolean;
+}
+const readings = new Map<string, TermReading>();
+function readTerm(term: string): TermReading {
+  let reading = readings.get(term);
+  if (!reading) {
+    reading = { form: productForm(term), live: LIVE_PATTERN.test(term) };
+    if (readings.size >= 50_000) readings.clear();
+    readings.set(term, reading);
+  }
+  return reading;
+}
+
 /** Optional details a richer text engine may attach to a hit; read when present, never required. */
 interface TextHitExtras {
   negativeContext?: unknown;
@@ -110,21 +126,18 @@ export function textSignals(result: TextScreenResult, detector = 'keywords'): Si
     const mitigating = MITIGATING.has(kind);
     const strength = mitigating ? (flagged ? 0 : 1) : flagged ? score : 0;
     const typed = typeof extras.productType === 'string' ? PRODUCT_TYPE_FORMS[extras.productType] : undefined;
-    const form = productForm(e.term) ?? typed;
-    if (kind === 'species' && LIVE_PATTERN.test(e.term)) kind = 'live';
+    const reading = readTerm(e.term);
+    const form = reading.form ?? typed;
+    if (kind === 'species' && reading.live) kind = 'live';
     if (kind === 'species' && form && e.species) kind = 'product';
     const product = kind === 'product' || kind === 'code-word' ? (form ?? 'other') : undefined;
-    return {
-      detector,
-      kind,
-      strength,
-      ...(e.species ? { species: e.species } : {}),
-      ...(product ? { product } : {}),
-      term: e.term.slice(0, 500),
-      ...(e.entry ? { entry: e.entry.slice(0, 800) } : {}),
-      field: e.field,
-      start: e.start,
-      end: e.end,
-    };
+    // Optional fields are set, not spread: conditional spreads made this the costliest step per hit.
+    const signal: Signal = { detector, kind, strength, term: e.term.slice(0, 500), field: e.field };
+    signal.start = e.start;
+    signal.end = e.end;
+    if (e.species) signal.species = e.species;
+    if (product) signal.product = product;
+    if (e.entry) signal.entry = e.entry.slice(0, 800);
+    return signal;
   });
 }

@@ -24,6 +24,13 @@ describe('screenListing', () => {
     expect(d.platformId).toBe('shop');
   });
 
+  it("still rejects other detectors' malformed signals, while the text engine's own are trusted", () => {
+    const bad = { detector: 'pdq', kind: 'image-match' as const, strength: 1.5 };
+    expect(() =>
+      screenListing(listing('Hand carved ivory figurine'), { platformId: 'shop', signals: [bad] }),
+    ).toThrow(/strength|1/);
+  });
+
   it('never blocks on its own unless the platform consents', () => {
     const image = {
       detector: 'pdq',
