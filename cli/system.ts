@@ -46,6 +46,7 @@ import { createDigestActivities } from '../workflows/digest/activities.ts';
 import {
   upsertCaseFactsSchedule,
   upsertDigestSchedule,
+  upsertRetentionSchedule,
   upsertRollupSchedule,
 } from '../workflows/digest/schedule.ts';
 import { parseSlaSpec } from '../workflows/review/sla.ts';
@@ -271,6 +272,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       // Metrics refreshes, and the weekly digest where a channel is configured (idempotent upserts).
       await upsertRollupSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
       await upsertCaseFactsSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+      await upsertRetentionSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
       // Trusted peers with a URL are fetched on a schedule (share trust <origin> <key> --url <api>).
       if (share) {
         await upsertShareFetchSchedule(temporal, {

@@ -10,9 +10,12 @@ export interface Platform {
   name: string;
   takedownUrl: string | null;
   benignStorage: BenignStorage;
+  /** Days the platform's allowed listings are kept in full; null: always (migration 0940). */
+  benignRetentionDays: number | null;
 }
 
-const PLATFORM_COLUMNS = 'id, name, takedown_url AS "takedownUrl", benign_storage AS "benignStorage"';
+const PLATFORM_COLUMNS =
+  'id, name, takedown_url AS "takedownUrl", benign_storage AS "benignStorage", benign_retention_days AS "benignRetentionDays"';
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -49,7 +52,13 @@ export async function createPlatform(
   ]);
   platformsChanged();
   return {
-    platform: { id: p.id, name: p.name, takedownUrl: p.takedownUrl ?? null, benignStorage: 'full' },
+    platform: {
+      id: p.id,
+      name: p.name,
+      takedownUrl: p.takedownUrl ?? null,
+      benignStorage: 'full',
+      benignRetentionDays: null,
+    },
     apiKey,
   };
 }
@@ -70,6 +79,16 @@ export async function setBenignStorage(db: Queryable, platformId: string, storag
   const { rowCount } = await db.query('UPDATE platforms SET benign_storage = $2 WHERE id = $1', [
     platformId,
     storage,
+  ]);
+  platformsChanged();
+  return rowCount === 1;
+}
+
+/** Sets how long the platform's allowed listings are kept (null: always); false when there is no such platform. */
+export async function setBenignRetention(db: Queryable, platformId: string, days: number | null) {
+  const { rowCount } = await db.query('UPDATE platforms SET benign_retention_days = $2 WHERE id = $1', [
+    platformId,
+    days,
   ]);
   platformsChanged();
   return rowCount === 1;

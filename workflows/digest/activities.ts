@@ -4,6 +4,7 @@ import type { webApi } from '@slack/bolt';
 import { ApplicationFailure } from '@temporalio/common';
 import { getActiveLibrary } from '../../detectors/text/index.ts';
 import type { Pool } from '../../shared/db/pool.ts';
+import { type PurgeResult, purgeExpiredAllowedListings } from '../../shared/db/retention.ts';
 import { computeMetrics, type Metrics } from '../../shared/metrics/index.ts';
 import { formatHours } from '../../shared/metrics/report.ts';
 import { refreshCaseFacts, refreshMetrics } from '../../shared/metrics/rollup.ts';
@@ -31,6 +32,7 @@ export interface DigestActivities {
   postWeeklyDigest(req: DigestRequest): Promise<DigestSummary>;
   refreshMetricsRollup(): Promise<{ from: string; to: string }>;
   refreshCaseFacts(): Promise<void>;
+  purgeExpiredAllowedListings(): Promise<PurgeResult[]>;
 }
 
 const fmt = (v: number | null) => (v === null ? '–' : v.toLocaleString('en'));
@@ -60,6 +62,7 @@ export function createDigestActivities(deps: { pool: Pool; slack?: webApi.WebCli
   return {
     refreshMetricsRollup: () => refreshMetrics(deps.pool),
     refreshCaseFacts: () => refreshCaseFacts(deps.pool),
+    purgeExpiredAllowedListings: () => purgeExpiredAllowedListings(deps.pool),
     async postWeeklyDigest(req) {
       const slack = deps.slack;
       if (!slack)

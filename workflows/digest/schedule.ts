@@ -1,6 +1,7 @@
 // The Temporal Schedules of the metrics: the weekly digest (Mondays 08:00 UTC by default), the nightly
-// rollup refresh (00:20 UTC) and the re-listing matches every 15 minutes (the only case figure that is not
-// kept live by the database: see migration 0890). Idempotent upserts.
+// rollup refresh (00:20 UTC), the re-listing matches every 15 minutes (the only case figure that is not
+// kept live by the database: see migration 0890) and the retention of allowed listings (01:10 UTC).
+// Idempotent upserts.
 import {
   type Client,
   ScheduleAlreadyRunning,
@@ -90,5 +91,18 @@ export function upsertCaseFactsSchedule(
   return upsertSchedule(client, scheduleId, {
     spec: { intervals: [{ every: '15 minutes' }] },
     ...refresh(scheduleId, 'caseFactsRefreshWorkflow', o.taskQueue),
+  });
+}
+
+export const RETENTION_SCHEDULE_ID = 'nightly-allowed-listing-retention';
+
+export function upsertRetentionSchedule(
+  client: Client,
+  o: { taskQueue: string; scheduleId?: string },
+): Promise<ScheduleHandle> {
+  const scheduleId = o.scheduleId ?? RETENTION_SCHEDULE_ID;
+  return upsertSchedule(client, scheduleId, {
+    spec: { calendars: [{ hour: 1, minute: 10, comment: 'nightly retention of allowed listings' }] },
+    ...refresh(scheduleId, 'allowedListingRetentionWorkflow', o.taskQueue),
   });
 }

@@ -1,7 +1,9 @@
 // The weekly digest: started by a Temporal Schedule every Monday; covers the seven whole UTC days before
 // the run (or an explicit period) and posts it through one idempotent activity. And the scheduled refreshes
-// of the metrics rollup (nightly) and of the re-listing matches (every 15 minutes).
+// of the metrics rollup (nightly) and of the re-listing matches (every 15 minutes), and the nightly
+// retention run that turns expired allowed listings into counts.
 import { proxyActivities } from '@temporalio/workflow';
+import type { PurgeResult } from '../../shared/db/retention.ts';
 import type { DigestActivities, DigestSummary } from './activities.ts';
 
 export interface DigestInput {
@@ -15,10 +17,11 @@ const { postWeeklyDigest } = proxyActivities<DigestActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 },
 });
-const { refreshMetricsRollup, refreshCaseFacts } = proxyActivities<DigestActivities>({
-  startToCloseTimeout: '30 minutes',
-  retry: { initialInterval: '10 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
-});
+const { refreshMetricsRollup, refreshCaseFacts, purgeExpiredAllowedListings } =
+  proxyActivities<DigestActivities>({
+    startToCloseTimeout: '30 minutes',
+    retry: { initialInterval: '10 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
+  });
 
 const DAY = 24 * 3600 * 1000;
 
@@ -40,4 +43,9 @@ export async function metricsRollupWorkflow(): Promise<{ from: string; to: strin
 /** Every 15 minutes: recomputes the re-listing matches (the other case figures are live). */
 export async function caseFactsRefreshWorkflow(): Promise<void> {
   await refreshCaseFacts();
+}
+
+/** Nightly: counts and deletes the allowed listings kept past their platform's retention period. */
+export async function allowedListingRetentionWorkflow(): Promise<PurgeResult[]> {
+  return purgeExpiredAllowedListings();
 }

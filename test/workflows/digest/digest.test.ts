@@ -12,6 +12,7 @@ import { digestChartSvg, renderPng } from '../../../workflows/digest/chart.ts';
 import {
   upsertCaseFactsSchedule,
   upsertDigestSchedule,
+  upsertRetentionSchedule,
   upsertRollupSchedule,
 } from '../../../workflows/digest/schedule.ts';
 import type { weeklyDigestWorkflow } from '../../../workflows/digest/workflow.ts';
@@ -237,6 +238,38 @@ describe('nightly rollup schedule', () => {
         "SELECT sum(screened)::int AS n FROM metrics_screened_daily WHERE species = ''",
       );
       expect(rows[0].n).toBe(6);
+    } finally {
+      await handle.delete();
+    }
+  });
+});
+
+describe('retention schedule', () => {
+  it("counts and deletes the allowed listings kept past their platform's period when it fires", async () => {
+    await addPlatform(db.pool, 'brief');
+    await db.pool.query("UPDATE platforms SET benign_retention_days = 30 WHERE id = 'brief'");
+    const expired = await addListing(db.pool, {
+      platform: 'brief',
+      externalId: 'chair',
+      title: 'Garden chair',
+      receivedAt: new Date(today - 90 * DAY),
+      verdict: 'allow',
+    });
+    await db.pool.query('UPDATE listings SET updated_at = received_at WHERE id = $1', [expired.id]);
+    const scheduleId = `retention-test-${Date.now()}`;
+    const handle = await upsertRetentionSchedule(client, { taskQueue, scheduleId });
+    try {
+      expect((await handle.describe()).spec.calendars).toMatchObject([{ hour: [{ start: 1 }] }]);
+      await handle.trigger();
+      const workflowId = await eventually(
+        async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId,
+        'the schedule to start the retention run',
+      );
+      expect(await client.workflow.getHandle(workflowId).result()).toEqual([
+        { platformId: 'brief', retentionDays: 30, purged: 1 },
+      ]);
+      const { rows } = await db.pool.query('SELECT 1 FROM listings WHERE id = $1', [expired.id]);
+      expect(rows).toEqual([]);
     } finally {
       await handle.delete();
     }
