@@ -9,17 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createApiServer } from '../api/server.ts';
 import { createInbox } from '../bots/inbox.ts';
-import { createSlackApp, createWebClient } from '../bots/slack/app.ts';
-import { createSlackCampaignNotifier, registerCampaignHandlers } from '../bots/slack/campaigns.ts';
-import { createSlackReviewNotifier } from '../bots/slack/review-notifier.ts';
-import { createSlackUseCases } from '../bots/slack/review-use-cases.ts';
 import { createRoleDirectory } from '../bots/slack/roles.ts';
-import {
-  createSlackTermCandidateNotifier,
-  registerTermCurationHandlers,
-} from '../bots/slack/term-candidates.ts';
-import { mountTelegramWebhook } from '../bots/telegram/transport.ts';
-import { startVolunteerBots, termAdoptedDeliveries, volunteerDeliveries } from '../bots/volunteers/start.ts';
 import { createLlmTriage } from '../detectors/llm/index.ts';
 import { activePolicyCache } from '../detectors/policy/index.ts';
 import { getActiveLibrary } from '../detectors/text/index.ts';
@@ -39,7 +29,6 @@ import { createScreeningActivities } from '../workflows/activities/screening-act
 import { createVolunteerNotifier } from '../workflows/activities/volunteer-activities.ts';
 import { cachedWorkflowBundle } from '../workflows/bundle-cache.ts';
 import { createCampaignActivities } from '../workflows/campaigns/activities.ts';
-import { createCampaignChannels } from '../workflows/campaigns/channels/clients.ts';
 import { createCampaignUseCases } from '../workflows/campaigns/use-cases.ts';
 import { startTemporalDevServer } from '../workflows/dev-server.ts';
 import { createDigestActivities } from '../workflows/digest/activities.ts';
@@ -181,9 +170,14 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     stops.push(() => connection.close());
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
+    // The chat SDKs load only when a chat platform is configured.
+    const chat =
+      config.SLACK_BOT_TOKEN || config.TELEGRAM_BOT_TOKEN || config.DISCORD_BOT_TOKEN
+        ? await import('./chat.ts')
+        : undefined;
     const slackConfigured = Boolean(config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET);
     const slackClient = slackConfigured
-      ? createWebClient(config.SLACK_BOT_TOKEN!, config.SLACK_API_URL)
+      ? chat?.createWebClient(config.SLACK_BOT_TOKEN!, config.SLACK_API_URL)
       : undefined;
     const takedownSecret =
       config.TAKEDOWN_SIGNING_SECRET ?? devSecret(config.DATA_DIR, 'takedown-signing-secret');
@@ -201,7 +195,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       pool,
       notifier:
         slackClient &&
-        createSlackReviewNotifier(
+        chat?.createSlackReviewNotifier(
           slackClient,
           config.SLACK_REVIEW_CHANNEL,
           // Reviewers open volunteers' photos through the API, so links need its public address.
@@ -212,7 +206,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       roles: reviewRoles,
       sla: parseSlaSpec(config.REVIEW_SLA),
       policy: () => policies.get(),
-      volunteerNotifier: createVolunteerNotifier({ pool, deliveries: volunteerDeliveries(config) }),
+      volunteerNotifier: createVolunteerNotifier({
+        pool,
+        deliveries: chat?.volunteerDeliveries(config) ?? {},
+      }),
       takedownAdapterFor: (platform) =>
         platform.takedownUrl
           ? createHttpTakedownAdapter({ url: platform.takedownUrl, signingSecret: takedownSecret })
@@ -251,14 +248,15 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           ),
           ...createTermMiningActivities({
             pool,
-            notifier: slackClient && createSlackTermCandidateNotifier(slackClient),
+            notifier: slackClient && chat?.createSlackTermCandidateNotifier(slackClient),
           }),
           ...createScorerActivities({ pool }),
           // Campaign activity names all contain "Campaign", so they cannot collide with the others.
           ...createCampaignActivities({
             pool,
-            channels: createCampaignChannels(config),
-            notifier: slackClient && createSlackCampaignNotifier(slackClient, config.SLACK_CAMPAIGN_CHANNEL),
+            channels: chat?.createCampaignChannels(config) ?? {},
+            notifier:
+              slackClient && chat?.createSlackCampaignNotifier(slackClient, config.SLACK_CAMPAIGN_CHANNEL),
           }),
           ...(options.wrapActivities ? options.wrapActivities(caseActivities) : caseActivities),
         },
@@ -304,12 +302,12 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     // Clicks and reports are stored here before their ack; what a crash left pending is applied at start.
     const inbox = createInbox({ pool });
     const slack =
-      roles.has('bots') && slackConfigured
-        ? createSlackApp({
+      roles.has('bots') && slackConfigured && chat
+        ? chat.createSlackApp({
             token: config.SLACK_BOT_TOKEN!,
             signingSecret: config.SLACK_SIGNING_SECRET!,
             apiUrl: config.SLACK_API_URL,
-            useCases: createSlackUseCases({ pool, temporal, roles: reviewRoles }),
+            useCases: chat.createSlackUseCases({ pool, temporal, roles: reviewRoles }),
             inbox,
           })
         : undefined;
@@ -319,28 +317,29 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       commsLeads: config.COMMS_LEADS,
     });
-    if (slack) {
-      registerCampaignHandlers(slack.app, { useCases: campaignUseCases, inbox });
-      registerTermCurationHandlers(slack.app, {
+    if (slack && chat) {
+      chat.registerCampaignHandlers(slack.app, { useCases: campaignUseCases, inbox });
+      chat.registerTermCurationHandlers(slack.app, {
         useCases: createCurationUseCases({
           pool,
           roles: reviewRoles,
-          volunteerNotices: termAdoptedDeliveries(config),
+          volunteerNotices: chat.termAdoptedDeliveries(config),
         }),
         inbox,
       });
     }
 
     // Volunteer bots (Telegram, Discord) start only for the platforms whose tokens are set.
-    const volunteerBots = roles.has('bots')
-      ? await startVolunteerBots(config, {
-          pool,
-          temporal,
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          reviewers: config.SLACK_REVIEWERS,
-          inbox,
-        })
-      : undefined;
+    const volunteerBots =
+      roles.has('bots') && chat
+        ? await chat.startVolunteerBots(config, {
+            pool,
+            temporal,
+            taskQueue: config.TEMPORAL_TASK_QUEUE,
+            reviewers: config.SLACK_REVIEWERS,
+            inbox,
+          })
+        : undefined;
     if (volunteerBots) stops.push(() => volunteerBots.stop());
     inbox.start();
     stops.push(() => inbox.stop());
@@ -383,7 +382,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       port = config.BOTS_PORT;
     }
     // In webhook mode Telegram posts updates to TELEGRAM_WEBHOOK_PATH on the same server.
-    if (server && volunteerBots?.telegramWebhook) mountTelegramWebhook(server, volunteerBots.telegramWebhook);
+    if (server && chat && volunteerBots?.telegramWebhook)
+      chat.mountTelegramWebhook(server, volunteerBots.telegramWebhook);
     if (server) {
       const s = server;
       await new Promise<void>((resolve, reject) => {

@@ -21,10 +21,7 @@ import {
 } from '../../shared/campaigns/repository.ts';
 import type { Pool } from '../../shared/db/pool.ts';
 import { log } from '../../shared/logger.ts';
-import { classifyDiscordError, postToDiscord } from './channels/discord.ts';
 import { type PostFailure, toApplicationFailure } from './channels/failures.ts';
-import { classifySlackError, postToSlack } from './channels/slack.ts';
-import { classifyTelegramError, postToTelegram } from './channels/telegram.ts';
 import { summarize } from './summary.ts';
 import type { ApprovalAsk, CampaignRunState, DeliveryResult, RetryingPost, SlackRef } from './workflow.ts';
 
@@ -76,26 +73,36 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
   const { pool, channels } = deps;
   const now = deps.now ?? Date.now;
 
+  // Each platform's module loads its SDK: imported with the first post there, not with the worker.
   async function post(workflowId: string, send: PlannedSend, variant: Variant): Promise<string> {
     switch (send.platform) {
       case 'slack':
         if (!channels.slack) break;
-        return postToSlack(channels.slack, send.target, variant);
+        return (await import('./channels/slack.ts')).postToSlack(channels.slack, send.target, variant);
       case 'discord':
         if (!channels.discord) break;
-        return postToDiscord(channels.discord, send.target, variant, postNonce(workflowId, send.audienceKey));
+        return (await import('./channels/discord.ts')).postToDiscord(
+          channels.discord,
+          send.target,
+          variant,
+          postNonce(workflowId, send.audienceKey),
+        );
       case 'telegram':
         if (!channels.telegram) break;
-        return postToTelegram(channels.telegram, send.target, variant);
+        return (await import('./channels/telegram.ts')).postToTelegram(
+          channels.telegram,
+          send.target,
+          variant,
+        );
     }
     throw new NotConfiguredError(send.platform);
   }
 
-  function classify(platform: PlannedSend['platform'], err: unknown): PostFailure {
+  async function classify(platform: PlannedSend['platform'], err: unknown): Promise<PostFailure> {
     if (err instanceof NotConfiguredError) return { platform, message: err.message, permanent: true };
-    if (platform === 'slack') return classifySlackError(err);
-    if (platform === 'discord') return classifyDiscordError(err);
-    return classifyTelegramError(err);
+    if (platform === 'slack') return (await import('./channels/slack.ts')).classifySlackError(err);
+    if (platform === 'discord') return (await import('./channels/discord.ts')).classifyDiscordError(err);
+    return (await import('./channels/telegram.ts')).classifyTelegramError(err);
   }
 
   return {
@@ -170,7 +177,7 @@ export function createCampaignActivities(deps: CampaignActivityDeps) {
         const messageId = await post(input.workflowId, input.send, input.variant);
         return { messageId, attempt };
       } catch (err) {
-        const failure = classify(input.send.platform, err);
+        const failure = await classify(input.send.platform, err);
         log.warn('campaign post failed', {
           campaignId: input.campaignId,
           audience: input.send.audienceKey,
