@@ -19,6 +19,12 @@ describe('juveniles of live-traded species', () => {
     expect(verdict('Otter', 'raised indoors')).toBe('allow');
   });
 
+  it('names the species the listing sells: star tortoises are not radiated tortoises', () => {
+    const species = (title: string) => screenWith(lib, { title, description: '' }).species;
+    expect(species('Star tortoise hatchling for sale')).toEqual(['indian-star-tortoise']);
+    expect(species('Radiated tortoise hatchling for sale')).toEqual(['radiated-tortoise']);
+  });
+
   it('reads juveniles in other languages', () => {
     expect(verdict('Bébé ouistiti', 'très doux')).toBe('review');
     expect(verdict('Ouistiti', 'très doux')).toBe('allow');
