@@ -51,7 +51,7 @@ const YOUNG_WORDS =
   'petits?|jeunes?|poussins?|cr[ií]as?|pich[oó]n(?:es)?|polluelos?|filhotes?|bebês?|babys?|jungtiere?|' +
   'küken|nachzuchte?n?|bayi|anakan|anak|con non|детен[ыё]ш[иа]?|детён[ыё]ш[иа]?|малыш[иа]?|sisiw|صغار|صغير|' +
   'बच्च[ाे]';
-const YOUNG_UNSPACED = '幼崽|幼仔|宝宝|寶寶|幼体|幼體|赤ちゃん|ベビー|새끼|아기|ลูก';
+const YOUNG_UNSPACED = '幼崽|幼仔|宝宝|寶寶|幼体|幼體|苗子|苗|幼鸟|雏鸟|赤ちゃん|ベビー|새끼|아기|ลูก';
 const YOUNG_IN_TERM = new RegExp(`(?:^|[^\\p{L}])(?:${YOUNG_WORDS})(?![\\p{L}])|${YOUNG_UNSPACED}`, 'iu');
 const YOUNG_BEFORE = new RegExp(
   `(?:(?:^|[^\\p{L}])(?:${YOUNG_WORDS})[\\s-]*(?:of\\s+|de\\s+)?|(?:${YOUNG_UNSPACED})\\s*)$`,
@@ -117,6 +117,7 @@ const UNSPACED =
 /** Soft clause breaks: a comma, or a space beside a letter of a script written without spaces. */
 const SOFT_BREAK = new RegExp(`[,，、،]\\s*|(?<=[${UNSPACED}])\\s+|\\s+(?=[${UNSPACED}])`, 'gu');
 const MATERIAL_CONTEXTS = new Set(['imitation', 'legal-material']);
+const GLOSS_OPENING = /^\s*[(（]\s*$/u;
 /** A hashtag, or a tag list ("tags: toy", "标签：玩具"): labels of the whole listing, not of a word. */
 const IN_HASHTAG = /#[\p{L}\p{M}\p{N}_]*$/u;
 const IN_TAG_LIST =
@@ -156,7 +157,10 @@ export function qualifies(
   const from = Math.min(negative.end, positive.end);
   const to = Math.max(negative.start, positive.start);
   if (to - from > QUALIFY_WINDOW) return false;
-  if (CLAUSE_BREAK.test(text.slice(from, to))) return false;
+  const between = text.slice(from, to);
+  if (CLAUSE_BREAK.test(between)) return false;
+  // A gloss in brackets right after a term is the same phrase: "สีงาช้าง (ivory)", "ivory (象牙色)".
+  if (GLOSS_OPENING.test(between)) return true;
   const material = MATERIAL_CONTEXTS.has(negative.entry.negativeContext ?? 'other');
   return acrossSoftBreaks(text, from, to, material && negative.start >= positive.end);
 }
@@ -235,7 +239,10 @@ function localPenalty(
   texts: FieldTexts,
   sale: boolean,
 ): number {
-  if (negatives.length === 0 && !hit.negated) return 0;
+  // "not ivory", "si pembe ya ndovu", "no real turtle shell": the listing says it is not that, and only
+  // that one mention is dropped; every other mention of the term still counts.
+  if (hit.negated) return Number.POSITIVE_INFINITY;
+  if (negatives.length === 0) return 0;
   const strong = isStrongTerm(hit.entry);
   const byContext = new Map<string, Set<Entry>>();
   for (const negative of negatives) {
@@ -244,7 +251,7 @@ function localPenalty(
     if (!qualifies(negative, hit, texts, sale)) continue;
     byContext.set(context, (byContext.get(context) ?? new Set()).add(negative.entry));
   }
-  let penalty = hit.negated ? NEGATIVE_PENALTY.imitation! : 0;
+  let penalty = 0;
   for (const [context, terms] of byContext) {
     penalty += (NEGATIVE_PENALTY[context] ?? 0.35) * Math.min(2, 1 + 0.5 * (terms.size - 1));
   }
