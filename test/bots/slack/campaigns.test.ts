@@ -502,7 +502,9 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
 
   it('shows a failing audience on the card and in the thread while it is retried, and ends as partially sent', async () => {
     const a = audienceLines(4000);
-    useCasesFor(a.date, { initialIntervalMs: 1000, maximumIntervalMs: 5000, maximumAttempts: 3 });
+    // Retries 3 s apart: the card shows each failure only until the next attempt, and a loaded CI machine
+    // missed a 1 s window.
+    useCasesFor(a.date, { initialIntervalMs: 3000, maximumIntervalMs: 5000, maximumAttempts: 3 });
     // Telegram fails twice (then works); the Discord channel does not exist (no retry can help).
     platforms.telegram.failNext({ errorCode: 500, chatId: a.telegramChat }, 2, 'sendMessage');
     platforms.discord.unknownChannels.add(a.discordChannel);
@@ -532,7 +534,7 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
     // The first failure shows on the card before the second attempt is made.
     await eventually(
       async () =>
-        card(name)!.text.includes('retrying, attempt 2, next in 1 s (attempt 1 failed: telegram: 500'),
+        card(name)!.text.includes('retrying, attempt 2, next in 3 s (attempt 1 failed: telegram: 500'),
       'the retrying card',
     );
     expect(platforms.telegram.sent.get(a.telegramChat)).toBeUndefined();
@@ -544,9 +546,9 @@ describe('Slack: /campaign, preview, approve, request changes, cancel', () => {
       return found.length > 0 ? found : undefined;
     }, 'the thread message');
     expect(thread[0]!.args.text).toMatch(
-      new RegExp(`^:warning: Telegram \`${a.telegramChat}\`: retrying, attempt 2, next in 1 s`),
+      new RegExp(`^:warning: Telegram \`${a.telegramChat}\`: retrying, attempt 2, next in 3 s`),
     );
-    await eventually(async () => card(name)!.text.includes('retrying, attempt 3, next in 2 s'), 'attempt 3');
+    await eventually(async () => card(name)!.text.includes('retrying, attempt 3, next in 5 s'), 'attempt 3');
 
     const final = await temporal.client.workflow
       .getHandle<typeof campaignWorkflow>(created.value.workflowId)
