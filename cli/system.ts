@@ -365,6 +365,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         policy: () => policies.get(),
         llmTriage: Boolean(config.LLM_BASE_URL),
+        reviewers: config.SLACK_REVIEWERS,
         coalitionKey: loadCoalitionKey({
           COALITION_HASH_KEY: config.COALITION_HASH_KEY,
           COALITION_HASH_KEY_FILE: config.COALITION_HASH_KEY_FILE,

@@ -65,6 +65,20 @@ describe('POST /v1/listings:batch', () => {
   const count = async (sql: string, params: unknown[]) =>
     Number((await db.pool.query<{ n: string }>(sql, params)).rows[0]!.n);
 
+  it('sends a flagged listing with photos, and one already under review, through deep screening', async () => {
+    const start = vi.spyOn(api.temporal.workflow, 'start');
+    const withPhoto = { ...flagged('fp1'), imageUrls: ['https://bulk.example/p1.jpg'] };
+    await postArray([withPhoto]);
+    await postArray([{ ...flagged('fp2') }]);
+    // Sent again with new text: its case exists already, so deep screening decides what else to do.
+    await postArray([{ ...flagged('fp2'), description: 'Genuine ivory, old stock. DM me. Price firm.' }]);
+    expect(start.mock.calls.map((c) => c[0])).toEqual([
+      'screeningWorkflow',
+      'caseWorkflow',
+      'screeningWorkflow',
+    ]);
+  });
+
   it('answers each listing in order: good, bad, flagged and repeated ones, as if sent one by one', async () => {
     const start = vi.spyOn(api.temporal.workflow, 'start');
     const answer = await postArray([
@@ -96,7 +110,8 @@ describe('POST /v1/listings:batch', () => {
     expect(await count('SELECT count(*) AS n FROM detections WHERE listing_id = $1', [r[0]!.listingId])).toBe(
       3,
     );
-    // The flagged listing opened its case (audited) and started its screening workflow; benign ones did not.
+    // The flagged listing opened its case (audited) and started its review (no photos and no LLM: nothing
+    // for deep screening to add, so the case workflow itself); benign ones started nothing.
     expect(
       await count("SELECT count(*) AS n FROM cases WHERE id = $1 AND status = 'open'", [r[2]!.caseId]),
     ).toBe(1);
@@ -106,7 +121,8 @@ describe('POST /v1/listings:batch', () => {
       ]),
     ).toBe(1);
     expect(start).toHaveBeenCalledTimes(1);
-    expect(start.mock.calls[0]![0]).toBe('screeningWorkflow');
+    expect(start.mock.calls[0]![0]).toBe('caseWorkflow');
+    expect(start.mock.calls[0]![1]).toMatchObject({ workflowId: r[2]!.caseId });
     expect(JSON.stringify(start.mock.calls[0]![1])).toContain('"externalId":"f1"');
   });
 

@@ -14,6 +14,9 @@ export async function listen(
       if (!res.headersSent) sendJson(res, 500, { error: err.message });
     });
   });
+  // Platforms keep idle connections open far longer than Node's 5 s default; with that default a client
+  // reusing a socket just as the fake closed it failed its request ("Network request failed") in CI.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {

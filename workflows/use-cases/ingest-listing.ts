@@ -14,7 +14,7 @@ import { insertDetection, upsertListing } from '../../shared/db/listings.ts';
 import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import type { ListingInput } from '../../shared/listing.ts';
 import { log } from '../../shared/logger.ts';
-import { caseChangedSignal } from '../case-workflow.ts';
+import { type CaseInput, caseChangedSignal, type caseWorkflow } from '../case-workflow.ts';
 import type { ScreeningInput, screeningWorkflow } from '../screening-workflow.ts';
 import type { CoalitionKey } from '../sharing/keyed-hash.ts';
 import { type LinkingSummary, recordAndLink } from '../sharing/linking.ts';
@@ -30,6 +30,8 @@ export interface IngestDeps {
   llmTriage?: boolean;
   /** Hashes contact ids so they can be linked with removed listings here and on other platforms. */
   coalitionKey?: CoalitionKey;
+  /** Slack ids of the configured reviewers, for cases started here (the role directory adds the rest). */
+  reviewers?: string[];
 }
 
 export interface IngestResult {
@@ -76,16 +78,16 @@ export async function ingestListing(
       sellerId: listing.seller?.id,
     });
     const priority = sellerLinks.suggestedPriority ?? undefined;
-    if (
-      caseId &&
+    const opened =
+      caseId !== null &&
       (await openCase(tx, {
         id: caseId,
         listingId: row.id,
         verdict: decision.verdict,
         priority,
         listingVersion: row.version,
-      }))
-    ) {
+      }));
+    if (caseId && opened) {
       await appendAudit(tx, {
         actor: `platform:${platformId}`,
         action: 'case.opened',
@@ -118,13 +120,17 @@ export async function ingestListing(
     }
     // An allowed version of a listing that has a case still belongs to that case.
     const ownCase = caseId ?? editedCase ?? (await caseOfListing(tx, row.id))?.id ?? null;
-    return { ...row, sellerLinks, editedCase, ownCase };
+    return { ...row, sellerLinks, editedCase, ownCase, opened };
   });
   // After the commit, so the refreshed card reads the new version.
   if (stored.editedCase) await refreshCase(deps.temporal, stored.editedCase);
 
-  // A seller with history gets the deeper checks even when the text alone looks harmless.
-  if (needsDeepScreening(deps, listing, decision, stored.sellerLinks)) {
+  // A new case with nothing for deep screening to add (no photos, no LLM) starts its review at once: one
+  // workflow instead of a screening workflow that would only start it. Its priority is already stored.
+  if (caseId && stored.opened && listing.imageUrls.length === 0 && deps.llmTriage !== true) {
+    await startCaseReview(deps, { caseId, platformId, externalId: listing.externalId });
+  } else if (needsDeepScreening(deps, listing, decision, stored.sellerLinks)) {
+    // A seller with history gets the deeper checks even when the text alone looks harmless.
     await startDeepScreening(deps, platformId, listing.externalId, {
       listingId: stored.id,
       version: stored.version,
@@ -171,6 +177,20 @@ export async function startDeepScreening(
     workflowId: `screening-${caseIdFor(platformId, externalId)}-${randomUUID()}`,
     taskQueue: deps.taskQueue,
     args: [input],
+  });
+}
+
+/** Starts the case's review workflow (idempotent: a running one is kept). */
+export async function startCaseReview(
+  deps: Pick<IngestDeps, 'temporal' | 'taskQueue' | 'reviewers'>,
+  c: { caseId: string; platformId: string; externalId: string },
+): Promise<void> {
+  const input: CaseInput = { ...c, reviewers: deps.reviewers ?? [] };
+  await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+    workflowId: c.caseId,
+    taskQueue: deps.taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
   });
 }
 
