@@ -262,13 +262,17 @@ async function main() {
     const auth = { authorization: `Bearer ${key}` };
     const json = { ...auth, 'content-type': 'application/json' };
 
+    // Idle: 30 s after start, once V8 has collected start-up garbage and shrunk its heap (at 5 s it
+    // still holds 50-100 MB of it, a figure that says more about GC timing than about the system).
     await sleep(5_000);
+    results.rssAt5sMb = rssMb(system.pid!);
+    await sleep(25_000);
     results.idleRssMb = rssMb(system.pid!);
     results.idleChildrenRssMb = childrenRssMb(system.pid!);
     results.onnxLoadedAtIdle = onnxMapped(system.pid!);
     line(
-      'idle RSS: system process (npm start) / its servers',
-      `${results.idleRssMb} MB / ${results.idleChildrenRssMb} MB`,
+      'idle RSS at 30 s: system process (npm start) / its servers',
+      `${results.idleRssMb} MB / ${results.idleChildrenRssMb} MB (${results.rssAt5sMb} MB at 5 s)`,
     );
 
     // The first photo, before any load (its deep screening would queue behind the load's): OCR and the
