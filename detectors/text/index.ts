@@ -408,8 +408,9 @@ function analyze(lib: CompiledLibrary, listing: TextListing, scanner?: Scanner):
   const positives = collectRaw(lib, t, 0, scan, title) + collectRaw(lib, d, 1, scan, description);
   if (positives === 0) return { result }; // no wildlife evidence once word boundaries are applied
 
-  // A negation cancels a lookalike term ("not resin") and qualifies a wildlife term ("not ivory"). One
-  // animal emoji counts, however many there are: a row of them ("🦁🐯🐘") is decoration as often as not.
+  // A negation cancels a lookalike term ("not resin") or a sale cue ("not selling") and drops a wildlife
+  // term's mention ("not ivory"). One animal emoji counts, however many there are: a row of them
+  // ("🦁🐯🐘") is decoration as often as not.
   let emoji = false;
   const hits = resolveOverlaps(materialize(lib)).filter((h) => {
     if (isEmojiEntry(h.entry)) {
@@ -418,7 +419,8 @@ function analyze(lib: CompiledLibrary, listing: TextListing, scanner?: Scanner):
     }
     if (!negatedBefore(h.field === 'title' ? title : description, h.start)) return true;
     if (h.entry.kind !== 'negative' && isPositive(h.entry)) h.negated = true;
-    return h.entry.kind !== 'negative';
+    // "not selling", "not for sale": a negated sale cue offers nothing, like a negated lookalike.
+    return h.entry.kind !== 'negative' && h.entry.kind !== 'sale';
   });
   const evidence: TextEvidence[] = hits.map((h) => {
     const e: TextEvidence = {

@@ -66,6 +66,24 @@ const CURRENCY_AFTER = new Set([
   'rupiah',
 ]);
 
+/**
+ * What a sum is worth rather than what it costs: news of a seizure ("rhino horn worth HK$12 million", "vảy tê
+ * tê trị giá 2 tỷ", "价值300万元") names a value, not an offer. Read in the normalised text right before the
+ * number, currency and hedges included; an asking price elsewhere in the listing still counts.
+ */
+const VALUATION_BEFORE = new RegExp(
+  '(?:worth|valued at|value of|estimated at|tri gia|senilai|bernilai|价值|價值|มูลค่า|thamani ya|' +
+    "d'une valeur de|valeur de|valorad[oa]s? en|con un valor de|im wert von|no valor de)" +
+    '\\s*(?:(?:of|about|around|approximately|nearly|over|some|up to|more than|khoang|sekitar|约|約|' +
+    'hk|us|usd|rp|ksh|tsh|vnd|rm|\\p{Sc})\\s*)*$',
+  'u',
+);
+
+function valuationBefore(t: NormalizedText, at: number): boolean {
+  const from = Math.max(0, at - 40);
+  return VALUATION_BEFORE.test(String.fromCharCode(...t.units.subarray(from, at)));
+}
+
 /** Currency words of scripts without spaces, which run into the next word. */
 const UNSPACED_UNITS = ['บาท', '元', '块', '万', '円'];
 
@@ -121,10 +139,11 @@ export function findNumericSignals(t: NormalizedText): NumericSignal[] {
         CURRENCY_SYMBOLS.has(after2);
       const next = wordAfter(t, j);
       if (
-        symbol ||
-        CURRENCY_BEFORE.has(wordBefore(t, i)) ||
-        CURRENCY_AFTER.has(next) ||
-        UNSPACED_UNITS.some((w) => next.startsWith(w))
+        (symbol ||
+          CURRENCY_BEFORE.has(wordBefore(t, i)) ||
+          CURRENCY_AFTER.has(next) ||
+          UNSPACED_UNITS.some((w) => next.startsWith(w))) &&
+        !valuationBefore(t, i)
       ) {
         found.push({ term: 'price', start: i, end: j });
       }

@@ -110,6 +110,42 @@ describe('negation of lookalike terms', () => {
   });
 });
 
+describe('negated mentions, glosses and valuations', () => {
+  const prices = (title: string) =>
+    screenText({ title, description: '' }).evidence.filter((e) => e.term === 'price');
+
+  it('drops a negated mention of a wildlife term, and only that one', () => {
+    expect(verdict({ title: 'Resin bangle, not ivory', description: '$20' })).toBe('allow');
+    expect(verdict({ title: 'Mapambo ya mfupa wa ngombe, si pembe ya ndovu', description: 'KSh 450' })).toBe(
+      'allow',
+    );
+    expect(verdict({ title: 'Faux glasses (no real turtle shell!)', description: '$24' })).toBe('allow');
+    // Another mention still counts: the negation reaches only the term right after it.
+    expect(verdict({ title: 'Not ivory-look resin: real ivory bangle', description: '$300' })).not.toBe(
+      'allow',
+    );
+  });
+
+  it('cancels a negated sale cue: "not for sale" offers nothing', () => {
+    const said = screenText({
+      title: "Grandmother's ivory chess set",
+      description: 'Not for sale, just sharing.',
+    });
+    expect(said.evidence.some((e) => e.kind === 'sale')).toBe(false);
+  });
+
+  it('reads a bracketed gloss as part of the phrase before it', () => {
+    expect(verdict({ title: 'ชุดเจ้าสาวสีงาช้าง (ivory) ไซส์ S', description: 'ขาย 4,500 บาท' })).toBe('allow');
+  });
+
+  it('counts a price, not the value a news item gives a seizure', () => {
+    expect(prices('Customs seize rhino horns worth HK$12 million')).toEqual([]);
+    expect(prices('象牙 价值300万元')).toEqual([]);
+    expect(prices('Seized ivory valued at $1.2m, and a bangle for $300')).toHaveLength(1);
+    expect(prices('Ivory figure. Estimate £400-600')).toHaveLength(1);
+  });
+});
+
 describe('context is local (keywords/FORMAT.md)', () => {
   it('a Vietnamese line elsewhere does not hide accented terms of other languages', () => {
     // One Vietnamese letter switches the listing to accented mode, where "bébé" keeps its accents.
