@@ -150,6 +150,22 @@ function found(tokens: readonly string[], raw: string): number {
   return bits;
 }
 
+/** The distinct phrases of one lexicon that occur in the tokens or, unspaced, in the raw text. */
+function phrasesOf(bit: number, tokens: readonly string[], raw: string, into: Set<string>): void {
+  for (let i = 0; i < tokens.length; i++) {
+    for (const { rest, bit: b } of FIRST_WORD.get(tokens[i]!) ?? []) {
+      if (b !== bit) continue;
+      let k = 0;
+      while (k < rest.length && tokens[i + 1 + k] === rest[k]) k++;
+      if (k === rest.length) into.add([tokens[i], ...rest].join(' '));
+    }
+  }
+  if (!BEYOND_LATIN.test(raw)) return;
+  for (const { bit: b, entries } of UNSPACED) {
+    if (b === bit) for (const u of entries) if (raw.includes(u)) into.add(u);
+  }
+}
+
 /** "lot 54", "lot no. 12": an auction lot number. */
 function lotNumber(tokens: readonly string[]): boolean {
   for (let i = 0; i + 1 < tokens.length; i++) {
@@ -279,7 +295,9 @@ export function extractFeatures(
   if (unqualified.size >= 2) on('terms:several');
   const lower = { title: texts.title.toLowerCase(), description: texts.description.toLowerCase() };
   const tokens = { title: tokenize(lower.title), description: tokenize(lower.description) };
-  let discussion = false;
+  // A discussion names its subject more than once (ban, poaching, law...): one such word, as in a
+  // disclaimer ("사용 금지", "stop by"), is no discussion.
+  const discussionCues = new Set<string>();
   for (const field of ['title', 'description'] as const) {
     const [t, raw] = [tokens[field], lower[field]];
     if (raw === '') continue;
@@ -288,8 +306,9 @@ export function extractFeatures(
     if (bits & AUCTION || lotNumber(t)) on('cue:auction');
     if (bits & PRICE_WORDS) on('cue:price-word');
     if (bits & LIVE_CARE) on('cue:live-care');
-    if (bits & DISCUSSION) discussion = true;
+    if (bits & DISCUSSION) phrasesOf(DISCUSSION, t, raw, discussionCues);
   }
+  const discussion = discussionCues.size >= 2;
   const trade = sale || ['cue:contact', 'cue:auction', 'cue:price-word'].some((n) => f.has(n));
 
   if (!trade) {

@@ -285,7 +285,7 @@ function materialize(lib: CompiledLibrary): ScoredHit[] {
  * article ("not a toy", "n'est pas un jouet").
  */
 const NEGATION =
-  /(?:^|[^\p{L}])(?:not|no|non|never|sin|pas|nicht|kein|bukan|não|não é|không phải|ไม่ใช่|不是|非|没有|si|sio|siyo)(?:\s+(?:a|an|un|une|una|um|uma))?(?:\s+(?:real|genuine|actual))?[\s-]*$/iu;
+  /(?:^|[^\p{L}])(?:not|no|non|never|sin|sem|sans|pas|nicht|kein|keine|ohne|bukan|não|não é|không phải|ไม่ใช่|不是|非|没有|si|sio|siyo|не|без|بدون|ليس|ليست|وليس|وليست|مو|غير|नहीं|hindi|មិនមែន|ບໍ່ແມ່ນ|ບໍ່ມີ|ไม่มี)(?:\s+(?:a|an|un|une|una|um|uma|de|du|des|of))?(?:\s*d['’])?(?:\s+(?:real|genuine|actual|echtes?|vrai|verdadero))?[\s-]*$/iu;
 
 function negatedBefore(text: string, start: number): boolean {
   return NEGATION.test(text.slice(Math.max(0, start - 14), start));
