@@ -2,10 +2,9 @@
 // number of days only. When they have not been sent again for that long, each is counted in screened_counts,
 // exactly as counts-only storage would have counted it, and its rows are deleted. "Listings screened" stays
 // the same before and after; only per-species figures lose them, as with counts-only storage.
+import { ROLLUP_LOCK, uncountFromRollup } from '../metrics/rollup.ts';
 import { inTransaction, type Pool } from './pool.ts';
 
-/** Serialises a purge batch with the rollup refresh (shared/metrics/rollup.ts takes the same lock). */
-const ROLLUP_LOCK = 74280700;
 const DAY = 24 * 3600 * 1000;
 
 export interface PurgeResult {
@@ -71,26 +70,9 @@ async function purgeBatch(pool: Pool, platformId: string, before: Date, limit: n
        ON CONFLICT (day, platform_id, language) DO UPDATE SET screened = screened_counts.screened + EXCLUDED.screened`,
       [ids],
     );
-    // Days the rollup already holds counted these listings from their rows: take them out there, or the
-    // figure would count them twice (the rollup row and screened_counts).
-    await tx.query(
-      `UPDATE metrics_screened_daily r SET screened = r.screened - g.n
-       FROM (
-         SELECT (l.received_at AT TIME ZONE 'UTC')::date AS day, l.platform_id, coalesce(l.language, 'und') AS language,
-                '' AS species, count(*) AS n
-         FROM listings l WHERE l.id = ANY($1::bigint[]) GROUP BY 1, 2, 3
-         UNION ALL
-         SELECT day, platform_id, language, species, count(DISTINCT id) FROM (
-           SELECT (l.received_at AT TIME ZONE 'UTC')::date AS day, l.platform_id, coalesce(l.language, 'und') AS language,
-                  e->>'species' AS species, l.id
-           FROM detections d JOIN listings l ON l.id = d.listing_id, jsonb_array_elements(d.evidence) e
-           WHERE l.id = ANY($1::bigint[]) AND d.evidence <> '[]' AND e->>'species' IS NOT NULL) x
-         GROUP BY 1, 2, 3, 4
-       ) g
-       WHERE r.day = g.day AND r.platform_id = g.platform_id AND r.language = g.language AND r.species = g.species
-         AND r.day < (SELECT complete_before FROM metrics_rollup_state WHERE name = 'screened')`,
-      [ids],
-    );
+    // Days the rollup already holds counted these listings from their rows: without this the figure
+    // would count them twice (the rollup row and screened_counts).
+    await uncountFromRollup(tx, ids);
     for (const table of ['listing_contact_signals', 'listing_photo_hashes', 'detections', 'listing_versions'])
       await tx.query(`DELETE FROM ${table} WHERE listing_id = ANY($1::bigint[])`, [ids]);
     const deleted = await tx.query('DELETE FROM listings WHERE id = ANY($1::bigint[])', [ids]);

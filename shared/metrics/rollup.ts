@@ -18,6 +18,39 @@ export async function rollupWatermark(db: Queryable): Promise<Date | null> {
   return rows[0]?.complete_before ?? null;
 }
 
+/** Serialises everything that writes the rollup: its refresh and the retention purge (shared/db/retention.ts). */
+export const ROLLUP_LOCK = 74280700;
+
+/**
+ * The rollup's rows for the listings `where` selects (SQL on alias l): listings screened per UTC day,
+ * platform and language (species ''), and per species their detections' evidence names.
+ */
+function screenedRows(where: string): string {
+  return `SELECT (l.received_at AT TIME ZONE 'UTC')::date AS day, l.platform_id, coalesce(l.language, 'und') AS language,
+                 '' AS species, count(*) AS screened
+          FROM listings l WHERE ${where} GROUP BY 1, 2, 3
+          UNION ALL
+          SELECT (l.received_at AT TIME ZONE 'UTC')::date, l.platform_id, coalesce(l.language, 'und'), e->>'species',
+                 count(DISTINCT l.id)
+          FROM detections d JOIN listings l ON l.id = d.listing_id, jsonb_array_elements(d.evidence) e
+          WHERE ${where} AND d.evidence <> '[]' AND e->>'species' IS NOT NULL
+          GROUP BY 1, 2, 3, 4`;
+}
+
+/**
+ * Takes listings about to be deleted out of the rollup days that already counted them from their rows
+ * (days before the watermark); call it in the deleting transaction, holding ROLLUP_LOCK.
+ */
+export async function uncountFromRollup(tx: Queryable, listingIds: readonly string[]): Promise<void> {
+  await tx.query(
+    `UPDATE metrics_screened_daily r SET screened = r.screened - g.screened
+     FROM (${screenedRows('l.id = ANY($1::bigint[])')}) g
+     WHERE r.day = g.day AND r.platform_id = g.platform_id AND r.language = g.language AND r.species = g.species
+       AND r.day < (SELECT complete_before FROM metrics_rollup_state WHERE name = $2)`,
+    [listingIds, ROLLUP],
+  );
+}
+
 /**
  * Recounts the days from `since` (default: REFRESH_DAYS before the watermark, or the first listing) up to the
  * start of today (UTC), then moves the watermark there. Serialised by an advisory lock.
@@ -28,7 +61,7 @@ export async function refreshScreenedRollup(
 ): Promise<{ from: string; to: string }> {
   const to = new Date(Math.floor((opts.now ?? new Date()).getTime() / DAY) * DAY);
   return inTransaction(db, async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(74280700)');
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [ROLLUP_LOCK]);
     const mark = await rollupWatermark(tx);
     let from = opts.since ?? (mark ? new Date(mark.getTime() - REFRESH_DAYS * DAY) : undefined);
     if (!from) {
@@ -44,14 +77,7 @@ export async function refreshScreenedRollup(
     );
     await tx.query(
       `INSERT INTO metrics_screened_daily (day, platform_id, language, species, screened)
-       SELECT (received_at AT TIME ZONE 'UTC')::date, platform_id, coalesce(language, 'und'), '', count(*)
-       FROM listings WHERE received_at >= $1 AND received_at < $2 GROUP BY 1, 2, 3
-       UNION ALL
-       SELECT (l.received_at AT TIME ZONE 'UTC')::date, l.platform_id, coalesce(l.language, 'und'), e->>'species',
-              count(DISTINCT l.id)
-       FROM detections d JOIN listings l ON l.id = d.listing_id, jsonb_array_elements(d.evidence) e
-       WHERE l.received_at >= $1 AND l.received_at < $2 AND d.evidence <> '[]' AND e->>'species' IS NOT NULL
-       GROUP BY 1, 2, 3, 4`,
+       ${screenedRows('l.received_at >= $1 AND l.received_at < $2')}`,
       [from, to],
     );
     await tx.query(
