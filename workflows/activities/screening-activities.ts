@@ -14,6 +14,7 @@ import { type ListingInput, listingInputSchema } from '../../shared/listing.ts';
 import { type CaseInput, type caseWorkflow, priorityRaisedSignal } from '../case-workflow.ts';
 import { linkListing } from '../sharing/linking.ts';
 import { recordListingPhotos } from '../sharing/photos.ts';
+import { startCaseReview } from '../use-cases/ingest-listing.ts';
 
 export interface ScreeningActivityDeps {
   pool: Pool;
@@ -154,12 +155,7 @@ export function createScreeningActivities(deps: ScreeningActivityDeps) {
           },
         );
       } else {
-        await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-          workflowId: caseId,
-          taskQueue: deps.taskQueue,
-          args: [caseInput],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        });
+        await startCaseReview(deps, caseInput);
       }
       return caseId;
     },

@@ -128,7 +128,12 @@ export async function ingestListing(
   // A new case with nothing for deep screening to add (no photos, no LLM) starts its review at once: one
   // workflow instead of a screening workflow that would only start it. Its priority is already stored.
   if (caseId && stored.opened && listing.imageUrls.length === 0 && deps.llmTriage !== true) {
-    await startCaseReview(deps, { caseId, platformId, externalId: listing.externalId });
+    await startCaseReview(deps, {
+      caseId,
+      platformId,
+      externalId: listing.externalId,
+      reviewers: deps.reviewers ?? [],
+    });
   } else if (needsDeepScreening(deps, listing, decision, stored.sellerLinks)) {
     // A seller with history gets the deeper checks even when the text alone looks harmless.
     await startDeepScreening(deps, platformId, listing.externalId, {
@@ -182,12 +187,11 @@ export async function startDeepScreening(
 
 /** Starts the case's review workflow (idempotent: a running one is kept). */
 export async function startCaseReview(
-  deps: Pick<IngestDeps, 'temporal' | 'taskQueue' | 'reviewers'>,
-  c: { caseId: string; platformId: string; externalId: string },
+  deps: Pick<IngestDeps, 'temporal' | 'taskQueue'>,
+  input: CaseInput,
 ): Promise<void> {
-  const input: CaseInput = { ...c, reviewers: deps.reviewers ?? [] };
   await deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-    workflowId: c.caseId,
+    workflowId: input.caseId,
     taskQueue: deps.taskQueue,
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
