@@ -129,41 +129,54 @@ const NUMBER = /^\d/;
 /** Only text outside the Latin, Greek and Cyrillic blocks can hold an unspaced entry. */
 const BEYOND_LATIN = /[^\u0000-\u052f\u1e00-\u1eff\u2000-\u206f]/;
 
-/** The lexicons (bits) whose phrases occur in the tokens, or whose unspaced entries occur in the raw text. */
-function found(tokens: readonly string[], raw: string): number {
-  let bits = 0;
+/**
+ * Calls `hit` for every phrase of a lexicon `wanted` accepts that occurs in the tokens, and every such
+ * unspaced entry that occurs in the raw text; `wanted` is asked again before each match.
+ */
+function eachPhrase(
+  tokens: readonly string[],
+  raw: string,
+  wanted: (bit: number) => boolean,
+  hit: (bit: number, phrase: () => string) => void,
+): void {
   for (let i = 0; i < tokens.length; i++) {
     const candidates = FIRST_WORD.get(tokens[i]!);
     if (candidates === undefined) continue;
     for (const { rest, bit } of candidates) {
-      if (bits & bit) continue;
+      if (!wanted(bit)) continue;
       let k = 0;
       while (k < rest.length && tokens[i + 1 + k] === rest[k]) k++;
-      if (k === rest.length) bits |= bit;
+      if (k === rest.length) hit(bit, () => [tokens[i], ...rest].join(' '));
     }
   }
-  if (BEYOND_LATIN.test(raw)) {
-    for (const { bit, entries } of UNSPACED) {
-      if (!(bits & bit) && entries.some((u) => raw.includes(u))) bits |= bit;
-    }
+  if (!BEYOND_LATIN.test(raw)) return;
+  for (const { bit, entries } of UNSPACED) {
+    for (const u of entries) if (wanted(bit) && raw.includes(u)) hit(bit, () => u);
   }
+}
+
+/** The lexicons (bits) whose phrases occur in the tokens, or whose unspaced entries occur in the raw text. */
+function found(tokens: readonly string[], raw: string): number {
+  let bits = 0;
+  eachPhrase(
+    tokens,
+    raw,
+    (bit) => (bits & bit) === 0,
+    (bit) => {
+      bits |= bit;
+    },
+  );
   return bits;
 }
 
 /** The distinct phrases of one lexicon that occur in the tokens or, unspaced, in the raw text. */
 function phrasesOf(bit: number, tokens: readonly string[], raw: string, into: Set<string>): void {
-  for (let i = 0; i < tokens.length; i++) {
-    for (const { rest, bit: b } of FIRST_WORD.get(tokens[i]!) ?? []) {
-      if (b !== bit) continue;
-      let k = 0;
-      while (k < rest.length && tokens[i + 1 + k] === rest[k]) k++;
-      if (k === rest.length) into.add([tokens[i], ...rest].join(' '));
-    }
-  }
-  if (!BEYOND_LATIN.test(raw)) return;
-  for (const { bit: b, entries } of UNSPACED) {
-    if (b === bit) for (const u of entries) if (raw.includes(u)) into.add(u);
-  }
+  eachPhrase(
+    tokens,
+    raw,
+    (b) => b === bit,
+    (_, phrase) => into.add(phrase()),
+  );
 }
 
 /** "lot 54", "lot no. 12": an auction lot number. */

@@ -80,7 +80,7 @@ export interface ScoredHit {
   field: 'title' | 'description';
   start: number;
   end: number;
-  /** A wildlife term right after a negation ("not ivory", "非象牙"): qualified like an imitation term. */
+  /** A wildlife term right after a negation ("not ivory", "非象牙"): kept as evidence, never weighed. */
   negated?: boolean;
 }
 
@@ -197,6 +197,9 @@ export function decide(
   const species = new Set<string>();
   let strong = false;
   for (const hit of positives) {
+    // "not ivory", "si pembe ya ndovu", "no real turtle shell": the listing says it is not that, so that
+    // one mention is dropped; every other mention of the term still counts.
+    if (hit.negated) continue;
     const young = youngOfLiveSpecies(hit, library, texts) ? YOUNG_BONUS : 0;
     const weight = entryWeight(hit.entry, library) + young - localPenalty(hit, negatives, texts, sale);
     if (weight <= 0) continue; // explained away by its own context
@@ -239,9 +242,6 @@ function localPenalty(
   texts: FieldTexts,
   sale: boolean,
 ): number {
-  // "not ivory", "si pembe ya ndovu", "no real turtle shell": the listing says it is not that, and only
-  // that one mention is dropped; every other mention of the term still counts.
-  if (hit.negated) return Number.POSITIVE_INFINITY;
   if (negatives.length === 0) return 0;
   const strong = isStrongTerm(hit.entry);
   const byContext = new Map<string, Set<Entry>>();
