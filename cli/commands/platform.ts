@@ -77,6 +77,14 @@ function parseFlags(args: string[]): Record<string, string> {
   return out;
 }
 
+/** The command's flags as the schema reads them, or undefined after printing what is wrong and the usage. */
+function flagsOf<T>(schema: z.ZodType<T>, args: string[]): T | undefined {
+  const parsed = schema.safeParse(parseFlags(args));
+  if (parsed.success) return parsed.data;
+  console.error(`${parsed.error.issues.map((i) => i.message).join('\n')}\n${USAGE}`);
+  return undefined;
+}
+
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const config = loadConfig();
@@ -99,12 +107,9 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   if (sub === 'domain') {
-    const parsed = domainArgs.safeParse(parseFlags(rest));
-    if (!parsed.success) {
-      console.error(`${parsed.error.issues.map((i) => i.message).join('\n')}\n${USAGE}`);
-      return 2;
-    }
-    const { id, domain, externalIdPattern } = parsed.data;
+    const parsed = flagsOf(domainArgs, rest);
+    if (!parsed) return 2;
+    const { id, domain, externalIdPattern } = parsed;
     const known = await withDatabase(config, async (pool) => {
       if (!(await getPlatform(pool, id))) return false;
       await addPlatformDomain(pool, { domain, platformId: id, externalIdPattern });
@@ -118,12 +123,9 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   if (sub === 'storage') {
-    const parsed = storageArgs.safeParse(parseFlags(rest));
-    if (!parsed.success) {
-      console.error(`${parsed.error.issues.map((i) => i.message).join('\n')}\n${USAGE}`);
-      return 2;
-    }
-    const { id, benign, retainDays } = parsed.data;
+    const parsed = flagsOf(storageArgs, rest);
+    if (!parsed) return 2;
+    const { id, benign, retainDays } = parsed;
     const known = await withDatabase(config, async (pool) => {
       if (!(await getPlatform(pool, id))) return false;
       if (benign) await setBenignStorage(pool, id, benign);
@@ -173,15 +175,10 @@ export async function run(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const parsed = addArgs.safeParse(parseFlags(rest));
-  if (!parsed.success) {
-    console.error(`${parsed.error.issues.map((i) => i.message).join('\n')}\n${USAGE}`);
-    return 2;
-  }
-  const { apiKey } = await withDatabase(config, (pool) => createPlatform(pool, parsed.data));
+  const parsed = flagsOf(addArgs, rest);
+  if (!parsed) return 2;
+  const { apiKey } = await withDatabase(config, (pool) => createPlatform(pool, parsed));
   // Shown once, to the operator who asked for it; only its hash is stored.
-  console.log(
-    `platform ${parsed.data.id} created. API key (store it now, it is not shown again):\n${apiKey}`,
-  );
+  console.log(`platform ${parsed.id} created. API key (store it now, it is not shown again):\n${apiKey}`);
   return 0;
 }
