@@ -2,6 +2,7 @@
 // Starts the system itself (`wild-sentinel start` on a fresh DATA_DIR: the embedded PostgreSQL and the
 // Temporal dev server, or DATABASE_URL / TEMPORAL_ADDRESS when set) and measures, in one run:
 //   hello-world, GET /v1/search-alert, POST /v1/listings (benign; flagged = new cases/s with workflows),
+//   bare workflow starts on the same Temporal server (the ceiling new cases run into),
 //   POST /v1/listings:batch (1,000 listings, 2% flagged; and all benign), both benign loads again with the
 //   platform keeping counts only of allowed listings, errors at 64 concurrent clients,
 //   idle RSS of the system process, and its RSS once the first photo has loaded OCR.
@@ -17,6 +18,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
 import sharp from 'sharp';
 
 const { values } = parseArgs({
@@ -205,6 +207,48 @@ async function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM
   clearTimeout(timeout);
 }
 
+/** Workflow starts per second on `temporal` by `concurrency` callers, each starting its next when one returns. */
+async function bareStarts(
+  temporal: Client,
+  prefix: string,
+  options: { concurrency: number; durationMs: number },
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let seq = 0;
+  const started = performance.now();
+  const end = started + options.durationMs;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        try {
+          await temporal.workflow.start('benchNoSuchWorkflow', {
+            taskQueue: `${prefix}-unpolled`,
+            workflowId: `${prefix}-${seq++}`,
+            args: [{ caseId: prefix }],
+            workflowExecutionTimeout: '1 minute',
+          });
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    perSecond: latencies.length / elapsed,
+    errors,
+    statuses: {},
+    p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0,
+    p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? 0,
+    bodies: [],
+  };
+}
+
 // --- workload -----------------------------------------------------------------------------------------
 
 const RUN = Date.now().toString(36);
@@ -379,6 +423,18 @@ async function main() {
         );
     const singleBenign = await measure('singleBenign', singleLoad('sb', benign));
 
+    // The ceiling new cases run into: bare workflow starts on the same Temporal server, from this process,
+    // of a type no worker polls (nothing but the start itself), at the same concurrency, on a quiet system.
+    const temporalAddress =
+      process.env.TEMPORAL_ADDRESS ??
+      (JSON.parse(readFileSync(join(dataDir, 'temporal.owner.json'), 'utf8')) as { address: string }).address;
+    const connection = await Connection.connect({ address: temporalAddress });
+    const temporal = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+    const startCeiling = await measure('bareWorkflowStarts', (r) =>
+      bareStarts(temporal, `bench-${RUN}-${r}`, opts),
+    );
+    await connection.close();
+
     const flaggedCases = await measure(
       'singleFlaggedNewCases',
       singleLoad('sf', flagged, { ...opts, keepBodies: true }),
@@ -436,6 +492,7 @@ async function main() {
       searchAlertVsHello: helloRate ? Number((alertRate / helloRate).toFixed(3)) : null,
       singleBenignVsHello: helloRate ? Number((singleBenign / helloRate).toFixed(3)) : null,
       flaggedNewCasesPerSecond: flaggedCases,
+      flaggedCasesVsBareStarts: startCeiling ? Number((flaggedCases / startCeiling).toFixed(3)) : null,
       batchListingsPerSecond: batchMixed,
       batchBenignListingsPerSecond: batchBenign,
       errorsAt64Clients: results.singleBenignAt64ClientsErrors,

@@ -1,7 +1,8 @@
 // Recorded histories of the case workflow (from the dev server: four-eyes suspension with a claim, a
 // refused same-lead approval and an undo; SLA escalation with a reminder, approval, appeal upheld and the
 // windows closing; and, recorded by the volunteer journey test after the patched steps were added, a
-// takedown retried then done, one the platform refused, and reporters' answers before a rejection) are
+// takedown retried then done, one the platform refused, and reporters' answers before a rejection; and that
+// last one again once the review's setup ran as local activities) are
 // replayed against today's workflow code. A change that would break running cases fails here with a
 // determinism error; record new histories when the workflow changes on purpose (test/support/histories.ts),
 // and every patch marker in the workflow must be covered by a recorded history.
