@@ -1,6 +1,7 @@
 // "Ingest a batch of listings": the batch route's use case. Every listing is screened in-process; the
-// benign ones (about 98% of traffic) are stored together with set-based statements in one transaction,
-// and the flagged ones go through ingestListing one by one, so they open their cases and start their
+// benign ones (about 98% of traffic) are stored together by one call of ingest_benign_listings (migration
+// 0950: one round trip, its own transaction; seller linking reads after it, only where it can link), and
+// the flagged ones go through ingestListing one by one, so they open their cases and start their
 // workflows exactly as the single route does. The outcome per listing is what the single route would
 // have answered had the listings been sent one after the other, in order:
 // - an external id that appears twice in a batch is handled in rounds (its second occurrence after the
@@ -12,7 +13,7 @@
 import type { Policy } from '../../detectors/policy/index.ts';
 import { screenListing } from '../../detectors/screen.ts';
 import type { BenignStorage } from '../../shared/db/platforms.ts';
-import { inTransaction, type Queryable } from '../../shared/db/pool.ts';
+import { inTransaction } from '../../shared/db/pool.ts';
 import type { ListingInput } from '../../shared/listing.ts';
 import { log } from '../../shared/logger.ts';
 import type { ScreeningDecision } from '../../shared/screening.ts';
@@ -127,9 +128,11 @@ interface StoredRow {
   version: number;
   created: boolean;
   changed: boolean;
+  /** The case whose card must be redrawn: this listing's, when the edit was recorded against it. */
   editedCase?: string;
   ownCase: string | null;
-  sellerLinks: LinkingSummary;
+  /** Whether seller linking can find anything (linkListing, after the commit, says what). */
+  linkCandidate: boolean;
 }
 
 async function storeBenign(
@@ -143,7 +146,7 @@ async function storeBenign(
   if (items.length === 0) return;
   let rows: StoredRow[];
   try {
-    rows = await inTransaction(deps.pool, (tx) => writeBenign(tx, deps, platformId, items));
+    rows = await writeBenign(deps, platformId, items);
   } catch (err) {
     // One bad row fails a set-based statement for all; one by one, each listing gets its own outcome.
     log.warn('batch write failed; storing its listings one by one', { error: String(err), n: items.length });
@@ -157,7 +160,8 @@ async function storeBenign(
     const { item } = row;
     try {
       if (row.editedCase) await refreshCase(deps.temporal, row.editedCase);
-      if (needsDeepScreening(deps, item.listing, item.decision, row.sellerLinks)) {
+      const sellerLinks = row.linkCandidate ? await linkListing(deps.pool, row.id) : noLinks(row.id);
+      if (needsDeepScreening(deps, item.listing, item.decision, sellerLinks)) {
         await startDeepScreening(deps, platformId, item.listing.externalId, {
           listingId: row.id,
           version: row.version,
@@ -173,7 +177,7 @@ async function storeBenign(
           stored: 'full',
           caseId: row.ownCase,
           decision: item.decision,
-          sellerLinks: row.sellerLinks,
+          sellerLinks,
         },
       };
     } catch (error) {
@@ -233,131 +237,102 @@ async function countNew(
   return items.filter((i) => !counted.has(i));
 }
 
-async function writeBenign(
-  tx: Queryable,
-  deps: IngestDeps,
-  platformId: string,
-  unsorted: Item[],
-): Promise<StoredRow[]> {
-  // One lock order (by external id) for every batch, so two overlapping batches cannot deadlock.
+/** SQLSTATE of ingest_benign_listings (migration 0950) when a changed listing in the group has a case. */
+const EDIT_OF_LISTING_WITH_CASE = 'WS001';
+
+/**
+ * Stores allowed listings with one call of ingest_benign_listings, on its own its transaction. A group
+ * holding the edit of a listing under review is written again inside a transaction that records the edit
+ * against the case (rare: most allowed listings have no case).
+ */
+async function writeBenign(deps: IngestDeps, platformId: string, unsorted: Item[]): Promise<StoredRow[]> {
+  // One lock order (by external id) for every group, so two overlapping groups cannot deadlock.
   const items = [...unsorted].sort((a, b) =>
     a.listing.externalId < b.listing.externalId ? -1 : a.listing.externalId > b.listing.externalId ? 1 : 0,
   );
-  const ls = items.map((i) => i.listing);
-  const written = await tx.query<{ id: string; external_id: string; version: number; created: boolean }>(
-    `INSERT INTO listings (platform_id, external_id, url, title, description, price, currency, language,
-                           seller_id, image_urls, raw)
-     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::text[],
-                              $8::text[], $9::text[], $10::jsonb[], $11::jsonb[])
-     ON CONFLICT (platform_id, external_id) DO UPDATE SET
-       url = EXCLUDED.url, title = EXCLUDED.title, description = EXCLUDED.description, price = EXCLUDED.price,
-       currency = EXCLUDED.currency, language = EXCLUDED.language, seller_id = EXCLUDED.seller_id,
-       image_urls = EXCLUDED.image_urls, raw = EXCLUDED.raw, updated_at = now()
-     WHERE listings.raw IS DISTINCT FROM EXCLUDED.raw
-     RETURNING id, external_id, current_version AS version, (xmax = 0) AS created`,
-    [
-      platformId,
-      ls.map((l) => l.externalId),
-      ls.map((l) => l.url ?? null),
-      ls.map((l) => l.title),
-      ls.map((l) => l.description),
-      ls.map((l) => l.price ?? null),
-      ls.map((l) => l.currency ?? null),
-      ls.map((l) => l.language ?? null),
-      ls.map((l) => l.seller?.id ?? null),
-      ls.map((l) => JSON.stringify(l.imageUrls)),
-      ls.map((l) => JSON.stringify(l)),
-    ],
-  );
-  const byExternal = new Map<string, { id: string; version: number; created: boolean; changed: boolean }>();
-  for (const r of written.rows) byExternal.set(r.external_id, { ...r, changed: true });
-  const unchanged = ls.filter((l) => !byExternal.has(l.externalId)).map((l) => l.externalId);
-  if (unchanged.length) {
-    // Same content as the current version: nothing was written (the conflict rows are locked until commit).
-    const same = await tx.query<{ id: string; external_id: string; version: number }>(
-      `SELECT id, external_id, current_version AS version FROM listings
-       WHERE platform_id = $1 AND external_id = ANY($2::text[])`,
-      [platformId, unchanged],
-    );
-    for (const r of same.rows) byExternal.set(r.external_id, { ...r, created: false, changed: false });
+  const params = groupWriteParams(deps, platformId, items);
+  try {
+    return storedRows(items, (await deps.pool.query<GroupWriteRow>(GROUP_WRITE, [...params, false])).rows);
+  } catch (err) {
+    if ((err as { code?: string }).code !== EDIT_OF_LISTING_WITH_CASE) throw err;
   }
-  const stored = items.map((item) => ({ item, ...byExternal.get(item.listing.externalId)! }));
-  const ids = stored.map((s) => s.id);
-
-  await tx.query(
-    `INSERT INTO detections (listing_id, detector, verdict, score, clause, explanation, evidence, listing_version)
-     SELECT listing_id, 'screening', verdict, score, clause, explanation, evidence, listing_version
-     FROM unnest($1::bigint[], $2::text[], $3::real[], $4::text[], $5::text[], $6::jsonb[], $7::integer[])
-       AS d(listing_id, verdict, score, clause, explanation, evidence, listing_version)`,
-    [
-      ids,
-      stored.map((s) => s.item.decision.verdict),
-      stored.map((s) => s.item.decision.score),
-      stored.map((s) => s.item.decision.clause),
-      stored.map((s) => s.item.decision.explanation),
-      stored.map((s) => JSON.stringify(s.item.decision.evidence)),
-      stored.map((s) => s.version),
-    ],
-  );
-
-  // Cases of these listings (a benign version of a listing under review still belongs to its case).
-  const cases = await tx.query<{ listing_id: string; id: string }>(
-    'SELECT listing_id, id FROM cases WHERE listing_id = ANY($1::bigint[])',
-    [ids],
-  );
-  const caseOf = new Map(cases.rows.map((r) => [r.listing_id, r.id]));
-  const edited = new Map<string, string | undefined>();
-  for (const s of stored) {
-    if (s.changed && !s.created && caseOf.has(s.id)) {
-      edited.set(
-        s.id,
-        await recordListingEdit(tx, {
+  return inTransaction(deps.pool, async (tx) => {
+    const rows = storedRows(items, (await tx.query<GroupWriteRow>(GROUP_WRITE, [...params, true])).rows);
+    for (const row of rows) {
+      if (row.changed && !row.created && row.ownCase) {
+        row.editedCase = await recordListingEdit(tx, {
           platformId,
-          listingId: s.id,
-          version: s.version,
-          decision: s.item.decision,
-        }),
-      );
+          listingId: row.id,
+          version: row.version,
+          decision: row.item.decision,
+        });
+      }
     }
-  }
+    return rows;
+  });
+}
 
-  // Seller linking: contact ids recorded in one statement; the full link query runs only for listings
-  // that share a contact id with any other listing or shared signal, or have stored photos.
-  if (deps.coalitionKey) {
-    const key = deps.coalitionKey;
-    const signals = stored.flatMap((s) =>
-      hashListingContacts(key, {
-        platformId,
-        title: s.item.listing.title,
-        description: s.item.listing.description,
-        sellerId: s.item.listing.seller?.id,
-      }).map((sig) => ({ id: s.id, ...sig })),
-    );
-    if (signals.length) {
-      await tx.query(
-        `INSERT INTO listing_contact_signals (listing_id, kind, hash)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
-        [signals.map((s) => s.id), signals.map((s) => s.kind), signals.map((s) => s.hash)],
-      );
-    }
-  }
-  const candidates = await tx.query<{ id: string }>(
-    `SELECT x.id::text AS id FROM unnest($1::bigint[]) AS x(id)
-     WHERE EXISTS (SELECT 1 FROM listing_contact_signals m
-                   JOIN listing_contact_signals o ON o.hash = m.hash AND o.listing_id <> m.listing_id
-                   WHERE m.listing_id = x.id)
-        OR EXISTS (SELECT 1 FROM listing_contact_signals m JOIN shared_items si ON si.hash = m.hash
-                   WHERE m.listing_id = x.id)
-        OR EXISTS (SELECT 1 FROM listing_photo_hashes p WHERE p.listing_id = x.id)`,
-    [ids],
-  );
-  const links = new Map<string, LinkingSummary>();
-  for (const { id } of candidates.rows) links.set(id, await linkListing(tx, id));
+const GROUP_WRITE = `SELECT * FROM ingest_benign_listings(${Array.from({ length: 20 }, (_, i) => `$${i + 1}`).join(', ')})`;
 
-  return stored.map((s) => ({
-    ...s,
-    editedCase: edited.get(s.id),
-    ownCase: caseOf.get(s.id) ?? null,
-    sellerLinks: links.get(s.id) ?? noLinks(s.id),
-  }));
+interface GroupWriteRow {
+  r_external_id: string;
+  r_id: string;
+  r_version: number;
+  r_created: boolean;
+  r_changed: boolean;
+  r_case_id: string | null;
+  r_link_candidate: boolean;
+}
+
+/** The function's parameters but the last (whether edits are allowed), in its order. */
+function groupWriteParams(deps: IngestDeps, platformId: string, items: Item[]): unknown[] {
+  const ls = items.map((i) => i.listing);
+  // Hashed contact ids (with a coalition key), for seller linking.
+  const signals = deps.coalitionKey
+    ? items.flatMap((i) =>
+        hashListingContacts(deps.coalitionKey!, {
+          platformId,
+          title: i.listing.title,
+          description: i.listing.description,
+          sellerId: i.listing.seller?.id,
+        }).map((sig) => ({ externalId: i.listing.externalId, ...sig })),
+      )
+    : [];
+  return [
+    platformId,
+    ls.map((l) => l.externalId),
+    ls.map((l) => l.url ?? null),
+    ls.map((l) => l.title),
+    ls.map((l) => l.description),
+    ls.map((l) => l.price ?? null),
+    ls.map((l) => l.currency ?? null),
+    ls.map((l) => l.language ?? null),
+    ls.map((l) => l.seller?.id ?? null),
+    ls.map((l) => JSON.stringify(l.imageUrls)),
+    ls.map((l) => JSON.stringify(l)),
+    items.map((i) => i.decision.verdict),
+    items.map((i) => i.decision.score),
+    items.map((i) => i.decision.clause),
+    items.map((i) => i.decision.explanation),
+    items.map((i) => JSON.stringify(i.decision.evidence)),
+    signals.map((s) => s.externalId),
+    signals.map((s) => s.kind),
+    signals.map((s) => s.hash),
+  ];
+}
+
+function storedRows(items: Item[], rows: GroupWriteRow[]): StoredRow[] {
+  const byExternal = new Map(rows.map((r) => [r.r_external_id, r]));
+  return items.map((item) => {
+    const r = byExternal.get(item.listing.externalId)!;
+    return {
+      item,
+      id: r.r_id,
+      version: r.r_version,
+      created: r.r_created,
+      changed: r.r_changed,
+      ownCase: r.r_case_id,
+      linkCandidate: r.r_link_candidate,
+    };
+  });
 }

@@ -1,6 +1,6 @@
 // Single listings under load, stored the way the batch route stores them (group commit). A benign listing
-// that arrives while writes are in flight waits for one to finish and is then written with every other
-// listing that waited, in one set-based transaction (ingest-batch.ts); on a quiet system a lone listing is
+// that arrives while a write is in flight waits for it to finish and is then written with every other
+// listing that waited, in one set-based write (ingest-batch.ts); on a quiet system a lone listing is
 // written at once. Each caller still gets its answer only after its own listing is committed, and its own
 // error if its listing alone fails. Flagged listings (about 2%) open their cases on the single path at once.
 import { screenListing } from '../../detectors/screen.ts';
@@ -23,6 +23,12 @@ interface Waiting {
 export interface GroupedIngestOptions {
   /** Group writes running at once: the rest of the pool stays free for flagged listings and reads. */
   maxInFlight?: number;
+  /**
+   * A write beyond the first starts only once the newest one has run this long (it may be waiting on a
+   * lock). Until then listings keep gathering: one write at a time makes the largest groups, and measured
+   * ~15% more listings/s than two (`npm run bench:api`).
+   */
+  stallMs?: number;
   /** Listings per group write. */
   maxGroup?: number;
 }
@@ -30,12 +36,16 @@ export interface GroupedIngestOptions {
 export function groupedIngest(deps: IngestDeps, opts: GroupedIngestOptions = {}): IngestOne {
   const maxInFlight = opts.maxInFlight ?? 2;
   const maxGroup = opts.maxGroup ?? 250;
+  const stallMs = opts.stallMs ?? 20;
   /**
    * Waiting listings per platform (and its storage choice, which may change meanwhile), platforms in turn:
    * a group holds one platform's listings.
    */
   const waiting = new Map<string, { platform: Sender; queue: Waiting[] }>();
   let inFlight = 0;
+  /** When the newest write started, and whether a timer looks again once it may have stalled. */
+  let lastStart = 0;
+  let stallCheck = false;
 
   async function write(platform: Sender, group: Waiting[]): Promise<void> {
     try {
@@ -58,6 +68,18 @@ export function groupedIngest(deps: IngestDeps, opts: GroupedIngestOptions = {})
     while (inFlight < maxInFlight) {
       const next = waiting.entries().next();
       if (next.done) return;
+      const running = performance.now() - lastStart;
+      if (inFlight > 0 && running < stallMs) {
+        if (!stallCheck) {
+          stallCheck = true;
+          setTimeout(() => {
+            stallCheck = false;
+            pump();
+          }, stallMs - running);
+        }
+        return;
+      }
+      lastStart = performance.now();
       const [key, { platform, queue }] = next.value;
       const group = queue.splice(0, maxGroup);
       waiting.delete(key);
