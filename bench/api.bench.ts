@@ -6,9 +6,10 @@
 //   POST /v1/listings:batch (1,000 listings, 2% flagged; and all benign), both benign loads again with the
 //   platform keeping counts only of allowed listings, errors at 64 concurrent clients,
 //   idle RSS of the system process, and its RSS once the first photo has loaded OCR.
-// Each figure is the median of --runs runs (default 3) of --seconds seconds (default 5). The load generator
-// is this process: keep-alive agents over loopback, a fixed number of clients each sending its next request
-// when the previous answer has arrived. It shares the machine's cores with the server, as wrk would.
+// Each figure is the median of --runs runs (default 3) of --seconds seconds (default 5), started once the
+// system is idle again (the cases a load opened run their workflows after it; that wait is in the JSON
+// line). The load generator is this process: keep-alive agents over loopback, a fixed number of clients each
+// sending its next request when the previous answer has arrived. It shares the machine's cores with the server, as wrk would.
 // Prints a table, then one JSON line with every figure.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -129,9 +130,8 @@ function rssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
 }
 
-/** RSS of a process's descendants (the embedded PostgreSQL and Temporal dev server), in MB. */
-function childrenRssMb(pid: number): number {
-  let total = 0;
+/** A process's descendants (the embedded PostgreSQL and the Temporal dev server, and theirs). */
+function descendants(pid: number): number[] {
   const kids = (p: number): number[] => {
     try {
       return readFileSync(`/proc/${p}/task/${p}/children`, 'utf8')
@@ -143,15 +143,54 @@ function childrenRssMb(pid: number): number {
       return [];
     }
   };
+  const out: number[] = [];
   const stack = kids(pid);
   while (stack.length) {
     const p = stack.pop()!;
+    out.push(p);
+    stack.push(...kids(p));
+  }
+  return out;
+}
+
+/** RSS of a process's descendants, in MB. */
+function childrenRssMb(pid: number): number {
+  let total = 0;
+  for (const p of descendants(pid)) {
     try {
       total += rssMb(p);
     } catch {}
-    stack.push(...kids(p));
   }
   return total;
+}
+
+/** CPU seconds used so far by a process and its descendants. */
+function treeCpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {}
+  }
+  return ticks / 100; // USER_HZ
+}
+
+/**
+ * Waits until the system has worked off what the previous load left (the workflows of the cases it opened):
+ * under 5% of a core over a second, or two minutes at most. Each load then measures its own route.
+ */
+async function untilQuiet(pid: number): Promise<number> {
+  const t0 = performance.now();
+  let before = treeCpuSeconds(pid);
+  while (performance.now() - t0 < 120_000) {
+    await sleep(1000);
+    const now = treeCpuSeconds(pid);
+    if (now - before < 0.05) break;
+    before = now;
+  }
+  return Math.round((performance.now() - t0) / 1000);
 }
 
 const onnxMapped = (pid: number) => /onnxruntime/.test(readFileSync(`/proc/${pid}/maps`, 'utf8'));
@@ -365,6 +404,7 @@ async function main() {
       unit = 'req/s',
     ) => {
       if (only && !only.includes(name)) return 0;
+      results[`${name}WaitedForQuietS`] = await untilQuiet(system.pid!);
       const figures: number[] = [];
       let errors = 0;
       const statuses: Record<string, number> = {};
