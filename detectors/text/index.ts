@@ -287,8 +287,23 @@ function materialize(lib: CompiledLibrary): ScoredHit[] {
 const NEGATION =
   /(?:^|[^\p{L}])(?:not|no|non|never|sin|sem|sans|pas|nicht|kein|keine|ohne|bukan|não|não é|không phải|ไม่ใช่|不是|非|没有|si|sio|siyo|не|без|بدون|ليس|ليست|وليس|وليست|مو|غير|नहीं|hindi|មិនមែន|ບໍ່ແມ່ນ|ບໍ່ມີ|ไม่มี)(?:\s+(?:a|an|un|une|una|um|uma|de|du|des|of))?(?:\s*d['’])?(?:\s+(?:real|genuine|actual|echtes?|vrai|verdadero))?[\s-]*$/iu;
 
-function negatedBefore(text: string, start: number): boolean {
-  return NEGATION.test(text.slice(Math.max(0, start - 14), start));
+/**
+ * Languages that put the negation after the noun: "象牙ではありません", "象牙不使用", "상아 아님", "상아가 아닌",
+ * "ဆင်စွယ် မပါ" (no ivory in it), "हाथी दांत नहीं". Right after the term, maybe after a particle.
+ */
+const NEGATION_AFTER =
+  /^(?:\s*(?:では|じゃ)(?:ない|なく|ありません|ございません)|\s*不使用|(?:이|가|은|는)?\s*(?:아님|아닙니다|아니에요|아니예요|아니다|아닌|아니고|없음|없습니다|미사용)|\s*(?:မပါ|မဟုတ်)|\s+(?:नहीं|नही)(?![\p{L}\p{M}]))/u;
+
+/** Whether a negation qualifies the term at [start, end): right before it, or (in the languages above) after. */
+function negated(text: string, start: number, end: number): boolean {
+  const before = (at: number) => NEGATION.test(text.slice(Math.max(0, at - 14), at));
+  // A letter doubled across the join ("ບໍ່ແມ່ນນໍແຮດ": the negation's last letter, the term's first) reads as
+  // one letter to the matcher, whose hit then starts on the negation's last letter.
+  return (
+    before(start) ||
+    (text[start] === text[start + 1] && before(start + 1)) ||
+    NEGATION_AFTER.test(text.slice(end, end + 12))
+  );
 }
 
 /**
@@ -417,7 +432,7 @@ function analyze(lib: CompiledLibrary, listing: TextListing, scanner?: Scanner):
       if (emoji) return false;
       emoji = true;
     }
-    if (!negatedBefore(h.field === 'title' ? title : description, h.start)) return true;
+    if (!negated(h.field === 'title' ? title : description, h.start, h.end)) return true;
     if (h.entry.kind !== 'negative' && isPositive(h.entry)) h.negated = true;
     // "not selling", "not for sale": a negated sale cue offers nothing, like a negated lookalike.
     return h.entry.kind !== 'negative' && h.entry.kind !== 'sale';

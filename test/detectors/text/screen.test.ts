@@ -126,6 +126,19 @@ describe('negated mentions, glosses and valuations', () => {
     );
   });
 
+  it('reads a negation after the term where the language puts it there, and one written without a space', () => {
+    expect(verdict({ title: '根付 樹脂製', description: '象牙ではありません。3,000円' })).toBe('allow');
+    expect(verdict({ title: '상아 도장 아님, 레진 도장', description: '5만원' })).toBe('allow');
+    expect(verdict({ title: 'हाथी दांत नहीं, रेज़िन की मूर्ति', description: '₹500' })).toBe('allow');
+    expect(verdict({ title: 'ကြေးဆင်းတု (ဆင်စွယ် မပါ)', description: '၆၀,၀၀၀ ကျပ်' })).toBe('allow');
+    // Lao: the negation's last letter and the term's first are the same letter, read as one by the matcher.
+    expect(verdict({ title: 'ຫວີ ເຂົາຄວາຍ', description: 'ບໍ່ແມ່ນນໍແຮດ. 50,000 ກີບ' })).toBe('allow');
+    // A negation after another word says nothing about the term.
+    expect(verdict({ title: 'हाथी दांत की चूड़ी, नकली नहीं', description: '₹5000' })).not.toBe('allow');
+    expect(verdict({ title: '象牙印章 本物', description: '偽物ではありません 10万円' })).not.toBe('allow');
+    expect(verdict({ title: 'ນໍແຮດ ແທ້', description: 'ບໍ່ແມ່ນປອມ. 5,000,000 ກີບ' })).not.toBe('allow');
+  });
+
   it('cancels a negated sale cue: "not for sale" offers nothing', () => {
     const said = screenText({
       title: "Grandmother's ivory chess set",
