@@ -241,7 +241,7 @@ async function countNew(
 const EDIT_OF_LISTING_WITH_CASE = 'WS001';
 
 /**
- * Stores allowed listings with one call of ingest_benign_listings, on its own its transaction. A group
+ * Stores allowed listings with one call of ingest_benign_listings, which is its own transaction. A group
  * holding the edit of a listing under review is written again inside a transaction that records the edit
  * against the case (rare: most allowed listings have no case).
  */
