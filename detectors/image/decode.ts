@@ -93,9 +93,11 @@ export async function inspectImage(input: Uint8Array, limits: DecodeLimits = DEF
       `image is ${input.length} bytes; the limit is ${limits.maxBytes}`,
     );
   }
-  let meta: Metadata;
+  // Most photos are JPEGs, never animated: their frame header gives the size without a trip to libvips.
+  const jpeg = jpegFrameHeader(input);
+  let meta: Pick<Metadata, 'format' | 'width' | 'height' | 'space' | 'pages'>;
   try {
-    meta = await sharp(input, { limitInputPixels: limits.maxPixels }).metadata();
+    meta = jpeg ?? (await sharp(input, { limitInputPixels: limits.maxPixels }).metadata());
   } catch (err) {
     throw classify(err);
   }
@@ -118,6 +120,46 @@ export async function inspectImage(input: Uint8Array, limits: DecodeLimits = DEF
     );
   }
   return { format, width: meta.width, height: meta.height, space: meta.space ?? 'unknown' };
+}
+
+const JPEG_SPACES: Record<number, Metadata['space']> = { 1: 'b-w', 3: 'srgb', 4: 'cmyk' };
+
+/**
+ * A JPEG's size and colour space from its frame header (SOFn), read by walking the marker segments before
+ * the first scan; null for anything else or anything unusual (libvips then reads the header instead).
+ */
+export function jpegFrameHeader(
+  bytes: Uint8Array,
+): { format: 'jpeg'; width: number; height: number; space: Metadata['space'] } | null {
+  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
+  let at = 2;
+  while (at + 3 < bytes.length) {
+    if (bytes[at] !== 0xff) return null;
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at += 1; // fill byte
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += 2; // standalone markers carry no length
+      continue;
+    }
+    const length = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    if (length < 2) return null;
+    // SOF0-SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
+    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isFrame) {
+      if (at + 9 >= bytes.length || length < 8) return null;
+      const height = (bytes[at + 5]! << 8) | bytes[at + 6]!;
+      const width = (bytes[at + 7]! << 8) | bytes[at + 8]!;
+      const space = JPEG_SPACES[bytes[at + 9]!];
+      // A height of 0 is given later (DNL); unusual component counts go to libvips.
+      return width > 0 && height > 0 && space ? { format: 'jpeg', width, height, space } : null;
+    }
+    if (marker === 0xda || marker === 0xd9) return null; // a scan or the end before any frame header
+    at += 2 + length;
+  }
+  return null;
 }
 
 /**

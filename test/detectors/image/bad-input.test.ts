@@ -1,7 +1,12 @@
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage, ImageInputError, inspectImage } from '../../../detectors/image/decode.ts';
+import {
+  decodeImage,
+  ImageInputError,
+  inspectImage,
+  jpegFrameHeader,
+} from '../../../detectors/image/decode.ts';
 import { pdqHashImage } from '../../../detectors/image/hash-image.ts';
 import { pdqDistance } from '../../../detectors/image/pdq.ts';
 import { pdqImage } from './fixtures.ts';
@@ -104,5 +109,42 @@ describe('bad image input gives clear errors', () => {
     const base = await pdqHashImage(jpeg);
     expect(pdqDistance(base.hash, (await pdqHashImage(grey)).hash)).toBeLessThanOrEqual(16);
     expect(pdqDistance(base.hash, (await pdqHashImage(alpha)).hash)).toBeLessThanOrEqual(16);
+  });
+});
+
+describe("a JPEG's size read from its frame header (no trip to libvips)", () => {
+  const jpeg = pdqImage('bridge-1-original.jpg');
+
+  it('agrees with libvips on baseline, progressive, greyscale, CMYK and EXIF-carrying JPEGs', async () => {
+    const variants = [
+      jpeg,
+      pdqImage('bridge-2-rotate-90.jpg'),
+      pdqImage('wee.jpg'),
+      await sharp(jpeg).jpeg({ progressive: true }).toBuffer(),
+      await sharp(jpeg).greyscale().jpeg().toBuffer(),
+      await sharp(jpeg).toColourspace('cmyk').jpeg().toBuffer(),
+      await sharp(jpeg)
+        .withExif({ IFD0: { Copyright: 'x'.repeat(3000) } })
+        .jpeg()
+        .toBuffer(),
+    ];
+    for (const bytes of variants) {
+      const meta = await sharp(bytes).metadata();
+      expect(jpegFrameHeader(bytes)).toEqual({
+        format: 'jpeg',
+        width: meta.width,
+        height: meta.height,
+        space: meta.space,
+      });
+    }
+  });
+
+  it('leaves anything else to libvips: other formats, a header cut short, a bad segment length', async () => {
+    expect(jpegFrameHeader(await sharp(jpeg).png().toBuffer())).toBeNull();
+    expect(jpegFrameHeader(jpeg.subarray(0, 30))).toBeNull();
+    expect(jpegFrameHeader(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x01, 0, 0, 0, 0]))).toBeNull();
+    expect(jpegFrameHeader(new Uint8Array(0))).toBeNull();
+    // Cut inside its header, the JPEG is still refused clearly.
+    expect(await codeOf(pdqHashImage(jpeg.subarray(0, 30)))).not.toBe('no error');
   });
 });
