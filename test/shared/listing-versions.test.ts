@@ -146,4 +146,23 @@ describe('listing versions', () => {
       'x',
     ]);
   });
+
+  it('numbers versions itself, whatever a writer claims or leaves out', async () => {
+    // A new listing that claims version 5 is version 1, with its snapshot.
+    const { rows } = await db.pool.query<{ id: string; current_version: number }>(
+      `INSERT INTO listings (platform_id, external_id, title, description, raw, current_version)
+       SELECT platform_id, 'V-claims-5', 'Oak chair', 'Solid oak', '{"t":"oak"}', 5 FROM listings LIMIT 1
+       RETURNING id, current_version`,
+    );
+    expect(rows[0]!.current_version).toBe(1);
+    expect((await listingVersions(db.pool, rows[0]!.id)).map((v) => v.version)).toEqual([1]);
+    // A screening decision stored without its version belongs to the listing's current one.
+    await db.pool.query('UPDATE listings SET raw = \'{"t":"oak, repainted"}\' WHERE id = $1', [rows[0]!.id]);
+    const detection = await db.pool.query<{ listing_version: number }>(
+      `INSERT INTO detections (listing_id, detector, verdict, score) VALUES ($1, 'screening', 'allow', 0)
+       RETURNING listing_version`,
+      [rows[0]!.id],
+    );
+    expect(detection.rows[0]!.listing_version).toBe(2);
+  });
 });
