@@ -289,10 +289,13 @@ const NEGATION =
 
 /**
  * Languages that put the negation after the noun: "象牙ではありません", "象牙不使用", "상아 아님", "상아가 아닌",
- * "ဆင်စွယ် မပါ" (no ivory in it), "हाथी दांत नहीं". Right after the term, maybe after a particle.
+ * "ဆင်စွယ် မပါ" (no ivory in it), "हाथी दांत नहीं". Right after the term on its line, maybe after a particle
+ * (a line that follows, such as a sentence added to the listing, says nothing about it). Hindi's नहीं
+ * counts only closing its clause ("हाथी दांत नहीं है"): before a verb it negates the verb ("हाथी दांत नहीं
+ * मिलेगा ऐसा दाम", you won't find ivory at this price).
  */
 const NEGATION_AFTER =
-  /^(?:\s*(?:では|じゃ)(?:ない|なく|ありません|ございません)|\s*不使用|(?:이|가|은|는)?\s*(?:아님|아닙니다|아니에요|아니예요|아니다|아닌|아니고|없음|없습니다|미사용)|\s*(?:မပါ|မဟုတ်)|\s+(?:नहीं|नही)(?![\p{L}\p{M}]))/u;
+  /^(?:[^\S\n]*(?:では|じゃ)(?:ない|なく|ありません|ございません)|[^\S\n]*不使用|(?:이|가|은|는)?[^\S\n]*(?:아님|아닙니다|아니에요|아니예요|아니다|아닌|아니고|없음|없습니다|미사용)|[^\S\n]*(?:မပါ|မဟုတ်)|[^\S\n]+(?:नहीं|नही)(?=[^\S\n]*(?:$|[,.;:!?।)\]]|हैं?(?![\p{L}\p{M}]))))/u;
 
 /** Whether a negation qualifies the term at [start, end): right before it, or (in the languages above) after. */
 function negated(text: string, start: number, end: number): boolean {
@@ -302,7 +305,7 @@ function negated(text: string, start: number, end: number): boolean {
   return (
     before(start) ||
     (text[start] === text[start + 1] && before(start + 1)) ||
-    NEGATION_AFTER.test(text.slice(end, end + 12))
+    NEGATION_AFTER.test(text.slice(end, end + 24))
   );
 }
 

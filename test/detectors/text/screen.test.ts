@@ -137,6 +137,13 @@ describe('negated mentions, glosses and valuations', () => {
     expect(verdict({ title: 'हाथी दांत की चूड़ी, नकली नहीं', description: '₹5000' })).not.toBe('allow');
     expect(verdict({ title: '象牙印章 本物', description: '偽物ではありません 10万円' })).not.toBe('allow');
     expect(verdict({ title: 'ນໍແຮດ ແທ້', description: 'ບໍ່ແມ່ນປອມ. 5,000,000 ກີບ' })).not.toBe('allow');
+    // Nor does a line that follows: a sentence added after the listing.
+    const bangle = { title: 'चूड़ी ₹5000, असली हाथी दांत', description: '' };
+    expect(verdict(bangle)).not.toBe('allow');
+    expect(verdict({ ...bangle, title: `${bangle.title}\nनहीं मिलेगा ऐसा दाम` })).not.toBe('allow');
+    // Hindi's नहीं before a verb negates the verb: "you won't find real ivory at this price".
+    expect(verdict({ ...bangle, title: `${bangle.title} नहीं मिलेगा ऐसा दाम` })).not.toBe('allow');
+    expect(verdict({ title: 'यह हाथी दांत नहीं है, रेज़िन की चूड़ी', description: '₹500' })).toBe('allow');
   });
 
   it('cancels a negated sale cue: "not for sale" offers nothing', () => {
