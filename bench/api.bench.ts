@@ -71,8 +71,6 @@ async function load(
   const bodies: string[] = [];
   let seq = 0;
   let errors = 0;
-  const started = performance.now();
-  const end = started + options.durationMs;
   const one = (r: Request) =>
     new Promise<void>((resolve) => {
       const t0 = performance.now();
@@ -104,22 +102,38 @@ async function load(
       });
       req.end(r.body);
     });
+  const elapsed = await closedLoop(options, () => one(next(seq++)));
+  agent.destroy();
+  return loadResult(latencies, elapsed, { errors, statuses, bodies });
+}
+
+/** `concurrency` clients, each starting its next call when the previous one ends, for `durationMs`; seconds taken. */
+async function closedLoop(
+  options: { concurrency: number; durationMs: number },
+  call: () => Promise<void>,
+): Promise<number> {
+  const started = performance.now();
+  const end = started + options.durationMs;
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
-      while (performance.now() < end) await one(next(seq++));
+      while (performance.now() < end) await call();
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
+  return (performance.now() - started) / 1000;
+}
+
+function loadResult(
+  latencies: number[],
+  elapsedSeconds: number,
+  rest: Pick<LoadResult, 'errors' | 'statuses' | 'bodies'>,
+): LoadResult {
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
-    perSecond: latencies.length / elapsed,
-    errors,
-    statuses,
+    perSecond: latencies.length / elapsedSeconds,
     p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0,
     p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? 0,
-    bodies,
+    ...rest,
   };
 }
 
@@ -255,37 +269,21 @@ async function bareStarts(
   const latencies: number[] = [];
   let errors = 0;
   let seq = 0;
-  const started = performance.now();
-  const end = started + options.durationMs;
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (performance.now() < end) {
-        const t0 = performance.now();
-        try {
-          await temporal.workflow.start('benchNoSuchWorkflow', {
-            taskQueue: `${prefix}-unpolled`,
-            workflowId: `${prefix}-${seq++}`,
-            args: [{ caseId: prefix }],
-            workflowExecutionTimeout: '1 minute',
-          });
-          latencies.push(performance.now() - t0);
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    perSecond: latencies.length / elapsed,
-    errors,
-    statuses: {},
-    p50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0,
-    p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? 0,
-    bodies: [],
-  };
+  const elapsed = await closedLoop(options, async () => {
+    const t0 = performance.now();
+    try {
+      await temporal.workflow.start('benchNoSuchWorkflow', {
+        taskQueue: `${prefix}-unpolled`,
+        workflowId: `${prefix}-${seq++}`,
+        args: [{ caseId: prefix }],
+        workflowExecutionTimeout: '1 minute',
+      });
+      latencies.push(performance.now() - t0);
+    } catch {
+      errors++;
+    }
+  });
+  return loadResult(latencies, elapsed, { errors, statuses: {}, bodies: [] });
 }
 
 // --- workload -----------------------------------------------------------------------------------------
