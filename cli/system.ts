@@ -1,7 +1,6 @@
 // The composition root: builds the whole system from configuration (database, migrations, Temporal,
 // worker, HTTP API, bots) and stops it again. `wild-sentinel start` and the end-to-end tests use it.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import { countPlatforms, createPlatform } from '../shared/db/platforms.ts';
 import { createPool, type Pool } from '../shared/db/pool.ts';
 import { log } from '../shared/logger.ts';
 import { photoLinkSigner } from '../shared/photo-links.ts';
+import { readOrCreateSecret } from '../shared/process-files.ts';
 import { parseDuration } from '../shared/review-sla.ts';
 import { type CaseActivities, createCaseActivities } from '../workflows/activities/case-activities.ts';
 import { createScreeningActivities } from '../workflows/activities/screening-activities.ts';
@@ -80,12 +80,8 @@ export interface RunningSystem {
 
 /** A secret that must be stable across restarts of a dev install: generated once into DATA_DIR. */
 function devSecret(dataDir: string, name: string): string {
-  const file = join(dataDir, name);
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('hex');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
+  return readOrCreateSecret(join(dataDir, name), 32);
 }
 
 /** The live share exchange, when this deployment has a name and a signing key. */

@@ -1,6 +1,7 @@
 // Small files under DATA_DIR that say which process owns an embedded server, so that a process started
 // later can join it, wait for it, or clean up after one that was killed (SIGKILL leaves its servers behind).
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 
 /** Whether a process with this pid exists (EPERM: it exists but belongs to another user). */
 export function isAlive(pid: number): boolean {
@@ -37,15 +38,35 @@ export function writeJsonFile(path: string, value: unknown): void {
   renameSync(tmp, path);
 }
 
-/** Creates the file only if it does not exist; false when another process got there first. */
+/**
+ * Creates the file only if it does not exist; false when another process got there first. The content is
+ * written to a private file first and linked into place, so the file is never seen empty or half written.
+ */
 export function createExclusive(path: string, value: unknown): boolean {
+  return createExclusiveText(path, JSON.stringify(value));
+}
+
+function createExclusiveText(path: string, text: string): boolean {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
   try {
-    writeFileSync(path, JSON.stringify(value), { flag: 'wx', mode: 0o600 });
+    linkSync(tmp, path);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
+  } finally {
+    removeFile(tmp);
   }
+}
+
+/**
+ * A secret generated once into this file and read back ever after. Processes that start together all get
+ * the one that was linked into place first (the embedded database was initialised with exactly one).
+ */
+export function readOrCreateSecret(path: string, bytes: number): string {
+  createExclusiveText(path, randomBytes(bytes).toString('hex'));
+  return readFileSync(path, 'utf8').trim();
 }
 
 export function removeFile(path: string): void {

@@ -8,13 +8,12 @@
 // - a CLI command's own short-lived server ("cli") is waited for, since that command stops it when done;
 // - a server whose owner is gone (killed with SIGKILL) is stopped and started afresh.
 import { execFile as execFileCb, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { log } from '../logger.ts';
 import { freePort } from '../net/free-port.ts';
-import { createExclusive, isAlive, readJsonFile, removeFile } from '../process-files.ts';
+import { createExclusive, isAlive, readJsonFile, readOrCreateSecret, removeFile } from '../process-files.ts';
 
 const execFile = promisify(execFileCb);
 
@@ -53,7 +52,7 @@ export async function openEmbeddedDatabase(
 ): Promise<EmbeddedDatabase> {
   const paths = embeddedPaths(dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const password = stablePassword(paths.passwordFile);
+  const password = readOrCreateSecret(paths.passwordFile, 24);
   const url = (port: number) => `postgres://${USER}:${password}@127.0.0.1:${port}/postgres`;
   const deadline = Date.now() + (options.waitMs ?? 120_000);
   let waitingFor: number | undefined;
@@ -130,13 +129,6 @@ function runningServer(data: string): RunningServer | undefined {
   const port = Number(lines[3]);
   if (!isAlive(pid) || !port) return undefined;
   return { pid, port, ready: lines[7]?.trim() === 'ready' };
-}
-
-function stablePassword(file: string): string {
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const password = randomBytes(24).toString('hex');
-  writeFileSync(file, password, { mode: 0o600 });
-  return password;
 }
 
 async function startServer(paths: Paths, password: string): Promise<number> {
