@@ -8,8 +8,18 @@
 // - a CLI command's own short-lived server ("cli") is waited for, since that command stops it when done;
 // - a server whose owner is gone (killed with SIGKILL) is stopped and started afresh.
 import { execFile as execFileCb, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { log } from '../logger.ts';
 import { freePort } from '../net/free-port.ts';
@@ -156,18 +166,30 @@ async function stopServer(paths: Paths): Promise<void> {
   }
 }
 
+/**
+ * initdb runs in a directory of its own and is renamed into place when it has finished, so a process killed
+ * mid-initdb leaves no half-made cluster behind for the next start to choke on, only a directory to remove.
+ */
 async function initialise(paths: Paths, password: string, account: Account | undefined): Promise<void> {
-  mkdirSync(paths.data, { recursive: true, mode: 0o700 });
-  const pwfile = `${paths.data}.pwfile`;
+  if (existsSync(paths.data) && readdirSync(paths.data).length > 0) {
+    throw new Error(
+      `${paths.data} holds files but no PostgreSQL cluster (PG_VERSION is missing): move it away to start afresh`,
+    );
+  }
+  removeAbandonedInitDirs(paths);
+  const staging = `${paths.data}.initdb-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { mode: 0o700 });
+  const pwfile = `${staging}.pwfile`;
   writeFileSync(pwfile, password, { mode: 0o600 });
   if (account) {
-    chownSync(paths.data, account.uid, account.gid);
+    chownSync(staging, account.uid, account.gid);
     chownSync(pwfile, account.uid, account.gid);
   }
   try {
     await run('initdb', paths, [
       '-D',
-      paths.data,
+      staging,
       '-U',
       USER,
       `--pwfile=${pwfile}`,
@@ -177,10 +199,26 @@ async function initialise(paths: Paths, password: string, account: Account | und
       'UTF8',
       '--no-locale',
     ]);
+    if (existsSync(paths.data)) rmdirSync(paths.data); // empty (checked above): made by hand
+    renameSync(staging, paths.data);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
   } finally {
     removeFile(pwfile);
   }
   log.info('initialised the embedded PostgreSQL', { dir: paths.data });
+}
+
+/** Directories of an initdb whose process was killed before it finished. */
+function removeAbandonedInitDirs(paths: Paths): void {
+  const parent = join(paths.data, '..');
+  const prefix = `${basename(paths.data)}.initdb-`;
+  for (const name of readdirSync(parent)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).replace(/\.pwfile$/, ''));
+    if (!isAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
+  }
 }
 
 function pgCtl(paths: Paths, args: string[]) {

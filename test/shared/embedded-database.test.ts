@@ -1,7 +1,7 @@
 // The embedded PostgreSQL under DATA_DIR: one server per directory whoever asks, CLI commands that wait
 // for each other instead of sharing a server one of them will stop, and data that outlives the server.
-import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,5 +81,31 @@ describe('the embedded PostgreSQL', () => {
     expect(outputs[0]).toMatch(/^applied: 0001, /);
     expect(outputs[1]).toBe('database is up to date');
     expect(existsSync(join(dir, 'postgres', 'postmaster.pid'))).toBe(false);
+  });
+
+  it('starts afresh after a command was killed with SIGKILL in the middle of initdb', async () => {
+    const dir = dataDir();
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dir, LOG_LEVEL: 'error' };
+    // Its own process group, so the kill takes initdb with it, as a container stop or power loss would.
+    const first = spawn(process.execPath, ['--import', 'tsx', CLI, 'migrate'], {
+      env,
+      stdio: 'ignore',
+      detached: true,
+    });
+    const initdbRunning = () => readdirSync(dir).some((name) => /^postgres\.initdb-\d+$/.test(name));
+    for (let waited = 0; !initdbRunning(); waited += 20) {
+      if (waited > 60_000) throw new Error('initdb never started');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const exited = new Promise((r) => first.once('exit', r));
+    process.kill(-first.pid!, 'SIGKILL');
+    await exited;
+    expect(existsSync(join(dir, 'postgres', 'PG_VERSION'))).toBe(false);
+
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, 'migrate'], {
+      env,
+    });
+    expect(stdout.trim()).toMatch(/^applied: 0001, /);
+    expect(readdirSync(dir).filter((name) => name.includes('initdb'))).toEqual([]);
   });
 });
