@@ -89,6 +89,20 @@ async function roundRate(hasher: PdqHasher, options: { exact?: boolean }, window
   await hashAll(here, {}, 1);
   const c = process.cpuUsage(c0);
   const cpuMs = (c.user + c.system) / 1000 / roundPhotos.length;
+  // The same, split by JPEG kind: a large progressive file is read from its DC scans alone (jpeg-dc.ts),
+  // a baseline one is decoded by libvips at 1/8 scale.
+  const kinds = await jpegKinds();
+  const kindCpuMs: Record<string, number> = {};
+  for (const [kind, members] of Object.entries(kinds)) {
+    if (members.length === 0) continue;
+    const k0 = process.cpuUsage();
+    for (let r = 0; r < 6; r++) for (const i of members) await here.hash(photos[i]!);
+    const k = process.cpuUsage(k0);
+    kindCpuMs[kind] = (k.user + k.system) / 1000 / (6 * members.length);
+    results[`pdqCpuMsPer${kind === 'baseline' ? 'Baseline' : 'Progressive'}Photo`] = Number(
+      kindCpuMs[kind]!.toFixed(2),
+    );
+  }
   const fig = (k: string) => Number(median(rates[k]!).toFixed(1));
   results.pdqPhotos = `${photos.length} photos ~1600x1004 JPEG`;
   results.pdqPerSecOneThread = fig('one');
@@ -99,6 +113,12 @@ async function roundRate(hasher: PdqHasher, options: { exact?: boolean }, window
   line(
     `PDQ from file, one thread (${photos.length} photos ~1600x1004)`,
     `${fig('one')} photos/s, ${cpuMs.toFixed(1)} ms CPU/photo`,
+  );
+  line(
+    '  CPU/photo by kind',
+    Object.entries(kindCpuMs)
+      .map(([kind, ms]) => `${kind} ${ms.toFixed(1)} ms (${kinds[kind]!.length} photos)`)
+      .join(', '),
   );
   line(`PDQ from file, worker pool on ${cores} cores`, `${fig('pool')} photos/s`);
   line('PDQ from file, full-size decode (--exact), one thread', `${fig('exactOne')} photos/s`);
@@ -124,6 +144,14 @@ async function roundRate(hasher: PdqHasher, options: { exact?: boolean }, window
       `${ref1} photos/s, ${run.cpuMsPerPhoto?.toFixed(1)} ms CPU/photo`,
     );
     line(`reference, ${cores} processes`, `${refN} photos/s`);
+    for (const [kind, members] of Object.entries(kinds)) {
+      if (members.length === 0) continue;
+      const paths = Array.from({ length: 3 }, () => members.map((i) => photoPaths[i]!)).flat();
+      const refMs = runReference(reference.python, paths, 1, 1).cpuMsPerPhoto ?? 0;
+      const ratio = refMs / kindCpuMs[kind]!;
+      results[`cpuRatio${kind === 'baseline' ? 'Baseline' : 'Progressive'}`] = Number(ratio.toFixed(2));
+      line(`  CPU/photo, ${kind} JPEG`, `reference ${refMs.toFixed(1)} ms, ours ${ratio.toFixed(2)}x less`);
+    }
     line('ours --exact vs reference hashes', `at most ${maxBits} bits apart`);
     line(
       'ratio ours / reference',
@@ -135,6 +163,15 @@ async function roundRate(hasher: PdqHasher, options: { exact?: boolean }, window
     results.reference = `skipped: ${reference.skipped}`;
     line('reference (pdqhash)', `skipped: ${reference.skipped}`);
   }
+}
+
+/** The bench photos' indexes by JPEG kind. */
+async function jpegKinds(): Promise<Record<string, number[]>> {
+  const kinds: Record<string, number[]> = { baseline: [], progressive: [] };
+  for (const [i, p] of photos.entries()) {
+    kinds[(await sharp(p).metadata()).isProgressive ? 'progressive' : 'baseline']!.push(i);
+  }
+  return kinds;
 }
 
 // --- PDQ hash only (decoded pixels) -------------------------------------------------------------
