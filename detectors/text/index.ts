@@ -23,7 +23,7 @@ import {
   normalizeInto,
 } from './normalize.ts';
 import { QUICK_KEY, QUICK_NONE, QUICK_UNSURE, quickCheck } from './quick-check.ts';
-import { type Decision, decide, isPositive, REVIEW_THRESHOLD, type ScoredHit } from './score.ts';
+import { type Decision, decide, isFormCue, isPositive, REVIEW_THRESHOLD, type ScoredHit } from './score.ts';
 import { getActiveModel, predict, type ScorerModel, type ScorerOpinion } from './scorer-model.ts';
 import { findNumericSignals } from './signals.ts';
 
@@ -285,7 +285,7 @@ function materialize(lib: CompiledLibrary): ScoredHit[] {
  * article ("not a toy", "n'est pas un jouet").
  */
 const NEGATION =
-  /(?:^|[^\p{L}])(?:not|no|non|never|sin|sem|sans|pas|nicht|kein|keine|ohne|bukan|não|não é|không phải|ไม่ใช่|不是|非|没有|si|sio|siyo|не|без|بدون|ليس|ليست|وليس|وليست|مو|غير|नहीं|hindi|មិនមែន|ບໍ່ແມ່ນ|ບໍ່ມີ|ไม่มี)(?:\s+(?:a|an|un|une|una|um|uma|de|du|des|of))?(?:\s*d['’])?(?:\s+(?:real|genuine|actual|echtes?|vrai|verdadero))?[\s-]*$/iu;
+  /(?:^|[^\p{L}])(?:not|no|non|never|sin|sem|sans|pas|nicht|kein|keine|ohne|bukan|não|não é|không phải|ไม่ใช่|不是|非|没有|si|sio|siyo|не|без|بدون|ليس|ليست|وليس|وليست|مو|غير|नहीं|hindi|មិនមែន|គ្មាន|មិនមាន|ບໍ່ແມ່ນ|ບໍ່ມີ|ไม่มี)(?:\s+(?:a|an|un|une|una|um|uma|de|du|des|of))?(?:\s*d['’])?(?:\s+(?:real|genuine|actual|echtes?|vrai|verdadero))?[\s-]*$/iu;
 
 /**
  * Languages that put the negation after the noun: "象牙ではありません", "象牙不使用", "상아 아님", "상아가 아닌",
@@ -437,8 +437,9 @@ function analyze(lib: CompiledLibrary, listing: TextListing, scanner?: Scanner):
     }
     if (!negated(h.field === 'title' ? title : description, h.start, h.end)) return true;
     if (h.entry.kind !== 'negative' && isPositive(h.entry)) h.negated = true;
-    // "not selling", "not for sale": a negated sale cue offers nothing, like a negated lookalike.
-    return h.entry.kind !== 'negative' && h.entry.kind !== 'sale';
+    // "not selling", "not for sale", "no tiger fangs": a negated sale cue or product form offers nothing,
+    // like a negated lookalike.
+    return h.entry.kind !== 'negative' && h.entry.kind !== 'sale' && !isFormCue(h.entry);
   });
   const evidence: TextEvidence[] = hits.map((h) => {
     const e: TextEvidence = {

@@ -85,7 +85,13 @@ export interface ScoredHit {
 }
 
 /** A product-form cue ("carving", "powder", "cub"): a product term with no species of its own. */
-const isFormCue = (e: Entry): boolean => e.kind === 'product' && e.species === undefined;
+export const isFormCue = (e: Entry): boolean => e.kind === 'product' && e.species === undefined;
+/**
+ * An object noun or making word ("statue", "carved", "pendant"): it makes a material a product (`ivory
+ * statue`), but beside a bare species name it describes a likeness (`wooden elephant statue`), so it counts
+ * only when a material or product term is weighed too. Parts and forms ("horn", "claw", "powder") always do.
+ */
+const isObjectCue = (e: Entry): boolean => isFormCue(e) && e.productType === 'carving';
 export const isPositive = (e: Entry): boolean =>
   (e.kind === 'species' || e.kind === 'product' || e.kind === 'code' || e.kind === 'hashtag') &&
   !isFormCue(e);
@@ -182,11 +188,13 @@ export function decide(
   let sale = hasNumericSale;
   let legality = false;
   let form = false;
+  let objectForm = false;
   const positives: ScoredHit[] = [];
   const negatives: ScoredHit[] = [];
   for (const hit of hits) {
     const { entry } = hit;
     if (isPositive(entry)) positives.push(hit);
+    else if (isObjectCue(entry)) objectForm = true;
     else if (isFormCue(entry)) form = true;
     else if (entry.kind === 'sale') sale = true;
     else if (entry.kind === 'legality') legality = true;
@@ -196,6 +204,7 @@ export function decide(
   const weights: number[] = [];
   const species = new Set<string>();
   let strong = false;
+  let material = false; // a product, code or hashtag term is weighed, not only species names
   for (const hit of positives) {
     // "not ivory", "si pembe ya ndovu", "no real turtle shell": the listing says it is not that, so that
     // one mention is dropped; every other mention of the term still counts.
@@ -206,6 +215,7 @@ export function decide(
     weights.push(weight);
     if (hit.entry.species) species.add(hit.entry.species);
     if (isStrongTerm(hit.entry)) strong = true;
+    if (hit.entry.kind !== 'species') material = true;
   }
   if (weights.length === 0) return { verdict: 'allow', score: 0, species: [], strong: false };
 
@@ -215,7 +225,7 @@ export function decide(
   weights.forEach((w, i) => {
     score += w * (i === 0 ? 1 : i === 1 ? 0.35 : 0.15);
   });
-  if (form) score += FORM_BONUS;
+  if (form || (objectForm && material)) score += FORM_BONUS;
   if (legality) score += LEGALITY_BONUS;
   score = sale ? score + SALE_BONUS : score * NO_SALE_FACTOR;
   score = Math.max(0, Math.min(1, score));
