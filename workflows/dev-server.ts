@@ -9,6 +9,7 @@ import { Connection } from '@temporalio/client';
 import { freePort } from '../shared/net/free-port.ts';
 import {
   commandLine,
+  createExclusive,
   isAlive,
   readJsonFile,
   removeFile,
@@ -73,17 +74,27 @@ export interface DevServerOptions {
 
 interface DevServerOwner {
   pid: number;
+  /** 0 while the owner is claiming the data, before its server process exists. */
   serverPid: number;
   address: string;
 }
 
-/** Joins the server a live process runs on this data, or stops one whose owner was killed. */
-async function joinOrClearOwner(ownerFile: string): Promise<DevServer | undefined> {
+/**
+ * Joins the server a live process runs (or is starting) on this data, waiting until it answers; stops one
+ * whose owner was killed, even mid-start. Undefined when nobody owns the data any more.
+ */
+async function joinOrClearOwner(
+  ownerFile: string,
+  namespace: string,
+  timeoutMs: number,
+): Promise<DevServer | undefined> {
   const owner = readJsonFile<DevServerOwner>(ownerFile);
   if (!owner) return undefined;
-  if (owner.pid !== process.pid && isAlive(owner.pid))
+  if (owner.pid !== process.pid && isAlive(owner.pid)) {
+    await waitForTemporal(owner.address, namespace, undefined, timeoutMs);
     return { address: owner.address, stop: async () => {} };
-  if (isAlive(owner.serverPid) && commandLine(owner.serverPid).includes('start-dev')) {
+  }
+  if (owner.serverPid && isAlive(owner.serverPid) && commandLine(owner.serverPid).includes('start-dev')) {
     process.kill(owner.serverPid, 'SIGTERM');
     if (!(await waitForExit(owner.serverPid, 10_000))) process.kill(owner.serverPid, 'SIGKILL');
   }
@@ -91,14 +102,34 @@ async function joinOrClearOwner(ownerFile: string): Promise<DevServer | undefine
   return undefined;
 }
 
+/** Claims the data for this process (exclusively), or joins whoever claimed it first. */
+async function claimOrJoin(
+  ownerFile: string,
+  address: string,
+  namespace: string,
+  timeoutMs: number,
+): Promise<DevServer | undefined> {
+  for (;;) {
+    const joined = await joinOrClearOwner(ownerFile, namespace, timeoutMs);
+    if (joined) return joined;
+    const claim: DevServerOwner = { pid: process.pid, serverPid: 0, address };
+    if (createExclusive(ownerFile, claim)) return undefined;
+  }
+}
+
 export async function startTemporalDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
   const namespace = opts.namespace ?? 'default';
   const cli = findTemporalCli(opts.cliPath);
   if (!cli) return startWithSdkDownload(opts, namespace);
-  const joined = opts.ownerFile ? await joinOrClearOwner(opts.ownerFile) : undefined;
+  const timeoutMs = opts.startTimeoutMs ?? 60_000;
+  const port = opts.port ?? (await freePort());
+  const address = `127.0.0.1:${port}`;
+  const ownerFile = opts.ownerFile;
+  // The claim is on disk before the server exists, so a process killed while it starts leaves a record of
+  // the server to stop, and a second process starting at the same moment joins instead of starting another.
+  const joined = ownerFile ? await claimOrJoin(ownerFile, address, namespace, timeoutMs) : undefined;
   if (joined) return joined;
 
-  const port = opts.port ?? (await freePort());
   const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port)];
   args.push('--namespace', namespace, '--log-level', 'warn', '--log-format', 'pretty');
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
@@ -114,6 +145,7 @@ export async function startTemporalDevServer(opts: DevServerOptions = {}): Promi
   // Its own process group: a terminal's Ctrl-C must reach us first, so the worker drains before the
   // server stops. The exit hook still takes it down if this process dies abruptly.
   const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  if (ownerFile) writeJsonFile(ownerFile, { pid: process.pid, serverPid: child.pid ?? 0, address });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
@@ -121,16 +153,14 @@ export async function startTemporalDevServer(opts: DevServerOptions = {}): Promi
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  const address = `127.0.0.1:${port}`;
   try {
-    await waitForTemporal(address, namespace, child, opts.startTimeoutMs ?? 60_000);
+    await waitForTemporal(address, namespace, child, timeoutMs);
   } catch (err) {
     child.kill('SIGKILL');
+    if (ownerFile) removeFile(ownerFile);
     throw new Error(`${(err as Error).message}\n${stderr}`);
   }
-  const ownerFile = opts.ownerFile;
   if (!ownerFile) return { address, stop: () => stopChild(child) };
-  writeJsonFile(ownerFile, { pid: process.pid, serverPid: child.pid ?? 0, address } satisfies DevServerOwner);
   return {
     address,
     stop: async () => {
@@ -140,11 +170,18 @@ export async function startTemporalDevServer(opts: DevServerOptions = {}): Promi
   };
 }
 
-async function waitForTemporal(address: string, namespace: string, child: ChildProcess, timeoutMs: number) {
+async function waitForTemporal(
+  address: string,
+  namespace: string,
+  child: ChildProcess | undefined,
+  timeoutMs: number,
+) {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Temporal dev server exited with code ${child.exitCode}`);
+    if (child && child.exitCode !== null) {
+      throw new Error(`Temporal dev server exited with code ${child.exitCode}`);
+    }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
