@@ -99,9 +99,7 @@ async function roundRate(hasher: PdqHasher, options: { exact?: boolean }, window
     for (let r = 0; r < 6; r++) for (const i of members) await here.hash(photos[i]!);
     const k = process.cpuUsage(k0);
     kindCpuMs[kind] = (k.user + k.system) / 1000 / (6 * members.length);
-    results[`pdqCpuMsPer${kind === 'baseline' ? 'Baseline' : 'Progressive'}Photo`] = Number(
-      kindCpuMs[kind]!.toFixed(2),
-    );
+    results[`pdqCpuMsPer${capitalised(kind)}Photo`] = Number(kindCpuMs[kind]!.toFixed(2));
   }
   const fig = (k: string) => Number(median(rates[k]!).toFixed(1));
   results.pdqPhotos = `${photos.length} photos ~1600x1004 JPEG`;
@@ -149,7 +147,7 @@ async function roundRate(hasher: PdqHasher, options: { exact?: boolean }, window
       const paths = Array.from({ length: 3 }, () => members.map((i) => photoPaths[i]!)).flat();
       const refMs = runReference(reference.python, paths, 1, 1).cpuMsPerPhoto ?? 0;
       const ratio = refMs / kindCpuMs[kind]!;
-      results[`cpuRatio${kind === 'baseline' ? 'Baseline' : 'Progressive'}`] = Number(ratio.toFixed(2));
+      results[`cpuRatio${capitalised(kind)}`] = Number(ratio.toFixed(2));
       line(`  CPU/photo, ${kind} JPEG`, `reference ${refMs.toFixed(1)} ms, ours ${ratio.toFixed(2)}x less`);
     }
     line('ours --exact vs reference hashes', `at most ${maxBits} bits apart`);
@@ -166,6 +164,10 @@ async function roundRate(hasher: PdqHasher, options: { exact?: boolean }, window
 }
 
 /** The bench photos' indexes by JPEG kind. */
+function capitalised(word: string): string {
+  return word[0]!.toUpperCase() + word.slice(1);
+}
+
 async function jpegKinds(): Promise<Record<string, number[]>> {
   const kinds: Record<string, number[]> = { baseline: [], progressive: [] };
   for (const [i, p] of photos.entries()) {

@@ -21,7 +21,7 @@ function isZombie(pid: number): boolean {
   try {
     // The state follows the command name, which is in brackets and may itself hold spaces or brackets.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+    return stat[stat.lastIndexOf(')') + 2] === 'Z';
   } catch {
     return false;
   }

@@ -145,7 +145,13 @@ export async function startTemporalDevServer(opts: DevServerOptions = {}): Promi
   // Its own process group: a terminal's Ctrl-C must reach us first, so the worker drains before the
   // server stops. The exit hook still takes it down if this process dies abruptly.
   const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  if (ownerFile) writeJsonFile(ownerFile, { pid: process.pid, serverPid: child.pid ?? 0, address });
+  if (ownerFile) {
+    writeJsonFile(ownerFile, {
+      pid: process.pid,
+      serverPid: child.pid ?? 0,
+      address,
+    } satisfies DevServerOwner);
+  }
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));

@@ -8,7 +8,7 @@
 // A large progressive JPEG is not given to libvips at all: its DC scans alone are its 1/8-scale luma
 // (jpeg-dc.ts), which PDQ filters down to 64x64 itself.
 // `exact: true` hashes the full decoded image as the reference tools do.
-import { DEFAULT_DECODE_LIMITS, type DecodeLimits, decodeImage, jpegFrameHeader } from './decode.ts';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits, decodeImage } from './decode.ts';
 import { progressiveJpegDcLuma } from './jpeg-dc.ts';
 import { type PdqDihedralResult, type PdqResult, pdqDihedralFromPixels, pdqFromPixels } from './pdq.ts';
 import { tentResample } from './tent-resample.ts';
@@ -45,10 +45,9 @@ async function decodeForPdq(
 
 /** The DC-scan luma of a large progressive JPEG within the limits; null sends it through libvips. */
 function dcLuma(input: Uint8Array, limits: DecodeLimits) {
-  const header = jpegFrameHeader(input);
-  if (!header || !limits.formats.includes('jpeg') || input.length > limits.maxBytes) return null;
-  if (Math.min(header.width, header.height) < PDQ_DC_MIN_SIDE) return null;
-  return progressiveJpegDcLuma(input, limits.maxPixels); // null over the limit: libvips' path reports it
+  if (!limits.formats.includes('jpeg') || input.length > limits.maxBytes) return null;
+  // Null over the pixel limit too: libvips' path reports it.
+  return progressiveJpegDcLuma(input, { maxPixels: limits.maxPixels, minSide: PDQ_DC_MIN_SIDE });
 }
 
 export async function pdqHashImage(

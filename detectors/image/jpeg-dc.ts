@@ -10,6 +10,8 @@
 // comes from YCbCr through the matrix whose first row that luma is. Anything this reader does not expect
 // (baseline or arithmetic coding, 12-bit samples, CMYK or RGB components, odd sampling, a scan or marker out
 // of place, a missing end) gives null, and the caller decodes with libvips, which reports what is wrong.
+import { DEFAULT_DECODE_LIMITS } from './decode.ts';
+
 export interface DcLuma {
   /** One byte per 8x8 block of the luma channel: ceil(width/8) x ceil(height/8), as libjpeg scales. */
   data: Uint8Array;
@@ -53,17 +55,25 @@ const FAST_BITS = 9;
 
 class CorruptJpeg extends Error {}
 
-/** null unless `bytes` is a progressive JPEG this reader expects, of at most `maxPixels` (width x height). */
-export function progressiveJpegDcLuma(bytes: Uint8Array, maxPixels = 50_000_000): DcLuma | null {
+/** Which pictures to read: at most `maxPixels` (width x height), at least `minSide` on either side. */
+export interface DcLumaBounds {
+  maxPixels: number;
+  minSide: number;
+}
+
+const ANY_SIZE: DcLumaBounds = { maxPixels: DEFAULT_DECODE_LIMITS.maxPixels, minSide: 1 };
+
+/** null unless `bytes` is a progressive JPEG this reader expects, within `bounds`. */
+export function progressiveJpegDcLuma(bytes: Uint8Array, bounds: DcLumaBounds = ANY_SIZE): DcLuma | null {
   try {
-    return readDcLuma(bytes, maxPixels);
+    return readDcLuma(bytes, bounds);
   } catch (err) {
     if (err instanceof CorruptJpeg || err instanceof RangeError) return null;
     throw err;
   }
 }
 
-function readDcLuma(bytes: Uint8Array, maxPixels: number): DcLuma | null {
+function readDcLuma(bytes: Uint8Array, bounds: DcLumaBounds): DcLuma | null {
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   const quant: number[] = [];
@@ -91,7 +101,8 @@ function readDcLuma(bytes: Uint8Array, maxPixels: number): DcLuma | null {
       case 0xc2:
         if (frame) return null;
         frame = readFrame(bytes, body, end);
-        if (!frame || frame.width * frame.height > maxPixels) return null;
+        if (!frame || frame.width * frame.height > bounds.maxPixels) return null;
+        if (Math.min(frame.width, frame.height) < bounds.minSide) return null;
         break;
       case 0xc4:
         readHuffmanTables(bytes, body, end, dcTables);
