@@ -52,6 +52,7 @@ import { createTermMiningActivities } from '../workflows/terms/activities.ts';
 import { createCurationUseCases } from '../workflows/terms/curation.ts';
 import { upsertTermMiningSchedule } from '../workflows/terms/schedule.ts';
 import { createWorker } from '../workflows/worker.ts';
+import { createStartDispatcher } from '../workflows/workflow-starts.ts';
 import { createImageDetectors } from './image-detectors.ts';
 
 export const ROLES = ['worker', 'api', 'bots'] as const;
@@ -165,6 +166,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const connection = await Connection.connect({ address: temporalAddress });
     stops.push(() => connection.close());
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    // Every process starts owed workflows: those a batch left to it, and those a killed process left.
+    const starts = createStartDispatcher({ pool, temporal });
+    starts.start();
+    stops.push(() => starts.stop());
 
     // The chat SDKs load only when a chat platform is configured.
     const chat =
@@ -359,6 +364,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         pool,
         temporal,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
+        starts,
         policy: () => policies.get(),
         llmTriage: Boolean(config.LLM_BASE_URL),
         reviewers: config.SLACK_REVIEWERS,

@@ -17,8 +17,15 @@ function withinTimeout(check: Promise<unknown>): Promise<'ok' | 'unavailable' | 
 }
 
 export async function health({ res, deps }: RouteContext): Promise<void> {
+  // Owed starts are workflows committed to but not yet in Temporal (workflow-starts.ts): a number that
+  // grows while Temporal is down or falling behind, and drains once it catches up.
+  let owedWorkflowStarts: number | undefined;
   const [database, temporal] = await Promise.all([
-    withinTimeout(deps.pool.query('SELECT 1')),
+    withinTimeout(
+      deps.pool.query<{ n: string }>('SELECT count(*) AS n FROM workflow_starts').then((r) => {
+        owedWorkflowStarts = Number(r.rows[0]!.n);
+      }),
+    ),
     withinTimeout(
       deps.temporal.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
         deps.temporal.workflowService.getSystemInfo({}),
@@ -26,5 +33,5 @@ export async function health({ res, deps }: RouteContext): Promise<void> {
     ),
   ]);
   const ok = database === 'ok' && temporal === 'ok';
-  sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', database, temporal });
+  sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', database, temporal, owedWorkflowStarts });
 }

@@ -113,7 +113,8 @@ export async function postListingBatch({ req, res, deps, platform }: RouteContex
     deps,
     p.id,
     valid.map((v) => v.listing),
-    { benignStorage: p.benignStorage },
+    // Cases are committed before the answer; their workflows start right after it, from the outbox.
+    { benignStorage: p.benignStorage, deferStarts: true },
   );
   outcomes.forEach((outcome, i) => {
     const { index, listing } = valid[i]!;

@@ -1,5 +1,6 @@
 // /healthz tells the truth within a bounded time: 200 when PostgreSQL and Temporal answer, 503 naming the
-// part that hangs when one does not (a database that accepts connections but never answers).
+// part that hangs when one does not (a database that accepts connections but never answers), and how many
+// workflow starts are owed (committed, not yet in Temporal).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
@@ -24,7 +25,7 @@ describe('GET /healthz', () => {
   const servers: Server[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrate: false });
+    db = await createTestDatabase();
     connection = await Connection.connect({ address: inject('temporalAddress') });
     silentDatabase = createTcpServer((socket) => sockets.push(socket));
     stuckPool = createPool(`postgres://nobody@127.0.0.1:${await listen(silentDatabase)}/x`);
@@ -54,7 +55,15 @@ describe('GET /healthz', () => {
   it('answers 200 when both parts answer', async () => {
     const { status, body } = await healthOf(db.pool);
     expect(status).toBe(200);
-    expect(body).toEqual({ status: 'ok', database: 'ok', temporal: 'ok' });
+    expect(body).toEqual({ status: 'ok', database: 'ok', temporal: 'ok', owedWorkflowStarts: 0 });
+  });
+
+  it('counts the workflow starts owed', async () => {
+    await db.pool.query(
+      `INSERT INTO workflow_starts (workflow_id, workflow_type, task_queue, args) VALUES ('w', 't', 'q', '[]')`,
+    );
+    const { body } = await healthOf(db.pool);
+    expect(body).toMatchObject({ status: 'ok', owedWorkflowStarts: 1 });
   });
 
   it('answers 503 within its timeout when the database hangs', async () => {

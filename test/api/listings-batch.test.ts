@@ -1,6 +1,7 @@
 // POST /v1/listings:batch: one result per listing, in order, each what the single route would answer had
 // the listings been sent one after the other; a bad listing fails alone; benign ones are stored with
-// set-based writes; flagged ones open their cases and start their workflows as on the single route.
+// set-based writes; flagged ones open their cases before the answer and start their workflows right
+// after it (the outbox of workflow starts), where the single route starts them before answering.
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { caseIdFor } from '../../shared/db/cases.ts';
@@ -64,14 +65,23 @@ describe('POST /v1/listings:batch', () => {
   };
   const count = async (sql: string, params: unknown[]) =>
     Number((await db.pool.query<{ n: string }>(sql, params)).rows[0]!.n);
+  /** A batch is answered once committed; the workflows its listings owe start right after, from the outbox. */
+  const allStarted = () =>
+    vi.waitFor(async () => expect(await count('SELECT count(*) AS n FROM workflow_starts', [])).toBe(0), {
+      timeout: 10_000,
+      interval: 50,
+    });
 
   it('sends a flagged listing with photos, and one already under review, through deep screening', async () => {
     const start = vi.spyOn(api.temporal.workflow, 'start');
     const withPhoto = { ...flagged('fp1'), imageUrls: ['https://bulk.example/p1.jpg'] };
     await postArray([withPhoto]);
+    await allStarted();
     await postArray([{ ...flagged('fp2') }]);
+    await allStarted();
     // Sent again with new text: its case exists already, so deep screening decides what else to do.
     await postArray([{ ...flagged('fp2'), description: 'Genuine ivory, old stock. DM me. Price firm.' }]);
+    await allStarted();
     expect(start.mock.calls.map((c) => c[0])).toEqual([
       'screeningWorkflow',
       'caseWorkflow',
@@ -120,10 +130,13 @@ describe('POST /v1/listings:batch', () => {
         r[2]!.caseId,
       ]),
     ).toBe(1);
+    await allStarted();
     expect(start).toHaveBeenCalledTimes(1);
     expect(start.mock.calls[0]![0]).toBe('caseWorkflow');
     expect(start.mock.calls[0]![1]).toMatchObject({ workflowId: r[2]!.caseId });
     expect(JSON.stringify(start.mock.calls[0]![1])).toContain('"externalId":"f1"');
+    const workflow = await api.temporal.workflow.getHandle(r[2]!.caseId!).describe();
+    expect(workflow.status.name).toBe('RUNNING');
   });
 
   it('is idempotent: the same batch again stores nothing new and opens no second case', async () => {

@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { createApiServer } from '../../api/server.ts';
 import { BASE_POLICY } from '../../detectors/policy/index.ts';
+import { createStartDispatcher } from '../../workflows/workflow-starts.ts';
 import type { TestDatabase } from './database.ts';
 
 export interface TestApi {
@@ -21,10 +22,13 @@ export interface TestApi {
 export async function startTestApi(db: TestDatabase, taskQueue: string): Promise<TestApi> {
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   const temporal = new Client({ connection });
+  const starts = createStartDispatcher({ pool: db.pool, temporal, intervalMs: 200 });
+  starts.start();
   const server = createApiServer({
     pool: db.pool,
     temporal,
     taskQueue,
+    starts,
     policy: async () => BASE_POLICY,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -33,6 +37,7 @@ export async function startTestApi(db: TestDatabase, taskQueue: string): Promise
     temporal,
     async close() {
       await new Promise((resolve) => server.close(resolve));
+      await starts.stop();
       await connection.close();
     },
   };

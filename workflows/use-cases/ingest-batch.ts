@@ -12,6 +12,7 @@
 //   snapshot versions for multi-row writes as for single ones, and unchanged content keeps its version.
 import type { Policy } from '../../detectors/policy/index.ts';
 import { screenListing } from '../../detectors/screen.ts';
+import { forEachLimit } from '../../shared/concurrency.ts';
 import type { BenignStorage } from '../../shared/db/platforms.ts';
 import { inTransaction } from '../../shared/db/pool.ts';
 import type { ListingInput } from '../../shared/listing.ts';
@@ -59,6 +60,8 @@ export async function ingestBatch(
     benignStorage?: BenignStorage;
     /** The listings' decisions, when the caller has just screened them with deps.policy(). */
     screened?: readonly ScreeningDecision[];
+    /** Answer once cases are committed; their workflows start after, from deps.starts (the batch route). */
+    deferStarts?: boolean;
   } = {},
 ): Promise<BatchOutcome[]> {
   const policy = await deps.policy();
@@ -74,8 +77,8 @@ export async function ingestBatch(
     const onePolicy = { ...deps, policy: async (): Promise<Policy> => policy };
     await Promise.all([
       storeBenign(onePolicy, platformId, benign, outcomes, options.benignStorage ?? 'full'),
-      mapLimit(flagged, FLAGGED_CONCURRENCY, async (item) => {
-        outcomes[item.index] = await single(onePolicy, platformId, item);
+      forEachLimit(flagged, FLAGGED_CONCURRENCY, async (item) => {
+        outcomes[item.index] = await single(onePolicy, platformId, item, options.deferStarts);
       }),
     ]);
   }
@@ -95,24 +98,20 @@ function rounds(listings: readonly ListingInput[]): number[][] {
   return out;
 }
 
-async function single(deps: IngestDeps, platformId: string, item: Item): Promise<BatchOutcome> {
+async function single(
+  deps: IngestDeps,
+  platformId: string,
+  item: Item,
+  deferStart = false,
+): Promise<BatchOutcome> {
   try {
-    return { ok: true, result: await ingestListing(deps, platformId, item.listing, item.decision) };
+    return {
+      ok: true,
+      result: await ingestListing(deps, platformId, item.listing, item.decision, { deferStart }),
+    };
   } catch (error) {
     return { ok: false, error };
   }
-}
-
-async function mapLimit<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(lanes);
 }
 
 const noLinks = (listingId: string): LinkingSummary => ({
@@ -150,13 +149,13 @@ async function storeBenign(
   } catch (err) {
     // One bad row fails a set-based statement for all; one by one, each listing gets its own outcome.
     log.warn('batch write failed; storing its listings one by one', { error: String(err), n: items.length });
-    await mapLimit(items, FLAGGED_CONCURRENCY, async (item) => {
+    await forEachLimit(items, FLAGGED_CONCURRENCY, async (item) => {
       outcomes[item.index] = await single(deps, platformId, item);
     });
     return;
   }
   // After the commit, as on the single route: refreshed cards read the new version.
-  await mapLimit(rows, FLAGGED_CONCURRENCY, async (row) => {
+  await forEachLimit(rows, FLAGGED_CONCURRENCY, async (row) => {
     const { item } = row;
     try {
       if (row.editedCase) await refreshCase(deps.temporal, row.editedCase);

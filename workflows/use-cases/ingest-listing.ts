@@ -1,6 +1,8 @@
 // "Ingest a listing": screen it on the fast path and store listing and decision before acknowledging.
 // A flagged listing gets its case row at once; its case workflow starts after deep screening (images,
 // LLM triage), which also runs on unflagged listings that carry a risk signal and may open a case.
+// The workflow a listing needs is recorded as owed in the transaction that stores it (workflow-starts.ts),
+// so a crash or an unreachable Temporal after the commit delays it but never loses it.
 // Sending the same external id with new content stores (and screens) a new version; a listing with a
 // case keeps the version the case was flagged on, and its reviewers see the edit.
 import { randomUUID } from 'node:crypto';
@@ -15,9 +17,16 @@ import { inTransaction, type Pool } from '../../shared/db/pool.ts';
 import type { ListingInput } from '../../shared/listing.ts';
 import { log } from '../../shared/logger.ts';
 import { type CaseInput, caseChangedSignal, type caseWorkflow } from '../case-workflow.ts';
-import type { ScreeningInput, screeningWorkflow } from '../screening-workflow.ts';
+import type { ScreeningInput } from '../screening-workflow.ts';
 import type { CoalitionKey } from '../sharing/keyed-hash.ts';
 import { type LinkingSummary, recordAndLink } from '../sharing/linking.ts';
+import {
+  OWN_START_LEASE_MS,
+  type OwedStart,
+  recordOwedStart,
+  type StartDispatcher,
+  startOwed,
+} from '../workflow-starts.ts';
 import { recordListingEdit } from './listing-edits.ts';
 
 export interface IngestDeps {
@@ -32,6 +41,11 @@ export interface IngestDeps {
   coalitionKey?: CoalitionKey;
   /** Slack ids of the configured reviewers, for cases started here (the role directory adds the rest). */
   reviewers?: string[];
+  /**
+   * Starts owed workflows in the background. With it, a batch is answered once its listings are committed
+   * and its cases' workflows start after the answer; without it (or for a single listing) before.
+   */
+  starts?: Pick<StartDispatcher, 'poke'>;
 }
 
 export interface IngestResult {
@@ -58,7 +72,10 @@ export async function ingestListing(
   listing: ListingInput,
   /** The fast path's decision when the caller has just screened the listing with deps.policy(). */
   screened?: ScreeningDecision,
+  /** Leave the listing's workflow to deps.starts (a batch) instead of starting it before answering. */
+  options: { deferStart?: boolean } = {},
 ): Promise<IngestResult> {
+  const deferStart = Boolean(options.deferStart && deps.starts);
   const policy = await deps.policy();
   const decision = screened ?? screenListing(listing, { platformId }, policy);
   const flagged = decision.verdict !== 'allow';
@@ -120,27 +137,20 @@ export async function ingestListing(
     }
     // An allowed version of a listing that has a case still belongs to that case.
     const ownCase = caseId ?? editedCase ?? (await caseOfListing(tx, row.id))?.id ?? null;
-    return { ...row, sellerLinks, editedCase, ownCase, opened };
+    const start = workflowToStart(deps, platformId, listing, decision, {
+      listingId: row.id,
+      version: row.version,
+      newCase: opened ? caseId : null,
+      sellerLinks,
+    });
+    if (start) await recordOwedStart(tx, start, deferStart ? 0 : OWN_START_LEASE_MS);
+    return { ...row, sellerLinks, editedCase, ownCase, start };
   });
   // After the commit, so the refreshed card reads the new version.
   if (stored.editedCase) await refreshCase(deps.temporal, stored.editedCase);
-
-  // A new case with nothing for deep screening to add (no photos, no LLM) starts its review at once: one
-  // workflow instead of a screening workflow that would only start it. Its priority is already stored.
-  if (caseId && stored.opened && listing.imageUrls.length === 0 && deps.llmTriage !== true) {
-    await startCaseReview(deps, {
-      caseId,
-      platformId,
-      externalId: listing.externalId,
-      reviewers: deps.reviewers ?? [],
-    });
-  } else if (needsDeepScreening(deps, listing, decision, stored.sellerLinks)) {
-    // A seller with history gets the deeper checks even when the text alone looks harmless.
-    await startDeepScreening(deps, platformId, listing.externalId, {
-      listingId: stored.id,
-      version: stored.version,
-      flagged,
-    });
+  if (stored.start) {
+    if (deferStart) deps.starts!.poke();
+    else await startOwed(deps.pool, deps.temporal, stored.start);
   }
   return {
     listingId: stored.id,
@@ -169,20 +179,66 @@ export function needsDeepScreening(
   );
 }
 
+/** The workflow a listing just stored needs next, if any. */
+function workflowToStart(
+  deps: IngestDeps,
+  platformId: string,
+  listing: ListingInput,
+  decision: ScreeningDecision,
+  stored: { listingId: string; version: number; newCase: string | null; sellerLinks: LinkingSummary },
+): OwedStart | undefined {
+  // A new case with nothing for deep screening to add (no photos, no LLM) starts its review at once: one
+  // workflow instead of a screening workflow that would only start it. Its priority is already stored.
+  if (stored.newCase && listing.imageUrls.length === 0 && deps.llmTriage !== true) {
+    const input: CaseInput = {
+      caseId: stored.newCase,
+      platformId,
+      externalId: listing.externalId,
+      reviewers: deps.reviewers ?? [],
+    };
+    return {
+      workflowType: 'caseWorkflow',
+      workflowId: input.caseId,
+      taskQueue: deps.taskQueue,
+      args: [input],
+    };
+  }
+  // A seller with history gets the deeper checks even when the text alone looks harmless.
+  if (needsDeepScreening(deps, listing, decision, stored.sellerLinks)) {
+    return deepScreeningStart(deps, platformId, listing.externalId, {
+      listingId: stored.listingId,
+      version: stored.version,
+      flagged: decision.verdict !== 'allow',
+    });
+  }
+  return undefined;
+}
+
+function deepScreeningStart(
+  deps: Pick<IngestDeps, 'taskQueue'>,
+  platformId: string,
+  externalId: string,
+  stored: { listingId: string; version: number; flagged: boolean },
+): OwedStart {
+  const input: ScreeningInput = { platformId, externalId, ...stored };
+  return {
+    workflowType: 'screeningWorkflow',
+    // One run per stored decision. The id must be unique across deployments sharing a Temporal namespace
+    // (database ids are not), and a retried request stores a new decision anyway, so it is random.
+    workflowId: `screening-${caseIdFor(platformId, externalId)}-${randomUUID()}`,
+    taskQueue: deps.taskQueue,
+    args: [input],
+  };
+}
+
 export async function startDeepScreening(
   deps: Pick<IngestDeps, 'temporal' | 'taskQueue'>,
   platformId: string,
   externalId: string,
   stored: { listingId: string; version: number; flagged: boolean },
 ): Promise<void> {
-  const input: ScreeningInput = { platformId, externalId, ...stored };
-  // One run per stored decision. The id must be unique across deployments sharing a Temporal namespace
-  // (database ids are not), and a retried request stores a new decision anyway, so it is random.
-  await deps.temporal.workflow.start<typeof screeningWorkflow>('screeningWorkflow', {
-    workflowId: `screening-${caseIdFor(platformId, externalId)}-${randomUUID()}`,
-    taskQueue: deps.taskQueue,
-    args: [input],
-  });
+  const { workflowType, ...start } = deepScreeningStart(deps, platformId, externalId, stored);
+  await deps.temporal.workflow.start(workflowType, start);
 }
 
 /** Starts the case's review workflow (idempotent: a running one is kept). */
