@@ -362,6 +362,12 @@ export class NormalizedText {
     return this.source;
   }
 
+  /** The source code unit right before unit i's span (0 at the start of the text). */
+  sourceBefore(i: number): number {
+    const at = this.start[i]!;
+    return at > 0 ? this.source[at - 1]! : 0;
+  }
+
   toString(): string {
     let out = '';
     for (let i = 0; i < this.length; i += 4096) {

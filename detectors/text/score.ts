@@ -201,6 +201,12 @@ export function decide(
     else if (entry.kind === 'negative') negatives.push(hit);
   }
 
+  // A text with no price and two or more distinct news or awareness terms (police, seized, "don't buy",
+  // "report it to") is an article or a campaign post even where it names selling ("sold before their teeth
+  // are cut"): its news context reaches the whole text, as in a text with no sale word at all.
+  const newsTerms = new Set(negatives.filter((n) => n.entry.negativeContext === 'news').map((n) => n.entry));
+  const offers = sale && (hasNumericSale || newsTerms.size < 2);
+
   const weights: number[] = [];
   const species = new Set<string>();
   let strong = false;
@@ -210,7 +216,7 @@ export function decide(
     // one mention is dropped; every other mention of the term still counts.
     if (hit.negated) continue;
     const young = youngOfLiveSpecies(hit, library, texts) ? YOUNG_BONUS : 0;
-    const weight = entryWeight(hit.entry, library) + young - localPenalty(hit, negatives, texts, sale);
+    const weight = entryWeight(hit.entry, library) + young - localPenalty(hit, negatives, texts, offers);
     if (weight <= 0) continue; // explained away by its own context
     weights.push(weight);
     if (hit.entry.species) species.add(hit.entry.species);

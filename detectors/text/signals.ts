@@ -97,6 +97,13 @@ function wordBefore(t: NormalizedText, at: number): string {
   return String.fromCharCode(...t.units.subarray(j, i));
 }
 
+/** "gran's 1920s", "it's 100 years old": the "s" before the number ends a word, it is no currency (S/, S$). */
+function possessiveBefore(t: NormalizedText, at: number): boolean {
+  const s = at > 0 && t.units[at - 1] === 0x20 ? at - 2 : at - 1;
+  return s >= 0 && t.units[s] === 0x73 && APOSTROPHES.has(t.sourceBefore(s));
+}
+const APOSTROPHES = new Set([0x27, 0x2019, 0x2bc, 0x60, 0xb4]);
+
 function wordAfter(t: NormalizedText, at: number): string {
   let i = at;
   if (i < t.length && t.units[i] === 0x20) i++;
@@ -140,7 +147,7 @@ export function findNumericSignals(t: NormalizedText): NumericSignal[] {
       const next = wordAfter(t, j);
       if (
         (symbol ||
-          CURRENCY_BEFORE.has(wordBefore(t, i)) ||
+          (CURRENCY_BEFORE.has(wordBefore(t, i)) && !possessiveBefore(t, i)) ||
           CURRENCY_AFTER.has(next) ||
           UNSPACED_UNITS.some((w) => next.startsWith(w))) &&
         !valuationBefore(t, i)

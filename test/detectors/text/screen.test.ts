@@ -164,6 +164,41 @@ describe('negated mentions, glosses and valuations', () => {
     expect(prices('Seized ivory valued at $1.2m, and a bangle for $300')).toHaveLength(1);
     expect(prices('Ivory figure. Estimate £400-600')).toHaveLength(1);
   });
+
+  it("reads the s of a possessive as the end of a word, not a currency: gran's 1920s piano", () => {
+    expect(prices("Ivory bangle, my gran's 1920 piano")).toEqual([]);
+    expect(prices('Ivory bangle, my gran’s 1920 piano')).toEqual([]);
+    expect(prices("Ivory bangle, it's 100 years old")).toEqual([]);
+    expect(prices('Ivory bangle, S 500 or nearest offer')).toHaveLength(1);
+  });
+
+  it('reads Swahili "bei" (price) as a sale cue in a price phrase only, never German "bei" (at)', () => {
+    const sale = (title: string, description: string) =>
+      screenText({ title, description })
+        .evidence.filter((e) => e.kind === 'sale')
+        .map((e) => e.term);
+    expect(sale('Elfenbeinkette geerbt', 'Was muss ich bei einer Erbschaft beachten?')).toEqual([]);
+    expect(sale('Ngozi ya chui', 'Nzima, bei nafuu')).toEqual(['bei nafuu']);
+  });
+});
+
+describe('articles and campaign posts', () => {
+  it('an awareness post that names selling, with no price, is no offer: its news terms reach every mention', () => {
+    const post = {
+      title: 'Kukang bukan hewan peliharaan! 🚫',
+      description:
+        'Gigi kukang sering dipotong paksa sebelum dijual. Kukang dilindungi undang-undang. Jangan beli. Laporkan ke BKSDA.',
+    };
+    expect(verdict(post)).toBe('allow');
+    // The same words beside an asking price are an offer again: news context stays local then.
+    expect(
+      verdict({ ...post, description: `${post.description} Kukang bayi Rp 800.000, hubungi 0812 3456 7890` }),
+    ).not.toBe('allow');
+  });
+
+  it('one news word beside a sale word is not enough to read a listing as an article', () => {
+    expect(verdict({ title: 'Kukang dijual', description: 'Laporkan kalau tidak jadi' })).not.toBe('allow');
+  });
 });
 
 describe('context is local (keywords/FORMAT.md)', () => {
