@@ -14,6 +14,8 @@ const SALE_BONUS = 0.25;
 const NO_SALE_FACTOR = 0.85;
 const LEGALITY_BONUS = 0.1;
 const FORM_BONUS = 0.1;
+/** A material with an object noun or making word beside it (`ivory card case`): see besideObject. */
+const OBJECT_BONUS = 0.15;
 const NEGATIVE_PENALTY: Record<string, number> = {
   news: 0.55,
   imitation: 0.55,
@@ -171,6 +173,27 @@ export function qualifies(
   return acrossSoftBreaks(text, from, to, material && negative.start >= positive.end);
 }
 
+/**
+ * Whether an object noun or making word stands right beside a material term, in its phrase: `ivory card
+ * case`, `inlaid ivory`, `miniature on ivory`, `#ivory #netsuke` (hashtags count as words). An ambiguous
+ * material named so is a product, and reaches review on its own; a colour use (`ivory silk dress`) has its
+ * own negative to explain it away.
+ */
+function besideObject(hit: ScoredHit, cues: readonly ScoredHit[], texts: FieldTexts): boolean {
+  const text = texts[hit.field];
+  return cues.some((cue) => {
+    if (cue.field !== hit.field) return false;
+    const from = Math.min(cue.end, hit.end);
+    const to = Math.max(cue.start, hit.start);
+    if (to - from > QUALIFY_WINDOW) return false;
+    const between = text.slice(from, to);
+    if (/^[\s#]*$/u.test(between)) return true;
+    if (CLAUSE_BREAK.test(between)) return false;
+    SOFT_BREAK.lastIndex = 0;
+    return !SOFT_BREAK.test(between);
+  });
+}
+
 export const isStrongTerm = (e: Entry): boolean =>
   e.strength === 'strong' && e.fpRisk === 'low' && e.kind !== 'species';
 
@@ -191,11 +214,14 @@ export function decide(
   let objectForm = false;
   const positives: ScoredHit[] = [];
   const negatives: ScoredHit[] = [];
+  const objectCues: ScoredHit[] = [];
   for (const hit of hits) {
     const { entry } = hit;
     if (isPositive(entry)) positives.push(hit);
-    else if (isObjectCue(entry)) objectForm = true;
-    else if (isFormCue(entry)) form = true;
+    else if (isObjectCue(entry)) {
+      objectForm = true;
+      objectCues.push(hit);
+    } else if (isFormCue(entry)) form = true;
     else if (entry.kind === 'sale') sale = true;
     else if (entry.kind === 'legality') legality = true;
     else if (entry.kind === 'negative') negatives.push(hit);
@@ -216,7 +242,13 @@ export function decide(
     // one mention is dropped; every other mention of the term still counts.
     if (hit.negated) continue;
     const young = youngOfLiveSpecies(hit, library, texts) ? YOUNG_BONUS : 0;
-    const weight = entryWeight(hit.entry, library) + young - localPenalty(hit, negatives, texts, offers);
+    const penalty = localPenalty(hit, negatives, texts, offers);
+    // An object beside a material makes it a product, unless its own phrase says what it really is.
+    const object =
+      penalty === 0 && hit.entry.kind !== 'species' && besideObject(hit, objectCues, texts)
+        ? OBJECT_BONUS
+        : 0;
+    const weight = entryWeight(hit.entry, library) + young + object - penalty;
     if (weight <= 0) continue; // explained away by its own context
     weights.push(weight);
     if (hit.entry.species) species.add(hit.entry.species);

@@ -30,6 +30,21 @@ describe('product-form cues', () => {
     expect(verdict('Tượng voi gỗ hương', 'Tượng voi phong thủy bằng gỗ, cao 40cm, giá 2tr')).toBe('allow');
   });
 
+  it('make an ambiguous material a product when an object noun or making word stands right beside it', () => {
+    for (const title of [
+      'Ivory card case',
+      'Pair of inlaid ivory doors',
+      'Miniature on ivory, a lady',
+      '#ivory #netsuke',
+    ]) {
+      expect(verdict(title), title).toBe('review');
+    }
+    // Across a clause, or in a phrase that says what the thing really is, an object adds only a little.
+    expect(verdict('Ivory. Card case sold separately')).toBe('allow');
+    expect(verdict('Ivory silk dress')).toBe('allow');
+    expect(verdict('Artificial बाघ नख लॉकेट (resin replica)')).toBe('allow');
+  });
+
   it('count nothing for a cue the listing negates', () => {
     // "a small brass Buddha to wear, without tiger fangs or animal parts. $20"
     const listing = 'ព្រះពុទ្ធរូបលង្ហិនតូច សម្រាប់ពាក់ក គ្មានចង្កូមខ្លា ឬផ្នែកសត្វ។ $20';
