@@ -37,11 +37,27 @@ const MAX_BACKOFF_MS = 60_000;
  * caller starts it itself after the commit; 0 leaves it to them at once.
  */
 export async function recordOwedStart(db: Queryable, start: OwedStart, leaseMs: number): Promise<void> {
+  await recordOwedStarts(db, [start], leaseMs);
+}
+
+/** Records several starts owed in one statement (a batch's deep screenings). */
+export async function recordOwedStarts(
+  db: Queryable,
+  starts: readonly OwedStart[],
+  leaseMs: number,
+): Promise<void> {
   await db.query(
     `INSERT INTO workflow_starts (workflow_id, workflow_type, task_queue, args, next_attempt_at)
-     VALUES ($1, $2, $3, $4, now() + $5 * interval '1 millisecond')
+     SELECT id, type, queue, args::jsonb, now() + $5 * interval '1 millisecond'
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, type, queue, args)
      ON CONFLICT (workflow_id) DO NOTHING`,
-    [start.workflowId, start.workflowType, start.taskQueue, JSON.stringify(start.args), leaseMs],
+    [
+      starts.map((s) => s.workflowId),
+      starts.map((s) => s.workflowType),
+      starts.map((s) => s.taskQueue),
+      starts.map((s) => JSON.stringify(s.args)),
+      leaseMs,
+    ],
   );
 }
 

@@ -89,6 +89,24 @@ describe('POST /v1/listings:batch', () => {
     ]);
   });
 
+  it('leaves the deep screening of allowed listings with photos to the outbox, one statement for all', async () => {
+    const start = vi.spyOn(api.temporal.workflow, 'start');
+    const query = vi.spyOn(pg.Client.prototype, 'query');
+    const photos = ['bp1', 'bp2', 'bp3'].map((id) => ({
+      ...benign(id),
+      imageUrls: [`https://bulk.example/${id}.jpg`],
+    }));
+    const answer = await postArray(photos);
+    expect(answer.results.map((r) => r.status)).toEqual([201, 201, 201]);
+    const owed = query.mock.calls.filter((c) => String(c[0]).includes('INSERT INTO workflow_starts'));
+    expect(owed).toHaveLength(1);
+    await allStarted();
+    const screened = start.mock.calls.filter((c) => c[0] === 'screeningWorkflow').map((c) => c[1]!.args![0]);
+    expect(screened.map((input) => (input as { listingId: string }).listingId).sort()).toEqual(
+      answer.results.map((r) => r.listingId).sort(),
+    );
+  });
+
   it('answers each listing in order: good, bad, flagged and repeated ones, as if sent one by one', async () => {
     const start = vi.spyOn(api.temporal.workflow, 'start');
     const answer = await postArray([

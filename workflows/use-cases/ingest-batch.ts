@@ -1,9 +1,11 @@
 // "Ingest a batch of listings": the batch route's use case. Every listing is screened in-process; the
 // benign ones (about 98% of traffic) are stored together by one call of ingest_benign_listings (migration
 // 0950: one round trip, its own transaction; seller linking reads after it, only where it can link), and
-// the flagged ones go through ingestListing one by one, so they open their cases and start their
-// workflows exactly as the single route does. The outcome per listing is what the single route would
-// have answered had the listings been sent one after the other, in order:
+// the flagged ones go through ingestListing one by one, so they open their cases exactly as the single
+// route does. The batch route leaves the workflows its listings need (case reviews, deep screening of
+// photos) to the outbox of workflow starts and answers once they are recorded; the single route, which
+// stores its listings here too, starts them before answering. The outcome per listing is what the single
+// route would have answered had the listings been sent one after the other, in order:
 // - an external id that appears twice in a batch is handled in rounds (its second occurrence after the
 //   first), so versioning sees the same sequence as separate requests;
 // - a listing that cannot be stored gets its own error, never the others' (if the set-based write fails,
@@ -20,13 +22,14 @@ import { log } from '../../shared/logger.ts';
 import type { ScreeningDecision } from '../../shared/screening.ts';
 import { type LinkingSummary, linkListing } from '../sharing/linking.ts';
 import { hashListingContacts } from '../sharing/signals.ts';
+import { type OwedStart, recordOwedStarts } from '../workflow-starts.ts';
 import {
+  deepScreeningStart,
   type IngestDeps,
   type IngestResult,
   ingestListing,
   needsDeepScreening,
   refreshCase,
-  startDeepScreening,
 } from './ingest-listing.ts';
 import { recordListingEdit } from './listing-edits.ts';
 
@@ -76,7 +79,14 @@ export async function ingestBatch(
     const flagged = items.filter((i) => i.decision.verdict !== 'allow');
     const onePolicy = { ...deps, policy: async (): Promise<Policy> => policy };
     await Promise.all([
-      storeBenign(onePolicy, platformId, benign, outcomes, options.benignStorage ?? 'full'),
+      storeBenign(
+        onePolicy,
+        platformId,
+        benign,
+        outcomes,
+        options.benignStorage ?? 'full',
+        options.deferStarts ?? false,
+      ),
       forEachLimit(flagged, FLAGGED_CONCURRENCY, async (item) => {
         outcomes[item.index] = await single(onePolicy, platformId, item, options.deferStarts);
       }),
@@ -140,6 +150,7 @@ async function storeBenign(
   all: Item[],
   outcomes: BatchOutcome[],
   benignStorage: BenignStorage,
+  deferStarts: boolean,
 ): Promise<void> {
   const items = benignStorage === 'counters' ? await countNew(deps, platformId, all, outcomes) : all;
   if (items.length === 0) return;
@@ -155,16 +166,20 @@ async function storeBenign(
     return;
   }
   // After the commit, as on the single route: refreshed cards read the new version.
+  const screenings: { item: Item; start: OwedStart }[] = [];
   await forEachLimit(rows, FLAGGED_CONCURRENCY, async (row) => {
     const { item } = row;
     try {
       if (row.editedCase) await refreshCase(deps.temporal, row.editedCase);
       const sellerLinks = row.linkCandidate ? await linkListing(deps.pool, row.id) : noLinks(row.id);
       if (needsDeepScreening(deps, item.listing, item.decision, sellerLinks)) {
-        await startDeepScreening(deps, platformId, item.listing.externalId, {
-          listingId: row.id,
-          version: row.version,
-          flagged: false,
+        screenings.push({
+          item,
+          start: deepScreeningStart(deps, platformId, item.listing.externalId, {
+            listingId: row.id,
+            version: row.version,
+            flagged: false,
+          }),
         });
       }
       outcomes[item.index] = {
@@ -180,7 +195,42 @@ async function storeBenign(
         },
       };
     } catch (error) {
-      // Stored, but its deep screening could not start: the platform resends it, as after a single 500.
+      outcomes[item.index] = { ok: false, error };
+    }
+  });
+  await startScreenings(deps, screenings, outcomes, deferStarts);
+}
+
+/**
+ * Deep screening of stored allowed listings (photos, a seller with history): recorded as owed for the
+ * dispatcher in one statement (a batch), or started one by one before the answer. A listing whose
+ * screening could neither be recorded nor started gets an error: the platform resends it, as after a 500.
+ */
+async function startScreenings(
+  deps: IngestDeps,
+  screenings: readonly { item: Item; start: OwedStart }[],
+  outcomes: BatchOutcome[],
+  deferStarts: boolean,
+): Promise<void> {
+  if (screenings.length === 0) return;
+  if (deferStarts && deps.starts) {
+    try {
+      await recordOwedStarts(
+        deps.pool,
+        screenings.map((s) => s.start),
+        0,
+      );
+      deps.starts.poke();
+    } catch (error) {
+      for (const { item } of screenings) outcomes[item.index] = { ok: false, error };
+    }
+    return;
+  }
+  await forEachLimit(screenings, FLAGGED_CONCURRENCY, async ({ item, start }) => {
+    try {
+      const { workflowType, ...options } = start;
+      await deps.temporal.workflow.start(workflowType, options);
+    } catch (error) {
       outcomes[item.index] = { ok: false, error };
     }
   });

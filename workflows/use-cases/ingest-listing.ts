@@ -214,7 +214,7 @@ function workflowToStart(
   return undefined;
 }
 
-function deepScreeningStart(
+export function deepScreeningStart(
   deps: Pick<IngestDeps, 'taskQueue'>,
   platformId: string,
   externalId: string,
@@ -229,16 +229,6 @@ function deepScreeningStart(
     taskQueue: deps.taskQueue,
     args: [input],
   };
-}
-
-export async function startDeepScreening(
-  deps: Pick<IngestDeps, 'temporal' | 'taskQueue'>,
-  platformId: string,
-  externalId: string,
-  stored: { listingId: string; version: number; flagged: boolean },
-): Promise<void> {
-  const { workflowType, ...start } = deepScreeningStart(deps, platformId, externalId, stored);
-  await deps.temporal.workflow.start(workflowType, start);
 }
 
 /** Starts the case's review workflow (idempotent: a running one is kept). */
