@@ -75,10 +75,34 @@ export function expandTermFile(file: TermFile): Entry[] {
   return entries;
 }
 
-/** Species-name entries from the species table, skipping names a term file already covers. */
+/** A binomial or trinomial ("Astrochelys radiata"), not a group name ("Selachimorpha", "Manis spp."). */
+const BINOMIAL = /^[A-Z][a-z]+(?: [a-z]{3,}){1,2}$/;
+
+/**
+ * Species-name entries from the species table, skipping names a term file already covers. The scientific
+ * name is one too, in every language: breeders and reptile and bird sellers name species by it, and a
+ * binomial means nothing else.
+ */
 export function speciesNameEntries(species: readonly Species[], existing: Set<string>): Entry[] {
   const entries: Entry[] = [];
   for (const s of species) {
+    if (BINOMIAL.test(s.scientific)) {
+      const entry: Entry = {
+        term: s.scientific,
+        language: 'la',
+        kind: 'species',
+        species: s.key,
+        strength: 'weak',
+        fpRisk: 'low',
+        provenance: { source: s.source, needsNativeReview: false },
+        addedIn: s.addedIn,
+        status: 'active',
+      };
+      if (!existing.has(entryId(entry))) {
+        existing.add(entryId(entry));
+        entries.push(entry);
+      }
+    }
     for (const [language, names] of Object.entries(s.names)) {
       for (const term of names) {
         const entry: Entry = {

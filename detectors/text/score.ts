@@ -194,6 +194,9 @@ function besideObject(hit: ScoredHit, cues: readonly ScoredHit[], texts: FieldTe
   });
 }
 
+const overlaps = (a: ScoredHit, b: ScoredHit): boolean =>
+  a.field === b.field && a.start < b.end && b.start < a.end;
+
 export const isStrongTerm = (e: Entry): boolean =>
   e.strength === 'strong' && e.fpRisk === 'low' && e.kind !== 'species';
 
@@ -295,7 +298,9 @@ function localPenalty(
   const byContext = new Map<string, Set<Entry>>();
   for (const negative of negatives) {
     const context = negative.entry.negativeContext ?? 'other';
-    if (strong && CONTEXT_ONLY_FOR_WEAK.has(context)) continue;
+    // A strong product term keeps its weight beside a colour or plant word, but not when that word is
+    // part of its own name: `vegetable ivory bangle`, `مسبحة عاج نباتي` (a vegetable-ivory rosary).
+    if (strong && CONTEXT_ONLY_FOR_WEAK.has(context) && !overlaps(negative, hit)) continue;
     if (!qualifies(negative, hit, texts, sale)) continue;
     byContext.set(context, (byContext.get(context) ?? new Set()).add(negative.entry));
   }
