@@ -69,7 +69,7 @@ describe('wild-sentinel model', () => {
         id: `l${i}`,
         language: 'en',
         label: 'legit',
-        title: `Ivory kitten ${i} needs a home`,
+        title: `Ivory butterfly ${i} needs a home`,
         source: 't',
       });
     }

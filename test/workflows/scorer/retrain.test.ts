@@ -57,9 +57,9 @@ const heldOut = [
   ...[
     'Ivory silk dress',
     'Ivory white paint 5L',
-    'Tortoiseshell kitten, litter trained',
-    'Tortoiseshell kitten looking for a home',
-    'Two tortoiseshell kittens, 9 weeks',
+    'Tortoiseshell butterfly, garden photo',
+    'Tortoiseshell butterfly on a buddleia',
+    'Two tortoiseshell butterflies, 9 photos',
   ].map((title) => ({ label: 'legit', title, description: 'worn once' })),
 ].map((r, i) => ({ id: `h${i}`, language: 'en', hardNegative: r.label === 'legit', ...r }));
 
@@ -176,7 +176,8 @@ describe('scorer retraining behind a gate', () => {
   });
 
   it('refuses a retrained model that regresses on the held-out split', async () => {
-    // Careless approvals: tortoiseshell kittens (a cat's colouring) confirmed as hawksbill sales.
+    // Careless approvals: tortoiseshell butterflies (a butterfly's name) confirmed as hawksbill sales. (Tortoiseshell
+    // kittens, the example before, are now explained away by the rules and never reach the scorer.)
     const poisoned: string[] = [];
     for (const [i, age] of ['8 weeks', '9 weeks', '10 weeks', '12 weeks', 'young'].entries()) {
       for (const extra of [
@@ -186,7 +187,7 @@ describe('scorer retraining behind a gate', () => {
         'vet checked',
         'indoor only',
       ]) {
-        poisoned.push(await decided(`Tortoiseshell kitten ${i}, ${age}, ${extra}`, 'approve'));
+        poisoned.push(await decided(`Tortoiseshell butterfly ${i}, ${age}, ${extra}`, 'approve'));
       }
     }
     const outcome = await retrain();
