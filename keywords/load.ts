@@ -85,32 +85,35 @@ const BINOMIAL = /^[A-Z][a-z]+(?: [a-z]{3,}){1,2}$/;
  */
 export function speciesNameEntries(species: readonly Species[], existing: Set<string>): Entry[] {
   const entries: Entry[] = [];
+  const add = (entry: Entry) => {
+    const id = entryId(entry);
+    if (existing.has(id)) return;
+    existing.add(id);
+    entries.push(entry);
+  };
   for (const s of species) {
+    const base = {
+      kind: 'species',
+      species: s.key,
+      strength: 'weak',
+      addedIn: s.addedIn,
+      status: 'active',
+    } as const;
     if (BINOMIAL.test(s.scientific)) {
-      const entry: Entry = {
+      add({
+        ...base,
         term: s.scientific,
         language: 'la',
-        kind: 'species',
-        species: s.key,
-        strength: 'weak',
         fpRisk: 'low',
         provenance: { source: s.source, needsNativeReview: false },
-        addedIn: s.addedIn,
-        status: 'active',
-      };
-      if (!existing.has(entryId(entry))) {
-        existing.add(entryId(entry));
-        entries.push(entry);
-      }
+      });
     }
     for (const [language, names] of Object.entries(s.names)) {
       for (const term of names) {
-        const entry: Entry = {
+        add({
+          ...base,
           term,
           language,
-          kind: 'species',
-          species: s.key,
-          strength: 'weak',
           fpRisk: s.riskyNames.includes(term) ? 'high' : 'medium',
           provenance:
             language === 'en'
@@ -119,13 +122,7 @@ export function speciesNameEntries(species: readonly Species[], existing: Set<st
                   needsNativeReview: true,
                   reviewNote: `common name of ${s.scientific} from the species table; confirm local usage`,
                 },
-          addedIn: s.addedIn,
-          status: 'active',
-        };
-        const id = entryId(entry);
-        if (existing.has(id)) continue;
-        existing.add(id);
-        entries.push(entry);
+        });
       }
     }
   }

@@ -147,6 +147,9 @@ function acrossSoftBreaks(text: string, from: number, to: number, materialAfter:
   return materialAfter && first.index + first[0].length >= to;
 }
 
+const overlaps = (a: ScoredHit, b: ScoredHit): boolean =>
+  a.field === b.field && a.start < b.end && b.start < a.end;
+
 /**
  * Whether a negative hit qualifies a positive one: same field, same clause, next to it. News and
  * awareness context reaches the whole text of a listing that sells nothing (an article, a campaign post).
@@ -159,7 +162,7 @@ export function qualifies(
 ): boolean {
   if (!sale && negative.entry.negativeContext === 'news') return true;
   if (negative.field !== positive.field) return false;
-  if (negative.start < positive.end && positive.start < negative.end) return true;
+  if (overlaps(negative, positive)) return true;
   const text = texts[positive.field];
   if (isTag(text, negative.start)) return false; // a tag qualifies only what it overlaps
   const from = Math.min(negative.end, positive.end);
@@ -188,14 +191,9 @@ function besideObject(hit: ScoredHit, cues: readonly ScoredHit[], texts: FieldTe
     if (to - from > QUALIFY_WINDOW) return false;
     const between = text.slice(from, to);
     if (/^[\s#]*$/u.test(between)) return true;
-    if (CLAUSE_BREAK.test(between)) return false;
-    SOFT_BREAK.lastIndex = 0;
-    return !SOFT_BREAK.test(between);
+    return !CLAUSE_BREAK.test(between) && acrossSoftBreaks(text, from, to, false);
   });
 }
-
-const overlaps = (a: ScoredHit, b: ScoredHit): boolean =>
-  a.field === b.field && a.start < b.end && b.start < a.end;
 
 export const isStrongTerm = (e: Entry): boolean =>
   e.strength === 'strong' && e.fpRisk === 'low' && e.kind !== 'species';

@@ -29,6 +29,14 @@ describe('owed workflow starts', () => {
     taskQueue,
     args: [{ caseId: 'case-x', platformId: 'p', externalId: 'x', reviewers: [] }],
   });
+  /** A client whose connection is closed: every call fails as it would while Temporal is down. */
+  const unreachable = async () => {
+    const client = new Client({
+      connection: await Connection.connect({ address: inject('temporalAddress') }),
+    });
+    await client.connection.close();
+    return client;
+  };
   const status = async (workflowId: string) =>
     (await temporal.workflow.getHandle(workflowId).describe()).status.name;
   const pending = async () =>
@@ -63,9 +71,7 @@ describe('owed workflow starts', () => {
   it('keeps a start Temporal refused with its error and a backoff, and starts it once Temporal answers', async () => {
     const start = owed();
     await recordOwedStart(db.pool, start, 0);
-    // A server that is not there: every call fails as it would while Temporal is down.
-    const down = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
-    await down.connection.close();
+    const down = await unreachable();
     await createStartDispatcher({ pool: db.pool, temporal: down }).drain();
     const [row] = await pending();
     expect(row).toMatchObject({ workflow_id: start.workflowId, failures: 1 });
@@ -124,8 +130,7 @@ describe('owed workflow starts', () => {
 
   it("opens a flagged listing's case while Temporal is down, and starts its review once Temporal is back", async () => {
     await createPlatform(db.pool, { id: 'owed', name: 'Owed market' });
-    const down = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
-    await down.connection.close();
+    const down = await unreachable();
     const listing = listingInputSchema.parse({
       externalId: 'tusk-1',
       title: 'Carved ivory tusk',
