@@ -282,10 +282,11 @@ function materialize(lib: CompiledLibrary): ScoredHit[] {
 
 /**
  * "not resin", "no es resina", "không phải nhựa", "不是树脂": a negation before a term, maybe with an
- * article ("not a toy", "n'est pas un jouet").
+ * article ("not a toy", "n'est pas un jouet") and a word saying the real thing is meant ("pas de la vraie
+ * écaille", "不是动物象牙").
  */
 const NEGATION =
-  /(?:^|[^\p{L}])(?:not|no|non|never|sin|sem|sans|pas|nicht|kein|keine|ohne|bukan|não|não é|không phải|ไม่ใช่|不是|非|没有|si|sio|siyo|не|без|بدون|ليس|ليست|وليس|وليست|مو|غير|नहीं|hindi|មិនមែន|គ្មាន|មិនមាន|ບໍ່ແມ່ນ|ບໍ່ມີ|ไม่มี)(?:\s+(?:a|an|un|une|una|um|uma|de|du|des|of))?(?:\s*d['’])?(?:\s+(?:real|genuine|actual|echtes?|vrai|verdadero))?[\s-]*$/iu;
+  /(?:^|[^\p{L}])(?:not|no|non|never|sin|sem|sans|pas|nicht|kein|keine|ohne|bukan|não|não é|không phải|ไม่ใช่|不是|非|没有|si|sio|siyo|не|без|بدون|ليس|ليست|وليس|وليست|مو|غير|नहीं|hindi|មិនមែន|គ្មាន|មិនមាន|ບໍ່ແມ່ນ|ບໍ່ມີ|ไม่มี)(?:\s+(?:a|an|un|une|una|um|uma|de|du|des|of|la|le)){0,2}(?:\s*d['’])?(?:\s+(?:real|genuine|actual|animal|echtes?|vraie?|verdadero|sebenar|asli)|\s*(?:动物|動物|真))?[\s-]*$/iu;
 
 /**
  * Languages that put the negation after the noun: "象牙ではありません", "象牙不使用", "상아 아님", "상아가 아닌",
@@ -295,11 +296,11 @@ const NEGATION =
  * मिलेगा ऐसा दाम", you won't find ivory at this price).
  */
 const NEGATION_AFTER =
-  /^(?:[^\S\n]*(?:では|じゃ)(?:ない|なく|ありません|ございません)|[^\S\n]*不使用|(?:이|가|은|는)?[^\S\n]*(?:아님|아닙니다|아니에요|아니예요|아니다|아닌|아니고|없음|없습니다|미사용)|[^\S\n]*(?:မပါ|မဟုတ်)|[^\S\n]+(?:नहीं|नही)(?=[^\S\n]*(?:$|[,.;:!?।)\]]|हैं?(?![\p{L}\p{M}]))))/u;
+  /^(?:[^\S\n]*(?:では|じゃ)(?:ない|なく|ありません|ございません)|[^\S\n]*不使用|(?:이|가|은|는)?[^\S\n]*(?:아님|아닙니다|아니에요|아니예요|아니다|아닌|아니고|없음|없습니다|미사용)|[^\S\n]*(?:အစစ်[^\S\n]*)?(?:မပါ|မဟုတ်)|[^\S\n]+(?:नहीं|नही)(?=[^\S\n]*(?:$|[,.;:!?।)\]]|हैं?(?![\p{L}\p{M}]))))/u;
 
 /** Whether a negation qualifies the term at [start, end): right before it, or (in the languages above) after. */
 function negated(text: string, start: number, end: number): boolean {
-  const before = (at: number) => NEGATION.test(text.slice(Math.max(0, at - 14), at));
+  const before = (at: number) => NEGATION.test(text.slice(Math.max(0, at - 22), at));
   // A letter doubled across the join ("ບໍ່ແມ່ນນໍແຮດ": the negation's last letter, the term's first) reads as
   // one letter to the matcher, whose hit then starts on the negation's last letter.
   return (

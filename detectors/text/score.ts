@@ -51,7 +51,8 @@ const YOUNG_BONUS = 0.2;
 const YOUNG_WORDS =
   'bab(?:y|ies)|pups?|chicks?|hatchlings?|juveniles?|cubs?|youngsters?|young|infants?|b[ée]b[ée]s?|' +
   'petits?|jeunes?|poussins?|cr[ií]as?|pich[oó]n(?:es)?|polluelos?|filhotes?|bebês?|babys?|jungtiere?|' +
-  'küken|nachzuchte?n?|bayi|anakan|anak|con non|детен[ыё]ш[иа]?|детён[ыё]ш[иа]?|малыш[иа]?|sisiw|صغار|صغير|' +
+  'küken|nachzuchte?n?|bayi|anakan|anak|con non|детен[ыё]ш[иа]?|детён[ыё]ш[иа]?|малыш[иа]?|sisiw|صغار|صغيرة?|' +
+  'vifaranga|kifaranga|' +
   'बच्च[ाे]';
 const YOUNG_UNSPACED = '幼崽|幼仔|宝宝|寶寶|幼体|幼體|苗子|苗|幼鸟|雏鸟|赤ちゃん|ベビー|새끼|아기|ลูก';
 const YOUNG_IN_TERM = new RegExp(`(?:^|[^\\p{L}])(?:${YOUNG_WORDS})(?![\\p{L}])|${YOUNG_UNSPACED}`, 'iu');
@@ -238,6 +239,7 @@ export function decide(
   const species = new Set<string>();
   let strong = false;
   let material = false; // a product, code or hashtag term is weighed, not only species names
+  const weighed: { hit: ScoredHit; weight: number; bare: boolean }[] = [];
   for (const hit of positives) {
     // "not ivory", "si pembe ya ndovu", "no real turtle shell": the listing says it is not that, so that
     // one mention is dropped; every other mention of the term still counts.
@@ -250,7 +252,11 @@ export function decide(
         ? OBJECT_BONUS
         : 0;
     const weight = entryWeight(hit.entry, library) + young + object - penalty;
-    if (weight <= 0) continue; // explained away by its own context
+    weighed.push({ hit, weight, bare: young + object + penalty === 0 });
+  }
+  const explainedAway = tagsOfExplainedTerms(weighed, negatives, texts);
+  for (const { hit, weight } of weighed) {
+    if (weight <= 0 || explainedAway.has(hit)) continue; // explained away by its own context
     weights.push(weight);
     if (hit.entry.species) species.add(hit.entry.species);
     if (isStrongTerm(hit.entry)) strong = true;
@@ -278,6 +284,45 @@ export function decide(
     species: verdict === 'allow' ? [] : [...species],
     strong: strong && verdict !== 'allow',
   };
+}
+
+const isHashtag = (text: string, hit: ScoredHit): boolean =>
+  text[hit.start] === '#' || text[hit.start - 1] === '#';
+
+/**
+ * A bare hashtag (`#ivory`) repeating an ambiguous term whose every mention in the text of the
+ * listing was explained away (`ivory lace wedding dress … #weddingdress #ivory`) labels that same use. A
+ * strong term, or a tag beside an object (`#ivory #netsuke`), keeps its own weight.
+ */
+function tagsOfExplainedTerms(
+  weighed: readonly { hit: ScoredHit; weight: number; bare: boolean }[],
+  negatives: readonly ScoredHit[],
+  texts: FieldTexts,
+): Set<ScoredHit> {
+  const spanOf = (h: ScoredHit) => texts[h.field].slice(h.start, h.end).toLowerCase();
+  const tags = weighed.filter(
+    ({ hit, bare }) => bare && !isStrongTerm(hit.entry) && isHashtag(texts[hit.field], hit),
+  );
+  if (tags.length === 0) return new Set();
+  const explained = new Set<Entry>();
+  const counted = new Set<Entry>();
+  for (const { hit, weight } of weighed) {
+    if (tags.some((tag) => tag.hit === hit)) continue;
+    (weight > 0 ? counted : explained).add(hit.entry);
+  }
+  // A lookalike that holds the term in its own name ("ivory lace") explains that mention of it too.
+  const lookalikes = negatives
+    .filter((n) => n.entry.negativeContext !== 'news' && !isTag(texts[n.field], n.start))
+    .map(spanOf);
+  return new Set(
+    tags
+      .filter(({ hit }) => {
+        if (counted.has(hit.entry)) return false;
+        const term = spanOf(hit).replace(/^#/, '');
+        return explained.has(hit.entry) || lookalikes.some((span) => span.includes(term));
+      })
+      .map(({ hit }) => hit),
+  );
 }
 
 /**

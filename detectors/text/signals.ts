@@ -22,6 +22,7 @@ const CURRENCY_BEFORE = new Set([
   'thb',
   'ksh',
   'tsh',
+  'sh',
   'eur',
   'php',
 ]);
@@ -97,6 +98,14 @@ function wordBefore(t: NormalizedText, at: number): string {
   return String.fromCharCode(...t.units.subarray(j, i));
 }
 
+/**
+ * A currency written before the amount. A one-letter one (R, S) takes two digits or more: "Canon R5",
+ * "Galaxy S9" are models, not prices.
+ */
+function currencyBefore(word: string, digits: number): boolean {
+  return CURRENCY_BEFORE.has(word) && (word.length > 1 || digits > 1);
+}
+
 /** "gran's 1920s", "it's 100 years old": the "s" before the number ends a word, it is no currency (S/, S$). */
 function possessiveBefore(t: NormalizedText, at: number): boolean {
   const s = at > 0 && t.units[at - 1] === 0x20 ? at - 2 : at - 1;
@@ -147,7 +156,7 @@ export function findNumericSignals(t: NormalizedText): NumericSignal[] {
       const next = wordAfter(t, j);
       if (
         (symbol ||
-          (CURRENCY_BEFORE.has(wordBefore(t, i)) && !possessiveBefore(t, i)) ||
+          (currencyBefore(wordBefore(t, i), digits) && !possessiveBefore(t, i)) ||
           CURRENCY_AFTER.has(next) ||
           UNSPACED_UNITS.some((w) => next.startsWith(w))) &&
         !valuationBefore(t, i)

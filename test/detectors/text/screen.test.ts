@@ -172,6 +172,22 @@ describe('negated mentions, glosses and valuations', () => {
     expect(prices('Ivory bangle, S 500 or nearest offer')).toHaveLength(1);
   });
 
+  it('reads a one-letter currency before a single digit as a model name: Canon R5, not five rand', () => {
+    expect(prices('Hornbill casque, shot on a Canon R5')).toEqual([]);
+    expect(prices('Hornbill casque R50 each')).toHaveLength(1);
+    expect(prices('Vifaranga vya kasuku kijivu, bei Sh 60,000')).toHaveLength(1);
+  });
+
+  it('reads a negation that names the real thing: "pas de la vraie écaille", "不是动物象牙"', () => {
+    expect(
+      verdict({ title: 'Lunettes vintage', description: "Ce n'est pas de la vraie écaille. 45 €" }),
+    ).toBe('allow');
+    expect(verdict({ title: '手工雕刻摆件', description: '植物材质，不是动物象牙，可开发票' })).toBe('allow');
+    expect(verdict({ title: 'ဆင်ရုပ်', description: 'ဆင်စွယ်အစစ် မပါ။' })).toBe('allow');
+    // Without the negation the same mention counts.
+    expect(verdict({ title: '手工雕刻摆件', description: '动物象牙，可开发票' })).not.toBe('allow');
+  });
+
   it('reads Swahili "bei" (price) as a sale cue in a price phrase only, never German "bei" (at)', () => {
     const sale = (title: string, description: string) =>
       screenText({ title, description })
@@ -196,6 +212,20 @@ describe('articles and campaign posts', () => {
     ).not.toBe('allow');
   });
 
+  it('a question whether a sale is legal, with no price, is no offer', () => {
+    const question = {
+      title: '',
+      description:
+        "Quick question - is it still legal to sell my gran's ivory brooch in the UK? Not trying to sell here, just want advice!",
+    };
+    expect(verdict(question)).toBe('allow');
+    expect(
+      verdict({ title: '', description: '请问一下，家里老人留下来一枚象牙印章，现在能卖吗？会不会违法？' }),
+    ).toBe('allow');
+    // An asking price makes it an offer whatever else the text says.
+    expect(verdict({ ...question, description: `${question.description} £300` })).not.toBe('allow');
+  });
+
   it('one news word beside a sale word is not enough to read a listing as an article', () => {
     expect(verdict({ title: 'Kukang dijual', description: 'Laporkan kalau tidak jadi' })).not.toBe('allow');
   });
@@ -216,6 +246,16 @@ describe('context is local (keywords/FORMAT.md)', () => {
     expect(verdict({ title: 'tags: toy Rhino horn cup' })).not.toBe('allow');
     expect(verdict({ title: '标签：玩具 犀牛角杯' })).not.toBe('allow');
     expect(verdict({ title: '#vegetableivory buttons' })).toBe('allow');
+  });
+
+  it('a bare hashtag repeating a colour use labels that use; beside an object, or alone, it still counts', () => {
+    const dress = 'Selling my ivory lace wedding dress, size 10, worn once. £400 ono #weddingdress #ivory';
+    expect(verdict({ title: '', description: dress })).toBe('allow');
+    expect(verdict({ title: '', description: 'Old ivory for sale £400 #ivory' })).not.toBe('allow');
+    expect(verdict({ title: '', description: `${dress} #netsuke` })).not.toBe('allow');
+    expect(verdict({ title: '', description: 'Ivory lace dress £40. Old ivory £400 #ivory' })).not.toBe(
+      'allow',
+    );
   });
 
   it('"not a toy" denies a lookalike, it does not declare one', () => {
