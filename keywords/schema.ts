@@ -31,6 +31,7 @@ export const NEGATIVE_CONTEXTS = [
   'colour',
   'brand',
   'news',
+  'question',
   'legal-material',
   'plant',
   'food',

@@ -403,6 +403,7 @@ const LABELS: Record<string, string> = {
   'qualified:legal-material': 'a term qualified by a legal material',
   'qualified:plant-food': 'a term qualified as a plant or food',
   'qualified:news': 'a term in news context',
+  'qualified:question': 'a term in a question whether selling is legal',
   'qualified:other': 'a term qualified by a lookalike',
   'qualified:negated': 'a negated term ("not ivory")',
 };

@@ -280,6 +280,22 @@ function materialize(lib: CompiledLibrary): ScoredHit[] {
   return hits;
 }
 
+const PICTOGRAPH = /^\p{Extended_Pictographic}/u;
+/** A ball or a trophy in the same run of emoji: `🐯🏉`, `🐆⚽`, `🐯⚾`. */
+const SPORT_BESIDE =
+  /^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\s)*?(?:⚽|⚾|🏀|🏈|🏉|🏏|🏑|🏒|🥎|🏐|🎾|🏆|🥅)/u;
+const SPORT_BEFORE =
+  /(?:⚽|⚾|🏀|🏈|🏉|🏏|🏑|🏒|🥎|🏐|🎾|🏆|🥅)(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\s)*$/u;
+
+/** An animal emoji beside a ball or a trophy is a team's mascot ("Tigers win! 🐯🏉"), not the animal. */
+function mascot(text: string, start: number, end: number): boolean {
+  if (!PICTOGRAPH.test(text.slice(start, end))) return false;
+  return (
+    SPORT_BESIDE.test(text.slice(end, end + 12)) ||
+    SPORT_BEFORE.test(text.slice(Math.max(0, start - 12), start))
+  );
+}
+
 /**
  * "not resin", "no es resina", "không phải nhựa", "不是树脂": a negation before a term, maybe with an
  * article ("not a toy", "n'est pas un jouet") and a word saying the real thing is meant ("pas de la vraie
@@ -432,6 +448,7 @@ function analyze(lib: CompiledLibrary, listing: TextListing, scanner?: Scanner):
   // ("🦁🐯🐘") is decoration as often as not.
   let emoji = false;
   const hits = resolveOverlaps(materialize(lib)).filter((h) => {
+    if (mascot(h.field === 'title' ? title : description, h.start, h.end)) return false;
     if (isEmojiEntry(h.entry)) {
       if (emoji) return false;
       emoji = true;

@@ -18,6 +18,8 @@ const FORM_BONUS = 0.1;
 const OBJECT_BONUS = 0.15;
 const NEGATIVE_PENALTY: Record<string, number> = {
   news: 0.55,
+  // Reaches only a post that offers nothing, where asking about the law explains even a strong term.
+  question: 0.8,
   imitation: 0.55,
   colour: 0.4,
   brand: 0.45,
@@ -52,7 +54,7 @@ const YOUNG_WORDS =
   'bab(?:y|ies)|pups?|chicks?|hatchlings?|juveniles?|cubs?|youngsters?|young|infants?|b[ée]b[ée]s?|' +
   'petits?|jeunes?|poussins?|cr[ií]as?|pich[oó]n(?:es)?|polluelos?|filhotes?|bebês?|babys?|jungtiere?|' +
   'küken|nachzuchte?n?|bayi|anakan|anak|con non|детен[ыё]ш[иа]?|детён[ыё]ш[иа]?|малыш[иа]?|sisiw|صغار|صغيرة?|' +
-  'vifaranga|kifaranga|' +
+  'vifaranga|kifaranga|птен(?:ец|цы|ца|чик)|выкормыш(?:и|а)?|' +
   'बच्च[ाे]';
 const YOUNG_UNSPACED = '幼崽|幼仔|宝宝|寶寶|幼体|幼體|苗子|苗|幼鸟|雏鸟|赤ちゃん|ベビー|새끼|아기|ลูก';
 const YOUNG_IN_TERM = new RegExp(`(?:^|[^\\p{L}])(?:${YOUNG_WORDS})(?![\\p{L}])|${YOUNG_UNSPACED}`, 'iu');
@@ -162,6 +164,8 @@ export function qualifies(
   sale: boolean,
 ): boolean {
   if (!sale && negative.entry.negativeContext === 'news') return true;
+  // A question whether selling is legal speaks of the whole post, and only of a post that offers nothing.
+  if (negative.entry.negativeContext === 'question') return !sale;
   if (negative.field !== positive.field) return false;
   if (overlaps(negative, positive)) return true;
   const text = texts[positive.field];
@@ -232,8 +236,10 @@ export function decide(
   // A text with no price and two or more distinct news or awareness terms (police, seized, "don't buy",
   // "report it to") is an article or a campaign post even where it names selling ("sold before their teeth
   // are cut"): its news context reaches the whole text, as in a text with no sale word at all.
+  // So is one that asks whether selling is legal ("is it legal to sell my gran's ivory brooch?").
   const newsTerms = new Set(negatives.filter((n) => n.entry.negativeContext === 'news').map((n) => n.entry));
-  const offers = sale && (hasNumericSale || newsTerms.size < 2);
+  const asks = negatives.some((n) => n.entry.negativeContext === 'question');
+  const offers = sale && (hasNumericSale || (newsTerms.size < 2 && !asks));
 
   const weights: number[] = [];
   const species = new Set<string>();
@@ -254,7 +260,7 @@ export function decide(
     const weight = entryWeight(hit.entry, library) + young + object - penalty;
     weighed.push({ hit, weight, bare: young + object + penalty === 0 });
   }
-  const explainedAway = tagsOfExplainedTerms(weighed, negatives, texts);
+  const explainedAway = repeatsOfExplainedTerms(weighed, negatives, texts);
   for (const { hit, weight } of weighed) {
     if (weight <= 0 || explainedAway.has(hit)) continue; // explained away by its own context
     weights.push(weight);
@@ -288,38 +294,53 @@ export function decide(
 
 const isHashtag = (text: string, hit: ScoredHit): boolean =>
   text[hit.start] === '#' || text[hit.start - 1] === '#';
+const PICTOGRAPH = /^\p{Extended_Pictographic}/u;
 
 /**
- * A bare hashtag (`#ivory`) repeating an ambiguous term whose every mention in the text of the
- * listing was explained away (`ivory lace wedding dress … #weddingdress #ivory`) labels that same use. A
- * strong term, or a tag beside an object (`#ivory #netsuke`), keeps its own weight.
+ * A bare hashtag or animal emoji repeating what the listing's own words used as a colour, a lookalike or a
+ * brand, and nowhere else, labels that same use: `ivory lace wedding dress … #weddingdress #ivory`,
+ * `Tiger-Camo-Jacke … 🐯`, `مطعم النمر … 🐯` (a restaurant). A hashtag repeats the same term, an emoji the
+ * same species. A strong term, or a repeat beside an object (`#ivory #netsuke`), keeps its own weight.
  */
-function tagsOfExplainedTerms(
+function repeatsOfExplainedTerms(
   weighed: readonly { hit: ScoredHit; weight: number; bare: boolean }[],
   negatives: readonly ScoredHit[],
   texts: FieldTexts,
 ): Set<ScoredHit> {
   const spanOf = (h: ScoredHit) => texts[h.field].slice(h.start, h.end).toLowerCase();
-  const tags = weighed.filter(
-    ({ hit, bare }) => bare && !isStrongTerm(hit.entry) && isHashtag(texts[hit.field], hit),
+  const emoji = (h: ScoredHit) => PICTOGRAPH.test(spanOf(h));
+  const repeats = weighed.filter(
+    ({ hit, bare }) => bare && !isStrongTerm(hit.entry) && (isHashtag(texts[hit.field], hit) || emoji(hit)),
   );
-  if (tags.length === 0) return new Set();
-  const explained = new Set<Entry>();
-  const counted = new Set<Entry>();
+  if (repeats.length === 0) return new Set();
+  const explained = new Set<Entry | string>();
+  const counted = new Set<Entry | string>();
   for (const { hit, weight } of weighed) {
-    if (tags.some((tag) => tag.hit === hit)) continue;
-    (weight > 0 ? counted : explained).add(hit.entry);
+    if (repeats.some((r) => r.hit === hit)) continue;
+    const seen = weight > 0 ? counted : explained;
+    seen.add(hit.entry);
+    if (hit.entry.species) seen.add(hit.entry.species);
   }
-  // A lookalike that holds the term in its own name ("ivory lace") explains that mention of it too.
+  // A lookalike that holds the term in its own name ("ivory lace", "tiger camo") explains that mention too.
   const lookalikes = negatives
     .filter((n) => n.entry.negativeContext !== 'news' && !isTag(texts[n.field], n.start))
     .map(spanOf);
+  const inLookalike = (term: string) => lookalikes.some((span) => span.includes(term));
+  // An emoji also matches its species' word ("🐯" and "tiger"), which a lookalike may hold.
+  for (const { hit } of repeats) {
+    if (emoji(hit) && hit.entry.species && inLookalike(hit.entry.term.toLowerCase())) {
+      explained.add(hit.entry.species);
+    }
+  }
   return new Set(
-    tags
+    repeats
       .filter(({ hit }) => {
+        if (emoji(hit)) {
+          const { species } = hit.entry;
+          return species !== undefined && explained.has(species) && !counted.has(species);
+        }
         if (counted.has(hit.entry)) return false;
-        const term = spanOf(hit).replace(/^#/, '');
-        return explained.has(hit.entry) || lookalikes.some((span) => span.includes(term));
+        return explained.has(hit.entry) || inLookalike(spanOf(hit).replace(/^#/, ''));
       })
       .map(({ hit }) => hit),
   );

@@ -28,6 +28,7 @@ const CURRENCY_BEFORE = new Set([
 ]);
 const CURRENCY_AFTER = new Set([
   'k',
+  'к', // Cyrillic: 150к, thousands of roubles
   'tr',
   'trieu',
   'triệu',

@@ -176,6 +176,7 @@ describe('negated mentions, glosses and valuations', () => {
     expect(prices('Hornbill casque, shot on a Canon R5')).toEqual([]);
     expect(prices('Hornbill casque R50 each')).toHaveLength(1);
     expect(prices('Vifaranga vya kasuku kijivu, bei Sh 60,000')).toHaveLength(1);
+    expect(prices('Ара, птенец, 150к')).toHaveLength(1);
   });
 
   it('reads a negation that names the real thing: "pas de la vraie écaille", "不是动物象牙"', () => {
@@ -222,8 +223,16 @@ describe('articles and campaign posts', () => {
     expect(
       verdict({ title: '', description: '请问一下，家里老人留下来一枚象牙印章，现在能卖吗？会不会违法？' }),
     ).toBe('allow');
-    // An asking price makes it an offer whatever else the text says.
+    // An asking price makes it an offer whatever else the text says, and a question never qualifies a term
+    // beside it in a post that offers: "is it legal?" is no disclaimer.
     expect(verdict({ ...question, description: `${question.description} £300` })).not.toBe('allow');
+    expect(verdict({ title: 'Is it legal? Ivory bangle', description: '$300, DM' })).not.toBe('allow');
+    expect(
+      verdict({
+        title: '',
+        description: 'Mấy chị ơi, bà để lại cái lược đồi mồi cũ, giờ đem bán có bị phạt không ạ?',
+      }),
+    ).toBe('allow');
   });
 
   it('one news word beside a sale word is not enough to read a listing as an article', () => {
@@ -256,6 +265,27 @@ describe('context is local (keywords/FORMAT.md)', () => {
     expect(verdict({ title: '', description: 'Ivory lace dress £40. Old ivory £400 #ivory' })).not.toBe(
       'allow',
     );
+  });
+
+  it("an animal emoji beside a ball or a trophy is a team's mascot", () => {
+    expect(
+      verdict({ title: '', description: 'Massive congrats to the Tigers lads on the win today 🐯🏉' }),
+    ).toBe('allow');
+    expect(verdict({ title: '', description: 'AFC Leopards vs Gor Mahia Jumapili! 🐆⚽' })).toBe('allow');
+    expect(verdict({ title: 'Tiger claw pendant 🐯', description: '$50, DM' })).not.toBe('allow');
+  });
+
+  it('an animal emoji repeating a species the words explained away labels the same use', () => {
+    expect(
+      verdict({
+        title: '',
+        description: 'Tiger camo jacket from the flea market, $5 🐯 bargain of the day!',
+      }),
+    ).toBe('allow');
+    // A species named for what it is keeps its emoji.
+    expect(
+      verdict({ title: '', description: 'Tiger claw from the flea market, $5 🐯 bargain of the day!' }),
+    ).not.toBe('allow');
   });
 
   it('"not a toy" denies a lookalike, it does not declare one', () => {
