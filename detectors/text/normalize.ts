@@ -171,6 +171,19 @@ for (const [from, to] of [
   LEET[from.charCodeAt(0)] = to.charCodeAt(0);
 }
 
+/**
+ * Inside a Cyrillic word a digit stands for a Cyrillic letter ("сл0н0вая к0сть"): 0 о, 3 з, 4 ч, @ а. The
+ * others keep their Latin reading, which no Cyrillic term contains.
+ */
+export const isCyrillic = (c: number): boolean => c >= 0x400 && c <= 0x4ff;
+export function cyrillicLeet(c: number): number {
+  if (c === 0x30) return 0x43e;
+  if (c === 0x33) return 0x437;
+  if (c === 0x34) return 0x447;
+  if (c === 0x40) return 0x430;
+  return LEET[c]!;
+}
+
 /** Separators that obfuscators put between single letters (a table: this is read for every letter). */
 const SEPARATOR = new Uint8Array(65536);
 for (const c of " .-_*|/+~·•,'") SEPARATOR[c.charCodeAt(0)] = 1;
@@ -650,7 +663,8 @@ export function normalizeInto(
         continue;
       }
       if (c <= 0x20 || c === 0x7f) c = 0x20;
-      else if (LEET[c]! >= 0 && (i < runEnd ? c !== 0x24 : leetAt(src, i, n))) c = LEET[c]!;
+      else if (LEET[c]! >= 0 && (i < runEnd ? c !== 0x24 : leetAt(src, i, n)))
+        c = isCyrillic(last) || isCyrillic(src[i + 1]!) ? cyrillicLeet(c) : LEET[c]!;
     } else {
       let v = fold[c]!;
       if (v === UNKNOWN) v = foldCode(c, accented);

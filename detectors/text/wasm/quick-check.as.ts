@@ -182,6 +182,19 @@ export function configure(): void {
   return isLetter(c) || (c < 128 && leetOf(c) >= 0 && c !== 0x24);
 }
 
+@inline function isCyrillic(c: u32): bool {
+  return c >= 0x400 && c <= 0x4ff;
+}
+
+/** cyrillicLeet in normalize.ts: a digit inside a Cyrillic word. */
+function cyrillicLeet(c: u32, latin: i32): u32 {
+  if (c === 0x30) return 0x43e;
+  if (c === 0x33) return 0x437;
+  if (c === 0x34) return 0x447;
+  if (c === 0x40) return 0x430;
+  return <u32>latin;
+}
+
 /** leetOrDigit in normalize.ts. */
 @inline function leetOrDigit(c: u32): bool {
   return c < 128 && (leetOf(c) >= 0 || (c >= 0x30 && c <= 0x39));
@@ -362,7 +375,8 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
       if (c <= 0x20 || c === 0x7f) c = 0x20;
       else {
         const l = leetOf(c);
-        if (l >= 0 && (i < runEnd ? c !== 0x24 : leetAt(src, i, n))) c = <u32>l;
+        if (l >= 0 && (i < runEnd ? c !== 0x24 : leetAt(src, i, n)))
+          c = isCyrillic(last) || isCyrillic(at(src, i + 1)) ? cyrillicLeet(c, l) : <u32>l;
       }
     } else {
       const v = i32At(fold, <i32>c);

@@ -24,6 +24,9 @@ describe('normalizeInto', () => {
     ['1vory and p@ngolin', 'ivory and pangolin'],
     ['rh1n0 h0rn', 'rhino horn'],
     ['t1g3r b0n3 w1n3', 'tiger bone wine'],
+    // Inside a Cyrillic word a digit reads as a Cyrillic letter.
+    ['Сл0н0вая к0сть', 'слоновая кость'],
+    ['4ёрный медведь, м3д', 'черныи медведь, мзд'],
     ['ＲＨＩＮＯ　ＨＯＲＮ', 'rhino horn'],
     ['іvоry', 'ivory'],
     ['ivooooory', 'ivory'],
