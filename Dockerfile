@@ -18,8 +18,9 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
 COPY --from=wasm /build/detectors/text/wasm/quick-check.wasm detectors/text/wasm/
 COPY --from=wasm /build/detectors/image/wasm/mih-scan.wasm detectors/image/wasm/
-# The workflow bundle that `start` would otherwise build on every container's first run.
-RUN npm run build:workflows
+# The workflow bundle and the bundle `start` runs from (scripts/start.mjs), which every container would
+# otherwise build on its first run.
+RUN npm run build:workflows && node scripts/start.mjs --build-only
 USER node
 ENTRYPOINT ["node", "bin/wild-sentinel.mjs"]
 CMD ["start"]

@@ -235,7 +235,8 @@ async function freePort(): Promise<number> {
 }
 
 async function startSystem(dataDir: string, port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'start'], {
+  // What `npm start` runs: the bundled CLI (scripts/start.mjs).
+  const proc = spawn(process.execPath, ['scripts/start.mjs', 'start'], {
     cwd: ROOT,
     env: {
       ...process.env,

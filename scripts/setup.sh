@@ -46,6 +46,8 @@ echo "== WebAssembly modules"
 # (detectors/image/wasm/), compiled from AssemblyScript; a few seconds.
 npm run --silent build:wasm
 
-echo "== Workflow bundle"
-# What `start` would build on its first run (workflows/bundle-cache.ts); rebuilt when a source changes.
+echo "== Workflow bundle and start bundle"
+# What `start` would build on its first run (workflows/bundle-cache.ts, scripts/start.mjs); each is rebuilt
+# when a source changes.
 npm run --silent build:workflows
+node scripts/start.mjs --build-only
