@@ -83,7 +83,21 @@ function pruneOldBundles(current) {
   }
 }
 
-const main = await bundle();
-await stop(); // esbuild's service process would otherwise stay beside the system for its whole life
-// `--build-only` (the Docker image's build step) stops here, with the bundle in place.
-if (process.argv[2] !== '--build-only') await import(pathToFileURL(main).href);
+let main;
+try {
+  main = await bundle();
+} catch (err) {
+  // A read-only install without a bundle built ahead still starts, through the TypeScript loader.
+  if (process.argv[2] === '--build-only') throw err;
+  console.error(`could not build the start bundle (${err.message}); running through tsx instead`);
+} finally {
+  await stop(); // esbuild's service process would otherwise stay beside the system for its whole life
+}
+if (main === undefined) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../cli/main.ts');
+} else if (process.argv[2] !== '--build-only') {
+  // `--build-only` (setup, the Docker image's build step) stops once the bundle is in place.
+  await import(pathToFileURL(main).href);
+}
