@@ -666,6 +666,9 @@ export function normalizeInto(
       else if (LEET[c]! >= 0 && (i < runEnd ? c !== 0x24 : leetAt(src, i, n)))
         c = isCyrillic(last) || isCyrillic(src[i + 1]!) ? cyrillicLeet(c) : LEET[c]!;
     } else {
+      // A word start in another script: maybe "ع.ا.ج" or "с.л.о.н", as "i.v.o.r.y" above.
+      if (runEnd < 0 && lastClass !== CLASS_WORD && SEPARATOR[src[i + 1]!] === 1 && isLetter(c))
+        runEnd = spacedRunEnd(src, i, n);
       let v = fold[c]!;
       if (v === UNKNOWN) v = foldCode(c, accented);
       if (v >= 0) {

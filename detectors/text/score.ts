@@ -54,7 +54,7 @@ const YOUNG_WORDS =
   'bab(?:y|ies)|pups?|chicks?|hatchlings?|juveniles?|cubs?|youngsters?|young|infants?|b[ée]b[ée]s?|' +
   'petits?|jeunes?|poussins?|cr[ií]as?|pich[oó]n(?:es)?|polluelos?|filhotes?|bebês?|babys?|jungtiere?|' +
   'küken|nachzuchte?n?|bayi|anakan|anak|con non|детен[ыё]ш[иа]?|детён[ыё]ш[иа]?|малыш[иа]?|sisiw|صغار|صغيرة?|' +
-  'vifaranga|kifaranga|птен(?:ец|цы|ца|чик)|выкормыш(?:и|а)?|' +
+  'vifaranga|kifaranga|jungv[öo]gel|de nido|птен(?:ец|цы|ца|чик)|выкормыш(?:и|а)?|' +
   'बच्च[ाे]';
 const YOUNG_UNSPACED = '幼崽|幼仔|宝宝|寶寶|幼体|幼體|苗子|苗|幼鸟|雏鸟|赤ちゃん|ベビー|새끼|아기|ลูก';
 const YOUNG_IN_TERM = new RegExp(`(?:^|[^\\p{L}])(?:${YOUNG_WORDS})(?![\\p{L}])|${YOUNG_UNSPACED}`, 'iu');

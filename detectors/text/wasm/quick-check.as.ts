@@ -379,6 +379,8 @@ function normalise(src: usize, n: i32, accented: bool): i32 {
           c = isCyrillic(last) || isCyrillic(at(src, i + 1)) ? cyrillicLeet(c, l) : <u32>l;
       }
     } else {
+      if (runEnd < 0 && lastClass !== CLASS_WORD && isSeparator(at(src, i + 1)) && isLetter(c))
+        runEnd = spacedRunEnd(src, i, n);
       const v = i32At(fold, <i32>c);
       if (v >= 0) {
         if ((v & VIETNAMESE_FLAG) !== 0 && !accented) {

@@ -26,6 +26,9 @@ describe('normalizeInto', () => {
     ['t1g3r b0n3 w1n3', 'tiger bone wine'],
     // Inside a Cyrillic word a digit reads as a Cyrillic letter.
     ['Сл0н0вая к0сть', 'слоновая кость'],
+    // Letters spaced out in any script, not only Latin.
+    ['سبحة ع.ا.ج', 'سبحه عاج'],
+    ['с.л.о.н.о.в.а.я', 'слоновая'],
     ['4ёрный медведь, м3д', 'черныи медведь, мзд'],
     ['ＲＨＩＮＯ　ＨＯＲＮ', 'rhino horn'],
     ['іvоry', 'ivory'],

@@ -37,6 +37,7 @@ const tricky: Text[] = [
   { title: 'rh1n0 h0rn', description: 't1g3r b0n3 w1n3, mp3 abc00 covid19 US$ 5tr, p4ngol1n' },
   { title: 'іvоrу (Cyrillic)', description: 'ρangolin scales' },
   { title: 'Сл0н0вая к0сть, статуэтка', description: 'ч3рный м4ск, н@рвал, 2024 г.' },
+  { title: 'سبحة ع.ا.ج أفريقي', description: 'с.л.о.н.о.в.а.я к-о-с-т-ь, ج.م.ع، 상.아.도.장' },
   { title: 'ＩＶＯＲＹ ｂａｎｇｌｅ', description: 'ﬁne ㎏ ivory ① ⑴' },
   { title: 'ivooory tusks', description: 'tuske tusk tusks tuskes rhinohorn #rhinohorn' },
   { title: 'vòng ngà voi thật', description: 'cao hổ cốt, sừng tê giác', language: 'vi' },
