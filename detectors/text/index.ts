@@ -23,7 +23,15 @@ import {
   normalizeInto,
 } from './normalize.ts';
 import { QUICK_KEY, QUICK_NONE, QUICK_UNSURE, quickCheck } from './quick-check.ts';
-import { type Decision, decide, isFormCue, isPositive, REVIEW_THRESHOLD, type ScoredHit } from './score.ts';
+import {
+  type Decision,
+  decide,
+  isFormCue,
+  isPositive,
+  PICTOGRAPH,
+  REVIEW_THRESHOLD,
+  type ScoredHit,
+} from './score.ts';
 import { getActiveModel, predict, type ScorerModel, type ScorerOpinion } from './scorer-model.ts';
 import { findNumericSignals } from './signals.ts';
 
@@ -280,7 +288,6 @@ function materialize(lib: CompiledLibrary): ScoredHit[] {
   return hits;
 }
 
-const PICTOGRAPH = /^\p{Extended_Pictographic}/u;
 /** A ball or a trophy in the same run of emoji: `🐯🏉`, `🐆⚽`, `🐯⚾`. */
 const SPORT_BESIDE =
   /^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\s)*?(?:⚽|⚾|🏀|🏈|🏉|🏏|🏑|🏒|🥎|🏐|🎾|🏆|🥅)/u;

@@ -294,7 +294,10 @@ export function decide(
 
 const isHashtag = (text: string, hit: ScoredHit): boolean =>
   text[hit.start] === '#' || text[hit.start - 1] === '#';
-const PICTOGRAPH = /^\p{Extended_Pictographic}/u;
+/** A span that starts with an emoji. */
+export const PICTOGRAPH = /^\p{Extended_Pictographic}/u;
+/** Contexts that say what a post is about, not what a word is. */
+const NOT_LOOKALIKES = new Set(['news', 'question']);
 
 /**
  * A bare hashtag or animal emoji repeating what the listing's own words used as a colour, a lookalike or a
@@ -323,7 +326,7 @@ function repeatsOfExplainedTerms(
   }
   // A lookalike that holds the term in its own name ("ivory lace", "tiger camo") explains that mention too.
   const lookalikes = negatives
-    .filter((n) => n.entry.negativeContext !== 'news' && !isTag(texts[n.field], n.start))
+    .filter((n) => !NOT_LOOKALIKES.has(n.entry.negativeContext ?? 'other') && !isTag(texts[n.field], n.start))
     .map(spanOf);
   const inLookalike = (term: string) => lookalikes.some((span) => span.includes(term));
   // An emoji also matches its species' word ("🐯" and "tiger"), which a lookalike may hold.
