@@ -85,24 +85,25 @@ describe('a harmless sentence never clears a flagged listing', () => {
     expect(runs).toBe(20_000);
   });
 
-  it('holds for every flagged listing x sentence x position, joined by a bare space', () => {
+  // One test per position, so that each stays well inside the test timeout on a loaded 2-core machine.
+  it.each(POSITIONS)('holds for every flagged listing x sentence, %s, joined by a bare space', (position) => {
     // A space is the hardest separator: the sentence runs into the listing's first or last clause.
     const cleared: string[] = [];
     let variants = 0;
     const started = performance.now();
     for (const row of flagged) {
       for (const sentence of benign) {
-        for (const position of POSITIONS) {
-          variants++;
-          if (screen(withSentence(row, sentence.text, position, ' ')).verdict === 'allow') {
-            cleared.push(`${row.id} ${position} [${sentence.language}/${sentence.kind}] ${sentence.text}`);
-          }
+        variants++;
+        if (screen(withSentence(row, sentence.text, position, ' ')).verdict === 'allow') {
+          cleared.push(`${row.id} ${position} [${sentence.language}/${sentence.kind}] ${sentence.text}`);
         }
       }
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`local context: ${variants} variants screened in ${seconds} s, ${cleared.length} cleared`);
-    expect(variants).toBe(flagged.length * benign.length * POSITIONS.length);
+    console.log(
+      `local context (${position}): ${variants} variants screened in ${seconds} s, ${cleared.length} cleared`,
+    );
+    expect(variants).toBe(flagged.length * benign.length);
     expect(cleared.slice(0, 20)).toEqual([]);
   });
 });
