@@ -446,7 +446,19 @@ function spacedRunEnd(src: Uint16Array, i: number, n: number): number {
     j = k;
     count++;
   }
-  return count >= 3 ? j + 1 : -1;
+  return count >= minimumRun(src, i, g) ? j + 1 : -1;
+}
+
+/**
+ * How many single letters make a spaced-out word: three ("r h i n o" but not "a b"). Hangul syllables are
+ * joined by punctuation only, from two ("상.아", "발.톱"): a Korean word never holds a dot or a dash, while
+ * one-syllable words separated by spaces are ordinary Korean ("그 중 한 개").
+ */
+function minimumRun(src: Uint16Array, i: number, g: number): number {
+  const c = src[i]!;
+  if (c < 0xac00 || c > 0xd7a3) return 3;
+  for (let k = i + 1; k <= i + g; k++) if (src[k]! <= 0x20 || src[k] === 0x3000) return Infinity;
+  return 2;
 }
 
 /** Whether src[a, a + length) equals src[b, b + length). */

@@ -269,7 +269,18 @@ function spacedRunEnd(src: usize, i: i32, n: i32): i32 {
     j = k;
     count++;
   }
-  return count >= 3 ? j + 1 : -1;
+  return count >= minimumRun(src, i, g) ? j + 1 : -1;
+}
+
+/** minimumRun in normalize.ts. */
+function minimumRun(src: usize, i: i32, g: i32): i32 {
+  const c = at(src, i);
+  if (c < 0xac00 || c > 0xd7a3) return 3;
+  for (let k = i + 1; k <= i + g; k++) {
+    const s = at(src, k);
+    if (s <= 0x20 || s === 0x3000) return i32.MAX_VALUE;
+  }
+  return 2;
 }
 
 /** sameUnits in normalize.ts. */

@@ -44,6 +44,12 @@ describe('normalizeInto', () => {
     expect(norm(input).text).toBe(expected);
   });
 
+  it('joins Hangul syllables split by punctuation, from two, and never by spaces, which separate Korean words', () => {
+    expect(norm('호.랑.이 발.톱').text).toBe(norm('호랑이 발톱').text);
+    expect(norm('상-아').text).toBe(norm('상아').text);
+    expect(norm('그 중 한 개').text).not.toBe(norm('그중한개').text);
+  });
+
   it('keeps prices and phone numbers as digits', () => {
     expect(norm('$300 or 500k, call 0912345678').text).toBe('$300 or 500k, cal 0912345678');
     // A digit ends a word only after three letters, and not before more digits.
