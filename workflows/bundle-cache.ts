@@ -1,9 +1,10 @@
 // The workflow bundle for `start`, built once per version of the code. Temporal's bundler (webpack) costs
-// seconds and, run in the system process, leaves ~90 MB behind in its heap: the bundle is built in a worker
-// thread and kept in a cache file named by a hash of every source file it can contain (and the lockfile),
+// seconds and, run in the system process, leaves ~90 MB behind in its heap: the bundle is built in a child
+// process and kept in a cache file named by a hash of every source file it can contain (and the lockfile),
 // so a restart, a second process on the machine or a cluster replica reuses it, an edited source builds a
 // new one, and bundles of earlier versions are removed a day later. Written to a temporary name and renamed, so processes starting together never read
 // half a file.
+import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -17,7 +18,6 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import { log } from '../shared/logger.ts';
 import { WORKFLOWS_PATH } from './worker.ts';
@@ -47,18 +47,22 @@ export function sourceHash(root: string = ROOT, dirs: readonly string[] = SOURCE
   return hash.digest('hex').slice(0, 24);
 }
 
-/** Bundles in a worker thread; the thread, and webpack with it, is gone when this resolves. */
-export function bundleOffThread(workflowsPath: string = WORKFLOWS_PATH): Promise<string> {
+/** Bundles in a child process; webpack and SWC go with it when this resolves. */
+export function bundleInChild(workflowsPath: string = WORKFLOWS_PATH): Promise<string> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./bundle-worker.mjs', import.meta.url), {
-      workerData: { workflowsPath },
+    const child = fork(fileURLToPath(new URL('./bundle-worker.mjs', import.meta.url)), [workflowsPath], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [], // plain JavaScript: the child needs none of the parent's loaders
     });
-    worker.once('message', (code: string) => {
-      resolve(code);
-      void worker.terminate();
+    let code: string | undefined;
+    child.once('message', (message) => {
+      code = String(message);
     });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the workflow bundler stopped (exit ${code})`)));
+    child.once('error', reject);
+    child.once('exit', (exitCode) => {
+      if (code !== undefined) resolve(code);
+      else reject(new Error(`the workflow bundler stopped (exit ${exitCode})`));
+    });
   });
 }
 
@@ -77,14 +81,14 @@ function pruneOldBundles(cacheDir: string, current: string): void {
   }
 }
 
-/** The cached bundle of this code version, built (off the main thread) when there is none yet. */
+/** The cached bundle of this code version, built (in a child process) when there is none yet. */
 export async function cachedWorkflowBundle(
   opts: { cacheDir?: string; hash?: string; bundle?: () => Promise<string> } = {},
 ): Promise<WorkflowBundleOption> {
   const cacheDir = opts.cacheDir ?? DEFAULT_CACHE_DIR;
   const codePath = join(cacheDir, `workflow-bundle-${opts.hash ?? sourceHash()}.js`);
   if (existsSync(codePath)) return { codePath };
-  const code = await (opts.bundle ?? bundleOffThread)();
+  const code = await (opts.bundle ?? bundleInChild)();
   try {
     mkdirSync(cacheDir, { recursive: true });
     const partial = `${codePath}.${process.pid}.partial`;

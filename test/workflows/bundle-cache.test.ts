@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleOffThread, cachedWorkflowBundle, sourceHash } from '../../workflows/bundle-cache.ts';
+import { bundleInChild, cachedWorkflowBundle, sourceHash } from '../../workflows/bundle-cache.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ws-bundle-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,8 +71,8 @@ describe('workflow bundle cache', () => {
     expect(option).toEqual({ code: '// in memory' });
   });
 
-  it('bundles the real workflows in a worker thread', { timeout: 120_000 }, async () => {
-    const code = await bundleOffThread();
+  it('bundles the real workflows in a child process', { timeout: 120_000 }, async () => {
+    const code = await bundleInChild();
     expect(code).toContain('caseWorkflow');
     expect(code).toContain('screeningWorkflow');
   });
