@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `wild-sentinel start` (npm start, the Docker image): runs the CLI from one bundle of its TypeScript
 // sources, built here by esbuild, rather than through tsx's loader. The loader keeps a compiler thread and
-// the transpiled source of every module in the long-running process: about 25 MB of its idle memory (README,
+// the transpiled source of every module in the long-running process: about 35 MB of its idle memory (README,
 // sizing). Other commands are short-lived and keep using tsx (bin/wild-sentinel.mjs).
 //
 // The bundle goes under node_modules/.cache, in a directory named by a hash of its own contents, written
@@ -69,11 +69,14 @@ async function bundle() {
   return join(dir, 'main.js');
 }
 
-/** Bundles of earlier versions go after a day (a process of that version may still be starting). */
+/**
+ * Bundles of earlier versions go after a day (a process of that version may still be starting), and so do
+ * half-written ones a killed process left behind.
+ */
 function pruneOldBundles(current) {
   for (const name of readdirSync(CACHE)) {
     const path = join(CACHE, name);
-    if (path === current || !/^start-[0-9a-f]+$/.test(name)) continue;
+    if (path === current || !/^start-[0-9a-f]+(\.\d+\.partial)?$/.test(name)) continue;
     try {
       if (Date.now() - statSync(path).mtimeMs > 24 * 3600 * 1000)
         rmSync(path, { recursive: true, force: true });
