@@ -175,8 +175,8 @@ for (const [from, to] of [
  * Inside a Cyrillic word a digit stands for a Cyrillic letter ("сл0н0вая к0сть"): 0 о, 3 з, 4 ч, @ а. The
  * others keep their Latin reading, which no Cyrillic term contains.
  */
-export const isCyrillic = (c: number): boolean => c >= 0x400 && c <= 0x4ff;
-export function cyrillicLeet(c: number): number {
+const isCyrillic = (c: number): boolean => c >= 0x400 && c <= 0x4ff;
+function cyrillicLeet(c: number): number {
   if (c === 0x30) return 0x43e;
   if (c === 0x33) return 0x437;
   if (c === 0x34) return 0x447;

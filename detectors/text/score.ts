@@ -316,10 +316,11 @@ function repeatsOfExplainedTerms(
     ({ hit, bare }) => bare && !isStrongTerm(hit.entry) && (isHashtag(texts[hit.field], hit) || emoji(hit)),
   );
   if (repeats.length === 0) return new Set();
+  const repeated = new Set(repeats.map((r) => r.hit));
   const explained = new Set<Entry | string>();
   const counted = new Set<Entry | string>();
   for (const { hit, weight } of weighed) {
-    if (repeats.some((r) => r.hit === hit)) continue;
+    if (repeated.has(hit)) continue;
     const seen = weight > 0 ? counted : explained;
     seen.add(hit.entry);
     if (hit.entry.species) seen.add(hit.entry.species);
